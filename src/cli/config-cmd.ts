@@ -1,0 +1,18 @@
+// `factsync config`: the effective configuration after files, environment and flags, secrets hidden.
+
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { redactedConfig } from '../config.js';
+import { configOf } from './context.js';
+import { writeOut } from './output.js';
+
+export function registerConfig(program: Command): void {
+  program
+    .command('config')
+    .description('print the effective configuration (defaults, --config file, environment), secrets hidden')
+    .option('--json', 'as JSON instead of YAML')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const shown = redactedConfig(configOf(command));
+      await writeOut(options.json ? `${JSON.stringify(shown, null, 2)}\n` : stringify(shown));
+    });
+}

@@ -1,0 +1,70 @@
+// `factsync entities [--json] [KEY|QID…]`: the local records as read, and every read error (SPEC §6).
+// --json prints SPEC §2's JSONL, so it also converts cards to JSONL.
+
+import path from 'node:path';
+import type { Command } from 'commander';
+import { type LocalRecord, type ReadResult, readErrorToJson, recordToJson } from '../model/record.js';
+import { openLocalSource } from '../sources/local/index.js';
+import { configOf } from './context.js';
+import { writeErr, writeOut } from './output.js';
+
+const shown = (file: string) => path.relative(process.cwd(), file) || file;
+const at = (file: string, line?: number) => `${shown(file)}${line === undefined ? '' : `:${line}`}`;
+
+function describeRecord(record: LocalRecord): string {
+  const facts = Object.keys(record.facts).length;
+  const page = record.wikipedia ? `  [${record.wikipedia.lang}: ${record.wikipedia.title}]` : '';
+  const lines = [
+    `${record.key.padEnd(20)} ${record.qid.padEnd(11)} ${record.label ?? '(no label)'}${page}  ${facts} facts`,
+  ];
+  for (const conflict of record.conflicts) {
+    const values = conflict.values
+      .map((v) => `${JSON.stringify(v.value)} (${v.where}${v.line === undefined ? '' : `, line ${v.line}`})`)
+      .join(' vs ');
+    lines.push(`  ! local conflict on ${conflict.field}: ${values}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function matches(result: ReadResult, wanted: Set<string>): boolean {
+  if (wanted.size === 0) return true;
+  return result.ok && (wanted.has(result.record.key) || wanted.has(result.record.qid));
+}
+
+export function registerEntities(program: Command): void {
+  program
+    .command('entities')
+    .description('print the local records as read, and every unreadable record with file, line and reason')
+    .argument('[keys...]', 'only these records (keys or QIDs)')
+    .option(
+      '--json',
+      'one JSON object a line: records in the JSONL form of the spec, errors as {"error","file","line"}',
+    )
+    .action(async (keys: string[], options: { json?: boolean }, command: Command) => {
+      const config = configOf(command);
+      const source = await openLocalSource(config);
+      const wanted = new Set(keys);
+      let [records, errors, conflicted] = [0, 0, 0];
+      for await (const result of source.records()) {
+        if (!result.ok) {
+          errors++;
+          if (options.json && wanted.size === 0)
+            await writeOut(`${JSON.stringify(readErrorToJson(result.error))}\n`);
+          if (!options.json)
+            writeErr(`✗ ${at(result.error.file, result.error.line)}  ${result.error.error}\n`);
+          continue;
+        }
+        for (const warning of result.warnings)
+          writeErr(`warning: ${at(warning.file, warning.line)}  ${warning.warning}\n`);
+        if (!matches(result, wanted)) continue;
+        records++;
+        if (result.record.conflicts.length > 0) conflicted++;
+        const text = options.json
+          ? `${JSON.stringify(recordToJson(result.record, config.fields))}\n`
+          : describeRecord(result.record);
+        await writeOut(text);
+      }
+      const summary = `${records} records, ${errors} unreadable, ${conflicted} with local conflicts (${config.local.kind}: ${shown(source.path)})\n`;
+      writeErr(summary);
+    });
+}

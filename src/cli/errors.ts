@@ -1,0 +1,25 @@
+// How a command ends: exit 0 done (proposals are not an error), 1 the work failed, 2 bad usage or config.
+
+import { ConfigError } from '../config.js';
+import { LocalSourceError } from '../sources/local/index.js';
+
+/** A wrong argument or option; the message names it. */
+export class UsageError extends Error {
+  readonly code = 'USAGE';
+}
+
+/** A command that a later release delivers. */
+export class NotAvailableError extends Error {
+  readonly code = 'NOT_AVAILABLE';
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof LocalSourceError || error instanceof UsageError)
+    return 2;
+  return 1;
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

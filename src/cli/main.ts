@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// factsync's command line: one file a command, each thin (parse → call the library → print).
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerConfig } from './config-cmd.js';
+import { registerEntities } from './entities.js';
+import { exitCodeOf, messageOf } from './errors.js';
+import { registerPlanned } from './planned.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('factsync')
+    .description('keeps an entity knowledge base honest against Wikidata and Wikipedia')
+    .version(version)
+    .option('--config <file>', 'a YAML file overlaid on config/default.yaml')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerEntities(program);
+  registerConfig(program);
+  registerPlanned(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version end with exit code 0; a usage error with 2 (commander already printed it).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`factsync: ${messageOf(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+process.exitCode = await main(process.argv);

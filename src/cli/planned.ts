@@ -1,0 +1,93 @@
+// Commands of SPEC §6 that later releases deliver. Their options are declared now, so `--help`
+// documents the whole command line; running one says so and exits 1.
+
+import type { Command } from 'commander';
+import { NotAvailableError } from './errors.js';
+
+interface Planned {
+  name: string;
+  args?: string;
+  description: string;
+  options?: ReadonlyArray<[flags: string, description: string]>;
+}
+
+const PLANNED: readonly Planned[] = [
+  {
+    name: 'sync',
+    args: '[keys...]',
+    description: 'one run now, waiting for it: progress, then a summary and the report path',
+  },
+  {
+    name: 'worker',
+    description: 'long-running workers; registers the nightly schedule from config',
+    options: [['--concurrency <n>', 'batches processed at once']],
+  },
+  {
+    name: 'schedule',
+    description: 'show, set or clear the nightly schedule',
+    options: [
+      ['--cron <expr>', 'cron expression, such as "0 3 * * *"'],
+      ['--tz <zone>', 'IANA time zone, such as "UTC"'],
+      ['--off', 'clear the schedule'],
+    ],
+  },
+  {
+    name: 'refresh',
+    args: '<keys...>',
+    description: 'manual refresh of entities (keys or QIDs), ahead of nightly work',
+    options: [['--wait', 'wait and print the resulting proposals']],
+  },
+  {
+    name: 'proposals',
+    description: 'list proposals',
+    options: [
+      ['--status <status>', 'open, accepted, rejected, applied, superseded, resolved'],
+      [
+        '--kind <kind>',
+        'add, update, upstream, conflict, local-conflict, redirect, missing, moved, mismatch',
+      ],
+      ['--entity <key>', 'one entity, by key or QID'],
+      ['--json', 'one JSON object a line'],
+    ],
+  },
+  { name: 'accept', args: '<ids...>', description: 'accept proposals' },
+  { name: 'reject', args: '<ids...>', description: 'reject proposals', options: [['--note <text>', 'why']] },
+  { name: 'apply', description: 'write accepted proposals back into the local store' },
+  {
+    name: 'export',
+    description: 'hand proposals to other tools',
+    options: [['--format <format>', 'jsonl, quickstatements or mismatch-finder']],
+  },
+  { name: 'report', args: '[run]', description: "show a run's report (the last run by default)" },
+  {
+    name: 'serve',
+    description: 'the review web page and the queue dashboard',
+    options: [
+      ['--port <port>', 'port'],
+      ['--host <host>', 'address to listen on'],
+    ],
+  },
+  {
+    name: 'fake-wikimedia',
+    description: 'the local stand-in for Wikimedia, for demos, tests and the benchmark',
+    options: [
+      ['--port <port>', 'port'],
+      ['--host <host>', 'address to listen on'],
+      ['--entities <n>', 'generated entities'],
+      ['--latency <ms>', 'added latency'],
+      ['--faults <spec>', 'error rates, maxlag, 429s, timeouts'],
+    ],
+  },
+  { name: 'status', description: 'queues, workers, schedule, last runs' },
+];
+
+export function registerPlanned(program: Command): void {
+  for (const planned of PLANNED) {
+    const command = program.command(planned.args ? `${planned.name} ${planned.args}` : planned.name);
+    command.description(`${planned.description} (not available yet)`);
+    for (const [flags, description] of planned.options ?? []) command.option(flags, description);
+    command.action(() => {
+      throw new NotAvailableError(`factsync ${planned.name} is not available yet in this version`);
+    });
+  }
+}

@@ -1,0 +1,283 @@
+// Configuration: config/default.yaml, overlaid by `--config FILE`, overlaid by environment variables,
+// validated once at start-up. The only module that reads process.env. A bad value throws ConfigError,
+// which the CLI turns into exit code 2 and a message naming the key, what it expects and where it came from.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import type { FieldSpec } from './model/fields.js';
+import { isPropertyId } from './model/ids.js';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DEFAULTS_FILE = path.join(PROJECT_ROOT, 'config', 'default.yaml');
+
+const packageVersion = (): string =>
+  (JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** Environment variables and the keys they set (SPEC §7). */
+export const ENV_KEYS: Readonly<Record<string, string>> = {
+  REDIS_URL: 'redis.url',
+  FACTSYNC_PREFIX: 'redis.prefix',
+  WIKIDATA_URL: 'wikidata.url',
+  WIKIMEDIA_TOKEN: 'wikidata.token',
+  WIKIPEDIA_URL: 'wikipedia.url',
+  FACTSYNC_USER_AGENT: 'http.userAgent',
+  FACTSYNC_LOCAL: 'local.path',
+  FACTSYNC_LOCAL_KIND: 'local.kind',
+  DATABASE_URL: 'store.url',
+  FACTSYNC_LOG_LEVEL: 'log.level',
+};
+
+const httpUrl = (what: string) =>
+  z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), `expected an http(s) URL of ${what}`);
+
+const fieldSchema = z
+  .strictObject({
+    type: z.enum(['text', 'item', 'time', 'url', 'page']),
+    source: z.enum(['statement', 'label', 'description', 'sitelink']).default('statement'),
+    property: z.string().refine(isPropertyId, 'expected a Wikidata property id such as "P31"').optional(),
+    many: z.boolean().default(false),
+    phrases: z.array(z.string().min(1)).default([]),
+    jsonld: z.string().min(1).optional(),
+  })
+  .superRefine((field, ctx) => {
+    if (field.source === 'statement' && !field.property) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['property'],
+        message: 'a statement field needs a property such as "P31"',
+      });
+    }
+    if (field.type === 'page' && field.source !== 'sitelink') {
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'a page field has source: sitelink' });
+    }
+  });
+
+const schema = z.strictObject({
+  redis: z.strictObject({
+    url: z.string().refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
+    prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
+  }),
+  wikidata: z.strictObject({
+    url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
+    token: z.string().min(1).optional(),
+  }),
+  wikipedia: z.strictObject({
+    url: httpUrl('the Wikipedia site, with {lang}: https://{lang}.wikipedia.org'),
+  }),
+  http: z.strictObject({
+    userAgent: z.string().min(8, 'expected a descriptive User-Agent with a contact'),
+    concurrency: z.coerce.number().int().min(1).max(16),
+    ratePerSecond: z.coerce.number().positive().max(1000),
+    retries: z.coerce.number().int().min(0).max(20),
+    timeoutMs: z.coerce.number().int().min(100).max(600_000),
+  }),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/, 'expected a language code such as "en"'))
+    .min(1),
+  local: z.strictObject({
+    kind: z.enum(['cards', 'jsonl']),
+    path: z.string().min(1),
+    maxRecordBytes: z.coerce.number().int().min(1024),
+  }),
+  store: z.strictObject({
+    kind: z.enum(['sqlite', 'postgres']),
+    path: z.string().min(1),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
+      .optional(),
+  }),
+  reports: z.strictObject({ dir: z.string().min(1) }),
+  schedule: z.strictObject({
+    cron: z.string().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron expression such as "0 3 * * *"'),
+    tz: z.string().refine(isTimeZone, 'expected an IANA time zone such as "UTC" or "Europe/Paris"'),
+  }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  fields: z
+    .record(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a field name of letters and digits'),
+      fieldSchema,
+    )
+    .refine((fields) => Object.keys(fields).length > 0, 'expected at least one field'),
+});
+
+type RawConfig = z.infer<typeof schema>;
+export type Config = Omit<RawConfig, 'fields'> & { readonly fields: readonly FieldSpec[] };
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  /** `--config FILE`: overlaid on the defaults. */
+  file?: string;
+  /** The environment to read; process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Overrides from command-line flags, as dotted keys: { 'local.path': '…' }. Win over everything. */
+  overrides?: Readonly<Record<string, unknown>>;
+}
+
+type Tree = Record<string, unknown>;
+
+function readYaml(file: string, what: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(
+      what,
+      `${what}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  const problem = doc.errors[0];
+  if (problem) throw new ConfigError(what, `${what}: ${file} is not valid YAML: ${problem.message}`);
+  const value: unknown = doc.toJS() ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(what, `${what}: ${file} must hold a mapping of keys, such as "redis: {url: …}"`);
+  }
+  return value as Tree;
+}
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge of mappings; lists and scalars are replaced, never concatenated. */
+function overlay(base: Tree, top: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    out[key] = isTree(value) && isTree(out[key]) ? overlay(out[key] as Tree, value) : value;
+  }
+  return out;
+}
+
+function setKey(tree: Tree, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node = tree;
+  for (const part of parts.slice(0, -1)) {
+    if (!isTree(node[part])) node[part] = {};
+    node = node[part] as Tree;
+  }
+  node[parts.at(-1) as string] = value;
+}
+
+function getKey(tree: Tree, parts: readonly PropertyKey[]): unknown {
+  let node: unknown = tree;
+  for (const part of parts) node = isTree(node) ? node[String(part)] : undefined;
+  return node;
+}
+
+/** Resolves relative paths: those from a config file against its folder, the rest against the cwd. */
+function resolvePaths(config: RawConfig, fileTree: Tree, file: string | undefined): void {
+  const keys = [
+    ['local', 'path'],
+    ['store', 'path'],
+    ['reports', 'dir'],
+  ] as const;
+  for (const [section, key] of keys) {
+    const node = config[section] as Record<string, string>;
+    const fromFile = file !== undefined && getKey(fileTree, [section, key]) === node[key];
+    node[key] = path.resolve(fromFile ? path.dirname(file) : process.cwd(), node[key] as string);
+  }
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const sources = new Map<string, string>();
+  let tree = readYaml(DEFAULTS_FILE, 'defaults');
+  let fileTree: Tree = {};
+  if (options.file) {
+    fileTree = readYaml(options.file, '--config');
+    tree = overlay(tree, fileTree);
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setKey(tree, key, value);
+    sources.set(key, `environment variable ${name}`);
+    if (name === 'DATABASE_URL') {
+      setKey(tree, 'store.kind', 'postgres');
+      sources.set('store.kind', 'environment variable DATABASE_URL');
+    }
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value === undefined) continue;
+    setKey(tree, key, value);
+    sources.set(key, 'the command line');
+  }
+
+  const parsed = schema.safeParse(tree);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const keys =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    const key = (keys[0] ?? []).map(String).join('.') || '(top level)';
+    const where =
+      sources.get(key) ??
+      (options.file && getKey(fileTree, keys[0] ?? []) !== undefined ? options.file : undefined);
+    const got = getKey(tree, issue.path);
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key "${key}"`
+        : `${issue.message}${got === undefined ? '' : `, got ${JSON.stringify(got)}`}`;
+    throw new ConfigError(key, `config ${key}: ${message}${where ? ` (from ${where})` : ''}`);
+  }
+  const config = parsed.data;
+  resolvePaths(config, fileTree, options.file ? path.resolve(options.file) : undefined);
+  if (config.store.kind === 'postgres' && !config.store.url) {
+    throw new ConfigError(
+      'store.url',
+      'config store.url: store.kind is postgres, so a postgres:// URL is needed (or DATABASE_URL)',
+    );
+  }
+  config.http.userAgent = config.http.userAgent.replace('{version}', packageVersion());
+  const fields: FieldSpec[] = Object.entries(config.fields).map(
+    ([name, spec]) => ({ name, ...spec }) as FieldSpec,
+  );
+  return { ...config, fields };
+}
+
+/** The config as a user may see it: every secret replaced by "***". */
+export function redactedConfig(config: Config): unknown {
+  const copy = structuredClone({
+    ...config,
+    fields: Object.fromEntries(config.fields.map((f) => [f.name, f])),
+  });
+  if (copy.wikidata.token) copy.wikidata.token = '***';
+  if (copy.store.url) copy.store.url = redactUrl(copy.store.url);
+  copy.redis.url = redactUrl(copy.redis.url);
+  return copy;
+}
+
+/** A URL with its password (and a user that is a bare token) replaced by "***". */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    else if (parsed.username && url.includes('@') && parsed.protocol.startsWith('redis'))
+      parsed.username = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}

@@ -1,0 +1,88 @@
+// A local record: one entity of the knowledge base as the local store states it (SPEC §2), and the
+// JSONL form `factsync entities --json` prints. Local conflicts are kept, never silently resolved away.
+
+import { type FactValue, type FieldSpec, formatFactValue } from './fields.js';
+import type { ItemId } from './ids.js';
+
+export interface WikipediaLink {
+  /** The wiki's language code, from the host: `en` for en.wikipedia.org. */
+  readonly lang: string;
+  /** The page title, percent-decoded, `_` as space. */
+  readonly title: string;
+}
+
+/** Where a statement was read: the part of the card and its line (1-based). */
+export interface Origin {
+  readonly where: string;
+  readonly line?: number;
+}
+
+/** One fact stated two or more ways with different values; `values` holds each with where it was stated. */
+export interface LocalConflict {
+  readonly field: string;
+  readonly values: ReadonlyArray<{ readonly value: unknown } & Origin>;
+}
+
+export interface LocalRecord {
+  readonly key: string;
+  readonly qid: ItemId;
+  readonly label?: string;
+  readonly description?: string;
+  readonly wikipedia?: WikipediaLink;
+  readonly facts: Readonly<Record<string, FactValue>>;
+  readonly conflicts: readonly LocalConflict[];
+  /** The file (and for JSONL the line) the record was read from. */
+  readonly file: string;
+  readonly line?: number;
+}
+
+/** A record that could not be read: reported with file, line and reason, then skipped. */
+export interface ReadError {
+  readonly file: string;
+  readonly line?: number;
+  readonly error: string;
+}
+
+/** A non-fatal remark on a record that was read (an unknown field, an unclosed JSON-LD block). */
+export interface ReadWarning {
+  readonly file: string;
+  readonly line?: number;
+  readonly warning: string;
+}
+
+export type ReadResult =
+  | { readonly ok: true; readonly record: LocalRecord; readonly warnings: readonly ReadWarning[] }
+  | { readonly ok: false; readonly error: ReadError };
+
+/** The JSONL form of SPEC §2: key, qid, label, description, wikipedia, facts, and conflicts when any. */
+export function recordToJson(record: LocalRecord, fields: readonly FieldSpec[]): Record<string, unknown> {
+  const facts: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = record.facts[field.name];
+    if (value !== undefined) facts[field.name] = formatFactValue(field, value);
+  }
+  const json: Record<string, unknown> = { key: record.key, qid: record.qid };
+  if (record.label !== undefined) json.label = record.label;
+  if (record.description !== undefined) json.description = record.description;
+  if (record.wikipedia) json.wikipedia = { lang: record.wikipedia.lang, title: record.wikipedia.title };
+  json.facts = facts;
+  if (record.conflicts.length > 0) json.conflicts = record.conflicts;
+  return json;
+}
+
+export function readErrorToJson(error: ReadError): Record<string, unknown> {
+  return error.line === undefined
+    ? { error: error.error, file: error.file }
+    : { error: error.error, file: error.file, line: error.line };
+}
+
+const KEY_PROBLEM = /[/\\\p{Cc}]/u;
+
+/** Why `key` cannot be a record key (empty, too long, a path separator or control character). */
+export function recordKeyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string' || key.trim() === '') return 'missing "key": expected a non-empty string';
+  if (key.length > 200) return `"key" is ${key.length} characters long; at most 200`;
+  if (KEY_PROBLEM.test(key))
+    return `"key" ${JSON.stringify(key.slice(0, 40))} contains "/", "\\" or a control character`;
+  return undefined;
+}

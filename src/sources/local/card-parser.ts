@@ -1,0 +1,240 @@
+// A Markdown card (the format of shared/sora-card.md) → a local record. Pure: text in, record or error out.
+// Every fact may be stated in several places (header, Key Facts, Summary, JSON-LD); each statement is
+// kept with its line, and contradictions become local conflicts instead of being silently resolved.
+
+import type { FactValue, FieldSpec, SingleFact } from '../../model/fields.js';
+import { formatFactValue, statementFields } from '../../model/fields.js';
+import { type ItemId, itemIdProblem, wikidataUrlSegment } from '../../model/ids.js';
+import type {
+  LocalConflict,
+  LocalRecord,
+  ReadResult,
+  ReadWarning,
+  WikipediaLink,
+} from '../../model/record.js';
+import { resolveMany, resolveSingle, type Statement } from '../../model/statements.js';
+import { normalizeText } from '../../model/values.js';
+import { parseWikipediaUrl } from '../../model/wikipedia.js';
+import { type JsonLdBlock, jsonLdStatements } from './card-jsonld.js';
+import { findPhraseFacts } from './card-phrases.js';
+
+class CardError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*?)\s*$/;
+const LINK = /^\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/;
+const FENCE = /^\s*```\s*([\w+-]*)\s*$/;
+
+interface CardScan {
+  statements: Statement[];
+  warnings: ReadWarning[];
+}
+
+function headerStatements(kind: string, target: string, line: number): Statement[] {
+  const link = LINK.exec(target);
+  const [text, url] = link ? [link[1] ?? '', link[2] ?? ''] : [target, target];
+  if (kind === 'Wikidata') {
+    const qid = link ? wikidataUrlSegment(url) : (wikidataUrlSegment(text) ?? text.trim());
+    if (qid === undefined) throw new CardError(`Wikidata line: "${url}" is not a Wikidata item URL`, line);
+    const problem = itemIdProblem(qid);
+    if (problem) throw new CardError(`Wikidata line: ${problem}`, line);
+    const found: Statement[] = [
+      { field: 'qid', value: qid, where: 'header Wikidata link', line, group: 'header' },
+    ];
+    // "[Q1](…/Q2)": the link's text names another item than its target.
+    const shown = text.trim();
+    if (link && /^[Qq]\d+$/.test(shown) && shown !== qid) {
+      const textProblem = itemIdProblem(shown);
+      if (textProblem) throw new CardError(`Wikidata line: ${textProblem}`, line);
+      found.push({ field: 'qid', value: shown, where: 'header Wikidata link text', line, group: 'header' });
+    }
+    return found;
+  }
+  const page = parseWikipediaUrl(url);
+  if (!page.ok) throw new CardError(`Wikipedia line: ${page.reason}`, line);
+  return [{ field: 'wikipedia', value: page.value, where: 'header Wikipedia link', line, group: 'header' }];
+}
+
+/** Reads a fenced JSON-LD block from `lines[start]` on; tolerates a missing closing fence, as in the seed card. */
+function readJsonLd(
+  lines: readonly string[],
+  start: number,
+  scan: CardScan,
+  file: string,
+): { block: JsonLdBlock; end: number } {
+  const body: string[] = [];
+  let lastError = '';
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (FENCE.test(line)) return { block: parseBlock(body, start, lastError), end: i };
+    body.push(line);
+    if (line.trim() === '}') {
+      try {
+        const value = JSON.parse(body.join('\n')) as unknown;
+        if (!lines.slice(i + 1).some((rest) => FENCE.test(rest))) {
+          scan.warnings.push({ file, line: start, warning: 'the JSON-LD block is not closed with ```' });
+          return { block: asBlock(value, body, start), end: i };
+        }
+      } catch (error) {
+        lastError = (error as Error).message;
+      }
+    }
+  }
+  return {
+    block: parseBlock(body, start, lastError || 'the block is not closed with ```'),
+    end: lines.length,
+  };
+}
+
+function parseBlock(body: string[], start: number, hint: string): JsonLdBlock {
+  try {
+    return asBlock(JSON.parse(body.join('\n')), body, start);
+  } catch (error) {
+    if (error instanceof CardError) throw error;
+    throw new CardError(`the JSON-LD block is not valid JSON: ${(error as Error).message || hint}`, start);
+  }
+}
+
+function asBlock(value: unknown, lines: string[], firstLine: number): JsonLdBlock {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CardError('the JSON-LD block must be one JSON object', firstLine);
+  }
+  return { value: value as Record<string, unknown>, firstLine: firstLine + 1, lines };
+}
+
+function scanCard(text: string, fields: readonly FieldSpec[], file: string): CardScan {
+  const scan: CardScan = { statements: [], warnings: [] };
+  const lines = text.split(/\r?\n/);
+  const facts = statementFields(fields);
+  let section = '';
+  let sawTitle = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const lineNo = i + 1;
+    const fence = FENCE.exec(line);
+    if (fence) {
+      const lang = (fence[1] ?? '').toLowerCase();
+      if (lang === 'json' || lang === 'jsonld' || lang === 'ld+json' || lang === 'json-ld') {
+        const { block, end } = readJsonLd(lines, i + 1, scan, file);
+        const found = jsonLdStatements(block, fields);
+        if (!found.ok) throw new CardError(found.reason, found.line);
+        scan.statements.push(...found.statements);
+        i = end;
+      } else {
+        const close = lines.findIndex((rest, j) => j > i && FENCE.test(rest));
+        i = close < 0 ? lines.length : close;
+      }
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    if (heading) {
+      const [level, title] = [heading[1]?.length ?? 0, heading[2] ?? ''];
+      if (level === 1 && !sawTitle) {
+        sawTitle = true;
+        scan.statements.push({
+          field: 'label',
+          value: normalizeText(title),
+          where: 'title',
+          line: lineNo,
+          group: 'header',
+        });
+      } else if (level === 2) section = title.toLowerCase();
+      continue;
+    }
+    if (sawTitle && section === '' && line.startsWith('>')) {
+      const description = normalizeText(line.replace(/^>\s*/, ''));
+      if (description && !scan.statements.some((s) => s.field === 'description')) {
+        scan.statements.push({
+          field: 'description',
+          value: description,
+          where: 'description line',
+          line: lineNo,
+          group: 'header',
+        });
+      }
+      continue;
+    }
+    const header = HEADER_LINK.exec(line);
+    if (header && section === '') {
+      scan.statements.push(...headerStatements(header[1] ?? '', header[2] ?? '', lineNo));
+      continue;
+    }
+    const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
+    const prose =
+      section === 'key facts' ? bullet?.[1] : section === 'summary' && line.trim() ? line : undefined;
+    if (prose === undefined) continue;
+    const where = section === 'key facts' ? 'Key Facts' : 'Summary';
+    for (const finding of findPhraseFacts(prose, facts)) {
+      if (!finding.ok) throw new CardError(finding.reason, lineNo);
+      scan.statements.push({
+        field: finding.field.name,
+        value: finding.value,
+        where,
+        line: lineNo,
+        group: 'phrase',
+      });
+    }
+  }
+  if (!sawTitle) throw new CardError('no title line ("# Name")');
+  return scan;
+}
+
+/** A card's text as a record; `key` is its file name without `.md`. */
+export function parseCard(text: string, key: string, file: string, fields: readonly FieldSpec[]): ReadResult {
+  let scan: CardScan;
+  try {
+    scan = scanCard(text, fields, file);
+  } catch (error) {
+    if (!(error instanceof CardError)) throw error;
+    return { ok: false, error: { file, error: error.message, ...(error.line ? { line: error.line } : {}) } };
+  }
+  const conflicts: LocalConflict[] = [];
+  const about = (field: string) => scan.statements.filter((s) => s.field === field);
+  const single = <V>(field: string, type: string, format?: (v: unknown) => unknown): V | undefined => {
+    const resolved = resolveSingle(field, type, about(field), format);
+    if (resolved?.conflict) conflicts.push(resolved.conflict);
+    return resolved?.value as V | undefined;
+  };
+  const qid = single<ItemId>('qid', 'qid');
+  if (!qid) {
+    return {
+      ok: false,
+      error: {
+        file,
+        error: 'no QID: expected a "**Wikidata**: [Q…](…)" line or a Wikidata URL in the JSON-LD sameAs',
+      },
+    };
+  }
+  const label = single<string>('label', 'label');
+  const description = single<string>('description', 'description');
+  const wikipedia = single<WikipediaLink>('wikipedia', 'page');
+  const facts: Record<string, FactValue> = {};
+  for (const field of statementFields(fields)) {
+    const statements = about(field.name) as Statement<SingleFact>[];
+    if (field.many) {
+      const resolved = resolveMany(field, statements);
+      if (resolved?.conflict) conflicts.push(resolved.conflict);
+      if (resolved) facts[field.name] = resolved.value;
+    } else {
+      const value = single<SingleFact>(field.name, field.type, (v) => formatFactValue(field, v as FactValue));
+      if (value !== undefined) facts[field.name] = value;
+    }
+  }
+  const record: LocalRecord = {
+    key,
+    qid,
+    ...(label === undefined ? {} : { label }),
+    ...(description === undefined ? {} : { description }),
+    ...(wikipedia === undefined ? {} : { wikipedia }),
+    facts,
+    conflicts,
+    file,
+  };
+  return { ok: true, record, warnings: scan.warnings };
+}

@@ -1,0 +1,51 @@
+// The jsonl adapter: one record a line (SPEC §2), streamed; blank lines are allowed and skipped.
+
+import { stat } from 'node:fs/promises';
+import type { FieldSpec } from '../../model/fields.js';
+import type { ReadResult } from '../../model/record.js';
+import { parseJsonlRecord } from './jsonl-record.js';
+import { readLines } from './lines.js';
+import { type LocalSource, LocalSourceError } from './source.js';
+import { decodeText } from './text.js';
+
+export interface JsonlOptions {
+  readonly path: string;
+  readonly fields: readonly FieldSpec[];
+  readonly maxRecordBytes: number;
+}
+
+async function* records(options: JsonlOptions): AsyncGenerator<ReadResult> {
+  const file = options.path;
+  for await (const item of readLines(file, options.maxRecordBytes)) {
+    if ('tooLong' in item) {
+      const error = `line is ${item.tooLong} bytes, over local.maxRecordBytes (${options.maxRecordBytes})`;
+      yield { ok: false, error: { file, line: item.line, error } };
+      continue;
+    }
+    const decoded = decodeText(item.bytes);
+    if (!decoded.ok) {
+      yield { ok: false, error: { file, line: item.line, error: decoded.reason } };
+      continue;
+    }
+    if (decoded.text.trim() === '') continue;
+    yield parseJsonlRecord(decoded.text, file, item.line, options.fields);
+  }
+}
+
+export async function openJsonl(options: JsonlOptions): Promise<LocalSource> {
+  const info = await stat(options.path).catch(() => undefined);
+  if (!info)
+    throw new LocalSourceError(
+      'LOCAL_PATH_MISSING',
+      'local.path',
+      `local.path: ${options.path} does not exist`,
+    );
+  if (!info.isFile()) {
+    throw new LocalSourceError(
+      'LOCAL_PATH_KIND',
+      'local.path',
+      `local.path: ${options.path} is a folder; local.kind jsonl reads one file`,
+    );
+  }
+  return { kind: 'jsonl', path: options.path, records: () => records(options) };
+}

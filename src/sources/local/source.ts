@@ -1,0 +1,26 @@
+// The local store: where the knowledge base's records come from. Two adapters, cards and jsonl
+// (SPEC §2), behind one contract: records stream out one at a time, so a store of a million records is
+// never held in memory, and an unreadable record arrives as an error result, never as a throw.
+
+import type { ReadResult } from '../../model/record.js';
+
+export interface LocalSource {
+  readonly kind: 'cards' | 'jsonl';
+  /** The folder or file read. */
+  readonly path: string;
+  /** Every record, streamed; each unreadable one as `{ ok: false, error }` with file, line and reason. */
+  records(): AsyncGenerator<ReadResult>;
+}
+
+/** The local store cannot be opened at all (a missing path, a folder given as a JSONL file). */
+export class LocalSourceError extends Error {
+  constructor(
+    readonly code: 'LOCAL_PATH_MISSING' | 'LOCAL_PATH_KIND',
+    /** The config key to fix. */
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LocalSourceError';
+  }
+}
