@@ -17,12 +17,13 @@ export function buildProgram(): Command {
     .description('keeps an entity knowledge base honest against Wikidata and Wikipedia')
     .version(version)
     .option('--config <file>', 'a YAML file overlaid on config/default.yaml')
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerEntities(program);
   registerConfig(program);
   registerPlanned(program);
-  for (const command of program.commands) command.exitOverride();
+  for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });
   return program;
 }
 

@@ -54,7 +54,15 @@ function clauseOf(rest: string): string {
  * text-to-video model, diffusion model, and transformer"); otherwise the item ends at the clause, so
  * "Developed by OpenAI, announced on …" gives OpenAI alone.
  */
-function itemsAfter(rest: string, many: boolean): ItemRef[] {
+function itemsAfter(text: string, many: boolean): ItemRef[] {
+  // Links are set aside first: their "(" and "." must not end a clause.
+  const links: string[] = [];
+  const rest = text.replace(
+    new RegExp(MARKDOWN_LINK.source, 'g'),
+    (link) => `\uE000${links.push(link) - 1}\uE001`,
+  );
+  const restore = (part: string) =>
+    part.replace(/\uE000(\d+)\uE001/g, (_, index: string) => links[Number(index)] ?? '');
   const sentence = sentenceOf(rest);
   let parts: string[];
   if (many && /^[^,]+(?:,\s*[^,]+)*,?\s+and\s+[^,]+$/i.test(sentence.trim())) {
@@ -63,7 +71,7 @@ function itemsAfter(rest: string, many: boolean): ItemRef[] {
     const clause = clauseOf(rest);
     parts = many ? clause.split(/\s+and\s+/i) : [clause];
   }
-  return parts.map((part) => itemFrom(part)).filter((item): item is ItemRef => item !== undefined);
+  return parts.map((part) => itemFrom(restore(part))).filter((item): item is ItemRef => item !== undefined);
 }
 
 function urlAfter(rest: string): string | undefined {

@@ -10,18 +10,26 @@ const CR = 0x0d;
 
 export async function* readLines(file: string, maxBytes: number): AsyncGenerator<FileLine> {
   let parts: Buffer[] = [];
-  let pending = 0; // bytes held in parts
-  let skipped = 0; // bytes of the current line, once over the limit
+  let size = 0; // bytes of the current line so far
+  let overLimit = false; // the current line is too long: its bytes are counted, not kept
   let line = 1;
 
-  const finish = (tail: Buffer): FileLine => {
-    const result: FileLine =
-      skipped > 0
-        ? { line, tooLong: skipped + tail.length }
-        : { line, bytes: stripCr(parts.length === 0 ? tail : Buffer.concat([...parts, tail])) };
+  const take = (piece: Buffer) => {
+    size += piece.length;
+    if (!overLimit && size > maxBytes) {
+      overLimit = true;
+      parts = [];
+    }
+    // Copy: the stream may reuse its chunk's memory.
+    if (!overLimit && piece.length > 0) parts.push(Buffer.from(piece));
+  };
+  const finish = (): FileLine => {
+    const result: FileLine = overLimit
+      ? { line, tooLong: size }
+      : { line, bytes: stripCr(Buffer.concat(parts)) };
     parts = [];
-    pending = 0;
-    skipped = 0;
+    size = 0;
+    overLimit = false;
     line++;
     return result;
   };
@@ -29,24 +37,13 @@ export async function* readLines(file: string, maxBytes: number): AsyncGenerator
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE, start); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
-      const tail = chunk.subarray(start, end);
-      if (skipped === 0 && pending + tail.length > maxBytes) skipped = pending;
-      yield finish(tail);
+      take(chunk.subarray(start, end));
+      yield finish();
       start = end + 1;
     }
-    const rest = chunk.subarray(start);
-    if (skipped > 0) skipped += rest.length;
-    else if (pending + rest.length > maxBytes) {
-      skipped = pending + rest.length;
-      parts = [];
-      pending = 0;
-    } else if (rest.length > 0) {
-      // Copy: the stream may reuse its chunk's memory.
-      parts.push(Buffer.from(rest));
-      pending += rest.length;
-    }
+    take(chunk.subarray(start));
   }
-  if (pending > 0 || skipped > 0) yield finish(Buffer.alloc(0));
+  if (size > 0) yield finish();
 }
 
 function stripCr(bytes: Buffer): Buffer {

@@ -1,0 +1,205 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { recordToJson } from '../../src/model/record.js';
+import { parseCard } from '../../src/sources/local/card-parser.js';
+import { testConfig } from '../helpers/config.js';
+
+const { fields } = testConfig();
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/cards/${name}`, import.meta.url), 'utf8');
+
+function read(text: string) {
+  const result = parseCard(text, 'test', 'test.md', fields);
+  if (!result.ok) throw new Error(`expected a record, got: ${result.error.error}`);
+  return { ...result, json: recordToJson(result.record, fields) };
+}
+
+function readError(text: string) {
+  const result = parseCard(text, 'test', 'test.md', fields);
+  if (result.ok) throw new Error('expected an error');
+  return result.error;
+}
+
+const card = (body: string) =>
+  `# Thing\n\n> a thing\n\n**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)  \n\n${body}\n`;
+
+describe('a card in the seed format', () => {
+  const { json, warnings } = read(fixture('whisper.md'));
+
+  it('recovers the header: label, description, QID and decoded Wikipedia title', () => {
+    expect(json).toMatchObject({
+      key: 'test',
+      qid: 'Q115231380',
+      label: 'Whisper',
+      description: 'speech recognition model developed by OpenAI',
+      wikipedia: { lang: 'en', title: 'Whisper (speech recognition system)' },
+    });
+  });
+
+  it('recovers the Key Facts and Summary phrases, with each date form', () => {
+    expect(json.facts).toEqual({
+      developer: ['OpenAI'],
+      owner: ['OpenAI'],
+      announced: '2022-09-21',
+      inception: '2022-09-21',
+      published: '2022-09',
+      followedBy: 'Whisper Large v3',
+      website: 'https://github.com/openai/whisper',
+      instanceOf: ['speech recognition model', 'artificial neural network', 'open-source software'],
+    });
+  });
+
+  it('ignores FAQ and Body prose', () => {
+    expect(JSON.stringify(json.facts)).not.toContain('1999');
+    expect(JSON.stringify(json.facts)).not.toContain('Something Else');
+  });
+
+  it('reports the two QIDs as a local conflict, with where each was stated', () => {
+    expect(json.conflicts).toEqual([
+      {
+        field: 'qid',
+        values: [
+          { value: 'Q115231380', where: 'header Wikidata link', line: 5 },
+          { value: 'Q115231999', where: 'JSON-LD sameAs', line: 39 },
+        ],
+      },
+    ]);
+  });
+
+  it('agrees with the JSON-LD where it says the same thing another way', () => {
+    // CamelCase types, a percent-encoded Wikipedia link, a trailing "/" on the URL and a longer
+    // description are the same facts, not conflicts.
+    const fieldsInConflict = (json.conflicts as Array<{ field: string }>).map((c) => c.field);
+    expect(fieldsInConflict).toEqual(['qid']);
+  });
+
+  it('warns that the JSON-LD fence is not closed, and reads it anyway', () => {
+    expect(warnings).toEqual([
+      { file: 'test.md', line: 32, warning: 'the JSON-LD block is not closed with ```' },
+    ]);
+  });
+});
+
+describe('local conflicts', () => {
+  it('finds a date stated twice with different values', () => {
+    const { json } = read(card('## Key Facts\n- announced on March 1, 2024\n- announced on 2024-03-02'));
+    expect(json.conflicts).toEqual([
+      {
+        field: 'announced',
+        values: [
+          { value: '2024-03-01', where: 'Key Facts', line: 8 },
+          { value: '2024-03-02', where: 'Key Facts', line: 9 },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the more precise of two agreeing dates, without a conflict', () => {
+    const { json } = read(
+      card('## Summary\nIt was announced in March 2024.\n\n## Key Facts\n- announced on March 1, 2024'),
+    );
+    expect(json.facts).toEqual({ announced: '2024-03-01' });
+    expect(json.conflicts).toBeUndefined();
+  });
+
+  it('adds up developers from several phrases, but flags JSON-LD types that differ from Key Facts', () => {
+    const text = card(
+      '## Key Facts\n- Developed by Alpha Labs\n- Developed by Beta Inc\n- Classified as a chatbot\n\n```json\n{"additionalType": ["LanguageModel"]}\n```',
+    );
+    const { json } = read(text);
+    expect(json.facts).toMatchObject({ developer: ['Alpha Labs', 'Beta Inc'], instanceOf: ['chatbot'] });
+    expect(json.conflicts).toEqual([
+      {
+        field: 'instanceOf',
+        values: [
+          { value: ['chatbot'], where: 'Key Facts', line: 10 },
+          { value: ['Language Model'], where: 'JSON-LD additionalType', line: 13 },
+        ],
+      },
+    ]);
+  });
+
+  it('finds a website stated two ways', () => {
+    const text = card(
+      '## Key Facts\n- Available on the website: [https://a.example](https://a.example)\n\n```json\n{"url": "https://b.example"}\n```',
+    );
+    expect(read(text).json.conflicts).toMatchObject([{ field: 'website' }]);
+  });
+
+  it('finds a Wikidata link whose text and target disagree', () => {
+    const text = '# Thing\n\n**Wikidata**: [Q1](https://www.wikidata.org/wiki/Q2)\n';
+    expect(read(text).json.conflicts).toMatchObject([
+      { field: 'qid', values: [{ value: 'Q2' }, { value: 'Q1' }] },
+    ]);
+  });
+});
+
+describe('phrases', () => {
+  it('reads an item up to the clause end and a list only when it ends in "and X"', () => {
+    const { json } = read(
+      card(
+        '## Key Facts\n- Developed by Acme, announced on 2020\n- Follows Old Thing (the first one)\n- Classified as a robot and a toy',
+      ),
+    );
+    expect(json.facts).toEqual({
+      developer: ['Acme'],
+      announced: '2020',
+      follows: 'Old Thing',
+      instanceOf: ['robot', 'toy'],
+    });
+  });
+
+  it('takes an item QID from a Markdown link to Wikidata', () => {
+    const { json } = read(
+      card('## Key Facts\n- Followed by [Thing 2](https://www.wikidata.org/wiki/Q43), a sequel'),
+    );
+    expect(json.facts).toEqual({ followedBy: { id: 'Q43', label: 'Thing 2' } });
+  });
+
+  it('does not read prose that is not a date as one', () => {
+    expect(read(card('## Summary\nIt was announced in a blog post.')).json.facts).toEqual({});
+  });
+});
+
+describe('defective cards', () => {
+  it('names the line of an unparseable date', () => {
+    expect(readError(card('## Key Facts\n- Developed by Acme\n- announced on Febtober 40, 2024'))).toEqual({
+      file: 'test.md',
+      line: 9,
+      error: 'unparseable date "Febtober 40, 2024": "Febtober" is not a month name after "announced on"',
+    });
+  });
+
+  it('refuses an invalid or lowercase QID', () => {
+    expect(readError('# T\n\n**Wikidata**: [q42](https://www.wikidata.org/wiki/q42)\n')).toMatchObject({
+      line: 3,
+      error: expect.stringContaining('the Q must be upper-case'),
+    });
+  });
+
+  it('needs a QID', () => {
+    expect(readError('# T\n\n> no ids here\n').error).toContain('no QID');
+  });
+
+  it('needs a title', () => {
+    expect(readError('**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)\n').error).toContain(
+      'no title line',
+    );
+  });
+
+  it('reports invalid JSON-LD with the line of its block', () => {
+    expect(readError(card('```json\n{"name": "Thing",,}\n```'))).toMatchObject({
+      line: 7,
+      error: expect.stringContaining('the JSON-LD block is not valid JSON'),
+    });
+  });
+
+  it('refuses a Wikipedia link whose title is a relative path', () => {
+    const error = readError(
+      card('').replace(
+        '\n\n\n',
+        '\n**Wikipedia**: [English](https://en.wikipedia.org/wiki/..%2F..%2Fw%2Fapi.php)\n',
+      ),
+    );
+    expect(error.error).toContain('relative path');
+  });
+});
