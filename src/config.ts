@@ -63,6 +63,7 @@ const schema = z.strictObject({
   wikidata: z.strictObject({
     url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
     token: z.string().min(1).optional(),
+    labelTtlSeconds: z.coerce.number().int().min(0),
   }),
   wikipedia: z.strictObject({
     url: httpUrl('the Wikipedia site, with {lang}: https://{lang}.wikipedia.org'),
@@ -73,6 +74,7 @@ const schema = z.strictObject({
     ratePerSecond: z.coerce.number().positive().max(1000),
     retries: z.coerce.number().int().min(0).max(20),
     timeoutMs: z.coerce.number().int().min(100).max(600_000),
+    maxWaitMs: z.coerce.number().int().min(0),
   }),
   languages: z
     .array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/, 'expected a language code such as "en"'))

@@ -5,11 +5,9 @@
 import type { FieldSpec, SingleFact } from '../../model/fields.js';
 import { itemIdFromUrl } from '../../model/ids.js';
 import { parseDatePrefix } from '../../model/time.js';
-import { type ItemRef, normalizeText } from '../../model/values.js';
+import { escapeRegExp, type ItemRef, normalizeText } from '../../model/values.js';
 
 export type PhraseFinding = { ok: true; field: FieldSpec; value: SingleFact } | { ok: false; reason: string };
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const phrasePatterns = new WeakMap<FieldSpec, RegExp[]>();
 

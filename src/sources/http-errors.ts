@@ -1,0 +1,54 @@
+// The HTTP layer's failures: a small named set with stable `code`s that callers branch on, never on
+// message text. Each names the request (endpoint and URL) and how many attempts were made.
+
+export type HttpErrorCode =
+  /** An HTTP status that is an error (5xx after retries, or a 4xx that retrying cannot fix). */
+  | 'HTTP_STATUS'
+  /** The connection failed or was reset, or the body was cut short. */
+  | 'HTTP_NETWORK'
+  /** No answer (connect, headers or body) within http.timeoutMs. */
+  | 'HTTP_TIMEOUT'
+  /** A 2xx whose body is not the JSON expected. */
+  | 'HTTP_BAD_BODY'
+  /** The API answered with an `error` object. */
+  | 'API_ERROR'
+  /** Still throttled (maxlag, 429, 503) after waiting http.maxWaitMs in all. */
+  | 'THROTTLED';
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: HttpErrorCode,
+    /** What was asked: `wbgetentities`, `query-info`, `wikipedia-pages`… */
+    readonly endpoint: string,
+    readonly url: string,
+    readonly attempts: number,
+    detail: string,
+    readonly status?: number,
+    /** The API's error code, for API_ERROR. */
+    readonly apiCode?: string,
+  ) {
+    super(
+      `${endpoint} request failed (${code}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail} — GET ${shorten(url)}`,
+    );
+    this.name = 'HttpError';
+  }
+}
+
+function shorten(url: string): string {
+  return url.length <= 300 ? url : `${url.slice(0, 297)}…`;
+}
+
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+
+/** The code of a thrown transport error (undici's or the OS's). */
+export function transportCode(error: unknown): 'HTTP_TIMEOUT' | 'HTTP_NETWORK' {
+  const code = (error as { code?: string }).code ?? '';
+  return TIMEOUT_CODES.has(code) || (error as Error).name === 'TimeoutError'
+    ? 'HTTP_TIMEOUT'
+    : 'HTTP_NETWORK';
+}

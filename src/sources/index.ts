@@ -1,0 +1,86 @@
+// The remote sources as the configuration describes them: one HTTP client (its politeness shared by
+// all workers through Redis), Wikidata with its label cache, and Wikipedia.
+
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { escapeRegExp } from '../model/values.js';
+import { HttpClient } from './http.js';
+import { redisGate } from './http-gate.js';
+import { redisLabelCache } from './label-cache.js';
+import { WikidataSource } from './wikidata.js';
+import { WikipediaSource } from './wikipedia.js';
+
+export interface Sources {
+  readonly http: HttpClient;
+  readonly wikidata: WikidataSource;
+  readonly wikipedia: WikipediaSource;
+  close(): Promise<void>;
+}
+
+const undiciVersion = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
+
+/** Whether the User-Agent is still the shipped placeholder (Wikimedia asks for a real contact). */
+export const isPlaceholderUserAgent = (userAgent: string) => userAgent.includes('contact unset');
+
+/** Hosts that may receive the Wikimedia token: the configured Wikidata host and Wikipedia hosts. */
+function tokenHosts(config: Config): (url: URL) => boolean {
+  const wikidata = new URL(config.wikidata.url).host;
+  const template = new URL(config.wikipedia.url.replaceAll('{lang}', 'xlangx')).host;
+  const wikipedia = new RegExp(`^${escapeRegExp(template).replaceAll('xlangx', '[a-z0-9-]+')}$`);
+  return (url) => url.host === wikidata || wikipedia.test(url.host);
+}
+
+/**
+ * With a token whose account has `apihighlimits`, Wikidata takes 500 ids a request instead of 50.
+ * Asked once at start-up; any doubt means 50.
+ */
+async function batchSizeFor(config: Config, http: HttpClient, log: Logger): Promise<number> {
+  if (!config.wikidata.token) return 50;
+  try {
+    const url = new URL(`${config.wikidata.url.replace(/\/+$/, '')}/w/api.php`);
+    url.search = 'action=query&meta=userinfo&uiprop=rights&format=json&formatversion=2';
+    const body = await http.getJson<{ query?: { userinfo?: { rights?: string[] } } }>(url, 'userinfo');
+    return body.query?.userinfo?.rights?.includes('apihighlimits') ? 500 : 50;
+  } catch (error) {
+    log.warn({ err: error }, 'could not read the token account rights; using batches of 50');
+    return 50;
+  }
+}
+
+export async function createSources(config: Config, deps: { redis: Redis; log: Logger }): Promise<Sources> {
+  if (isPlaceholderUserAgent(config.http.userAgent)) {
+    deps.log.warn(
+      { userAgent: config.http.userAgent },
+      'http.userAgent is the placeholder: set FACTSYNC_USER_AGENT to "yourtool/1.0 (https://your.site; you@example.org)" — Wikimedia may block anonymous clients',
+    );
+  }
+  const http = new HttpClient({
+    userAgent: config.http.userAgent,
+    undiciVersion,
+    ...(config.wikidata.token ? { token: config.wikidata.token } : {}),
+    sendTokenTo: tokenHosts(config),
+    timeoutMs: config.http.timeoutMs,
+    retries: config.http.retries,
+    concurrency: config.http.concurrency,
+    maxWaitMs: config.http.maxWaitMs,
+    gate: redisGate(deps.redis, {
+      prefix: config.redis.prefix,
+      concurrency: config.http.concurrency,
+      ratePerSecond: config.http.ratePerSecond,
+      leaseMs: config.http.timeoutMs * 3 + 5_000,
+    }),
+    log: deps.log.child({ component: 'http' }),
+  });
+  const wikidata = new WikidataSource({
+    http,
+    url: config.wikidata.url,
+    languages: config.languages,
+    fields: config.fields,
+    labelCache: redisLabelCache(deps.redis, config.redis.prefix, config.wikidata.labelTtlSeconds),
+    batchSize: await batchSizeFor(config, http, deps.log),
+  });
+  const wikipedia = new WikipediaSource({ http, url: config.wikipedia.url });
+  return { http, wikidata, wikipedia, close: () => http.close() };
+}

@@ -1,0 +1,32 @@
+// Labels and aliases of referenced items ("Sora 2" for Q136505399), cached in Redis with a TTL so
+// every worker shares one copy and a label costs a request once a day, not once an entity.
+
+import type { Redis } from 'ioredis';
+import type { ItemId } from '../model/ids.js';
+import type { ItemLabels } from '../model/remote.js';
+
+export interface LabelCache {
+  /** The cached labels of those of `ids` that are cached. */
+  get(ids: readonly ItemId[]): Promise<Map<ItemId, ItemLabels>>;
+  put(labels: Iterable<readonly [ItemId, ItemLabels]>): Promise<void>;
+}
+
+export function redisLabelCache(redis: Redis, prefix: string, ttlSeconds: number): LabelCache {
+  const key = (id: ItemId) => `${prefix}:labels:${id}`;
+  return {
+    async get(ids) {
+      const found = new Map<ItemId, ItemLabels>();
+      if (ids.length === 0) return found;
+      const values = await redis.mget(...ids.map(key));
+      values.forEach((value, index) => {
+        if (value !== null) found.set(ids[index] as ItemId, JSON.parse(value) as ItemLabels);
+      });
+      return found;
+    },
+    async put(labels) {
+      const pipeline = redis.pipeline();
+      for (const [id, value] of labels) pipeline.set(key(id), JSON.stringify(value), 'EX', ttlSeconds);
+      await pipeline.exec();
+    },
+  };
+}

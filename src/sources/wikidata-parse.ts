@@ -1,0 +1,221 @@
+// Wikidata Action API responses → plain remote data. Pure. Claims go through wikibase-sdk's
+// simplifyClaims with everything kept (ranks, ids, qualifiers, snak types, rich values, and time as
+// Wikidata wrote it — the default ISO converter would lose the precision).
+
+import { simplifyClaims } from 'wikibase-sdk';
+import { type ItemId, isItemId, type PropertyId } from '../model/ids.js';
+import type {
+  ItemLabels,
+  ItemLookup,
+  ItemRevision,
+  Rank,
+  RemoteSnak,
+  RemoteStatement,
+  RemoteValue,
+  Sitelink,
+  SnakType,
+} from '../model/remote.js';
+import type { TimePrecision, TimeValue } from '../model/time.js';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const CALENDARS: Record<string, string> = {
+  'http://www.wikidata.org/entity/Q1985727': 'gregorian',
+  'http://www.wikidata.org/entity/Q1985786': 'julian',
+};
+
+/**
+ * A Wikidata time (`+2024-02-00T00:00:00Z`, precision 10) at our precisions. Years may be negative and
+ * longer than four digits (`-13798000000-00-00T00:00:00Z`); `-00` months and days mean "not given".
+ */
+export function wikidataTime(time: string, precision: number): TimeValue | undefined {
+  const match = /^([+-])(\d+)-(\d{2})-(\d{2})T/.exec(time);
+  if (!match || precision < 9) return undefined;
+  const year = Number(match[2]) * (match[1] === '-' ? -1 : 1);
+  const [month, day] = [Number(match[3]), Number(match[4])];
+  const level: TimePrecision =
+    precision >= 11 && day > 0 ? 'day' : precision >= 10 && month > 0 ? 'month' : 'year';
+  if (level === 'day') return { year, month, day, precision: 'day' };
+  if (level === 'month') return { year, month, precision: 'month' };
+  return { year, precision: 'year' };
+}
+
+function remoteValue(datatype: string, value: unknown): RemoteValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (datatype === 'wikibase-item') return isItemId(value) ? { type: 'item', id: value } : undefined;
+  if (datatype === 'time' && isObject(value)) {
+    const time = String(value.time);
+    const precision = Number(value.precision);
+    const calendar = CALENDARS[String(value.calendarmodel)] ?? String(value.calendarmodel);
+    const parsed = wikidataTime(time, precision);
+    return { type: 'time', time, precision, calendar, ...(parsed ? { value: parsed } : {}) };
+  }
+  if (datatype === 'monolingualtext' && isObject(value)) {
+    return { type: 'monolingualtext', text: String(value.text), language: String(value.language) };
+  }
+  if (datatype === 'quantity' && isObject(value)) {
+    return { type: 'quantity', amount: String(value.amount), unit: String(value.unit) };
+  }
+  if (typeof value === 'string') return { type: 'string', datatype, value };
+  return { type: 'other', datatype, value };
+}
+
+interface SimplifiedSnak {
+  value?: unknown;
+  datatype?: string;
+  snaktype?: SnakType;
+  rank?: Rank;
+  id?: string;
+  qualifiers?: Record<string, SimplifiedSnak[]>;
+}
+
+function snak(simplified: SimplifiedSnak): RemoteSnak {
+  const snaktype = simplified.snaktype ?? 'value';
+  const value = snaktype === 'value' ? remoteValue(simplified.datatype ?? '', simplified.value) : undefined;
+  return value ? { snaktype, value } : { snaktype };
+}
+
+/** An entity's `claims` as statements by property, every rank kept. */
+export function parseStatements(claims: unknown): Record<string, RemoteStatement[]> {
+  if (!isObject(claims)) return {};
+  const simplified = simplifyClaims(claims as Parameters<typeof simplifyClaims>[0], {
+    keepRanks: true,
+    keepNonTruthy: true,
+    keepIds: true,
+    keepQualifiers: true,
+    keepSnaktypes: true,
+    keepRichValues: true,
+    keepTypes: true,
+    timeConverter: 'none',
+  }) as unknown as Record<string, SimplifiedSnak[]>;
+  const statements: Record<string, RemoteStatement[]> = {};
+  for (const [property, list] of Object.entries(simplified)) {
+    statements[property] = list.map((claim) => ({
+      ...snak(claim),
+      id: claim.id ?? '',
+      property: property as PropertyId,
+      rank: claim.rank ?? 'normal',
+      qualifiers: Object.fromEntries(
+        Object.entries(claim.qualifiers ?? {}).map(([p, snaks]) => [p, snaks.map(snak)]),
+      ),
+    }));
+  }
+  return statements;
+}
+
+function terms(raw: unknown): Record<string, string> {
+  if (!isObject(raw)) return {};
+  return Object.fromEntries(
+    Object.entries(raw).flatMap(([lang, term]) => (isObject(term) ? [[lang, String(term.value)]] : [])),
+  );
+}
+
+function aliasTerms(raw: unknown): Record<string, string[]> {
+  if (!isObject(raw)) return {};
+  return Object.fromEntries(
+    Object.entries(raw).map(([lang, list]) => [
+      lang,
+      Array.isArray(list) ? list.map((a) => String((a as Json).value)) : [],
+    ]),
+  );
+}
+
+function sitelinks(raw: unknown): Record<string, Sitelink> {
+  if (!isObject(raw)) return {};
+  return Object.fromEntries(
+    Object.entries(raw).flatMap(([site, link]) => {
+      if (!isObject(link)) return [];
+      const badges = Array.isArray(link.badges) ? link.badges.map(String) : [];
+      const parsed: Sitelink = {
+        title: String(link.title),
+        badges,
+        ...(typeof link.url === 'string' ? { url: link.url } : {}),
+      };
+      return [[site, parsed]];
+    }),
+  );
+}
+
+/** The missing marker: `"missing": ""` in both formatversions of wbgetentities, `true` in query fv2. */
+const isMissing = (entity: Json) => 'missing' in entity && entity.missing !== false;
+
+/**
+ * A wbgetentities response, by requested id. A merged item comes keyed by the requested id with the
+ * target's `id` and `redirects: {from, to}`; a missing one as `{id, missing: ""}`. Requested ids the
+ * response does not mention are reported missing too, so no id silently disappears.
+ */
+export function parseEntities(body: unknown, requested: readonly ItemId[]): Map<ItemId, ItemLookup> {
+  const entities = isObject(body) && isObject(body.entities) ? body.entities : {};
+  const found = new Map<ItemId, ItemLookup>();
+  for (const id of requested) {
+    const entity = entities[id];
+    if (!isObject(entity) || isMissing(entity) || !isItemId(entity.id)) {
+      found.set(id, { kind: 'missing', requested: id });
+      continue;
+    }
+    const redirect = isObject(entity.redirects) ? entity.redirects : undefined;
+    found.set(id, {
+      kind: 'item',
+      id: entity.id,
+      requested: id,
+      ...(redirect || entity.id !== id ? { redirectedFrom: id } : {}),
+      ...(typeof entity.lastrevid === 'number' ? { lastrevid: entity.lastrevid } : {}),
+      ...(typeof entity.modified === 'string' ? { modified: entity.modified } : {}),
+      labels: terms(entity.labels),
+      descriptions: terms(entity.descriptions),
+      aliases: aliasTerms(entity.aliases),
+      sitelinks: sitelinks(entity.sitelinks),
+      statements: parseStatements(entity.claims),
+    });
+  }
+  return found;
+}
+
+/** Labels and aliases of referenced items from a `props=labels|aliases` batch. */
+export function parseLabels(body: unknown, requested: readonly ItemId[]): Map<ItemId, ItemLabels> {
+  const result = new Map<ItemId, ItemLabels>();
+  for (const [id, lookup] of parseEntities(body, requested)) {
+    result.set(
+      id,
+      lookup.kind === 'missing'
+        ? { id, labels: {}, aliases: {}, missing: true }
+        : { id: lookup.id, labels: lookup.labels, aliases: lookup.aliases },
+    );
+  }
+  return result;
+}
+
+/**
+ * A revision check (`action=query&prop=info&titles=Q1|…&redirects=1`), in either formatversion: pages
+ * as an array (fv2) or keyed by page id (fv1), merges in `query.redirects`, missing pages flagged.
+ */
+export function parseRevisions(body: unknown, requested: readonly ItemId[]): Map<ItemId, ItemRevision> {
+  const query = isObject(body) && isObject(body.query) ? body.query : {};
+  const pages = (
+    Array.isArray(query.pages) ? query.pages : isObject(query.pages) ? Object.values(query.pages) : []
+  ).filter(isObject);
+  const byTitle = new Map(pages.map((page) => [String(page.title).replace(/^Item:/, ''), page]));
+  const redirects = new Map(
+    (Array.isArray(query.redirects) ? query.redirects : [])
+      .filter(isObject)
+      .map((r) => [String(r.from), String(r.to)]),
+  );
+  const result = new Map<ItemId, ItemRevision>();
+  for (const id of requested) {
+    const target = redirects.get(id);
+    const finalId = isItemId(target) ? target : id;
+    const page = byTitle.get(finalId);
+    const missing = !page || isMissing(page);
+    result.set(id, {
+      requested: id,
+      id: finalId,
+      missing,
+      ...(finalId !== id ? { redirectedFrom: id } : {}),
+      ...(page && !missing && typeof page.lastrevid === 'number' ? { lastrevid: page.lastrevid } : {}),
+    });
+  }
+  return result;
+}

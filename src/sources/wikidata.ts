@@ -1,0 +1,129 @@
+// Wikidata: items (wbgetentities, URLs built with wikibase-sdk), cheap revision checks
+// (query&prop=info), and labels of referenced items (cached). Ids are validated before batching —
+// one invalid id makes the real API fail its whole batch — and each batch fails alone.
+
+import { WBK } from 'wikibase-sdk';
+import type { FieldSpec } from '../model/fields.js';
+import { type ItemId, isItemId, itemIdProblem } from '../model/ids.js';
+import type { ItemLabels, ItemLookup, ItemRevision } from '../model/remote.js';
+import { type Fetched, inBatches } from './batches.js';
+import type { HttpClient } from './http.js';
+import type { LabelCache } from './label-cache.js';
+import { parseEntities, parseLabels, parseRevisions } from './wikidata-parse.js';
+
+export interface WikidataOptions {
+  http: HttpClient;
+  /** The site, such as https://www.wikidata.org; the Action API is at {url}/w/api.php. */
+  url: string;
+  languages: readonly string[];
+  fields: readonly FieldSpec[];
+  labelCache?: LabelCache;
+  /** Ids a request: 50, or 500 for an account with apihighlimits. */
+  batchSize?: number;
+}
+
+type Props = 'info' | 'labels' | 'descriptions' | 'aliases' | 'claims' | 'sitelinks' | 'sitelinks/urls';
+
+/** Only the props the configured fields need (SPEC §8): no sitelinks without a page field, and so on. */
+export function propsFor(fields: readonly FieldSpec[]): Props[] {
+  const props = new Set<Props>(['info']);
+  for (const field of fields) {
+    if (field.source === 'statement') props.add('claims');
+    if (field.source === 'label') props.add('labels').add('aliases');
+    if (field.source === 'description') props.add('descriptions');
+    if (field.source === 'sitelink') props.add('sitelinks/urls');
+  }
+  return [...props];
+}
+
+export class WikidataSource {
+  readonly api: string;
+  private readonly wbk: ReturnType<typeof WBK>;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: WikidataOptions) {
+    const site = options.url.replace(/\/+$/, '');
+    this.api = `${site}/w/api.php`;
+    this.wbk = WBK({ instance: site, sparqlEndpoint: `${site}/sparql` });
+    this.batchSize = options.batchSize ?? 50;
+  }
+
+  /** The item's page: evidence links point here (with `#statementId` for a statement). */
+  itemUrl(id: ItemId, statementId?: string): string {
+    return `${this.options.url.replace(/\/+$/, '')}/wiki/${id}${statementId ? `#${encodeURIComponent(statementId)}` : ''}`;
+  }
+
+  /** `wbgetentities` for `ids`; `sites` (such as ["enwiki"]) narrows the sitelinks asked for. */
+  async fetchItems(
+    ids: readonly string[],
+    sites: readonly string[] = [],
+  ): Promise<Fetched<ItemId, ItemLookup>> {
+    const { valid, rejected } = validate(ids);
+    const props = propsFor(this.options.fields).filter((p) => !p.startsWith('sitelinks') || sites.length > 0);
+    const result = await inBatches(valid, this.batchSize, async (batch) => {
+      const url = this.entitiesUrl(batch, props);
+      if (sites.length > 0) url.searchParams.set('sitefilter', sites.join('|'));
+      return parseEntities(await this.options.http.getJson(url, 'wbgetentities'), batch);
+    });
+    return { ...result, rejected };
+  }
+
+  /** Each item's `lastrevid` and merges, without content: the nightly check that an item is unchanged. */
+  async revisions(ids: readonly string[]): Promise<Fetched<ItemId, ItemRevision>> {
+    const { valid, rejected } = validate(ids);
+    const result = await inBatches(valid, this.batchSize, async (batch) => {
+      const url = new URL(this.api);
+      url.search = new URLSearchParams({
+        action: 'query',
+        prop: 'info',
+        titles: batch.join('|'),
+        redirects: '1',
+        format: 'json',
+        formatversion: '2',
+        maxlag: '5',
+      }).toString();
+      return parseRevisions(await this.options.http.getJson(url, 'query-info'), batch);
+    });
+    return { ...result, rejected };
+  }
+
+  /** Labels and aliases of referenced items, from the cache where it has them. */
+  async labels(ids: readonly string[]): Promise<Fetched<ItemId, ItemLabels>> {
+    const { valid, rejected } = validate([...new Set(ids)]);
+    const cached = (await this.options.labelCache?.get(valid)) ?? new Map<ItemId, ItemLabels>();
+    const wanted = valid.filter((id) => !cached.has(id));
+    const fetched = await inBatches(wanted, this.batchSize, async (batch) => {
+      const url = this.entitiesUrl(batch, ['labels', 'aliases']);
+      return parseLabels(await this.options.http.getJson(url, 'wbgetentities-labels'), batch);
+    });
+    await this.options.labelCache?.put(fetched.found);
+    return { found: new Map([...cached, ...fetched.found]), failures: fetched.failures, rejected };
+  }
+
+  private entitiesUrl(batch: readonly ItemId[], props: readonly Props[]): URL {
+    // wikibase-sdk builds the URL; ids are set afterwards so a 500-id batch (apihighlimits) does not
+    // trip its 50-id warning.
+    const built = this.wbk.getEntities({
+      ids: batch.slice(0, 1),
+      languages: [...this.options.languages],
+      props: props as Parameters<typeof this.wbk.getEntities>[0]['props'],
+    });
+    const url = new URL(built);
+    url.searchParams.set('ids', batch.join('|'));
+    url.searchParams.set('maxlag', '5');
+    return url;
+  }
+}
+
+function validate(ids: readonly string[]): {
+  valid: ItemId[];
+  rejected: Array<{ id: string; reason: string }>;
+} {
+  const valid: ItemId[] = [];
+  const rejected: Array<{ id: string; reason: string }> = [];
+  for (const id of new Set(ids)) {
+    if (isItemId(id)) valid.push(id);
+    else rejected.push({ id, reason: itemIdProblem(id) ?? 'invalid id' });
+  }
+  return { valid, rejected };
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import type { ItemId } from '../../src/model/ids.js';
+import { bestStatements, type RemoteItem } from '../../src/model/remote.js';
+import {
+  parseEntities,
+  parseLabels,
+  parseRevisions,
+  wikidataTime,
+} from '../../src/sources/wikidata-parse.js';
+import { wikimediaFixture } from '../helpers/fixtures.js';
+
+function item(file: string, id: ItemId): RemoteItem {
+  const lookup = parseEntities(wikimediaFixture(file), [id]).get(id);
+  if (lookup?.kind !== 'item') throw new Error(`${id} is not an item in ${file}`);
+  return lookup;
+}
+
+const sora = item('wbgetentities_Q124544998.json', 'Q124544998');
+const values = (statements: readonly { value?: unknown }[]) => statements.map((s) => s.value);
+
+describe('wbgetentities items', () => {
+  it('keeps info, terms and sitelinks', () => {
+    expect(sora).toMatchObject({
+      kind: 'item',
+      id: 'Q124544998',
+      requested: 'Q124544998',
+      labels: { en: 'Sora' },
+      sitelinks: { enwiki: { title: 'Sora (text-to-video model)' } },
+    });
+    expect(sora.lastrevid).toBeGreaterThan(2_000_000_000);
+    expect(sora.redirectedFrom).toBeUndefined();
+  });
+
+  it('keeps every rank and the statement ids', () => {
+    expect(sora.statements.P31?.map((s) => s.rank)).toEqual(['normal', 'normal', 'normal', 'deprecated']);
+    expect(sora.statements.P156?.[0]?.id).toMatch(/^Q124544998\$/);
+  });
+
+  it('keeps the precision of each time value', () => {
+    expect(sora.statements.P571?.[0]?.value).toMatchObject({
+      type: 'time',
+      time: '+2024-02-00T00:00:00Z',
+      precision: 10,
+      calendar: 'gregorian',
+      value: { year: 2024, month: 2, precision: 'month' },
+    });
+    expect(sora.statements.P6949?.[0]?.value).toMatchObject({
+      precision: 11,
+      value: { year: 2024, month: 2, day: 15 },
+    });
+    const dalle = item('wbgetentities_novalue_Q105078662.json', 'Q105078662');
+    expect(dalle.statements.P577?.[0]?.value).toMatchObject({
+      precision: 9,
+      value: { year: 2021, precision: 'year' },
+    });
+  });
+
+  it('tells somevalue and novalue from a value', () => {
+    expect(sora.statements.P138?.[0]).toMatchObject({ snaktype: 'somevalue' });
+    expect(sora.statements.P138?.[0]?.value).toBeUndefined();
+    const dalle = item('wbgetentities_novalue_Q105078662.json', 'Q105078662');
+    expect(dalle.statements.P156?.[0]).toMatchObject({ snaktype: 'novalue' });
+  });
+
+  it('keeps qualifiers', () => {
+    const openai = item('wbgetentities_Q21708200.json', 'Q21708200');
+    expect(openai.statements.P159?.[0]?.qualifiers.P580?.[0]?.value).toMatchObject({
+      type: 'time',
+      precision: 9,
+    });
+    expect(openai.statements.P1448?.[0]?.value).toEqual({
+      type: 'monolingualtext',
+      text: 'OpenAI',
+      language: 'en',
+    });
+  });
+
+  it('reads a missing and a merged item in one batch, keyed by the requested ids', () => {
+    const batch = parseEntities(wikimediaFixture('wbgetentities_mixed_batch.json'), [
+      'Q124544998',
+      'Q999999901',
+      'Q120281745',
+    ]);
+    expect(batch.get('Q999999901')).toEqual({ kind: 'missing', requested: 'Q999999901' });
+    expect(batch.get('Q120281745')).toMatchObject({
+      kind: 'item',
+      id: 'Q124544998',
+      requested: 'Q120281745',
+      redirectedFrom: 'Q120281745',
+    });
+    expect(batch.get('Q124544998')).toMatchObject({ kind: 'item', id: 'Q124544998' });
+  });
+
+  it('reports an id the response does not mention as missing rather than dropping it', () => {
+    expect(parseEntities({ entities: {}, success: 1 }, ['Q5']).get('Q5')).toEqual({
+      kind: 'missing',
+      requested: 'Q5',
+    });
+  });
+});
+
+describe('ranks (SPEC §3)', () => {
+  it('counts preferred statements over normal ones', () => {
+    const openai = item('wbgetentities_Q21708200.json', 'Q21708200');
+    expect(values(bestStatements(openai.statements.P856 ?? []))).toEqual([
+      { type: 'string', datatype: 'url', value: 'https://openai.com/' },
+    ]);
+  });
+
+  it('never counts deprecated statements', () => {
+    const best = bestStatements(sora.statements.P31 ?? []);
+    expect(best).toHaveLength(3);
+    expect(best.every((s) => s.rank === 'normal')).toBe(true);
+    expect(bestStatements([{ ...(sora.statements.P31?.[3] as never) }])).toEqual([]);
+  });
+
+  it('keeps several best-rank values (an ambiguous remote)', () => {
+    const sora2 = item('wbgetentities_Q136505399.json', 'Q136505399');
+    expect(bestStatements(sora2.statements.P577 ?? []).map((s) => s.rank)).toEqual([
+      'preferred',
+      'preferred',
+    ]);
+  });
+});
+
+describe('Wikidata time values', () => {
+  it.each([
+    ['+2024-02-15T00:00:00Z', 11, { year: 2024, month: 2, day: 15, precision: 'day' }],
+    ['+2024-02-00T00:00:00Z', 10, { year: 2024, month: 2, precision: 'month' }],
+    ['+1990-00-00T00:00:00Z', 9, { year: 1990, precision: 'year' }],
+    ['+1990-11-00T00:00:00Z', 11, { year: 1990, month: 11, precision: 'month' }],
+    ['+00000002013-12-07T00:00:00Z', 11, { year: 2013, month: 12, day: 7, precision: 'day' }],
+    ['-0500-00-00T00:00:00Z', 9, { year: -500, precision: 'year' }],
+  ])('%s at precision %i', (time, precision, expected) => {
+    expect(wikidataTime(time, precision)).toEqual(expected);
+  });
+
+  it('has no year/month/day value when coarser than a year', () => {
+    expect(wikidataTime('-13798000000-00-00T00:00:00Z', 3)).toBeUndefined();
+    expect(wikidataTime('+2010-00-00T00:00:00Z', 8)).toBeUndefined();
+  });
+});
+
+describe('labels and revisions', () => {
+  it('reads labels and aliases of referenced items', () => {
+    const labels = parseLabels(wikimediaFixture('wbgetentities_labels_batch.json'), [
+      'Q21708200',
+      'Q136505399',
+    ]);
+    expect(labels.get('Q21708200')).toEqual({
+      id: 'Q21708200',
+      labels: { en: 'OpenAI' },
+      aliases: { en: ['OpenAI Inc.', 'Open AI', 'OpenAI LP'] },
+    });
+    expect(labels.get('Q136505399')?.labels.en).toBe('Sora 2');
+  });
+
+  it.each(['query_info_wikidata_batch.json', 'query_info_wikidata_batch_fv1.json'])(
+    'reads lastrevid, merges and missing items from %s',
+    (file) => {
+      const revisions = parseRevisions(wikimediaFixture(file), [
+        'Q124544998',
+        'Q21708200',
+        'Q120281745',
+        'Q999999901',
+      ]);
+      expect(revisions.get('Q21708200')).toEqual({
+        requested: 'Q21708200',
+        id: 'Q21708200',
+        missing: false,
+        lastrevid: 2396826533,
+      });
+      expect(revisions.get('Q120281745')).toMatchObject({
+        id: 'Q124544998',
+        redirectedFrom: 'Q120281745',
+        missing: false,
+      });
+      expect(revisions.get('Q120281745')?.lastrevid).toBe(revisions.get('Q124544998')?.lastrevid);
+      expect(revisions.get('Q999999901')).toEqual({
+        requested: 'Q999999901',
+        id: 'Q999999901',
+        missing: true,
+      });
+    },
+  );
+});
