@@ -111,7 +111,9 @@ describe('ranks (SPEC §3)', () => {
     const best = bestStatements(sora.statements.P31 ?? []);
     expect(best).toHaveLength(3);
     expect(best.every((s) => s.rank === 'normal')).toBe(true);
-    expect(bestStatements([{ ...(sora.statements.P31?.[3] as never) }])).toEqual([]);
+    const deprecated = sora.statements.P31?.filter((s) => s.rank === 'deprecated') ?? [];
+    expect(deprecated).toHaveLength(1);
+    expect(bestStatements(deprecated)).toEqual([]);
   });
 
   it('keeps several best-rank values (an ambiguous remote)', () => {
