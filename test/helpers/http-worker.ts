@@ -1,0 +1,35 @@
+// A separate worker process for the cross-process limit test: `count` requests at once through its
+// own HttpClient, sharing the gate (Redis prefix) with the other processes.
+// Usage: node --import tsx test/helpers/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
+
+import { Redis } from 'ioredis';
+import { HttpClient } from '../../src/sources/http.js';
+import { redisGate } from '../../src/sources/http-gate.js';
+
+const [url, prefix, count, concurrency, rate] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const gate = redisGate(redis, {
+  prefix,
+  concurrency: Number(concurrency),
+  ratePerSecond: Number(rate),
+  leaseMs: 10_000,
+});
+const http = new HttpClient({
+  userAgent: 'factsync-tests/1.0 (tests@example.org)',
+  undiciVersion: '7.30.2',
+  timeoutMs: 5_000,
+  retries: 0,
+  concurrency: Number(concurrency),
+  maxWaitMs: 10_000,
+  gate,
+});
+await Promise.all(Array.from({ length: Number(count) }, () => http.getJson(new URL(url), 'test')));
+process.stdout.write(`${JSON.stringify(http.statsByEndpoint())}\n`);
+await http.close();
+redis.disconnect();
