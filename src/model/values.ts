@@ -25,7 +25,7 @@ export function labelKey(label: string): string {
   return label
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
-    .toLocaleLowerCase('und')
+    .toLowerCase()
     .replace(/\s+/gu, ' ')
     .trim();
 }

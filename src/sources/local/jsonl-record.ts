@@ -25,6 +25,18 @@ function optionalText(json: Record<string, unknown>, name: string): string | und
   return normalizeText(value) || undefined;
 }
 
+const byName = new WeakMap<readonly FieldSpec[], Map<string, FieldSpec>>();
+
+/** The statement fields by name, built once per field list (this runs once a line). */
+function fieldsByName(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
+  let map = byName.get(fields);
+  if (!map) {
+    map = new Map(statementFields(fields).map((field) => [field.name, field]));
+    byName.set(fields, map);
+  }
+  return map;
+}
+
 function fail(file: string, line: number, error: string): ReadResult {
   return { ok: false, error: { file, line, error } };
 }
@@ -82,7 +94,7 @@ export function parseJsonlRecord(
   if (json.facts !== undefined && !isObject(json.facts)) {
     return fail(file, line, `"facts": expected an object, got ${describe(json.facts)}`);
   }
-  const known = new Map(statementFields(fields).map((field) => [field.name, field]));
+  const known = fieldsByName(fields);
   for (const [name, raw] of Object.entries(json.facts ?? {})) {
     const field = known.get(name);
     if (!field) {
