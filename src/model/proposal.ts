@@ -1,0 +1,105 @@
+// Findings and proposals (SPEC §4). The diff produces findings; the store keeps each as a proposal
+// under a stable fingerprint, so the same finding on a later run is the same proposal.
+
+import { createHash } from 'node:crypto';
+import type { ItemId, PropertyId } from './ids.js';
+
+export const PROPOSAL_KINDS = [
+  'add',
+  'update',
+  'upstream',
+  'conflict',
+  'local-conflict',
+  'redirect',
+  'missing',
+  'moved',
+  'mismatch',
+] as const;
+export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
+
+export const PROPOSAL_STATUSES = ['open', 'accepted', 'rejected', 'applied', 'superseded', 'resolved'] as const;
+export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
+
+/**
+ * A value as proposals show it: time as the ISO string of its precision, an item as {id, label}, url
+ * and text as strings, a Wikipedia page as {lang, title}, many-valued fields as sorted arrays.
+ */
+export type ProposalValue = string | ItemValue | PageValue | StatedValue | NoValue | readonly ProposalValue[];
+/** Wikidata states that there is no value (`novalue`). */
+export interface NoValue {
+  readonly snaktype: 'novalue';
+}
+export interface ItemValue {
+  readonly id?: ItemId;
+  readonly label?: string;
+}
+export interface PageValue {
+  readonly lang: string;
+  readonly title: string;
+}
+/** One of the values a record states for a fact, with where: the sides of a local conflict. */
+export interface StatedValue {
+  readonly value: unknown;
+  readonly where: string;
+  readonly line?: number;
+}
+
+export interface Evidence {
+  readonly source: 'wikidata' | 'wikipedia' | 'local';
+  /** Where a reviewer checks it: the statement, the page, or the card line. */
+  readonly url: string;
+  readonly revision?: number;
+  readonly retrievedAt: string;
+  /** The Wikidata statement GUID, where there is one. */
+  readonly statementId?: string;
+}
+
+export interface Finding {
+  /** The local record's key. */
+  readonly entity: string;
+  /** The record's label, for reviewers and search. */
+  readonly label?: string;
+  readonly qid: ItemId;
+  readonly field: string;
+  readonly property?: PropertyId;
+  readonly kind: ProposalKind;
+  readonly local: ProposalValue | null;
+  readonly remote: ProposalValue | null;
+  readonly evidence: Evidence;
+}
+
+export interface Proposal extends Finding {
+  readonly id: string;
+  readonly status: ProposalStatus;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  /** The run that first found it, and the last run that saw it. */
+  readonly firstRun?: string;
+  readonly lastRun?: string;
+  /** The proposal that replaced it, when the remote value changed. */
+  readonly supersededBy?: string;
+  readonly note?: string;
+  readonly reviewedAt?: string;
+}
+
+/** JSON with keys sorted at every level: the same value always serialises the same way. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A finding's identity: entity, field, kind and the remote value (the local value when the remote has
+ * none). Not the local value: an edit to the card that still disagrees with the same remote value is
+ * the same proposal, and a rejected proposal stays rejected while the remote value is unchanged.
+ */
+export function fingerprint(finding: Pick<Finding, 'entity' | 'field' | 'kind' | 'local' | 'remote'>): string {
+  const basis = [finding.entity, finding.field, finding.kind, canonicalJson(finding.remote ?? finding.local)].join('\u0000');
+  return createHash('sha256').update(basis).digest('hex').slice(0, 20);
+}

@@ -1,0 +1,74 @@
+// The proposal store: where proposals and run records live. Two adapters (SQLite, the embedded
+// default, and PostgreSQL) pass one conformance suite (test/integration/store-conformance.ts).
+//
+// Contract:
+// - `reconcile(entity, findings)` is the only way findings enter. In one transaction it inserts a
+//   proposal per new fingerprint (status open), touches `lastSeen`/`lastRun` of known ones (whatever
+//   their status: a rejected proposal stays rejected while the remote value is unchanged), and
+//   settles the entity's open and accepted proposals that this set no longer contains: `superseded`
+//   (with `supersededBy`) when a finding of the same field and kind replaces it, else `resolved`
+//   (the local data caught up, or the remote value went away).
+// - It is idempotent and safe under concurrency: the same call twice, or from several workers at
+//   once, leaves one row per fingerprint and the same statuses.
+// - Listing filters and pages through 100,000 proposals quickly (indexed), newest first.
+
+import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
+import type { RunRecord } from '../model/run.js';
+
+export interface ReconcileResult {
+  readonly created: readonly string[];
+  readonly seen: readonly string[];
+  readonly superseded: readonly string[];
+  readonly resolved: readonly string[];
+}
+
+export interface ProposalFilter {
+  readonly status?: readonly ProposalStatus[];
+  readonly kind?: readonly ProposalKind[];
+  readonly field?: readonly string[];
+  /** A record key or a QID. */
+  readonly entity?: string;
+  /** Proposals first found or last seen in this run. */
+  readonly run?: string;
+  /** A case-insensitive substring of the entity's key, label or QID. */
+  readonly search?: string;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  /** The `next` cursor of the previous page. */
+  readonly after?: string;
+}
+
+export interface ProposalPage {
+  readonly proposals: Proposal[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+export type ReviewDecision = 'accepted' | 'rejected';
+
+export interface ProposalStore {
+  /** Creates or upgrades the schema (versioned migrations); safe to call from every process. */
+  migrate(): Promise<void>;
+  reconcile(entity: string, findings: readonly Finding[], at: { runId: string; time: string }): Promise<ReconcileResult>;
+  list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage>;
+  count(filter: ProposalFilter): Promise<number>;
+  /** Counts by kind, status or field, for summaries and filter menus. */
+  countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>>;
+  get(ids: readonly string[]): Promise<Proposal[]>;
+  /**
+   * Accepts or rejects proposals (open, accepted or rejected ones: a decision may be changed until the
+   * proposal is applied). Returns the proposals changed; unknown ids are not an error, just absent.
+   */
+  review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]>;
+  /** Marks accepted proposals applied (written back into the local store). */
+  markApplied(ids: readonly string[], at: string): Promise<void>;
+  saveRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** The most recent runs first. */
+  listRuns(limit: number): Promise<RunRecord[]>;
+  /** Every proposal the filter selects, streamed (oldest first) for exports. */
+  stream(filter: ProposalFilter): AsyncIterable<Proposal>;
+  close(): Promise<void>;
+}
