@@ -34,6 +34,8 @@ export interface LocalRecord {
   /** The file (and for JSONL the line) the record was read from. */
   readonly file: string;
   readonly line?: number;
+  /** For cards: where each field (and `qid`, `label`, `description`, `wikipedia`) was stated. */
+  readonly origins?: Readonly<Record<string, readonly Origin[]>>;
 }
 
 /** A record that could not be read: reported with file, line and reason, then skipped. */

@@ -8,6 +8,7 @@ import { type ItemId, itemIdProblem, wikidataUrlSegment } from '../../model/ids.
 import type {
   LocalConflict,
   LocalRecord,
+  Origin,
   ReadResult,
   ReadWarning,
   WikipediaLink,
@@ -226,6 +227,12 @@ export function parseCard(text: string, key: string, file: string, fields: reado
       if (value !== undefined) facts[field.name] = value;
     }
   }
+  const origins: Record<string, Origin[]> = {};
+  for (const statement of scan.statements) {
+    const list = origins[statement.field] ?? [];
+    list.push({ where: statement.where, ...(statement.line === undefined ? {} : { line: statement.line }) });
+    origins[statement.field] = list;
+  }
   const record: LocalRecord = {
     key,
     qid,
@@ -235,6 +242,7 @@ export function parseCard(text: string, key: string, file: string, fields: reado
     facts,
     conflicts,
     file,
+    origins,
   };
   return { ok: true, record, warnings: scan.warnings };
 }
