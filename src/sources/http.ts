@@ -90,13 +90,20 @@ export class HttpClient {
     let [tries, failures, throttles, waited] = [0, 0, 0, 0];
     for (;;) {
       tries++;
-      const result = await this.withSlot(() => this.attempt<T>(url, stats));
-      if ('throttled' in result) {
-        // Not a failure: the server asked us to wait. Every process waits with us (the gate).
+      const result = await this.withSlot(async () => {
+        const attempt = await this.attempt<T>(url, stats);
+        if (!('throttled' in attempt)) return attempt;
+        // Not a failure: the server asked us to wait. The pause is set before this request's slot is
+        // given back, so no request of any process slips out in between.
         stats.throttled++;
         throttles++;
         const waitMs =
-          result.waitMs ?? Math.min(THROTTLE_BACKOFF_MAX_MS, THROTTLE_BACKOFF_MS * 2 ** (throttles - 1));
+          attempt.waitMs ?? Math.min(THROTTLE_BACKOFF_MAX_MS, THROTTLE_BACKOFF_MS * 2 ** (throttles - 1));
+        if (waited + waitMs <= this.options.maxWaitMs) await this.options.gate.pause(waitMs);
+        return { ...attempt, waitMs };
+      });
+      if ('throttled' in result) {
+        const waitMs = result.waitMs ?? 0;
         if (waited + waitMs > this.options.maxWaitMs) {
           stats.failures++;
           throw new HttpError(
@@ -112,7 +119,6 @@ export class HttpClient {
           { endpoint, waitMs, reason: result.reason },
           'throttled by the server; waiting',
         );
-        await this.options.gate.pause(waitMs);
         continue;
       }
       if (result.ok) return result.value;

@@ -1,0 +1,144 @@
+// One batch of entities (up to 50): fetch their items, pages and referenced labels, diff each record,
+// and reconcile its findings into the store. Knows nothing of BullMQ: the batch job calls it, and so can
+// anything else. An entity whose remote data could not all be fetched is reported failed and left
+// untouched in the store — reconciling it with partial data would resolve proposals wrongly.
+
+import { type DiffContext, diffRecord, referencedItems } from '../diff/index.js';
+import type { FieldSpec } from '../model/fields.js';
+import type { ItemId } from '../model/ids.js';
+import type { ProposalKind } from '../model/proposal.js';
+import type { LocalRecord } from '../model/record.js';
+import type { ItemLabels, ItemLookup, WikipediaPage } from '../model/remote.js';
+import type { RunFailure } from '../model/run.js';
+import type { ProposalStore } from '../sinks/store.js';
+import type { BatchFailure } from '../sources/batches.js';
+import type { WikidataSource } from '../sources/wikidata.js';
+import type { WikipediaSource } from '../sources/wikipedia.js';
+
+export interface BatchDeps {
+  readonly wikidata: WikidataSource;
+  readonly wikipedia: WikipediaSource;
+  readonly store: ProposalStore;
+  readonly fields: readonly FieldSpec[];
+  readonly languages: readonly string[];
+  readonly now: () => string;
+}
+
+export interface BatchResult {
+  fetched: number;
+  failed: number;
+  findings: Partial<Record<ProposalKind, number>>;
+  created: number;
+  seen: number;
+  resolved: number;
+  superseded: number;
+  failures: RunFailure[];
+}
+
+export function emptyBatchResult(): BatchResult {
+  return {
+    fetched: 0,
+    failed: 0,
+    findings: {},
+    created: 0,
+    seen: 0,
+    resolved: 0,
+    superseded: 0,
+    failures: [],
+  };
+}
+
+function describeFailure(failure: BatchFailure): string {
+  return `${failure.error.code}: ${failure.error.message}`;
+}
+
+/** Wikipedia pages of the records, by language, one request per language per 50 titles. */
+async function fetchPages(records: readonly LocalRecord[], wikipedia: WikipediaSource) {
+  const byLang = new Map<string, string[]>();
+  for (const record of records) {
+    if (!record.wikipedia) continue;
+    byLang.set(record.wikipedia.lang, [...(byLang.get(record.wikipedia.lang) ?? []), record.wikipedia.title]);
+  }
+  const pages = new Map<string, WikipediaPage>();
+  const failed = new Map<string, string>(); // "lang:title" → reason
+  for (const [lang, titles] of byLang) {
+    const result = await wikipedia.fetchPages(lang, titles);
+    for (const [title, page] of result.found) pages.set(`${lang}:${title}`, page);
+    for (const failure of result.failures)
+      for (const title of failure.ids) failed.set(`${lang}:${title}`, describeFailure(failure));
+    for (const rejected of result.rejected) failed.set(`${lang}:${rejected.id}`, rejected.reason);
+  }
+  return { pages, failed };
+}
+
+export async function syncBatch(
+  records: readonly LocalRecord[],
+  runId: string,
+  deps: BatchDeps,
+): Promise<BatchResult> {
+  const result = emptyBatchResult();
+  const fail = (record: LocalRecord, reason: string, code: string) => {
+    result.failed++;
+    result.failures.push({ entity: record.key, ids: [record.qid], reason, code });
+  };
+  const sites = [
+    ...new Set([
+      ...records.flatMap((r) => (r.wikipedia ? [`${r.wikipedia.lang}wiki`] : [])),
+      `${deps.languages[0] ?? 'en'}wiki`,
+    ]),
+  ];
+  const items = await deps.wikidata.fetchItems(
+    records.map((r) => r.qid),
+    sites,
+  );
+  const itemFailures = new Map<string, string>();
+  for (const failure of items.failures)
+    for (const id of failure.ids) itemFailures.set(id, describeFailure(failure));
+  const { pages, failed: pageFailures } = await fetchPages(records, deps.wikipedia);
+
+  const wanted = new Set<ItemId>();
+  for (const record of records) {
+    const item = items.found.get(record.qid);
+    const page = record.wikipedia
+      ? pages.get(`${record.wikipedia.lang}:${record.wikipedia.title}`)
+      : undefined;
+    for (const id of referencedItems(record, item, deps.fields, page)) wanted.add(id);
+  }
+  const labels = await deps.wikidata.labels([...wanted]);
+  const labelFailure = labels.failures[0] ? describeFailure(labels.failures[0]) : undefined;
+  const known: ReadonlyMap<ItemId, ItemLabels> = labels.found;
+
+  const ctx: DiffContext = {
+    fields: deps.fields,
+    languages: deps.languages,
+    retrievedAt: deps.now(),
+    links: {
+      item: (id, statement) => deps.wikidata.itemUrl(id, statement),
+      page: (lang, title) => deps.wikipedia.pageUrl(lang, title),
+    },
+  };
+  for (const record of records) {
+    const item: ItemLookup | undefined = items.found.get(record.qid);
+    const pageKey = record.wikipedia ? `${record.wikipedia.lang}:${record.wikipedia.title}` : undefined;
+    const reason =
+      itemFailures.get(record.qid) ??
+      (pageKey ? pageFailures.get(pageKey) : undefined) ??
+      (labelFailure && referencedItems(record, item, deps.fields).some((id) => !known.has(id))
+        ? labelFailure
+        : undefined);
+    if (!item || reason) {
+      fail(record, reason ?? 'the item was not fetched', 'FETCH_FAILED');
+      continue;
+    }
+    result.fetched++;
+    const page = pageKey ? pages.get(pageKey) : undefined;
+    const findings = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
+    for (const finding of findings) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
+    const settled = await deps.store.reconcile(record.key, findings, { runId, time: deps.now() });
+    result.created += settled.created.length;
+    result.seen += settled.seen.length;
+    result.resolved += settled.resolved.length;
+    result.superseded += settled.superseded.length;
+  }
+  return result;
+}
