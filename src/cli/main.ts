@@ -6,7 +6,11 @@ import { Command, CommanderError } from 'commander';
 import { registerConfig } from './config-cmd.js';
 import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
+import { registerExport } from './export.js';
+import { registerFakeWikimedia } from './fake-wikimedia.js';
 import { registerPlanned } from './planned.js';
+import { registerProposals } from './proposals.js';
+import { registerReport } from './report.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -22,6 +26,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerEntities(program);
   registerConfig(program);
+  registerProposals(program);
+  registerReport(program);
+  registerExport(program);
+  registerFakeWikimedia(program);
   registerPlanned(program);
   for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });
   return program;
@@ -30,7 +38,8 @@ export function buildProgram(): Command {
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command that did its work but not all of it (a proposal it could not accept) sets exitCode 1.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version end with exit code 0; a usage error with 2 (commander already printed it).

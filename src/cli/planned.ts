@@ -37,45 +37,13 @@ const PLANNED: readonly Planned[] = [
     description: 'manual refresh of entities (keys or QIDs), ahead of nightly work',
     options: [['--wait', 'wait and print the resulting proposals']],
   },
-  {
-    name: 'proposals',
-    description: 'list proposals',
-    options: [
-      ['--status <status>', 'open, accepted, rejected, applied, superseded, resolved'],
-      [
-        '--kind <kind>',
-        'add, update, upstream, conflict, local-conflict, redirect, missing, moved, mismatch',
-      ],
-      ['--entity <key>', 'one entity, by key or QID'],
-      ['--json', 'one JSON object a line'],
-    ],
-  },
-  { name: 'accept', args: '<ids...>', description: 'accept proposals' },
-  { name: 'reject', args: '<ids...>', description: 'reject proposals', options: [['--note <text>', 'why']] },
   { name: 'apply', description: 'write accepted proposals back into the local store' },
-  {
-    name: 'export',
-    description: 'hand proposals to other tools',
-    options: [['--format <format>', 'jsonl, quickstatements or mismatch-finder']],
-  },
-  { name: 'report', args: '[run]', description: "show a run's report (the last run by default)" },
   {
     name: 'serve',
     description: 'the review web page and the queue dashboard',
     options: [
       ['--port <port>', 'port'],
       ['--host <host>', 'address to listen on'],
-    ],
-  },
-  {
-    name: 'fake-wikimedia',
-    description: 'the local stand-in for Wikimedia, for demos, tests and the benchmark',
-    options: [
-      ['--port <port>', 'port'],
-      ['--host <host>', 'address to listen on'],
-      ['--entities <n>', 'generated entities'],
-      ['--latency <ms>', 'added latency'],
-      ['--faults <spec>', 'error rates, maxlag, 429s, timeouts'],
     ],
   },
   { name: 'status', description: 'queues, workers, schedule, last runs' },

@@ -1,0 +1,43 @@
+// `factsync export --format jsonl|quickstatements|mismatch-finder`: proposals for other tools, on
+// stdout or into a file; what could not be exported is listed on stderr with the reason.
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { EXPORT_FORMATS, exportProposals, isExportFormat } from '../sinks/export/index.js';
+import { UsageError } from './errors.js';
+import { writeErr, writeOut } from './output.js';
+import { addFilterOptions, type FilterOptions, filterOf, withStore } from './store-context.js';
+
+export function registerExport(program: Command): void {
+  addFilterOptions(program.command('export').description('hand proposals to other tools'))
+    .requiredOption('--format <format>', EXPORT_FORMATS.join(', '))
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (options: FilterOptions & { format: string; out?: string }, command: Command) => {
+      if (!isExportFormat(options.format))
+        throw new UsageError(`--format: expected one of ${EXPORT_FORMATS.join(', ')}`);
+      const format = options.format;
+      // The Wikidata formats only make sense for proposals still under review.
+      const filter = filterOf({ ...(format === 'jsonl' ? {} : { status: 'open,accepted' }), ...options });
+      await withStore(command, async (store, config) => {
+        const file = options.out ? createWriteStream(options.out) : undefined;
+        const out = async (text: string) => {
+          if (!file) return writeOut(text);
+          if (!file.write(text)) await once(file, 'drain');
+        };
+        const report = await exportProposals(format, store.stream(filter), config.fields, out, {
+          language: config.languages[0] ?? 'en',
+        });
+        if (file)
+          await new Promise<void>((resolve, reject) =>
+            file.end((error?: Error | null) => (error ? reject(error) : resolve())),
+          );
+        for (const skipped of report.skipped) writeErr(`skipped ${skipped.id}: ${skipped.reason}\n`);
+        for (const partial of report.incomplete)
+          writeErr(`partly exported ${partial.id}: ${partial.reason}\n`);
+        if (report.exceedsUploadLimit)
+          writeErr('warning: the file is over Mismatch Finder’s 10 MB upload limit; split it\n');
+        writeErr(`${report.exported} proposals exported as ${format}, ${report.skipped.length} skipped\n`);
+      });
+    });
+}

@@ -1,0 +1,63 @@
+// `factsync proposals`, `accept`, `reject`: list and review proposals.
+
+import type { Command } from 'commander';
+import type { Proposal } from '../model/proposal.js';
+import { proposalJson } from '../sinks/export/index.js';
+import { displayValue } from '../sinks/report/format.js';
+import { UsageError } from './errors.js';
+import { writeErr, writeOut } from './output.js';
+import { addFilterOptions, type FilterOptions, filterOf, withStore } from './store-context.js';
+
+export function proposalLine(p: Proposal): string {
+  const change = `${displayValue(p.local)} → ${displayValue(p.remote)}`;
+  return `${p.id}  ${p.status.padEnd(9)} ${p.kind.padEnd(14)} ${p.entity} · ${p.field}: ${change}\n`;
+}
+
+export function registerProposals(program: Command): void {
+  addFilterOptions(program.command('proposals').description('list proposals, newest first'))
+    .option('--json', 'one JSON object a line, as the spec prints a proposal; every match, streamed')
+    .option('--limit <n>', 'at most this many (without --json)', '100')
+    .action(async (options: FilterOptions & { json?: boolean; limit: string }, command: Command) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new UsageError('--limit: expected a positive whole number');
+      const filter = filterOf(options);
+      await withStore(command, async (store) => {
+        if (options.json) {
+          for await (const proposal of store.stream(filter))
+            await writeOut(`${JSON.stringify(proposalJson(proposal))}\n`);
+          return;
+        }
+        const [page, total] = await Promise.all([store.list(filter, { limit }), store.count(filter)]);
+        for (const proposal of page.proposals) await writeOut(proposalLine(proposal));
+        writeErr(
+          `${page.proposals.length} of ${total} proposals${total > page.proposals.length ? ' (use --limit or --json for more)' : ''}\n`,
+        );
+      });
+    });
+
+  for (const decision of ['accepted', 'rejected'] as const) {
+    const name = decision === 'accepted' ? 'accept' : 'reject';
+    const command = program
+      .command(`${name} <ids...>`)
+      .description(
+        decision === 'accepted'
+          ? 'accept proposals (apply writes them into the local store)'
+          : 'reject proposals; they stay rejected while the remote value is the same',
+      );
+    if (decision === 'rejected') command.option('--note <text>', 'why, for the next reviewer');
+    command.action(async (ids: string[], options: { note?: string }, cmd: Command) => {
+      await withStore(cmd, async (store) => {
+        const changed = await store.review(ids, decision, new Date().toISOString(), options.note);
+        for (const proposal of changed) await writeOut(proposalLine(proposal));
+        const missed = ids.filter((id) => !changed.some((p) => p.id === id));
+        if (missed.length > 0) {
+          writeErr(
+            `not ${decision} (unknown, or already applied, superseded or resolved): ${missed.join(', ')}\n`,
+          );
+          process.exitCode = 1;
+        }
+      });
+    });
+  }
+}
