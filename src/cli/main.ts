@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerApply } from './apply.js';
 import { registerConfig } from './config-cmd.js';
 import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerProposals(program);
   registerReport(program);
   registerExport(program);
+  registerApply(program);
   registerFakeWikimedia(program);
   registerPlanned(program);
   for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });

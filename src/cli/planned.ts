@@ -37,7 +37,6 @@ const PLANNED: readonly Planned[] = [
     description: 'manual refresh of entities (keys or QIDs), ahead of nightly work',
     options: [['--wait', 'wait and print the resulting proposals']],
   },
-  { name: 'apply', description: 'write accepted proposals back into the local store' },
   {
     name: 'serve',
     description: 'the review web page and the queue dashboard',

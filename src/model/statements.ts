@@ -18,7 +18,7 @@ export interface Statement<V = unknown> extends Origin {
 }
 
 /** A looser label key for names written as words or as JSON-LD CamelCase: "text-to-video model" ≡ "TextToVideoModel". */
-function looseKey(label: string): string {
+export function looseKey(label: string): string {
   return labelKey(label).replace(/[\s_-]+/g, '');
 }
 

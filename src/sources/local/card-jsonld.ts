@@ -26,7 +26,7 @@ const asList = (value: unknown): unknown[] =>
   Array.isArray(value) ? value : value === undefined ? [] : [value];
 
 /** "TextToVideoModel" → "Text To Video Model"; a schema.org or other URL → its last path segment. */
-function typeLabel(text: string): string {
+export function typeLabel(text: string): string {
   const last = /^https?:\/\//i.test(text) ? (text.replace(/\/+$/, '').split('/').at(-1) ?? text) : text;
   return last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_]+/g, ' ');
 }

@@ -22,7 +22,10 @@ function patternsOf(field: FieldSpec): RegExp[] {
   return patterns;
 }
 
-const MARKDOWN_LINK = /\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/;
+/** A sentence that is a list: it ends in "…, and X" or "… and X". */
+export const LIST_SENTENCE = /^[^,]+(?:,\s*[^,]+)*,?\s+and\s+[^,]+$/i;
+
+export const MARKDOWN_LINK = /\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/;
 
 /** `[OpenAI](https://www.wikidata.org/wiki/Q21708200)` → { id, label }; plain text → { label }. */
 function itemFrom(text: string): ItemRef | undefined {
@@ -38,12 +41,12 @@ function itemFrom(text: string): ItemRef | undefined {
 }
 
 /** Up to the end of the sentence: `;`, or `.` followed by a space or the end. */
-function sentenceOf(rest: string): string {
+export function sentenceOf(rest: string): string {
   return rest.split(/;|\.(?=\s|$)/)[0] ?? '';
 }
 
 /** Up to the end of the clause: also `,`, `:`, `(` and a dash. */
-function clauseOf(rest: string): string {
+export function clauseOf(rest: string): string {
   return rest.split(/[,;:(]|\.(?=\s|$)|\s[—–-]\s/)[0] ?? '';
 }
 
@@ -63,7 +66,7 @@ function itemsAfter(text: string, many: boolean): ItemRef[] {
     part.replace(/\uE000(\d+)\uE001/g, (_, index: string) => links[Number(index)] ?? '');
   const sentence = sentenceOf(rest);
   let parts: string[];
-  if (many && /^[^,]+(?:,\s*[^,]+)*,?\s+and\s+[^,]+$/i.test(sentence.trim())) {
+  if (many && LIST_SENTENCE.test(sentence.trim())) {
     parts = sentence.split(/,\s*(?:and\s+)?|\s+and\s+/i);
   } else {
     const clause = clauseOf(rest);
@@ -81,7 +84,7 @@ function urlAfter(rest: string): string | undefined {
 }
 
 /** Whether the words after a time phrase are meant as a date ("February 15, 2024", "2024"), not prose. */
-function looksLikeDate(rest: string): boolean {
+export function looksLikeDate(rest: string): boolean {
   return /^(?:\d|[A-Za-z]+\.?\s+\d)/.test(rest);
 }
 

@@ -1,0 +1,241 @@
+// Accepted proposals written into a Markdown card (SPEC §2). Pure: the card's text in, the new text out.
+//
+// A value is rewritten everywhere the card states it (Key Facts, Summary, header, JSON-LD), so the card
+// stays consistent; a value the card does not state is added (a Key Facts bullet, a description or
+// Wikipedia line). Each proposal is applied on its own and the card is then read back with the card
+// reader: the change is kept only if the card still reads, gives back exactly the proposed value, has
+// no new local conflict and says the same about everything else. Otherwise the proposal is skipped with
+// the reason, and the card is left as it was.
+
+import type { FieldSpec } from '../../model/fields.js';
+import { canonicalJson, type Proposal } from '../../model/proposal.js';
+import { type LocalRecord, type Origin, recordToJson } from '../../model/record.js';
+import { parseCard } from '../../sources/local/card-parser.js';
+import { blockLines, editJsonLd, findJsonBlock, type JsonBlock } from './card-jsonld.js';
+import {
+  insertDescription,
+  insertKeyFact,
+  insertWikipediaHeader,
+  rewriteDescription,
+  rewriteTitle,
+  rewriteWikidataHeader,
+  rewriteWikipediaHeader,
+} from './card-layout.js';
+import { factBullet, rewriteProse } from './card-prose.js';
+import { currentValue, staleReason, statesValue } from './record-state.js';
+import { type Change, onePerTarget, planChange, type Skip, show, targetKey } from './rules.js';
+
+export interface CardApplyResult {
+  /** The card's new text (the same string when nothing changed). */
+  readonly text: string;
+  /** Ids of the proposals the text now carries (including those it already did). */
+  readonly applied: string[];
+  readonly skipped: Skip[];
+}
+
+type Edit = { ok: true; lines: string[] } | { ok: false; reason: string };
+
+const STORE = 'card';
+
+/** One line of the card rewritten for the change, per where the reader found the statement. */
+function rewriteLine(line: string, where: string, change: Change, record: LocalRecord): string | undefined {
+  switch (where) {
+    case 'Key Facts':
+    case 'Summary':
+      return change.target === 'fact' ? rewriteProse(line, change.field, change.value) : undefined;
+    case 'title':
+      return change.target === 'label' ? rewriteTitle(line, change.value) : undefined;
+    case 'description line':
+      return change.target === 'description' ? rewriteDescription(line, change.value) : undefined;
+    case 'header Wikidata link':
+    case 'header Wikidata link text':
+      return change.target === 'qid' ? rewriteWikidataHeader(line, change.value) : undefined;
+    case 'header Wikipedia link':
+      return change.target === 'wikipedia'
+        ? rewriteWikipediaHeader(line, change.value, record.wikipedia)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function firstJsonBlock(lines: readonly string[]): JsonBlock | undefined {
+  const open = lines.findIndex((line) => /^\s*```\s*(?:json|jsonld|ld\+json|json-ld)\s*$/i.test(line));
+  return open < 0 ? undefined : findJsonBlock(lines, open + 1);
+}
+
+/** States a value the card does not state yet. */
+function addStatement(lines: string[], change: Change): Edit {
+  if (change.target === 'description') return { ok: true, lines: insertDescription(lines, change.value) };
+  if (change.target === 'wikipedia') return { ok: true, lines: insertWikipediaHeader(lines, change.value) };
+  if (change.target !== 'fact') return { ok: false, reason: `the card does not state its ${change.target}` };
+  const bullet = factBullet(change.field, change.value);
+  if (bullet !== undefined) return { ok: true, lines: insertKeyFact(lines, bullet) };
+  const block = change.field.jsonld ? firstJsonBlock(lines) : undefined;
+  if (block && change.field.jsonld) {
+    const value = editJsonLd(block.value, change.field.jsonld, change);
+    return {
+      ok: true,
+      lines: [...lines.slice(0, block.bodyStart), ...blockLines(block, value), ...lines.slice(block.bodyEnd)],
+    };
+  }
+  return {
+    ok: false,
+    reason: `the card has no place to state "${change.field.name}": the field has no phrases${
+      change.field.jsonld ? ' and the card no JSON-LD block' : ' and no jsonld key'
+    } in the config`,
+  };
+}
+
+function uniqueOrigins(origins: readonly Origin[]): Origin[] {
+  const seen = new Set<string>();
+  return origins.filter((o) => {
+    const key = `${o.where}\u0000${o.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The card's lines with the change written everywhere the card states the target. */
+function editCard(lines: string[], record: LocalRecord, change: Change): Edit {
+  const origins = uniqueOrigins(record.origins?.[targetKey(change)] ?? []);
+  if (origins.length === 0) return addStatement(lines, change);
+  const out = [...lines];
+  const blocks = new Map<number, { block: JsonBlock; keys: Set<string> }>();
+  for (const origin of origins) {
+    const index = (origin.line ?? 0) - 1;
+    const line = out[index];
+    const at = `${origin.where}${origin.line === undefined ? '' : `, line ${origin.line}`}`;
+    if (line === undefined) return { ok: false, reason: `cannot find where the card states it (${at})` };
+    if (origin.where.startsWith('JSON-LD ')) {
+      const block = findJsonBlock(out, index);
+      if (!block) return { ok: false, reason: `cannot find the JSON-LD block that states it (${at})` };
+      const entry = blocks.get(block.bodyStart) ?? { block, keys: new Set<string>() };
+      entry.keys.add(origin.where.slice('JSON-LD '.length));
+      blocks.set(block.bodyStart, entry);
+      continue;
+    }
+    const rewritten = rewriteLine(line, origin.where, change, record);
+    if (rewritten === undefined) return { ok: false, reason: `cannot rewrite the statement in ${at}` };
+    out[index] = rewritten;
+  }
+  // Blocks last and bottom-up: a re-serialised block may change the line count below it only.
+  let result = out;
+  for (const { block, keys } of [...blocks.values()].sort((a, b) => b.block.bodyStart - a.block.bodyStart)) {
+    let value = block.value;
+    for (const key of keys) value = editJsonLd(value, key, change, record.wikipedia);
+    if (canonicalJson(value) === canonicalJson(block.value)) continue;
+    result = [
+      ...result.slice(0, block.bodyStart),
+      ...blockLines(block, value),
+      ...result.slice(block.bodyEnd),
+    ];
+  }
+  return { ok: true, lines: result };
+}
+
+/** What a record says, key by key: the QID, label, description, Wikipedia page and each fact. */
+function statedValues(record: LocalRecord, fields: readonly FieldSpec[]): Map<string, string> {
+  const json = recordToJson(record, fields);
+  const values = new Map<string, string>();
+  for (const key of ['qid', 'label', 'description', 'wikipedia']) values.set(key, canonicalJson(json[key]));
+  for (const [name, value] of Object.entries(json.facts as Record<string, unknown>))
+    values.set(name, canonicalJson(value));
+  return values;
+}
+
+type Verified = { ok: true; record: LocalRecord } | { ok: false; reason: string };
+
+/** Reads the rewritten card back and checks it says what the change wants, and nothing else new. */
+function verify(before: LocalRecord, text: string, change: Change, fields: readonly FieldSpec[]): Verified {
+  const read = parseCard(text, before.key, before.file, fields);
+  if (!read.ok) {
+    const line = read.error.line === undefined ? '' : ` (line ${read.error.line})`;
+    return { ok: false, reason: `the rewritten card would not read: ${read.error.error}${line}` };
+  }
+  const after = read.record;
+  const key = targetKey(change);
+  if (!statesValue(after, change))
+    return {
+      ok: false,
+      reason: `the card cannot state ${show(change.value)} so that it reads back: it would read ${show(
+        currentValue(after, change),
+      )}`,
+    };
+  const still = after.conflicts.find((c) => c.field === key);
+  if (still) {
+    const places = still.values.map((v) => `${v.where}${v.line === undefined ? '' : ` line ${v.line}`}`);
+    return { ok: false, reason: `the card would still state "${key}" two ways (${places.join(' vs ')})` };
+  }
+  const had = new Set(before.conflicts.map((c) => c.field));
+  const created = after.conflicts.find((c) => !had.has(c.field));
+  if (created)
+    return { ok: false, reason: `rewriting it would create a local conflict on "${created.field}"` };
+  const [was, now] = [statedValues(before, fields), statedValues(after, fields)];
+  for (const name of new Set([...was.keys(), ...now.keys()])) {
+    if (name !== key && was.get(name) !== now.get(name))
+      return {
+        ok: false,
+        reason: `the card states "${key}" in the same words as "${name}", so rewriting it would change both; edit the card by hand`,
+      };
+  }
+  return { ok: true, record: after };
+}
+
+/**
+ * Writes accepted proposals into a card. `record` is the card as read (its key and file name the
+ * card in reasons); the text is read again here so every change starts from what the card says now.
+ * Proposals of kinds that are not local edits are skipped with the reason; so is a proposal whose
+ * field the card cannot state so that it reads back.
+ */
+export function applyToCard(
+  text: string,
+  record: LocalRecord,
+  proposals: readonly Proposal[],
+  fields: readonly FieldSpec[],
+): CardApplyResult {
+  const applied: string[] = [];
+  const initial = parseCard(text, record.key, record.file, fields);
+  if (!initial.ok) {
+    const reason = `the card does not read: ${initial.error.error}`;
+    return { text, applied, skipped: proposals.map((p) => ({ id: p.id, reason })) };
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let current = { text, record: initial.record };
+  const { chosen, skipped } = onePerTarget(proposals, fields);
+  for (const proposal of chosen) {
+    const planned = planChange(proposal, fields, STORE);
+    if (!planned.ok) {
+      skipped.push({ id: proposal.id, reason: planned.reason });
+      continue;
+    }
+    const change = planned.change;
+    const conflicted = current.record.conflicts.some((c) => c.field === targetKey(change));
+    const says = statesValue(current.record, change);
+    if (says && !conflicted) {
+      applied.push(proposal.id); // already says it: nothing to write
+      continue;
+    }
+    // A card that says the value in one place and another value elsewhere is rewritten, not stale.
+    const stale = says ? undefined : staleReason(current.record, change, proposal, STORE);
+    if (stale) {
+      skipped.push({ id: proposal.id, reason: stale });
+      continue;
+    }
+    const edit = editCard(current.text.split(/\r?\n/), current.record, change);
+    if (!edit.ok) {
+      skipped.push({ id: proposal.id, reason: edit.reason });
+      continue;
+    }
+    const next = edit.lines.join(eol);
+    const verified = verify(current.record, next, change, fields);
+    if (!verified.ok) {
+      skipped.push({ id: proposal.id, reason: verified.reason });
+      continue;
+    }
+    current = { text: next, record: verified.record };
+    applied.push(proposal.id);
+  }
+  return { text: current.text, applied, skipped };
+}

@@ -1,0 +1,284 @@
+// `apply` end to end on real files and a real SQLite store: proposals reconciled in, reviewed, applied
+// to a copy of the example cards and to a JSONL file; then the files and the proposals' statuses.
+
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ItemId } from '../../src/model/ids.js';
+import type { Finding, ProposalValue } from '../../src/model/proposal.js';
+import type { LocalRecord } from '../../src/model/record.js';
+import { applyAccepted } from '../../src/sinks/apply/index.js';
+import { openStore } from '../../src/sinks/open-store.js';
+import type { ProposalStore } from '../../src/sinks/store.js';
+import { openLocalSource } from '../../src/sources/local/index.js';
+import { testConfig } from '../helpers/config.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const EXAMPLES = new URL('../../examples/', import.meta.url);
+const now = () => '2025-10-02T08:00:00.000Z';
+
+function finding(
+  entity: string,
+  qid: ItemId,
+  field: string,
+  kind: Finding['kind'],
+  local: ProposalValue | null,
+  remote: ProposalValue | null,
+): Finding {
+  return {
+    entity,
+    qid,
+    field,
+    kind,
+    local,
+    remote,
+    evidence: {
+      source: 'wikidata',
+      url: `https://www.wikidata.org/wiki/${qid}`,
+      retrievedAt: '2025-10-01T03:00:00.000Z',
+    },
+  };
+}
+
+/** Reconciles each entity's findings as one run and returns the proposal ids, in the findings' order. */
+async function propose(store: ProposalStore, findings: readonly Finding[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const entity of new Set(findings.map((f) => f.entity))) {
+    const own = findings.filter((f) => f.entity === entity);
+    const result = await store.reconcile(entity, own, { runId: 'run-1', time: '2025-10-01T03:00:00.000Z' });
+    expect(result.created).toHaveLength(own.length);
+    ids.push(...result.created);
+  }
+  return ids;
+}
+
+async function statuses(store: ProposalStore, ids: readonly string[]): Promise<string[]> {
+  const byId = new Map((await store.get(ids)).map((p) => [p.id, p.status]));
+  return ids.map((id) => byId.get(id) ?? 'absent');
+}
+
+async function records(config: ReturnType<typeof testConfig>): Promise<Map<string, LocalRecord>> {
+  const found = new Map<string, LocalRecord>();
+  for await (const result of (await openLocalSource(config)).records())
+    if (result.ok) found.set(result.record.key, result.record);
+  return found;
+}
+
+const snapshot = (folder: string) =>
+  new Map(readdirSync(folder).map((name) => [name, readFileSync(path.join(folder, name), 'utf8')]));
+
+describe('apply to a folder of cards', () => {
+  const cards = path.join(dir, 'cards');
+  mkdirSync(cards);
+  for (const name of readdirSync(new URL('cards/', EXAMPLES)))
+    copyFileSync(new URL(`cards/${name}`, EXAMPLES), path.join(cards, name));
+  const config = testConfig({
+    'local.kind': 'cards',
+    'local.path': cards,
+    'store.path': path.join(dir, 'cards.db'),
+  });
+
+  it('writes accepted proposals into the cards, marks them applied, and skips the rest with reasons', async () => {
+    const store = await openStore(config);
+    try {
+      const [announced, website, upstream, chatgpt, wikipedia, shared, gone, open, rejected] = (await propose(
+        store,
+        [
+          finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
+          finding('sora', 'Q124544998', 'website', 'update', 'https://openai.com/sora', 'https://sora.com/'),
+          finding('sora', 'Q124544998', 'developer', 'upstream', [{ label: 'OpenAI' }], null),
+          finding('chatgpt', 'Q115564437', 'announced', 'add', null, '2022-11-30'),
+          finding('sora-2', 'Q136505399', 'wikipedia', 'add', null, { lang: 'en', title: 'Sora 2' }),
+          finding(
+            'gpt-4',
+            'Q116709136',
+            'developer',
+            'update',
+            [{ label: 'OpenAI' }],
+            [{ label: 'Microsoft' }, { label: 'OpenAI' }],
+          ),
+          finding('whisper', 'Q115231380', 'announced', 'add', null, '2022-09-21'),
+          finding('openai', 'Q21708200', 'inception', 'update', '2015-12-11', '2015-12-10'),
+          finding(
+            'dall-e',
+            'Q105078662',
+            'description',
+            'update',
+            'text-to-image model developed by OpenAI',
+            'image model',
+          ),
+        ],
+      )) as string[];
+      const accepted = [announced, website, upstream, chatgpt, wikipedia, shared, gone] as string[];
+      await store.review(accepted, 'accepted', now());
+      await store.review([rejected as string], 'rejected', now());
+      const before = snapshot(cards);
+
+      const preview = await applyAccepted({ store, config, now, dryRun: true });
+      expect(snapshot(cards)).toEqual(before);
+      expect(await statuses(store, accepted)).toEqual(accepted.map(() => 'accepted'));
+      expect(preview.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, files: 3 });
+      const chatgptPreview = preview.files.find((f) => f.file.endsWith('chatgpt.md'))?.preview ?? '';
+      expect(chatgptPreview).toContain('\n+- Announced on November 30, 2022\n');
+      expect(chatgptPreview).toMatch(/^--- .*chatgpt\.md\n\+\+\+ .*chatgpt\.md\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
+
+      const result = await applyAccepted({ store, config, now });
+      expect(result.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, files: 3 });
+      expect(new Set(result.applied)).toEqual(new Set([announced, website, chatgpt, wikipedia]));
+      expect(result.skipped).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            id: upstream,
+            entity: 'sora',
+            kind: 'upstream',
+            reason: expect.stringContaining('edits for Wikidata'),
+          }),
+          expect.objectContaining({
+            id: shared,
+            entity: 'gpt-4',
+            reason: expect.stringContaining('in the same words as "owner"'),
+          }),
+          expect.objectContaining({
+            id: gone,
+            entity: 'whisper',
+            reason: expect.stringContaining('no longer in the local store'),
+          }),
+        ]),
+      );
+      expect(
+        await statuses(store, [
+          announced,
+          website,
+          upstream,
+          chatgpt,
+          wikipedia,
+          shared,
+          gone,
+          open,
+          rejected,
+        ] as string[]),
+      ).toEqual([
+        'applied',
+        'applied',
+        'accepted',
+        'applied',
+        'applied',
+        'accepted',
+        'accepted',
+        'open',
+        'rejected',
+      ]);
+
+      const read = await records(config);
+      expect(read.get('sora')?.facts).toMatchObject({
+        announced: { year: 2024, month: 2, day: 16 },
+        website: 'https://sora.com/',
+      });
+      expect(read.get('sora')?.conflicts).toEqual([]);
+      expect(read.get('chatgpt')?.facts.announced).toMatchObject({ year: 2022, month: 11, day: 30 });
+      expect(read.get('sora-2')?.wikipedia).toEqual({ lang: 'en', title: 'Sora 2' });
+      expect(read.get('dall-e')?.description).toBe('text-to-image model developed by OpenAI');
+      expect(read.get('openai')?.facts.inception).toMatchObject({ day: 11 });
+      const after = snapshot(cards);
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort()); // no temporary file left behind
+      for (const name of ['dall-e.md', 'gpt-4.md', 'openai.md', 'gpt-3.md'])
+        expect(after.get(name)).toBe(before.get(name));
+
+      const again = await applyAccepted({ store, config, now });
+      expect(again.counts).toEqual({ accepted: 3, applied: 0, skipped: 3, files: 0 });
+      expect(snapshot(cards)).toEqual(after);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('apply to a JSONL file', () => {
+  const file = path.join(dir, 'entities.jsonl');
+  const examples = readFileSync(new URL('entities.jsonl', EXAMPLES), 'utf8').trimEnd().split('\n');
+  const filler = Array.from(
+    { length: 20_000 },
+    (_, i) => `{"key":"e${i}","qid":"Q${i + 1}","label":"Entity ${i}"}`,
+  );
+  const crlf = '{"key":"crlf","qid":"Q7","label":"Windows line","facts":{"website":"https://example.org"}}\r';
+  const long = `{"key":"long","qid":"Q8","label":"${'x'.repeat(5000)}"}`;
+  const last = '{"key":"last","qid":"Q9","label":"No newline after me"}';
+  const original = `\uFEFF${[...examples, ...filler, crlf, long, last].join('\n')}`; // a byte-order mark too
+  writeFileSync(file, original);
+  const config = testConfig({
+    'local.kind': 'jsonl',
+    'local.path': file,
+    'local.maxRecordBytes': 4096,
+    'store.path': path.join(dir, 'jsonl.db'),
+  });
+
+  it('rewrites the matching lines, keeps every other byte, and marks the proposals applied', async () => {
+    const store = await openStore(config);
+    try {
+      const ids = await propose(store, [
+        finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
+        finding('e12345', 'Q12346', 'label', 'update', 'Entity 12345', 'Entity Twelve Thousand'),
+        finding('e7', 'Q8', 'qid', 'redirect', { id: 'Q8' }, { id: 'Q80', label: 'Entity 7' }),
+        finding('crlf', 'Q7', 'website', 'update', 'https://example.org', 'https://example.com/'),
+        finding('last', 'Q9', 'description', 'add', null, 'the last line'),
+        finding('bad-date', 'Q116709136', 'published', 'update', '2023-02-30', '2023-03-14'),
+        finding('gone', 'Q10', 'label', 'add', null, 'Gone'),
+      ]);
+      await store.review(ids, 'accepted', now());
+
+      const preview = await applyAccepted({ store, config, now, dryRun: true });
+      expect(readFileSync(file, 'utf8')).toBe(original);
+      expect(preview.files[0]?.preview).toContain(
+        '\n+{"key":"e12345","qid":"Q12346","label":"Entity Twelve Thousand"}\n',
+      );
+
+      const result = await applyAccepted({ store, config, now });
+      expect(result.counts).toEqual({ accepted: 7, applied: 5, skipped: 2, files: 1 });
+      expect(result.skipped.map((s) => [s.entity, s.reason])).toEqual(
+        expect.arrayContaining([
+          ['bad-date', expect.stringContaining('does not read')],
+          ['gone', expect.stringContaining('no longer in the local store')],
+        ]),
+      );
+      expect(await statuses(store, ids)).toEqual([
+        'applied',
+        'applied',
+        'applied',
+        'applied',
+        'applied',
+        'accepted',
+        'accepted',
+      ]);
+
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const expected = original.split('\n');
+      const changed = lines.flatMap((line, i) => (line === expected[i] ? [] : [i]));
+      expect(lines).toHaveLength(expected.length);
+      expect(changed.map((i) => lines[i])).toEqual([
+        expect.stringContaining('"announced":"2024-02-16"'),
+        '{"key":"e7","qid":"Q80","label":"Entity 7"}',
+        '{"key":"e12345","qid":"Q12346","label":"Entity Twelve Thousand"}',
+        '{"key":"crlf","qid":"Q7","label":"Windows line","facts":{"website":"https://example.com/"}}\r',
+        '{"key":"last","qid":"Q9","label":"No newline after me","description":"the last line"}',
+      ]);
+      expect(lines[0]?.startsWith('\uFEFF{"key":"sora"')).toBe(true);
+      expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+      const read = await records(config);
+      expect(read.get('sora')?.facts.announced).toMatchObject({ day: 16 });
+      expect(read.size).toBe(examples.length - 2 + filler.length + 2); // no-qid, bad-date and long do not read
+    } finally {
+      await store.close();
+    }
+  });
+});
