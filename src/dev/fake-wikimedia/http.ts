@@ -1,0 +1,80 @@
+// Moving bytes: reading a request body, and sending a JSON reply the way Wikimedia's servers do
+// (JSON content type, gzip when the client accepts it, a content-length) — or, for the truncation
+// fault, a valid head and half the body before the connection drops.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { FakeInputError } from './errors.js';
+import { FaultSpecError } from './faults.js';
+
+const gzip = promisify(gzipCallback);
+const MAX_BODY = 4 * 1024 * 1024;
+
+/** What to answer: a status, a JSON body and extra headers. */
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) reject(new HttpError(413, `request body over ${MAX_BODY} bytes`));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Sends the reply; returns the bytes of body put on the wire (after gzip, before any truncation). */
+export async function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: Reply,
+  truncate = false,
+): Promise<number> {
+  let payload: Buffer = Buffer.from(JSON.stringify(reply.body), 'utf8');
+  const gzipped = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
+  if (gzipped) payload = await gzip(payload);
+  if (res.destroyed || res.socket?.destroyed !== false) return 0;
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(payload.length),
+    ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+    Vary: 'Accept-Encoding',
+    'Cache-Control': 'private, must-revalidate, max-age=0',
+    'X-Content-Type-Options': 'nosniff',
+    ...reply.headers,
+  });
+  if (!truncate) {
+    res.end(payload);
+    return payload.length;
+  }
+  const half = payload.subarray(0, Math.floor(payload.length / 2));
+  const socket = res.socket;
+  res.write(half, () => socket.destroy());
+  return half.length;
+}
+
+/** The reply to an exception: 400 for bad input to the fake, 500 for a bug in it. */
+export function failureReply(error: unknown): Reply {
+  const bad = error instanceof FakeInputError || error instanceof FaultSpecError;
+  const status = error instanceof HttpError ? error.status : bad ? 400 : 500;
+  const info = error instanceof Error ? error.message : String(error);
+  return { status, body: { error: { code: status === 500 ? 'internal' : 'badrequest', info } } };
+}

@@ -1,0 +1,216 @@
+// The Wikidata side of the store: items from fixtures, generated items and their vocabulary, with the
+// edits made through the mutation API kept as small patches over them (a changed night on a million
+// generated items must not hold a million entities in memory).
+
+import { GENERATED_BASE, generatedEntity, generatedIndex, generatedPageInfo } from './generator.js';
+import { hash32 } from './random.js';
+import type { Entity, ItemLookup, PageInfo, PageLookup, Sitelink, Statement } from './types.js';
+import { mwTimestamp } from './types.js';
+import { vocabularyEntity } from './vocabulary.js';
+
+/** What fixture files say about Wikidata (see fixtures.ts). */
+export interface WikidataFixtures {
+  readonly entities: ReadonlyMap<string, Entity>;
+  /** Page facts from captured `prop=info` responses and change feeds, by title (= id). */
+  readonly pages: ReadonlyMap<string, Partial<PageInfo>>;
+  /** Merged items: the redirect's id → the id it points at. */
+  readonly redirects: ReadonlyMap<string, string>;
+  readonly missing: ReadonlySet<string>;
+}
+
+export interface ItemPatch {
+  lastrevid: number;
+  modified: string;
+  touched: string;
+  /** The page size after the edits, when they changed it. */
+  length?: number;
+  /** Properties whose statements were replaced (an empty list removes them). */
+  claims?: Record<string, readonly Statement[]>;
+  /** Sitelinks replaced (null removes one). */
+  sitelinks?: Record<string, Sitelink | null>;
+}
+
+interface Base {
+  readonly entity: Entity;
+  readonly page: PageInfo;
+}
+
+/** A small least-recently-used cache: generated entities are rebuilt on demand, not kept. */
+class Lru<K, V> {
+  private readonly map = new Map<K, V>();
+  constructor(private readonly capacity: number) {}
+  get(key: K): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: K, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+  }
+}
+
+function fixturePage(entity: Entity, captured: Partial<PageInfo> | undefined): PageInfo {
+  const n = hash32('fixture-page', entity.id);
+  const lastrevid = entity.lastrevid ?? captured?.lastrevid ?? 1_000_000_000 + (n % 100_000_000);
+  const sameRevision = captured?.lastrevid === undefined || captured.lastrevid === lastrevid;
+  return {
+    pageid: entity.pageid ?? captured?.pageid ?? 150_000_000 + (n % 10_000_000),
+    lastrevid,
+    touched:
+      (sameRevision ? captured?.touched : undefined) ?? entity.modified ?? mwTimestamp(Date.UTC(2023, 0, 1)),
+    length: (sameRevision ? captured?.length : undefined) ?? JSON.stringify(entity).length,
+  };
+}
+
+export class ItemStore {
+  private readonly cache = new Lru<string, Base>(256);
+  private readonly patches = new Map<string, ItemPatch>();
+  private readonly redirects = new Map<string, string>();
+  private readonly redirectPages = new Map<string, PageInfo>();
+  private readonly deleted = new Set<string>();
+
+  constructor(
+    private readonly seed: number,
+    private readonly count: number,
+    private readonly fixtures: WikidataFixtures,
+  ) {
+    for (const [from, to] of fixtures.redirects) this.redirects.set(from, to);
+    for (const id of fixtures.missing) if (!fixtures.entities.has(id)) this.deleted.add(id);
+  }
+
+  /** The entity as first served, before any edit: from fixtures, the generator or the vocabulary. */
+  base(qid: string): Base | undefined {
+    const cached = this.cache.get(qid);
+    if (cached) return cached;
+    let base: Base | undefined;
+    const fixture = this.fixtures.entities.get(qid);
+    if (fixture) {
+      base = { entity: fixture, page: fixturePage(fixture, this.fixtures.pages.get(qid)) };
+    } else if (this.count > 0) {
+      const index = generatedIndex(qid, this.count);
+      if (index !== undefined)
+        base = {
+          entity: generatedEntity(this.seed, index, { count: this.count }),
+          page: generatedPageInfo(this.seed, index),
+        };
+      else base = vocabularyEntity(qid);
+    }
+    if (base) this.cache.set(qid, base);
+    return base;
+  }
+
+  /** The page facts alone, without building a generated entity (a revision check stays cheap). */
+  pageOf(qid: string): PageInfo | undefined {
+    const patch = this.patches.get(qid);
+    const index = this.fixtures.entities.has(qid) ? undefined : generatedIndex(qid, this.count);
+    const page = index !== undefined ? generatedPageInfo(this.seed, index) : this.base(qid)?.page;
+    if (!page) return undefined;
+    return patch ? patchedPage(page, patch) : page;
+  }
+
+  /** The item with every edit applied, a redirect (merged item), or missing. */
+  lookup(qid: string): ItemLookup {
+    const page = this.lookupPage(qid);
+    if (page.kind !== 'item') return page;
+    const base = this.base(qid);
+    if (!base) return { kind: 'missing' };
+    const patch = this.patches.get(qid);
+    return patch ? { kind: 'item', ...applyPatch(base, patch) } : { kind: 'item', ...base };
+  }
+
+  /** A redirect known from fixtures only: its page facts, derived when no capture gives them. */
+  private redirectPageOf(qid: string): PageInfo {
+    const captured = this.fixtures.pages.get(qid);
+    const n = hash32('redirect-page', qid);
+    return {
+      pageid: captured?.pageid ?? 150_000_000 + (n % 10_000_000),
+      lastrevid: captured?.lastrevid ?? 1_000_000_000 + (n % 100_000_000),
+      touched: captured?.touched ?? mwTimestamp(Date.UTC(2023, 0, 1)),
+      length: 60,
+    };
+  }
+
+  /** Like lookup, with the page facts only: what a revision check needs, cheap for generated items. */
+  lookupPage(qid: string): PageLookup {
+    if (this.deleted.has(qid)) return { kind: 'missing' };
+    const to = this.redirects.get(qid);
+    if (to !== undefined) {
+      const page = this.redirectPages.get(qid) ?? this.redirectPageOf(qid);
+      return { kind: 'redirect', to, page };
+    }
+    const page = this.pageOf(qid);
+    return page ? { kind: 'item', page } : { kind: 'missing' };
+  }
+
+  patch(qid: string, revision: { lastrevid: number; ms: number; length?: number }): ItemPatch {
+    const at = mwTimestamp(revision.ms);
+    const patch = this.patches.get(qid) ?? { lastrevid: 0, modified: at, touched: at };
+    if (revision.length !== undefined) patch.length = revision.length;
+    patch.lastrevid = revision.lastrevid;
+    patch.modified = at;
+    patch.touched = at;
+    this.patches.set(qid, patch);
+    return patch;
+  }
+
+  makeRedirect(from: string, to: string, page: PageInfo): void {
+    this.redirects.set(from, to);
+    this.redirectPages.set(from, page);
+    this.patches.delete(from);
+  }
+
+  delete(qid: string): void {
+    this.deleted.add(qid);
+    this.redirects.delete(qid);
+    this.patches.delete(qid);
+  }
+
+  /** Generated item ids are GENERATED_BASE + index for index < count. */
+  get generatedRange(): { first: string; last: string } | undefined {
+    return this.count > 0
+      ? { first: `Q${GENERATED_BASE}`, last: `Q${GENERATED_BASE + this.count - 1}` }
+      : undefined;
+  }
+
+  get patchedCount(): number {
+    return this.patches.size;
+  }
+}
+
+function applyPatch(base: Base, patch: ItemPatch): Base {
+  const claims: Record<string, readonly Statement[]> | undefined = patch.claims
+    ? { ...base.entity.claims }
+    : undefined;
+  if (patch.claims && claims) {
+    for (const [property, statements] of Object.entries(patch.claims)) {
+      if (statements.length) claims[property] = statements;
+      else delete claims[property];
+    }
+  }
+  const sitelinks: Record<string, Sitelink> | undefined = patch.sitelinks
+    ? { ...base.entity.sitelinks }
+    : undefined;
+  if (patch.sitelinks && sitelinks) {
+    for (const [site, link] of Object.entries(patch.sitelinks)) {
+      if (link) sitelinks[site] = link;
+      else delete sitelinks[site];
+    }
+  }
+  const entity: Entity = {
+    ...base.entity,
+    lastrevid: patch.lastrevid,
+    modified: patch.modified,
+    ...(claims ? { claims } : {}),
+    ...(sitelinks ? { sitelinks } : {}),
+  };
+  return { entity, page: patchedPage(base.page, patch) };
+}
+
+function patchedPage(page: PageInfo, patch: ItemPatch): PageInfo {
+  return { ...page, lastrevid: patch.lastrevid, touched: patch.touched, length: patch.length ?? page.length };
+}

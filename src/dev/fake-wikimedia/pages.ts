@@ -1,0 +1,105 @@
+// The Wikipedia side of the store: per language, pages from fixtures and the pages of generated
+// items, plus what the mutation API changed (moves leave a redirect behind, like a real page move).
+
+import { FakeInputError } from './errors.js';
+import { generatedWikiPage, indexFromTitle } from './generator.js';
+import { hash32 } from './random.js';
+import type { WikiPage } from './types.js';
+import { mwTimestamp } from './types.js';
+
+/** What fixture files say about one Wikipedia (see fixtures.ts). */
+export interface WikiFixtures {
+  readonly pages: ReadonlyMap<string, WikiPage>;
+  /** Redirect title → target title. */
+  readonly redirects: ReadonlyMap<string, string>;
+}
+
+export class PageStore {
+  /** Pages known by title, per language: fixture pages, redirect pages, and every edited page. */
+  private readonly wikis = new Map<string, Map<string, WikiPage>>();
+
+  constructor(
+    private readonly seed: number,
+    private readonly count: number,
+    fixtures: ReadonlyMap<string, WikiFixtures>,
+  ) {
+    for (const [lang, wiki] of fixtures) {
+      const pages = this.wiki(lang);
+      for (const [title, page] of wiki.pages) pages.set(title, page);
+      for (const [from, to] of wiki.redirects) {
+        if (!pages.has(from)) pages.set(from, redirectPage(lang, from, to, undefined));
+      }
+    }
+  }
+
+  private wiki(lang: string): Map<string, WikiPage> {
+    let pages = this.wikis.get(lang);
+    if (!pages) {
+      pages = new Map();
+      this.wikis.set(lang, pages);
+    }
+    return pages;
+  }
+
+  /** The page with this (normalized) title, a redirect page included; undefined when it does not exist. */
+  get(lang: string, title: string): WikiPage | undefined {
+    const known = this.wikis.get(lang)?.get(title);
+    if (known) return known;
+    if (this.count === 0) return undefined;
+    const index = indexFromTitle(this.seed, lang, title, this.count);
+    return index === undefined ? undefined : generatedWikiPage(this.seed, index, lang);
+  }
+
+  /** Moves a page: it keeps its id and item under the new title; the old title becomes a redirect. */
+  move(lang: string, from: string, to: string, revision: { lastrevid: number; ms: number }): WikiPage {
+    const page = this.get(lang, from);
+    if (!page) throw new FakeInputError(`no page "${from}" on the ${lang} Wikipedia`);
+    if (page.redirectTo !== undefined)
+      throw new FakeInputError(`"${from}" on the ${lang} Wikipedia is a redirect`);
+    if (this.get(lang, to)) throw new FakeInputError(`"${to}" already exists on the ${lang} Wikipedia`);
+    const touched = mwTimestamp(revision.ms);
+    const moved: WikiPage = { ...page, title: to, lastrevid: revision.lastrevid, touched };
+    const pages = this.wiki(lang);
+    pages.set(to, moved);
+    pages.set(from, redirectPage(lang, from, to, { lastrevid: revision.lastrevid + 1, touched }));
+    return moved;
+  }
+
+  /** Sets (or with null, removes) the Wikidata item a page is linked to (its `wikibase_item` page prop). */
+  setItem(lang: string, title: string, qid: string | null, ms: number): WikiPage {
+    const page = this.get(lang, title);
+    if (!page) throw new FakeInputError(`no page "${title}" on the ${lang} Wikipedia`);
+    const { wikibaseItem: _, ...rest } = page;
+    const changed: WikiPage = { ...rest, touched: mwTimestamp(ms), ...(qid ? { wikibaseItem: qid } : {}) };
+    this.wiki(lang).set(title, changed);
+    return changed;
+  }
+
+  /** How many pages the fixtures and edits hold (generated pages not counted). */
+  get knownCount(): number {
+    let n = 0;
+    for (const pages of this.wikis.values()) n += pages.size;
+    return n;
+  }
+
+  get languages(): string[] {
+    return [...this.wikis.keys()];
+  }
+}
+
+function redirectPage(
+  lang: string,
+  from: string,
+  to: string,
+  revision: { lastrevid: number; touched: string } | undefined,
+): WikiPage {
+  const n = hash32('redirect', lang, from);
+  return {
+    pageid: 90_000_000 + (n % 9_000_000),
+    title: from,
+    lastrevid: revision?.lastrevid ?? 900_000_000 + (n % 100_000_000),
+    touched: revision?.touched ?? mwTimestamp(Date.UTC(2024, 0, 1) + (n % 31_536_000) * 1000),
+    length: 20 + to.length,
+    redirectTo: to,
+  };
+}

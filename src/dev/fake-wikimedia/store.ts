@@ -1,0 +1,217 @@
+// The fake's data and its mutation API: what tests, the offline demo and the benchmark change between
+// runs (a new revision, a changed statement, a merge, a deletion, a page move, a relinked page), each
+// recorded in the change feed the way Wikidata would show it.
+
+import type { ChangeFeed } from './changes.js';
+import { FakeInputError } from './errors.js';
+import { generatedId } from './generator.js';
+import type { ItemStore } from './items.js';
+import type { PageStore } from './pages.js';
+import { rngFor, unitHash } from './random.js';
+import { snakFromInput, statement } from './snaks.js';
+import type { ItemLookup, PageInfo, PageLookup, WikiPage } from './types.js';
+import { mwTimestamp } from './types.js';
+
+export interface StoreParts {
+  readonly seed: number;
+  readonly count: number;
+  readonly items: ItemStore;
+  readonly pages: PageStore;
+  readonly feed: ChangeFeed;
+  readonly clock: () => number;
+}
+
+/** The mutation API over the fake's data (also served at POST /__control/<name>). */
+export class FakeStore {
+  readonly items: ItemStore;
+  readonly pages: PageStore;
+  readonly feed: ChangeFeed;
+  private readonly clock: () => number;
+  private readonly seed: number;
+  private readonly count: number;
+  private wikipediaRevid = 1_350_000_000;
+  private edits = 0;
+
+  constructor(parts: StoreParts) {
+    this.items = parts.items;
+    this.pages = parts.pages;
+    this.feed = parts.feed;
+    this.clock = parts.clock;
+    this.seed = parts.seed;
+    this.count = parts.count;
+  }
+
+  lookupItem(qid: string): ItemLookup {
+    return this.items.lookup(qid);
+  }
+
+  lookupPage(qid: string): PageLookup {
+    return this.items.lookupPage(qid);
+  }
+
+  getPage(lang: string, title: string): WikiPage | undefined {
+    return this.pages.get(lang, title);
+  }
+
+  private existing(qid: string): PageInfo {
+    const found = this.items.lookupPage(qid);
+    if (found.kind === 'redirect') throw new FakeInputError(`${qid} is a redirect to ${found.to}`);
+    if (found.kind === 'missing') throw new FakeInputError(`no item ${qid}`);
+    return found.page;
+  }
+
+  /** A new revision of an item (an edit that changes nothing factsync compares); returns the revision id. */
+  bumpRevision(qid: string, comment = '/* wbeditentity-update:0| */'): number {
+    const page = this.existing(qid);
+    const ms = this.clock();
+    const lastrevid = this.feed.nextRevid(ms, page.lastrevid);
+    const delta = 20 + (this.edits++ % 50);
+    this.items.patch(qid, { lastrevid, ms, length: page.length + delta });
+    this.feed.record(
+      {
+        type: 'edit',
+        ns: 0,
+        title: qid,
+        pageid: page.pageid,
+        revid: lastrevid,
+        old_revid: page.lastrevid,
+        oldlen: page.length,
+        newlen: page.length + delta,
+        user: 'FakeEditor',
+        comment,
+      },
+      ms,
+    );
+    return lastrevid;
+  }
+
+  /**
+   * Replaces every statement of `property` with one normal-rank statement of `value` (a QID, a date
+   * `YYYY[-MM[-DD]]`, a URL or text, or `{snaktype: 'novalue' | 'somevalue'}`); null removes them.
+   */
+  setStatementValue(qid: string, property: string, value: unknown): number {
+    if (!/^P[1-9]\d*$/.test(property))
+      throw new FakeInputError(`property must be a P-id such as P856, got "${property}"`);
+    this.existing(qid);
+    const random = rngFor(this.seed, qid, property, this.edits, 'set');
+    const statements = value === null ? [] : [statement(qid, snakFromInput(property, value, random), random)];
+    const revid = this.bumpRevision(qid, `/* wbsetclaim-update:2||1 */ [[Property:${property}]]`);
+    const patch = this.items.patch(qid, { lastrevid: revid, ms: this.clock() });
+    patch.claims = { ...patch.claims, [property]: statements };
+    return revid;
+  }
+
+  /**
+   * Merges `from` into `to`: `from` becomes a redirect, `to` gets a new revision. As on Wikidata, a
+   * merge writes no log entry: the feed shows two edits, summarised `wbmergeitems-to` on the source
+   * and `wbmergeitems-from` on the target (see test/fixtures/wikimedia/README.md).
+   */
+  mergeItem(from: string, to: string): number {
+    if (from === to) throw new FakeInputError('cannot merge an item into itself');
+    const source = this.existing(from);
+    this.existing(to);
+    const revid = this.bumpRevision(to, `/* wbmergeitems-from:0||${from} */`);
+    const ms = this.clock();
+    const redirectRevid = this.feed.nextRevid(ms, source.lastrevid);
+    this.items.makeRedirect(from, to, {
+      pageid: source.pageid,
+      lastrevid: redirectRevid,
+      touched: mwTimestamp(ms),
+      length: 60,
+    });
+    this.feed.record(
+      {
+        type: 'edit',
+        ns: 0,
+        title: from,
+        pageid: source.pageid,
+        revid: redirectRevid,
+        old_revid: source.lastrevid,
+        oldlen: source.length,
+        newlen: 60,
+        user: 'FakeEditor',
+        comment: `/* wbmergeitems-to:0||${to} */`,
+      },
+      ms,
+    );
+    return revid;
+  }
+
+  /** Deletes an item: it is missing from then on. */
+  deleteItem(qid: string): void {
+    const found = this.items.lookupPage(qid);
+    if (found.kind === 'missing') throw new FakeInputError(`no item ${qid}`);
+    const ms = this.clock();
+    this.items.delete(qid);
+    this.feed.forget(qid);
+    this.feed.record(
+      {
+        type: 'log',
+        ns: 0,
+        title: qid,
+        pageid: 0,
+        revid: 0,
+        old_revid: 0,
+        oldlen: 0,
+        newlen: 0,
+        user: 'FakeAdmin',
+        comment: 'Does not meet the [[Wikidata:Notability|notability policy]]',
+        logid: this.feed.nextLogid(),
+        logtype: 'delete',
+        logaction: 'delete',
+        logparams: {},
+      },
+      ms,
+    );
+  }
+
+  /**
+   * Moves a Wikipedia page; the old title becomes a redirect. As on the real wikis, the item linked
+   * to the page has its sitelink updated (a new revision of the item).
+   */
+  movePage(lang: string, from: string, to: string): WikiPage {
+    const ms = this.clock();
+    this.wikipediaRevid += 2;
+    const moved = this.pages.move(lang, from, to, { lastrevid: this.wikipediaRevid, ms });
+    const qid = moved.wikibaseItem;
+    const site = `${lang}wiki`;
+    const found = qid ? this.items.lookup(qid) : undefined;
+    if (qid && found?.kind === 'item' && found.entity.sitelinks?.[site]?.title === from) {
+      const old = found.entity.sitelinks[site];
+      const revid = this.bumpRevision(
+        qid,
+        `/* clientsitelink-update:0|${site}|${site}:${from}|${site}:${to} */`,
+      );
+      const patch = this.items.patch(qid, { lastrevid: revid, ms });
+      patch.sitelinks = { ...patch.sitelinks, [site]: { site, title: to, badges: old?.badges ?? [] } };
+    }
+    return moved;
+  }
+
+  /** Links a Wikipedia page to another item (or to none, with null), as a vandal or a mistake would. */
+  setPageItem(lang: string, title: string, qid: string | null): WikiPage {
+    if (qid !== null && !/^Q[1-9]\d*$/.test(qid))
+      throw new FakeInputError(`qid must be a QID or null, got "${qid}"`);
+    return this.pages.setItem(lang, title, qid, this.clock());
+  }
+
+  /**
+   * Gives a deterministic share of the generated items a new revision (a "changed night" for the
+   * benchmark); with `valueShare`, that share of them also gets a new P856 website. Returns their ids.
+   */
+  changeFraction(fraction: number, seed: number, valueShare = 0): string[] {
+    if (!(fraction >= 0 && fraction <= 1))
+      throw new FakeInputError(`fraction must be from 0 to 1, got ${fraction}`);
+    const changed: string[] = [];
+    for (let index = 0; index < this.count; index++) {
+      if (unitHash(seed, index, 'change') >= fraction) continue;
+      const qid = generatedId(index);
+      if (this.items.lookupPage(qid).kind !== 'item') continue;
+      if (unitHash(seed, index, 'change-value') < valueShare)
+        this.setStatementValue(qid, 'P856', `https://changed-${seed}-${index}.example.org/`);
+      else this.bumpRevision(qid);
+      changed.push(qid);
+    }
+    return changed;
+  }
+}
