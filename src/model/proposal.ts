@@ -17,7 +17,14 @@ export const PROPOSAL_KINDS = [
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-export const PROPOSAL_STATUSES = ['open', 'accepted', 'rejected', 'applied', 'superseded', 'resolved'] as const;
+export const PROPOSAL_STATUSES = [
+  'open',
+  'accepted',
+  'rejected',
+  'applied',
+  'superseded',
+  'resolved',
+] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /**
@@ -99,7 +106,14 @@ export function canonicalJson(value: unknown): string {
  * none). Not the local value: an edit to the card that still disagrees with the same remote value is
  * the same proposal, and a rejected proposal stays rejected while the remote value is unchanged.
  */
-export function fingerprint(finding: Pick<Finding, 'entity' | 'field' | 'kind' | 'local' | 'remote'>): string {
-  const basis = [finding.entity, finding.field, finding.kind, canonicalJson(finding.remote ?? finding.local)].join('\u0000');
+export function fingerprint(
+  finding: Pick<Finding, 'entity' | 'field' | 'kind' | 'local' | 'remote'>,
+): string {
+  const basis = [
+    finding.entity,
+    finding.field,
+    finding.kind,
+    canonicalJson(finding.remote ?? finding.local),
+  ].join('\u0000');
   return createHash('sha256').update(basis).digest('hex').slice(0, 20);
 }

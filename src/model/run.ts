@@ -55,7 +55,12 @@ export interface RunRecord {
   requests: Record<string, { requests: number; bytes: number }>;
 }
 
-export function emptyRun(id: string, trigger: RunTrigger, startedAt: string, scope?: readonly string[]): RunRecord {
+export function emptyRun(
+  id: string,
+  trigger: RunTrigger,
+  startedAt: string,
+  scope?: readonly string[],
+): RunRecord {
   return {
     id,
     trigger,

@@ -162,11 +162,16 @@ describe('Wikipedia pages', () => {
 
   it('refuse titles and languages that could change the request host or path', async () => {
     const result = await wikipedia.fetchPages('en', ['../../w/api.php?action=delete', 'A|B', 'Fine#Section']);
-    expect(result.rejected.map((r) => r.id)).toEqual(['../../w/api.php?action=delete', 'A|B', 'Fine#Section']);
+    expect(result.rejected.map((r) => r.id)).toEqual([
+      '../../w/api.php?action=delete',
+      'A|B',
+      'Fine#Section',
+    ]);
     const evil = await wikipedia.fetchPages('evil.example/x', ['Sora']);
     expect(evil.rejected).toHaveLength(1);
     const sent = fake.requests().map((r) => `${r.path} ${r.params.titles ?? ''}`);
-    for (const bad of ['api.php?action', 'A|B', 'Fine#', 'evil.example']) expect(sent.some((s) => s.includes(bad))).toBe(false);
+    for (const bad of ['api.php?action', 'A|B', 'Fine#', 'evil.example'])
+      expect(sent.some((s) => s.includes(bad))).toBe(false);
   });
 
   it('follow a page moved on the fake', async () => {
