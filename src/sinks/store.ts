@@ -51,7 +51,11 @@ export type ReviewDecision = 'accepted' | 'rejected';
 export interface ProposalStore {
   /** Creates or upgrades the schema (versioned migrations); safe to call from every process. */
   migrate(): Promise<void>;
-  reconcile(entity: string, findings: readonly Finding[], at: { runId: string; time: string }): Promise<ReconcileResult>;
+  reconcile(
+    entity: string,
+    findings: readonly Finding[],
+    at: { runId: string; time: string },
+  ): Promise<ReconcileResult>;
   list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage>;
   count(filter: ProposalFilter): Promise<number>;
   /** Counts by kind, status or field, for summaries and filter menus. */
@@ -62,6 +66,11 @@ export interface ProposalStore {
    * proposal is applied). Returns the proposals changed; unknown ids are not an error, just absent.
    */
   review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]>;
+  /**
+   * An entity's remote data and local record did not change since the last run: its findings stand.
+   * Moves `lastSeen`/`lastRun` of its open, accepted and rejected proposals; returns how many.
+   */
+  touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number>;
   /** Marks accepted proposals applied (written back into the local store). */
   markApplied(ids: readonly string[], at: string): Promise<void>;
   saveRun(run: RunRecord): Promise<void>;

@@ -1,0 +1,26 @@
+// Versioned schema migrations, applied in order, each in the transaction that records it in
+// `schema_migrations`. Append a new file per change (002_…); never edit one that has shipped.
+// Where the dialects differ, each migration carries one SQL text per dialect.
+
+import { initial } from './001_initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version integer PRIMARY KEY,
+  name text NOT NULL,
+  applied_at text NOT NULL
+)`;
+
+/** The migrations not yet applied, in order. */
+export function pendingMigrations(applied: Iterable<number>): Migration[] {
+  const done = new Set(applied);
+  return MIGRATIONS.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
+}

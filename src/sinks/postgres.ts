@@ -1,0 +1,415 @@
+// The PostgreSQL proposal store, for several workers on several hosts. Concurrency: reconcile takes a
+// transaction-scoped advisory lock on the entity, so two workers reconciling one entity serialise
+// (the second reads the first's rows after it commits); row locks are always taken in id order
+// (reconcile: FOR UPDATE … ORDER BY id; review: the same), so reviews and reconciles cannot deadlock;
+// and migrate serialises on an advisory lock of its own. Errors come out as StoreError with the URL's
+// password replaced by ***.
+
+import { inspect } from 'node:util';
+import pg from 'pg';
+import { redactUrl } from '../config.js';
+import type { Finding, Proposal } from '../model/proposal.js';
+import type { RunRecord } from '../model/run.js';
+import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
+import type {
+  PageRequest,
+  ProposalFilter,
+  ProposalPage,
+  ProposalStore,
+  ReconcileResult,
+  ReviewDecision,
+} from './store.js';
+import {
+  afterCondition,
+  CHUNK,
+  checkLimit,
+  chunks,
+  decodeCursor,
+  encodeCursor,
+  filterConditions,
+  findingValues,
+  inOrder,
+  JSON_COLUMNS,
+  type ProposalRow,
+  planReconcile,
+  proposalFromRow,
+  READ_COLUMNS,
+  REVIEWABLE,
+  StoreError,
+  UPSERT_CONFLICT,
+  WRITE_COLUMNS,
+  whereClause,
+} from './store-rows.js';
+
+export interface PostgresStoreOptions {
+  /** A schema of its own (created if missing), e.g. one per test file; default: the search_path. */
+  readonly schema?: string;
+  /** Pool size. */
+  readonly max?: number;
+}
+
+/** First key of the two-key advisory locks reconcile takes (the second is hashtext(entity)). */
+const ENTITY_LOCK_SPACE = 0x66_73_79; // "fsy"
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+const $ = (params: unknown[]) => `$${params.length}`;
+const SELECT = `SELECT ${READ_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? `${c}::text AS ${c}` : c)).join(', ')}
+  FROM proposals`;
+const RETURNING = SELECT.replace(/^SELECT/, 'RETURNING').replace(/\s+FROM proposals$/, '');
+
+export async function openPostgresStore(
+  url: string,
+  options: PostgresStoreOptions = {},
+): Promise<ProposalStore> {
+  const redact = redactor(url);
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema))
+    throw new StoreError('BAD_ARGUMENT', `schema "${schema}": expected lower-case letters, digits and _`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client that loses its connection emits here; without a listener that would crash the
+  // process. The next query reports the problem instead.
+  pool.on('error', () => {});
+  const store = new PostgresStore(pool, redact);
+  if (schema !== undefined) {
+    try {
+      await guarded(redact, () => createSchema(pool, schema));
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+  }
+  return store;
+}
+
+async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
+  try {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (error) {
+    // Two processes creating it at once: one of them loses the race on the catalog's unique index.
+    if (!['23505', '42P06'].includes(String((error as { code?: unknown }).code))) throw error;
+  }
+}
+
+class PostgresStore implements ProposalStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly redact: (error: unknown) => StoreError,
+  ) {}
+
+  private run<T>(work: () => Promise<T>): Promise<T> {
+    return guarded(this.redact, work);
+  }
+
+  /** Runs `work` in a transaction on one pooled client; a client whose connection broke is discarded. */
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.run(async () => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('factsync.migrate.' || current_schema()))`);
+      await client.query(MIGRATIONS_TABLE);
+      const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      for (const migration of pendingMigrations(applied.rows.map((row) => row.version))) {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          new Date().toISOString(),
+        ]);
+      }
+    });
+  }
+
+  async reconcile(
+    entity: string,
+    findings: readonly Finding[],
+    at: { runId: string; time: string },
+  ): Promise<ReconcileResult> {
+    return this.transaction(async (client) => {
+      // Named statements: parsed and planned once per connection, reconcile is the hot path.
+      await client.query({
+        name: 'factsync-entity-lock',
+        text: 'SELECT pg_advisory_xact_lock($1, hashtext($2))',
+        values: [ENTITY_LOCK_SPACE, entity],
+      });
+      // A statement of its own after the lock: its snapshot includes what the previous holder committed.
+      const existing = await client.query<{ id: string; status: string; field: string; kind: string }>({
+        name: 'factsync-entity-rows',
+        text: 'SELECT id, status, field, kind FROM proposals WHERE entity = $1 ORDER BY id FOR UPDATE',
+        values: [entity],
+      });
+      const plan = planReconcile(entity, findings, existing.rows);
+      for (const part of chunks(plan.upserts, 200)) {
+        const params: unknown[] = [];
+        const rows = part.map(({ id, finding }) => {
+          const values = findingValues(id, finding, at);
+          const marks = WRITE_COLUMNS.map((column, i) => {
+            params.push(values[i]);
+            return JSON_COLUMNS.has(column) ? `${$(params)}::jsonb` : $(params);
+          });
+          return `(${marks.join(', ')})`;
+        });
+        await client.query({
+          ...(part.length <= 8 ? { name: `factsync-upsert-${part.length}` } : {}),
+          text: `INSERT INTO proposals (${WRITE_COLUMNS.join(', ')}) VALUES ${rows.join(', ')} ${UPSERT_CONFLICT}`,
+          values: params,
+        });
+      }
+      if (plan.supersededBy.size > 0)
+        await client.query(
+          `UPDATE proposals AS p SET status = 'superseded', superseded_by = s.by
+           FROM unnest($1::text[], $2::text[]) AS s(id, by)
+           WHERE p.id = s.id AND p.status IN ('open', 'accepted')`,
+          [[...plan.supersededBy.keys()], [...plan.supersededBy.values()]],
+        );
+      if (plan.resolved.length > 0)
+        await client.query(
+          `UPDATE proposals SET status = 'resolved' WHERE id = ANY($1) AND status IN ('open', 'accepted')`,
+          [plan.resolved],
+        );
+      const { created, seen, superseded, resolved } = plan;
+      return { created, seen, superseded, resolved };
+    });
+  }
+
+  list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
+    return this.run(async () => {
+      checkLimit(page.limit);
+      const params: unknown[] = [];
+      const conditions = filterConditions(filter, params, $);
+      if (page.after !== undefined) conditions.push(afterCondition(decodeCursor(page.after), params, $));
+      params.push(page.limit + 1);
+      const { rows } = await this.pool.query<ProposalRow>(
+        `${SELECT} ${whereClause(conditions)} ORDER BY last_seen DESC, id LIMIT ${$(params)}`,
+        params,
+      );
+      const proposals = rows.slice(0, page.limit).map(proposalFromRow);
+      const last = proposals.at(-1);
+      return rows.length > page.limit && last
+        ? { proposals, next: encodeCursor(last.lastSeen, last.id) }
+        : { proposals };
+    });
+  }
+
+  count(filter: ProposalFilter): Promise<number> {
+    return this.run(async () => {
+      const params: unknown[] = [];
+      const where = whereClause(filterConditions(filter, params, $));
+      const { rows } = await this.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM proposals ${where}`,
+        params,
+      );
+      return Number(rows[0]?.n ?? 0);
+    });
+  }
+
+  countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>> {
+    return this.run(async () => {
+      const params: unknown[] = [];
+      const where = whereClause(filterConditions(filter, params, $));
+      const { rows } = await this.pool.query<{ key: string; n: string }>(
+        `SELECT ${by} AS key, count(*) AS n FROM proposals ${where} GROUP BY ${by} ORDER BY ${by}`,
+        params,
+      );
+      return Object.fromEntries(rows.map((row) => [row.key, Number(row.n)]));
+    });
+  }
+
+  get(ids: readonly string[]): Promise<Proposal[]> {
+    return this.run(async () => {
+      const found: Proposal[] = [];
+      for (const part of chunks([...new Set(ids)], CHUNK * 4)) {
+        const { rows } = await this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]);
+        found.push(...rows.map(proposalFromRow));
+      }
+      return inOrder(ids, found);
+    });
+  }
+
+  review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<ProposalRow>(
+        `UPDATE proposals SET status = $1, reviewed_at = $2, note = $3
+         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($4) AND status = ANY($5) ORDER BY id FOR UPDATE)
+         ${RETURNING}`,
+        [decision, at, note ?? null, [...new Set(ids)], REVIEWABLE],
+      );
+      return inOrder(ids, rows.map(proposalFromRow));
+    });
+  }
+
+  async touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number> {
+    return this.run(async () => {
+      const result = await this.pool.query(
+        `UPDATE proposals SET last_seen = $1, last_run = $2
+         WHERE entity = ANY($3) AND status IN ('open', 'accepted', 'rejected')`,
+        [at.time, at.runId, [...new Set(entities)]],
+      );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async markApplied(ids: readonly string[], at: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query(
+        `UPDATE proposals SET status = 'applied', applied_at = $1
+         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($2) AND status = 'accepted' ORDER BY id FOR UPDATE)`,
+        [at, [...new Set(ids)]],
+      );
+    });
+  }
+
+  async saveRun(run: RunRecord): Promise<void> {
+    await this.run(() =>
+      this.pool.query(
+        `INSERT INTO runs (id, started_at, finished_at, status, "trigger", record)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+         ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = excluded.finished_at,
+           status = excluded.status, "trigger" = excluded."trigger", record = excluded.record`,
+        [run.id, run.startedAt, run.finishedAt ?? null, run.status, run.trigger, JSON.stringify(run)],
+      ),
+    );
+  }
+
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ record: string }>(
+        'SELECT record::text AS record FROM runs WHERE id = $1',
+        [id],
+      );
+      const record = rows[0]?.record;
+      return record === undefined ? undefined : (JSON.parse(record) as RunRecord);
+    });
+  }
+
+  listRuns(limit: number): Promise<RunRecord[]> {
+    return this.run(async () => {
+      checkLimit(limit);
+      const { rows } = await this.pool.query<{ record: string }>(
+        'SELECT record::text AS record FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
+        [limit],
+      );
+      return rows.map((row) => JSON.parse(row.record) as RunRecord);
+    });
+  }
+
+  /**
+   * The matching ids first (one query, oldest first), then the rows by id, CHUNK at a time: keyset
+   * pages over a filter the index does not order would re-read every match per page. A proposal is
+   * yielded as it is when its chunk is read (a review meanwhile shows).
+   */
+  async *stream(filter: ProposalFilter): AsyncIterable<Proposal> {
+    const params: unknown[] = [];
+    const where = whereClause(filterConditions(filter, params, $));
+    const { rows: ids } = await this.run(() =>
+      this.pool.query<{ id: string }>(`SELECT id FROM proposals ${where} ORDER BY first_seen, id`, params),
+    );
+    for (const part of chunks(ids.map((row) => row.id))) {
+      const { rows } = await this.run(() =>
+        this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]),
+      );
+      yield* inOrder(part, rows.map(proposalFromRow));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended && !this.pool.ending) await this.pool.end();
+  }
+}
+
+/** Connection-level failures (network errno, SQLSTATE class 08, shutdown, too many connections). */
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+const UNAVAILABLE_STATE = /^(08|57P0[123]|53300)/;
+
+/**
+ * Turns any failure into a StoreError whose message names the server by its redacted URL and holds
+ * no password, even where the driver echoed the connection string. The driver's error is attached as
+ * `cause` only when it is free of the password too; its SQLSTATE is kept as `sqlState`.
+ */
+function redactor(url: string): (error: unknown) => StoreError {
+  const secrets = passwordsOf(url);
+  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  const where = redactUrl(url);
+  return (error) => {
+    if (error instanceof StoreError && secrets.every((s) => !error.message.includes(s))) return error;
+    const raw = error as { message?: unknown; code?: unknown; stack?: unknown };
+    const message = scrub(String(raw?.message ?? error));
+    const code = typeof raw?.code === 'string' ? raw.code : undefined;
+    const unavailable =
+      (code !== undefined && (UNAVAILABLE_ERRNO.has(code) || UNAVAILABLE_STATE.test(code))) ||
+      /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(message);
+    // Node's URL errors carry the whole URL in `input`: look at everything the cause would show.
+    const shown = inspect(error, { depth: 6, showHidden: true });
+    const clean = secrets.every((s) => !shown.includes(s));
+    const badUrl = code === 'ERR_INVALID_URL';
+    const wrapped = new StoreError(
+      error instanceof StoreError
+        ? error.code
+        : badUrl
+          ? 'BAD_ARGUMENT'
+          : unavailable
+            ? 'STORE_UNAVAILABLE'
+            : 'STORE_FAILED',
+      badUrl
+        ? `not a valid PostgreSQL URL: ${where}`
+        : unavailable
+          ? `PostgreSQL at ${where} is unavailable: ${message}`
+          : `PostgreSQL: ${message}`,
+      clean ? { cause: error } : undefined,
+    );
+    return Object.assign(wrapped, code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? { sqlState: code } : {});
+  };
+}
+
+function passwordsOf(url: string): string[] {
+  let password: string | undefined;
+  try {
+    password = new URL(url).password;
+  } catch {
+    password = /^[a-z]+:\/\/[^:/@]*:([^@/]*)@/i.exec(url)?.[1];
+  }
+  if (!password) return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // keep the raw form only
+  }
+  return [...new Set([password, decoded])].filter((s) => s.length > 0);
+}
+
+async function guarded<T>(redact: (error: unknown) => StoreError, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw redact(error);
+  }
+}

@@ -1,0 +1,311 @@
+// What the SQLite and PostgreSQL adapters share, so they cannot drift apart: the row ↔ Proposal
+// mapping, the SQL of a filter and of the paging cursor, the reconcile decision (pure: the entity's
+// current rows and a run's findings in, the changes out) and the store's named errors.
+
+import {
+  type Finding,
+  fingerprint,
+  type Proposal,
+  type ProposalKind,
+  type ProposalStatus,
+} from '../model/proposal.js';
+import type { ProposalFilter, ReconcileResult } from './store.js';
+
+export type StoreErrorCode =
+  /** The database could not be reached, or the connection broke: retrying later may work. */
+  | 'STORE_UNAVAILABLE'
+  /** A query failed for another reason (a bug, a constraint, a broken schema). */
+  | 'STORE_FAILED'
+  /** A `next` cursor that this store did not hand out. */
+  | 'BAD_CURSOR'
+  /** An argument that cannot be right (a finding of another entity, a limit below 1). */
+  | 'BAD_ARGUMENT';
+
+export class StoreError extends Error {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+/** The proposal columns in the order rows are written; `search` is derived, never read back. */
+export const WRITE_COLUMNS = [
+  'id',
+  'entity',
+  'label',
+  'qid',
+  'field',
+  'property',
+  'kind',
+  'local',
+  'remote',
+  'evidence',
+  'status',
+  'first_seen',
+  'last_seen',
+  'first_run',
+  'last_run',
+  'search',
+] as const;
+export const JSON_COLUMNS: ReadonlySet<string> = new Set(['local', 'remote', 'evidence']);
+
+/** What the adapters select; local, remote and evidence arrive as JSON text. */
+export interface ProposalRow {
+  id: string;
+  entity: string;
+  label: string | null;
+  qid: string;
+  field: string;
+  property: string | null;
+  kind: string;
+  local: string;
+  remote: string;
+  evidence: string;
+  status: string;
+  first_seen: string;
+  last_seen: string;
+  first_run: string | null;
+  last_run: string | null;
+  superseded_by: string | null;
+  note: string | null;
+  reviewed_at: string | null;
+}
+
+export const READ_COLUMNS = [
+  'id',
+  'entity',
+  'label',
+  'qid',
+  'field',
+  'property',
+  'kind',
+  'local',
+  'remote',
+  'evidence',
+  'status',
+  'first_seen',
+  'last_seen',
+  'first_run',
+  'last_run',
+  'superseded_by',
+  'note',
+  'reviewed_at',
+] as const;
+
+/** A row as the Proposal type has it: optional fields absent, not null. */
+export function proposalFromRow(row: ProposalRow): Proposal {
+  return {
+    id: row.id,
+    entity: row.entity,
+    ...(row.label !== null ? { label: row.label } : {}),
+    qid: row.qid as Proposal['qid'],
+    field: row.field,
+    ...(row.property !== null ? { property: row.property as NonNullable<Proposal['property']> } : {}),
+    kind: row.kind as ProposalKind,
+    local: JSON.parse(row.local) as Proposal['local'],
+    remote: JSON.parse(row.remote) as Proposal['remote'],
+    evidence: JSON.parse(row.evidence) as Proposal['evidence'],
+    status: row.status as ProposalStatus,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    ...(row.first_run !== null ? { firstRun: row.first_run } : {}),
+    ...(row.last_run !== null ? { lastRun: row.last_run } : {}),
+    ...(row.superseded_by !== null ? { supersededBy: row.superseded_by } : {}),
+    ...(row.note !== null ? { note: row.note } : {}),
+    ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
+  };
+}
+
+/** A new proposal's values in WRITE_COLUMNS order (on conflict the adapters keep the status). */
+export function findingValues(id: string, finding: Finding, at: { runId: string; time: string }): unknown[] {
+  return [
+    id,
+    finding.entity,
+    finding.label ?? null,
+    finding.qid,
+    finding.field,
+    finding.property ?? null,
+    finding.kind,
+    JSON.stringify(finding.local),
+    JSON.stringify(finding.remote),
+    JSON.stringify(finding.evidence),
+    'open',
+    at.time,
+    at.time,
+    at.runId,
+    at.runId,
+    searchText(finding),
+  ];
+}
+
+/**
+ * The lower-cased text the `search` filter looks in. Lower-cased here rather than in SQL because
+ * SQLite's lower() folds ASCII only; the separator keeps a needle from matching across two parts.
+ */
+export function searchText(finding: Pick<Finding, 'entity' | 'label' | 'qid'>): string {
+  return [finding.entity, finding.label ?? '', finding.qid].join('\n').toLowerCase();
+}
+
+/** The ON CONFLICT clause of the upsert: refresh what may change without changing the identity. */
+export const UPSERT_CONFLICT = `ON CONFLICT (id) DO UPDATE SET
+  label = excluded.label, qid = excluded.qid, property = excluded.property, local = excluded.local,
+  remote = excluded.remote, evidence = excluded.evidence, search = excluded.search,
+  last_seen = excluded.last_seen, last_run = excluded.last_run,
+  status = CASE WHEN proposals.status IN ('resolved', 'superseded') THEN 'open' ELSE proposals.status END,
+  superseded_by = CASE WHEN proposals.status IN ('resolved', 'superseded') THEN NULL
+    ELSE proposals.superseded_by END`;
+
+/** Statuses a later run settles when the finding is gone; rejected and applied ones stay. */
+export const SETTLED_WHEN_GONE: readonly ProposalStatus[] = ['open', 'accepted'];
+/** Statuses a review may change: a decision may be revised until the proposal is applied. */
+export const REVIEWABLE: readonly ProposalStatus[] = ['open', 'accepted', 'rejected'];
+
+export interface ExistingProposal {
+  readonly id: string;
+  readonly status: string;
+}
+
+export interface ReconcilePlan extends ReconcileResult {
+  /** The call's findings under their ids, duplicates dropped (the first one kept). */
+  readonly upserts: readonly { readonly id: string; readonly finding: Finding }[];
+  readonly supersededBy: ReadonlyMap<string, string>;
+}
+
+/**
+ * The reconcile decision, made while the adapter holds the entity's lock: which findings are new,
+ * which known ones are seen again, and which of the entity's open or accepted proposals the findings
+ * no longer contain are superseded (a finding of the same field and kind replaces them) or resolved.
+ */
+export function planReconcile(
+  entity: string,
+  findings: readonly Finding[],
+  existing: readonly (ExistingProposal & { readonly field: string; readonly kind: string })[],
+): ReconcilePlan {
+  const upserts = new Map<string, Finding>();
+  for (const finding of findings) {
+    if (finding.entity !== entity)
+      throw new StoreError(
+        'BAD_ARGUMENT',
+        `reconcile("${entity}"): a finding of entity "${finding.entity}" was passed; reconcile each entity on its own`,
+      );
+    const id = fingerprint(finding);
+    if (!upserts.has(id)) upserts.set(id, finding);
+  }
+  const known = new Set(existing.map((row) => row.id));
+  const replacement = new Map<string, string>();
+  for (const [id, finding] of upserts) {
+    const key = `${finding.field}\u0000${finding.kind}`;
+    if (!replacement.has(key)) replacement.set(key, id);
+  }
+  const supersededBy = new Map<string, string>();
+  const resolved: string[] = [];
+  for (const row of existing) {
+    if (upserts.has(row.id) || !SETTLED_WHEN_GONE.includes(row.status as ProposalStatus)) continue;
+    const by = replacement.get(`${row.field}\u0000${row.kind}`);
+    if (by === undefined) resolved.push(row.id);
+    else supersededBy.set(row.id, by);
+  }
+  const ids = [...upserts.keys()];
+  return {
+    upserts: [...upserts].map(([id, finding]) => ({ id, finding })),
+    created: ids.filter((id) => !known.has(id)),
+    seen: ids.filter((id) => known.has(id)),
+    superseded: [...supersededBy.keys()],
+    resolved,
+    supersededBy,
+  };
+}
+
+/** How placeholders are spelled: `?` (SQLite) or `$1…` (PostgreSQL), given the params so far. */
+export type Placeholder = (params: unknown[]) => string;
+
+/** The WHERE conditions (joined by AND) of a filter, pushing their parameters onto `params`. */
+export function filterConditions(filter: ProposalFilter, params: unknown[], next: Placeholder): string[] {
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return next(params);
+  };
+  const conditions: string[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    // An empty list is no constraint (nothing ticked = everything), not "matches nothing".
+    if (values && values.length > 0) conditions.push(`${column} IN (${values.map(bind).join(', ')})`);
+  };
+  inList('status', filter.status);
+  inList('kind', filter.kind);
+  inList('field', filter.field);
+  if (filter.entity !== undefined) {
+    conditions.push(`(entity = ${bind(filter.entity)} OR qid = ${bind(filter.entity)})`);
+  }
+  if (filter.run !== undefined) {
+    conditions.push(`(first_run = ${bind(filter.run)} OR last_run = ${bind(filter.run)})`);
+  }
+  if (filter.search !== undefined && filter.search !== '') {
+    const needle = filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    conditions.push(`search LIKE ${bind(`%${needle}%`)} ESCAPE '\\'`);
+  }
+  return conditions;
+}
+
+/**
+ * Rows after a keyset position in the list order (last_seen DESC, id). The first conjunct is a plain
+ * range the index can seek to; the second drops the ties already seen.
+ */
+export function afterCondition(
+  position: readonly [string, string],
+  params: unknown[],
+  next: Placeholder,
+): string {
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return next(params);
+  };
+  const [lastSeen, id] = position;
+  return `last_seen <= ${bind(lastSeen)} AND (last_seen < ${bind(lastSeen)} OR id > ${bind(id)})`;
+}
+
+export function whereClause(conditions: readonly string[]): string {
+  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** The opaque `next` cursor: the last row's lastSeen and id. */
+export function encodeCursor(lastSeen: string, id: string): string {
+  return Buffer.from(JSON.stringify([lastSeen, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string'))
+      return [value[0] as string, value[1] as string];
+  } catch {
+    // reported below
+  }
+  throw new StoreError(
+    'BAD_CURSOR',
+    `not a cursor of this store: "${cursor.slice(0, 60)}"; pass a page's \`next\``,
+  );
+}
+
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new StoreError('BAD_ARGUMENT', `page limit must be a whole number ≥ 1, got ${limit}`);
+}
+
+/** Rows per round trip when streaming, and ids per statement when reading or writing many. */
+export const CHUNK = 500;
+
+export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** `get` answers in the order asked, each id once, unknown ids absent. */
+export function inOrder(ids: readonly string[], proposals: readonly Proposal[]): Proposal[] {
+  const byId = new Map(proposals.map((p) => [p.id, p]));
+  return [...new Set(ids)].flatMap((id) => byId.get(id) ?? []);
+}

@@ -1,0 +1,122 @@
+// The SQLite store: the conformance suite on a temporary file, then what only a file shared by
+// several processes can show (a second process writing at the same time, a fresh file migrated by
+// several processes at once) and openStore's choice of adapter.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../../src/model/proposal.js';
+import { openStore } from '../../src/sinks/open-store.js';
+import { openSqliteStore } from '../../src/sinks/sqlite.js';
+import { announcedFinding, soraFinding, storeConformance, time } from './store-conformance.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'factsync-store-'));
+const file = path.join(dir, 'nested', 'factsync.db');
+const SQLITE_MODULE = fileURLToPath(new URL('../../src/sinks/sqlite.ts', import.meta.url));
+const CONFORMANCE_MODULE = fileURLToPath(new URL('./store-conformance.ts', import.meta.url));
+
+storeConformance('sqlite', () => openSqliteStore(file));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Runs `body` in a child Node process (TypeScript through tsx) with `store` open and migrated on
+ * `dbFile`. `ready` settles once the child has migrated; `done` with what the body printed.
+ */
+function child(dbFile: string, body: string): { ready: Promise<void>; done: Promise<string> } {
+  const code = `
+    const { openSqliteStore } = await import(${JSON.stringify(SQLITE_MODULE)});
+    const { soraFinding, announcedFinding, time } = await import(${JSON.stringify(CONFORMANCE_MODULE)});
+    const store = await openSqliteStore(${JSON.stringify(dbFile)});
+    await store.migrate();
+    process.stdout.write('ready\\n');
+    ${body}
+    await store.close();`;
+  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let signalReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    signalReady = resolve;
+  });
+  proc.stdout.on('data', (chunk) => {
+    out += chunk;
+    if (out.startsWith('ready\n')) signalReady();
+  });
+  proc.stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const done = new Promise<string>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (status) =>
+      status === 0
+        ? resolve(out.replace(/^ready\n/, ''))
+        : reject(new Error(`child exited ${status}: ${err}`)),
+    );
+  });
+  return { ready: Promise.race([ready, done.then(() => undefined)]), done };
+}
+
+describe('sqlite store shared by processes', () => {
+  it('keeps one row per fingerprint while another process reconciles the same entity', async () => {
+    const store = await openSqliteStore(file);
+    await store.migrate();
+    const entity = `sora-child-${Date.now()}`;
+    const findings = [soraFinding(entity), announcedFinding(entity)];
+    const rounds = 500;
+    const other = child(
+      file,
+      `const entity = ${JSON.stringify(entity)};
+       let created = 0;
+       for (let i = 0; i < ${rounds}; i++) {
+         const r = await store.reconcile(entity, [soraFinding(entity), announcedFinding(entity)], { runId: 'child-' + i, time: time(i) });
+         created += r.created.length;
+       }
+       process.stdout.write(String(created));`,
+    );
+    await other.ready;
+    let created = 0;
+    for (let i = 0; i < rounds; i++) {
+      created += (await store.reconcile(entity, findings, { runId: `parent-${i}`, time: time(i) })).created
+        .length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    created += Number(await other.done);
+    expect(created).toBe(2);
+    const rows = await store.get(findings.map(fingerprint));
+    expect(rows.map((p) => p.status)).toEqual(['open', 'open']);
+    expect(await store.count({ entity })).toBe(2);
+    await store.close();
+  }, 60_000);
+
+  it('migrates a fresh file from three processes at once', async () => {
+    const fresh = path.join(dir, 'fresh', 'race.db');
+    const outs = await Promise.all(
+      [1, 2, 3].map(
+        (n) =>
+          child(
+            fresh,
+            `const r = await store.reconcile('sora', [soraFinding('sora')], { runId: 'p${n}', time: time(${n}) });
+           process.stdout.write(String(r.created.length));`,
+          ).done,
+      ),
+    );
+    expect(outs.map(Number).reduce((a, b) => a + b)).toBe(1);
+    const store = await openSqliteStore(fresh);
+    expect(await store.count({})).toBe(1);
+    await store.close();
+  }, 60_000);
+});
+
+describe('openStore', () => {
+  it('opens the SQLite file the config names, creating its folder, and migrates it', async () => {
+    const store = await openStore({ store: { kind: 'sqlite', path: path.join(dir, 'via-config', 'a.db') } });
+    expect(await store.count({})).toBe(0);
+    await store.close();
+  });
+});
