@@ -93,6 +93,15 @@ const schema = z.strictObject({
       .optional(),
   }),
   reports: z.strictObject({ dir: z.string().min(1) }),
+  worker: z.strictObject({
+    concurrency: z.coerce.number().int().min(1).max(64),
+    attempts: z.coerce.number().int().min(1).max(20),
+    lockDurationMs: z.coerce.number().int().min(1000),
+    shutdownTimeoutMs: z.coerce.number().int().min(0),
+  }),
+  sync: z.strictObject({
+    batchSize: z.coerce.number().int().min(1).max(500),
+  }),
   schedule: z.strictObject({
     cron: z.string().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron expression such as "0 3 * * *"'),
     tz: z.string().refine(isTimeZone, 'expected an IANA time zone such as "UTC" or "Europe/Paris"'),

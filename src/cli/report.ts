@@ -3,19 +3,11 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { Proposal } from '../model/proposal.js';
+import { runProposals } from '../sinks/report/collect.js';
 import { reportPaths, writeReports } from '../sinks/report/index.js';
-import type { ProposalStore } from '../sinks/store.js';
 import { UsageError } from './errors.js';
 import { writeErr, writeOut } from './output.js';
 import { withStore } from './store-context.js';
-
-/** Every proposal found or seen in a run, grouped by entity. */
-export async function runProposals(store: ProposalStore, runId: string): Promise<Proposal[]> {
-  const proposals: Proposal[] = [];
-  for await (const proposal of store.stream({ run: runId })) proposals.push(proposal);
-  return proposals.sort((a, b) => (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
-}
 
 export function registerReport(program: Command): void {
   program

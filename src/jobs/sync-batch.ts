@@ -52,8 +52,20 @@ function describeFailure(failure: BatchFailure): string {
   return `${failure.error.code}: ${failure.error.message}`;
 }
 
+export interface FetchedPages {
+  /** By "lang:title". */
+  readonly pages: Map<string, WikipediaPage>;
+  readonly failed: Map<string, string>;
+}
+
+export const pageKey = (record: LocalRecord) =>
+  record.wikipedia ? `${record.wikipedia.lang}:${record.wikipedia.title}` : undefined;
+
 /** Wikipedia pages of the records, by language, one request per language per 50 titles. */
-async function fetchPages(records: readonly LocalRecord[], wikipedia: WikipediaSource) {
+export async function fetchPages(
+  records: readonly LocalRecord[],
+  wikipedia: WikipediaSource,
+): Promise<FetchedPages> {
   const byLang = new Map<string, string[]>();
   for (const record of records) {
     if (!record.wikipedia) continue;
@@ -71,10 +83,12 @@ async function fetchPages(records: readonly LocalRecord[], wikipedia: WikipediaS
   return { pages, failed };
 }
 
+/** `pages`: Wikipedia pages fetched already (by the revision check), so they are not asked for twice. */
 export async function syncBatch(
   records: readonly LocalRecord[],
   runId: string,
   deps: BatchDeps,
+  pages?: FetchedPages,
 ): Promise<BatchResult> {
   const result = emptyBatchResult();
   const fail = (record: LocalRecord, reason: string, code: string) => {
@@ -94,15 +108,14 @@ export async function syncBatch(
   const itemFailures = new Map<string, string>();
   for (const failure of items.failures)
     for (const id of failure.ids) itemFailures.set(id, describeFailure(failure));
-  const { pages, failed: pageFailures } = await fetchPages(records, deps.wikipedia);
+  const { pages: pageOf, failed: pageFailures } = pages ?? (await fetchPages(records, deps.wikipedia));
 
   const wanted = new Set<ItemId>();
   for (const record of records) {
     const item = items.found.get(record.qid);
-    const page = record.wikipedia
-      ? pages.get(`${record.wikipedia.lang}:${record.wikipedia.title}`)
-      : undefined;
-    for (const id of referencedItems(record, item, deps.fields, page)) wanted.add(id);
+    const key = pageKey(record);
+    for (const id of referencedItems(record, item, deps.fields, key ? pageOf.get(key) : undefined))
+      wanted.add(id);
   }
   const labels = await deps.wikidata.labels([...wanted]);
   const labelFailure = labels.failures[0] ? describeFailure(labels.failures[0]) : undefined;
@@ -119,10 +132,10 @@ export async function syncBatch(
   };
   for (const record of records) {
     const item: ItemLookup | undefined = items.found.get(record.qid);
-    const pageKey = record.wikipedia ? `${record.wikipedia.lang}:${record.wikipedia.title}` : undefined;
+    const key = pageKey(record);
     const reason =
       itemFailures.get(record.qid) ??
-      (pageKey ? pageFailures.get(pageKey) : undefined) ??
+      (key ? pageFailures.get(key) : undefined) ??
       (labelFailure && referencedItems(record, item, deps.fields).some((id) => !known.has(id))
         ? labelFailure
         : undefined);
@@ -131,7 +144,7 @@ export async function syncBatch(
       continue;
     }
     result.fetched++;
-    const page = pageKey ? pages.get(pageKey) : undefined;
+    const page = key ? pageOf.get(key) : undefined;
     const findings = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
     for (const finding of findings) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
     const settled = await deps.store.reconcile(record.key, findings, { runId, time: deps.now() });

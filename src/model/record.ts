@@ -34,6 +34,8 @@ export interface LocalRecord {
   /** The file (and for JSONL the line) the record was read from. */
   readonly file: string;
   readonly line?: number;
+  /** For JSONL: the record's byte span in the file, so a batch can be read again by range. */
+  readonly span?: { readonly start: number; readonly end: number };
   /** For cards: where each field (and `qid`, `label`, `description`, `wikipedia`) was stated. */
   readonly origins?: Readonly<Record<string, readonly Origin[]>>;
 }

@@ -3,6 +3,7 @@
 // error on HTTP 200, 429, 503) waits for Retry-After — for every process, through the gate — and is not
 // a failure; other failures retry with exponential backoff and full jitter, then throw an HttpError.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { Agent, request } from 'undici';
@@ -41,6 +42,10 @@ export interface EndpointStats {
   throttled: number;
   failures: number;
 }
+
+/** Requests and bytes by endpoint, for one unit of work (a batch job): whatever runs inside `requestTally.run`. */
+export type Tally = Record<string, { requests: number; bytes: number }>;
+export const requestTally = new AsyncLocalStorage<Tally>();
 
 type Failure = {
   ok: false;
@@ -91,7 +96,7 @@ export class HttpClient {
     for (;;) {
       tries++;
       const result = await this.withSlot(async () => {
-        const attempt = await this.attempt<T>(url, stats);
+        const attempt = await this.attempt<T>(url, endpoint, stats);
         if (!('throttled' in attempt)) return attempt;
         // Not a failure: the server asked us to wait. The pause is set before this request's slot is
         // given back, so no request of any process slips out in between.
@@ -196,8 +201,15 @@ export class HttpClient {
     return headers;
   }
 
-  private async attempt<T>(url: URL, stats: EndpointStats): Promise<Attempt<T>> {
+  private async attempt<T>(url: URL, endpoint: string, stats: EndpointStats): Promise<Attempt<T>> {
     stats.requests++;
+    const tally = requestTally.getStore();
+    let tallied: { requests: number; bytes: number } | undefined;
+    if (tally) {
+      tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
+      tally[endpoint] = tallied;
+      tallied.requests++;
+    }
     let status: number;
     let headers: Record<string, string | string[] | undefined>;
     let raw: Buffer;
@@ -214,6 +226,7 @@ export class HttpClient {
       return { ok: false, code: transportCode(error), retryable: true, detail: (error as Error).message };
     }
     stats.bytes += raw.length;
+    if (tallied) tallied.bytes += raw.length;
     if (status === 429 || status === 503) {
       return { throttled: true, waitMs: retryAfterMs(headers['retry-after']), reason: `HTTP ${status}` };
     }

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function testPrefix(name: string): string {
-  return `factsync-test:${name}:${randomUUID().slice(0, 8)}`;
+  return `factsync-test-${name}-${randomUUID().slice(0, 8)}`;
 }
 
 export function connectRedis(): Redis {

@@ -98,14 +98,20 @@ export async function openCards(options: CardsOptions): Promise<LocalSource> {
     : async function* () {
         yield options.path;
       };
+  const read = (paths: AsyncIterable<string> | Iterable<string>) =>
+    pMapIterable(paths, (file) => readCardFile(file, options.fields, options.maxRecordBytes), {
+      concurrency: options.concurrency ?? 8,
+      backpressure: (options.concurrency ?? 8) * 2,
+    });
   return {
     kind: 'cards',
     path: options.path,
     records: async function* () {
-      yield* pMapIterable(files(), (file) => readCardFile(file, options.fields, options.maxRecordBytes), {
-        concurrency: options.concurrency ?? 8,
-        backpressure: (options.concurrency ?? 8) * 2,
-      });
+      yield* read(files());
+    },
+    batch: async function* (ref) {
+      if (ref.kind !== 'cards') throw new Error('not a batch of cards');
+      yield* read(ref.files);
     },
   };
 }

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
 import { parseJsonlRecord } from './jsonl-record.js';
-import { readLines } from './lines.js';
+import { type LineRange, readLines } from './lines.js';
 import { type LocalSource, LocalSourceError } from './source.js';
 import { decodeText } from './text.js';
 
@@ -14,9 +14,9 @@ export interface JsonlOptions {
   readonly maxRecordBytes: number;
 }
 
-async function* records(options: JsonlOptions): AsyncGenerator<ReadResult> {
+async function* records(options: JsonlOptions, range?: LineRange): AsyncGenerator<ReadResult> {
   const file = options.path;
-  for await (const item of readLines(file, options.maxRecordBytes)) {
+  for await (const item of readLines(file, options.maxRecordBytes, range)) {
     if ('tooLong' in item) {
       const error = `line is ${item.tooLong} bytes, over local.maxRecordBytes (${options.maxRecordBytes})`;
       yield { ok: false, error: { file, line: item.line, error } };
@@ -28,7 +28,10 @@ async function* records(options: JsonlOptions): AsyncGenerator<ReadResult> {
       continue;
     }
     if (decoded.text.trim() === '') continue;
-    yield parseJsonlRecord(decoded.text, file, item.line, options.fields);
+    const result = parseJsonlRecord(decoded.text, file, item.line, options.fields);
+    yield result.ok
+      ? { ...result, record: { ...result.record, span: { start: item.start, end: item.end } } }
+      : result;
   }
 }
 
@@ -47,5 +50,14 @@ export async function openJsonl(options: JsonlOptions): Promise<LocalSource> {
       `local.path: ${options.path} is a folder; local.kind jsonl reads one file`,
     );
   }
-  return { kind: 'jsonl', path: options.path, records: () => records(options) };
+  return {
+    kind: 'jsonl',
+    path: options.path,
+    records: () => records(options),
+    batch: (ref) => {
+      if (ref.kind !== 'jsonl' || ref.file !== options.path)
+        throw new Error(`not a batch of ${options.path}`);
+      return records(options, ref);
+    },
+  };
 }

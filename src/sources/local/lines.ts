@@ -1,18 +1,36 @@
 // Lines of a file, streamed with a bounded length: a line over the limit is reported (its number and
-// size) and skipped without ever being held whole, so one huge line cannot exhaust memory.
+// size) and skipped without ever being held whole, so one huge line cannot exhaust memory. Each line
+// comes with its byte span, so a batch of lines can be read again later by range.
 
 import { createReadStream } from 'node:fs';
 
-export type FileLine = { line: number; bytes: Buffer } | { line: number; tooLong: number };
+/** A line, with the byte offset where it starts and where the next one starts. */
+export type FileLine = { line: number; start: number; end: number } & (
+  | { bytes: Buffer }
+  | { tooLong: number }
+);
+
+export interface LineRange {
+  /** Byte offsets [start, end) of whole lines, and the number of the first. */
+  readonly start: number;
+  readonly end: number;
+  readonly firstLine: number;
+}
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
-export async function* readLines(file: string, maxBytes: number): AsyncGenerator<FileLine> {
+export async function* readLines(
+  file: string,
+  maxBytes: number,
+  range?: LineRange,
+): AsyncGenerator<FileLine> {
+  if (range && range.end <= range.start) return;
   let parts: Buffer[] = [];
   let size = 0; // bytes of the current line so far
   let overLimit = false; // the current line is too long: its bytes are counted, not kept
-  let line = 1;
+  let line = range?.firstLine ?? 1;
+  let lineStart = range?.start ?? 0;
 
   const take = (piece: Buffer) => {
     size += piece.length;
@@ -23,27 +41,33 @@ export async function* readLines(file: string, maxBytes: number): AsyncGenerator
     // Copy: the stream may reuse its chunk's memory.
     if (!overLimit && piece.length > 0) parts.push(Buffer.from(piece));
   };
-  const finish = (): FileLine => {
+  const finish = (newline: number): FileLine => {
+    const end = lineStart + size + newline;
     const result: FileLine = overLimit
-      ? { line, tooLong: size }
-      : { line, bytes: stripCr(Buffer.concat(parts)) };
+      ? { line, start: lineStart, end, tooLong: size }
+      : { line, start: lineStart, end, bytes: stripCr(Buffer.concat(parts)) };
     parts = [];
     size = 0;
     overLimit = false;
     line++;
+    lineStart = end;
     return result;
   };
 
-  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
+  const stream = createReadStream(file, {
+    highWaterMark: 256 * 1024,
+    ...(range ? { start: range.start, end: range.end - 1 } : {}),
+  });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
     let start = 0;
     for (let end = chunk.indexOf(NEWLINE, start); end >= 0; end = chunk.indexOf(NEWLINE, start)) {
       take(chunk.subarray(start, end));
-      yield finish();
+      yield finish(1);
       start = end + 1;
     }
     take(chunk.subarray(start));
   }
-  if (size > 0) yield finish();
+  if (size > 0) yield finish(0);
 }
 
 function stripCr(bytes: Buffer): Buffer {

@@ -4,12 +4,25 @@
 
 import type { ReadResult } from '../../model/record.js';
 
+/** Where a batch of records is: card files, or a byte range of whole lines of a JSONL file. */
+export type RecordBatch =
+  | { readonly kind: 'cards'; readonly files: readonly string[] }
+  | {
+      readonly kind: 'jsonl';
+      readonly file: string;
+      readonly start: number;
+      readonly end: number;
+      readonly firstLine: number;
+    };
+
 export interface LocalSource {
   readonly kind: 'cards' | 'jsonl';
   /** The folder or file read. */
   readonly path: string;
   /** Every record, streamed; each unreadable one as `{ ok: false, error }` with file, line and reason. */
   records(): AsyncGenerator<ReadResult>;
+  /** The records of one batch, as planned earlier from `records()` (read again: they may have changed). */
+  batch(ref: RecordBatch): AsyncGenerator<ReadResult>;
 }
 
 /** The local store cannot be opened at all (a missing path, a folder given as a JSONL file). */

@@ -1,0 +1,80 @@
+// The typed registry of factsync's queues and jobs: each job name with its payload and its queue.
+// Everything is under the configured Redis prefix. A run is a BullMQ flow: `finalise-run` is the parent;
+// `plan-run` (its first child) reads the local store and adds one `sync-batch` child per batch of up to
+// 50 entities; when every child has finished — or failed for good — the parent writes the run record
+// and the reports.
+
+import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { RunTrigger } from '../model/run.js';
+
+export const RUN_QUEUE = 'runs';
+export const BATCH_QUEUE = 'batches';
+
+/** Where a batch's records are, so a job holds a reference, not the records (a million entities = 20,000 jobs). */
+export type BatchRef =
+  | { readonly kind: 'cards'; readonly files: readonly string[] }
+  | {
+      readonly kind: 'jsonl';
+      readonly file: string;
+      readonly start: number;
+      readonly end: number;
+      readonly firstLine: number;
+    };
+
+export interface RunSpec {
+  readonly runId: string;
+  readonly trigger: RunTrigger;
+  /** Record keys or QIDs; the whole store when absent. */
+  readonly scope?: readonly string[];
+  /** Fetch everything, whatever the revisions say. */
+  readonly full?: boolean;
+}
+
+export interface JobPayloads {
+  /** Fired by the nightly scheduler: creates a run's flow. */
+  'start-run': { readonly trigger: RunTrigger; readonly scope?: readonly string[] };
+  'plan-run': RunSpec;
+  'sync-batch': RunSpec & { readonly batch: BatchRef; readonly index: number };
+  'finalise-run': RunSpec & { readonly startedAt: string };
+}
+export type JobName = keyof JobPayloads;
+
+export const QUEUE_OF: Readonly<Record<JobName, string>> = {
+  'start-run': RUN_QUEUE,
+  'plan-run': RUN_QUEUE,
+  'finalise-run': RUN_QUEUE,
+  'sync-batch': BATCH_QUEUE,
+};
+
+/** Priorities within the batch queue: a manual refresh goes ahead of nightly work. */
+export const PRIORITY = { refresh: 1, manual: 5, 'one-off': 5, nightly: 10 } as const;
+
+export interface QueueSettings {
+  readonly connection: ConnectionOptions;
+  readonly prefix: string;
+  readonly attempts: number;
+}
+
+/** Job options every factsync job gets: retries with backoff, and bounded history in Redis. */
+export function jobOptions(settings: QueueSettings, extra: JobsOptions = {}): JobsOptions {
+  return {
+    attempts: settings.attempts,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
+    removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
+    ...extra,
+  };
+}
+
+export function openQueue(settings: QueueSettings, name: string): Queue {
+  return new Queue(name, { connection: settings.connection, prefix: settings.prefix });
+}
+
+/** A run id that sorts by time and says when it started: 2026-11-25T03-00-00Z-1a2b. */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
+  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
+}

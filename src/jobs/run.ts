@@ -1,0 +1,206 @@
+// A run as a BullMQ flow. `startRun` adds the parent (`finalise-run`) with one child (`plan-run`); the
+// plan job streams the local store and adds a `sync-batch` child per batch; when every child is done
+// or has failed for good (`ignoreDependencyOnFailure`: a failed batch never holds the run up), the
+// finalise job adds everything up, saves the run record and writes the reports.
+
+import { FlowProducer, type Job } from 'bullmq';
+import type { RunFailure, RunRecord, RunTrigger } from '../model/run.js';
+import { emptyRun } from '../model/run.js';
+import { runProposals } from '../sinks/report/collect.js';
+import { type ReportPaths, writeReports } from '../sinks/report/index.js';
+import { planBatches } from '../sources/local/plan.js';
+import type { BatchSummary } from './batch.js';
+import {
+  BATCH_QUEUE,
+  type JobPayloads,
+  jobOptions,
+  newRunId,
+  openQueue,
+  PRIORITY,
+  type QueueSettings,
+  RUN_QUEUE,
+  type RunSpec,
+} from './queues.js';
+import type { Runtime } from './runtime.js';
+
+const UNREADABLE_KEPT = 10_000;
+const FAILURES_KEPT = 1_000;
+
+export interface StartedRun {
+  readonly runId: string;
+  readonly finaliseJobId: string;
+}
+
+/** Adds a run's flow; returns at once (workers do the rest). */
+export async function startRun(
+  settings: QueueSettings,
+  spec: { trigger: RunTrigger; scope?: readonly string[]; full?: boolean; runId?: string },
+): Promise<StartedRun> {
+  const runId = spec.runId ?? newRunId();
+  const data: RunSpec = {
+    runId,
+    trigger: spec.trigger,
+    ...(spec.scope?.length ? { scope: spec.scope } : {}),
+    ...(spec.full ? { full: true } : {}),
+  };
+  const flows = new FlowProducer({ connection: settings.connection, prefix: settings.prefix });
+  const finaliseJobId = `finalise-${runId}`;
+  try {
+    await flows.add({
+      name: 'finalise-run',
+      queueName: RUN_QUEUE,
+      data: { ...data, startedAt: new Date().toISOString() } satisfies JobPayloads['finalise-run'],
+      opts: jobOptions(settings, { jobId: finaliseJobId }),
+      children: [
+        {
+          name: 'plan-run',
+          queueName: RUN_QUEUE,
+          data: data satisfies JobPayloads['plan-run'],
+          opts: jobOptions(settings, { jobId: `plan-${runId}`, ignoreDependencyOnFailure: true }),
+        },
+      ],
+    });
+  } finally {
+    await flows.close();
+  }
+  return { runId, finaliseJobId };
+}
+
+/** `plan-run`: streams the local store into batch jobs, children of the run's finalise job. */
+export async function processPlan(
+  job: Job<JobPayloads['plan-run']>,
+  runtime: Runtime,
+): Promise<{ batches: number; unreadable: number }> {
+  const spec = job.data;
+  const parent = job.parent;
+  if (!parent?.id) throw new Error(`plan job ${job.id} has no parent run`);
+  const startedAt = new Date().toISOString();
+  await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
+  const batches = openQueue(runtime.settings, BATCH_QUEUE);
+  const unreadableKey = `${runtime.settings.prefix}:run:${spec.runId}:unreadable`;
+  let [count, unreadable] = [0, 0];
+  let pending: Parameters<typeof batches.addBulk>[0] = [];
+  const flush = async (finished: boolean) => {
+    if (pending.length > 0) await batches.addBulk(pending);
+    pending = [];
+    await runtime.progress.planned(spec.runId, count, unreadable, finished);
+  };
+  try {
+    const scope = spec.scope ? new Set(spec.scope) : undefined;
+    for await (const item of planBatches(runtime.local, runtime.config.sync.batchSize, scope)) {
+      if ('error' in item) {
+        unreadable++;
+        if (unreadable <= UNREADABLE_KEPT)
+          await runtime.redis.rpush(unreadableKey, JSON.stringify(item.error));
+        continue;
+      }
+      pending.push({
+        name: 'sync-batch',
+        data: { ...spec, batch: item.batch, index: count } satisfies JobPayloads['sync-batch'],
+        opts: jobOptions(runtime.settings, {
+          jobId: `batch-${spec.runId}-${count}`,
+          parent: { id: parent.id, queue: parent.queueKey },
+          priority: PRIORITY[spec.trigger],
+          ignoreDependencyOnFailure: true,
+        }),
+      });
+      count++;
+      if (pending.length >= 200) await flush(false);
+    }
+    await flush(true);
+    await runtime.redis.expire(unreadableKey, 7 * 24 * 3600);
+  } finally {
+    await batches.close();
+  }
+  return { batches: count, unreadable };
+}
+
+function addUp(run: RunRecord, summary: BatchSummary): void {
+  const { counts, proposals } = run;
+  counts.seen += summary.entities;
+  counts.fetched += summary.fetched;
+  counts.unchanged += summary.unchanged;
+  counts.failed += summary.failed;
+  proposals.created += summary.created;
+  proposals.seen += summary.seen;
+  proposals.resolved += summary.resolved;
+  proposals.superseded += summary.superseded;
+  for (const [kind, n] of Object.entries(summary.findings)) {
+    proposals.byKind[kind as keyof typeof proposals.byKind] =
+      (proposals.byKind[kind as keyof typeof proposals.byKind] ?? 0) + (n ?? 0);
+  }
+  for (const [endpoint, r] of Object.entries(summary.requests)) {
+    const total = run.requests[endpoint] ?? { requests: 0, bytes: 0 };
+    run.requests[endpoint] = { requests: total.requests + r.requests, bytes: total.bytes + r.bytes };
+  }
+  if (run.failures.length < FAILURES_KEPT)
+    run.failures.push(...summary.failures.slice(0, FAILURES_KEPT - run.failures.length));
+}
+
+/** `finalise-run`: the run record from its children's results, then the reports. */
+export async function processFinalise(
+  job: Job<JobPayloads['finalise-run']>,
+  runtime: Runtime,
+): Promise<{ runId: string; reports: ReportPaths; run: RunRecord }> {
+  const spec = job.data;
+  const run =
+    (await runtime.store.getRun(spec.runId)) ??
+    emptyRun(spec.runId, spec.trigger, spec.startedAt, spec.scope);
+  Object.assign(run, emptyRun(run.id, run.trigger, run.startedAt, run.scope));
+  const values = await job.getChildrenValues<BatchSummary | { batches: number; unreadable: number }>();
+  for (const value of Object.values(values)) {
+    if (value && 'entities' in value) addUp(run, value);
+    else if (value && 'unreadable' in value) run.counts.unreadable = value.unreadable;
+  }
+  const unreadable = await runtime.redis.lrange(
+    `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,
+    0,
+    FAILURES_KEPT,
+  );
+  const readFailures: RunFailure[] = unreadable.map((text) => {
+    const error = JSON.parse(text) as { file: string; line?: number; error: string };
+    return {
+      file: error.file,
+      ...(error.line === undefined ? {} : { line: error.line }),
+      reason: error.error,
+      code: 'READ_ERROR',
+    };
+  });
+  const failed = await job.getIgnoredChildrenFailures();
+  const batchFailures: RunFailure[] = Object.entries(failed).map(([key, reason]) => ({
+    reason: `${key.split(':').at(-1)}: ${reason}`,
+    code: 'BATCH_FAILED',
+  }));
+  run.failures = [...batchFailures, ...readFailures, ...run.failures].slice(0, FAILURES_KEPT);
+  run.counts.failed += batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
+  run.status = 'done';
+  run.finishedAt = new Date().toISOString();
+  await runtime.store.saveRun(run);
+  const reports = await writeReports(
+    runtime.config.reports.dir,
+    run,
+    await runProposals(runtime.store, run.id),
+  );
+  runtime.log.info(
+    { runId: run.id, counts: run.counts, proposals: run.proposals, report: reports.html },
+    'run finished',
+  );
+  return { runId: run.id, reports, run };
+}
+
+/** How many entities the batches that failed for good held (read again from the local store). */
+async function failedEntities(runtime: Runtime, keys: readonly string[]): Promise<number> {
+  const batches = openQueue(runtime.settings, BATCH_QUEUE);
+  try {
+    let total = 0;
+    for (const key of keys) {
+      const job = await batches.getJob(key.split(':').at(-1) ?? '');
+      if (!job) continue;
+      for await (const result of runtime.local.batch((job.data as JobPayloads['sync-batch']).batch))
+        if (result.ok) total++;
+    }
+    return total;
+  } finally {
+    await batches.close();
+  }
+}

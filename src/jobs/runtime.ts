@@ -1,0 +1,63 @@
+// Everything a factsync process needs to run jobs, built once from the config: Redis connections,
+// the local store, the proposal store, the remote sources, sync state and progress. Passed to job
+// processors as a parameter; nothing here is a module-level singleton.
+
+import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { openStore } from '../sinks/open-store.js';
+import type { ProposalStore } from '../sinks/store.js';
+import { createSources, type Sources } from '../sources/index.js';
+import { type LocalSource, openLocalSource } from '../sources/local/index.js';
+import { ProgressTracker, RefreshTracker } from './progress.js';
+import type { QueueSettings } from './queues.js';
+import { redisStateStore, type StateStore } from './state-store.js';
+
+export interface Runtime {
+  readonly config: Config;
+  readonly log: Logger;
+  /** For factsync's own keys (gate, labels, state, progress). */
+  readonly redis: Redis;
+  readonly settings: QueueSettings;
+  readonly local: LocalSource;
+  readonly store: ProposalStore;
+  readonly sources: Sources;
+  readonly state: StateStore;
+  readonly progress: ProgressTracker;
+  readonly refreshes: RefreshTracker;
+  close(): Promise<void>;
+}
+
+/** A Redis connection as BullMQ needs it: commands wait while Redis restarts instead of failing. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export async function openRuntime(
+  config: Config,
+  log: Logger,
+  redis: Redis = connectRedis(config.redis.url),
+): Promise<Runtime> {
+  const prefix = config.redis.prefix;
+  const [local, store, sources] = await Promise.all([
+    openLocalSource(config),
+    openStore(config),
+    createSources(config, { redis, log }),
+  ]);
+  return {
+    config,
+    log,
+    redis,
+    settings: { connection: redis, prefix, attempts: config.worker.attempts },
+    local,
+    store,
+    sources,
+    state: redisStateStore(redis, prefix),
+    progress: new ProgressTracker(redis, prefix),
+    refreshes: new RefreshTracker(redis, prefix),
+    async close() {
+      await Promise.allSettled([sources.close(), store.close()]);
+      redis.disconnect();
+    },
+  };
+}

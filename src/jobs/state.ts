@@ -1,0 +1,53 @@
+// Incremental nights: what factsync last saw of each entity — its item's and page's revisions and a
+// hash of its local record — and the pure rule for when it must be fetched again. A second run over
+// unchanged data costs revision checks only.
+
+import { createHash } from 'node:crypto';
+import type { FieldSpec } from '../model/fields.js';
+import type { ItemId } from '../model/ids.js';
+import { canonicalJson } from '../model/proposal.js';
+import { type LocalRecord, recordToJson } from '../model/record.js';
+
+export interface EntityState {
+  readonly qid: ItemId;
+  readonly itemRev?: number;
+  readonly pageRev?: number;
+  /** The local record and the field configuration it was compared under. */
+  readonly recordHash: string;
+  readonly checkedAt: string;
+}
+
+export interface Observed {
+  readonly qid: ItemId;
+  readonly itemRev?: number;
+  readonly pageRev?: number;
+  readonly recordHash: string;
+}
+
+/** A hash of what the diff reads from a record, and of the fields it compares: either changing means a new diff. */
+export function recordHash(record: LocalRecord, fields: readonly FieldSpec[]): string {
+  const basis = canonicalJson({ record: recordToJson(record, fields), fields });
+  return createHash('sha1').update(basis).digest('hex').slice(0, 16);
+}
+
+/** Whether the entity must be fetched and compared again. */
+export function needsFetch(previous: EntityState | undefined, observed: Observed): boolean {
+  if (!previous) return true;
+  return (
+    previous.qid !== observed.qid ||
+    previous.recordHash !== observed.recordHash ||
+    previous.itemRev !== observed.itemRev ||
+    previous.pageRev !== observed.pageRev
+  );
+}
+
+/** The state after a successful comparison. */
+export function nextState(observed: Observed, checkedAt: string): EntityState {
+  return {
+    qid: observed.qid,
+    ...(observed.itemRev === undefined ? {} : { itemRev: observed.itemRev }),
+    ...(observed.pageRev === undefined ? {} : { pageRev: observed.pageRev }),
+    recordHash: observed.recordHash,
+    checkedAt,
+  };
+}

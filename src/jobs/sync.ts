@@ -1,0 +1,75 @@
+// One run now, waiting for it: what `factsync sync` and `refresh --wait` do. Uses the workers that are
+// running if there are any; otherwise runs its own in this process for the run's duration.
+
+import { Job, QueueEvents } from 'bullmq';
+import type { RunRecord, RunTrigger } from '../model/run.js';
+import type { ReportPaths } from '../sinks/report/index.js';
+import type { RunProgress } from './progress.js';
+import { BATCH_QUEUE, openQueue, RUN_QUEUE } from './queues.js';
+import { startRun } from './run.js';
+import type { Runtime } from './runtime.js';
+import { startWorkers, type Workers } from './worker.js';
+
+export interface SyncOptions {
+  readonly trigger: RunTrigger;
+  readonly scope?: readonly string[];
+  readonly full?: boolean;
+  /** Called about twice a second while the run goes on. */
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** Whether to start workers here when none is running. */
+  readonly ownWorkers?: boolean;
+}
+
+export interface SyncResult {
+  readonly run: RunRecord;
+  readonly reports: ReportPaths;
+  /** Whether this process ran the jobs itself. */
+  readonly inProcess: boolean;
+}
+
+/** Live workers on the batches queue, across all processes. */
+export async function liveWorkers(runtime: Runtime): Promise<number> {
+  const queue = openQueue(runtime.settings, BATCH_QUEUE);
+  try {
+    return (await queue.getWorkers()).length;
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function syncNow(runtime: Runtime, options: SyncOptions): Promise<SyncResult> {
+  const inProcess = (options.ownWorkers ?? true) && (await liveWorkers(runtime)) === 0;
+  const workers: Workers | undefined = inProcess
+    ? startWorkers(runtime, {
+        concurrency: runtime.config.worker.concurrency,
+        name: `factsync-sync-${process.pid}`,
+      })
+    : undefined;
+  const events = new QueueEvents(RUN_QUEUE, {
+    connection: runtime.settings.connection,
+    prefix: runtime.settings.prefix,
+  });
+  const runs = openQueue(runtime.settings, RUN_QUEUE);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await events.waitUntilReady();
+    const started = await startRun(runtime.settings, options);
+    if (options.onProgress) {
+      const report = options.onProgress;
+      timer = setInterval(() => void runtime.progress.get(started.runId).then(report, () => undefined), 500);
+    }
+    const job = await Job.fromId(runs, started.finaliseJobId);
+    if (!job) throw new Error(`run ${started.runId} vanished from the queue`);
+    await job.waitUntilFinished(events);
+    const run = await runtime.store.getRun(started.runId);
+    const done = await Job.fromId(runs, started.finaliseJobId);
+    if (!run || !done?.returnvalue) throw new Error(`run ${started.runId} finished without a record`);
+    if (options.onProgress) options.onProgress(await runtime.progress.get(started.runId));
+    return { run, reports: done.returnvalue as ReportPaths, inProcess };
+  } finally {
+    if (timer) clearInterval(timer);
+    await events.close();
+    await runs.close();
+    await workers?.close(runtime.config.worker.shutdownTimeoutMs);
+  }
+}

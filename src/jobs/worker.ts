@@ -1,0 +1,71 @@
+// Workers: one on the runs queue (start, plan, finalise) and one on the batches queue. They stop
+// gracefully: `close()` lets the jobs in hand finish within the deadline; past it, they are dropped
+// and BullMQ hands them to another worker once their lock runs out — nothing is lost.
+
+import { type Job, Worker } from 'bullmq';
+import { processBatch } from './batch.js';
+import { BATCH_QUEUE, type JobPayloads, RUN_QUEUE } from './queues.js';
+import { processFinalise, processPlan, startRun } from './run.js';
+import type { Runtime } from './runtime.js';
+
+export interface Workers {
+  readonly run: Worker;
+  readonly batch: Worker;
+  /** Waits up to `deadlineMs` for the jobs in hand, then stops anyway. */
+  close(deadlineMs: number): Promise<{ graceful: boolean }>;
+}
+
+export function startWorkers(runtime: Runtime, options: { concurrency: number; name?: string }): Workers {
+  const { settings, config, log } = runtime;
+  const common = {
+    connection: settings.connection,
+    prefix: settings.prefix,
+    lockDuration: config.worker.lockDurationMs,
+    stalledInterval: config.worker.lockDurationMs,
+    maxStalledCount: 2,
+    ...(options.name ? { name: options.name } : {}),
+  };
+  const run = new Worker(
+    RUN_QUEUE,
+    async (job: Job) => {
+      switch (job.name) {
+        case 'start-run':
+          return startRun(settings, job.data as JobPayloads['start-run']);
+        case 'plan-run':
+          return processPlan(job as Job<JobPayloads['plan-run']>, runtime);
+        case 'finalise-run':
+          return (await processFinalise(job as Job<JobPayloads['finalise-run']>, runtime)).reports;
+        default:
+          throw new Error(`unknown job "${job.name}" on the runs queue`);
+      }
+    },
+    { ...common, concurrency: 2 },
+  );
+  const batch = new Worker(
+    BATCH_QUEUE,
+    (job: Job) => processBatch(job as Job<JobPayloads['sync-batch']>, runtime),
+    {
+      ...common,
+      concurrency: options.concurrency,
+    },
+  );
+  for (const worker of [run, batch]) {
+    worker.on('failed', (job, error) =>
+      log.warn({ jobId: job?.id, name: job?.name, err: error }, 'job failed'),
+    );
+    worker.on('error', (error) => log.error({ err: error }, 'worker error'));
+  }
+  return {
+    run,
+    batch,
+    async close(deadlineMs) {
+      const graceful = Promise.all([run.close(), batch.close()]).then(() => true);
+      const deadline = new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), deadlineMs).unref(),
+      );
+      const finished = await Promise.race([graceful, deadline]);
+      if (!finished) await Promise.all([run.close(true), batch.close(true)]);
+      return { graceful: finished };
+    },
+  };
+}
