@@ -1,6 +1,7 @@
 // How a command ends: exit 0 done (proposals are not an error), 1 the work failed, 2 bad usage or config.
 
 import { ConfigError } from '../config.js';
+import { NoRedisError } from '../jobs/embedded-redis.js';
 import { LocalSourceError } from '../sources/local/index.js';
 
 /** A wrong argument or option; the message names it. */

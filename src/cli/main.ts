@@ -12,6 +12,10 @@ import { registerFakeWikimedia } from './fake-wikimedia.js';
 import { registerPlanned } from './planned.js';
 import { registerProposals } from './proposals.js';
 import { registerReport } from './report.js';
+import { registerSchedule } from './schedule.js';
+import { registerStatus } from './status.js';
+import { registerSync } from './sync.js';
+import { registerWorker } from './worker.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -31,6 +35,10 @@ export function buildProgram(): Command {
   registerReport(program);
   registerExport(program);
   registerApply(program);
+  registerSync(program);
+  registerWorker(program);
+  registerSchedule(program);
+  registerStatus(program);
   registerFakeWikimedia(program);
   registerPlanned(program);
   for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });

@@ -13,31 +13,6 @@ interface Planned {
 
 const PLANNED: readonly Planned[] = [
   {
-    name: 'sync',
-    args: '[keys...]',
-    description: 'one run now, waiting for it: progress, then a summary and the report path',
-  },
-  {
-    name: 'worker',
-    description: 'long-running workers; registers the nightly schedule from config',
-    options: [['--concurrency <n>', 'batches processed at once']],
-  },
-  {
-    name: 'schedule',
-    description: 'show, set or clear the nightly schedule',
-    options: [
-      ['--cron <expr>', 'cron expression, such as "0 3 * * *"'],
-      ['--tz <zone>', 'IANA time zone, such as "UTC"'],
-      ['--off', 'clear the schedule'],
-    ],
-  },
-  {
-    name: 'refresh',
-    args: '<keys...>',
-    description: 'manual refresh of entities (keys or QIDs), ahead of nightly work',
-    options: [['--wait', 'wait and print the resulting proposals']],
-  },
-  {
     name: 'serve',
     description: 'the review web page and the queue dashboard',
     options: [
@@ -45,7 +20,6 @@ const PLANNED: readonly Planned[] = [
       ['--host <host>', 'address to listen on'],
     ],
   },
-  { name: 'status', description: 'queues, workers, schedule, last runs' },
 ];
 
 export function registerPlanned(program: Command): void {

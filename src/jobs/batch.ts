@@ -68,7 +68,7 @@ export async function processBatch(
   }
   summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
   await runtime.progress.batchDone(data.runId, records.length);
-  await runtime.refreshes.done(records.map((r) => r.key));
+  await runtime.refreshes.done(records.flatMap((r) => [r.key, r.qid]));
   log.debug(
     { entities: records.length, fetched: summary.fetched, unchanged: summary.unchanged },
     'batch done',

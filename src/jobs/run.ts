@@ -175,6 +175,8 @@ export async function processFinalise(
   run.counts.failed += batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
   run.status = 'done';
   run.finishedAt = new Date().toISOString();
+  // A refresh of an entity that is not in the local store has no batch to release its claim.
+  if (spec.trigger === 'refresh' && spec.scope) await runtime.refreshes.done(spec.scope);
   await runtime.store.saveRun(run);
   const reports = await writeReports(
     runtime.config.reports.dir,

@@ -1,0 +1,70 @@
+// `factsync status [--json]`: queue counts, live workers, the schedule and its next fire time, the last runs.
+
+import type { Command } from 'commander';
+import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
+import { connectRedis } from '../jobs/runtime.js';
+import { scheduleStatus } from '../jobs/scheduler.js';
+import { openStore } from '../sinks/open-store.js';
+import { configOf } from './context.js';
+import { writeOut } from './output.js';
+
+const STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('queues, workers, schedule, last runs')
+    .option('--json', 'as one JSON object')
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const config = configOf(command);
+      const redis = connectRedis(config.redis.url);
+      const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
+      const queues = [openQueue(settings, RUN_QUEUE), openQueue(settings, BATCH_QUEUE)];
+      const store = await openStore(config);
+      try {
+        const counts = Object.fromEntries(
+          await Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const)),
+        );
+        const workers = (await queues[1]?.getWorkers()) ?? [];
+        const schedule = await scheduleStatus(settings, redis);
+        const runs = await store.listRuns(5);
+        if (options.json) {
+          await writeOut(`${JSON.stringify({ queues: counts, workers, schedule, runs }, null, 2)}\n`);
+          return;
+        }
+        const lines = ['queues:'];
+        for (const [name, byState] of Object.entries(counts)) {
+          lines.push(`  ${name.padEnd(8)} ${STATES.map((s) => `${s} ${byState[s] ?? 0}`).join(' · ')}`);
+        }
+        lines.push(
+          `workers: ${workers.length}${workers.length ? ` (${workers.map((w) => `${w.name || w.id} at ${w.addr}`).join(', ')})` : ' — start one with `factsync worker`'}`,
+        );
+        lines.push(
+          schedule.schedule
+            ? `schedule: "${schedule.schedule.cron}" in ${schedule.schedule.tz}, next ${schedule.next?.toISOString() ?? 'unknown'}`
+            : 'schedule: off',
+        );
+        lines.push('last runs:');
+        if (runs.length === 0) lines.push('  none yet');
+        for (const run of runs) {
+          const c = run.counts;
+          lines.push(
+            `  ${run.id}  ${run.trigger.padEnd(8)} ${run.status.padEnd(7)} ${c.seen} entities, ${run.proposals.created} new proposals, ${c.failed} failed`,
+          );
+        }
+        await writeOut(`${lines.join('\n')}\n`);
+      } finally {
+        await Promise.all(queues.map((q) => q.close()));
+        await store.close();
+        redis.disconnect();
+      }
+    });
+}

@@ -1,0 +1,143 @@
+// `factsync sync [KEY|QID…]` (one run now, waiting for it) and `factsync refresh KEY|QID… [--wait]`
+// (a manual refresh ahead of nightly work).
+
+import path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { RunProgress } from '../jobs/progress.js';
+import { startRun } from '../jobs/run.js';
+import type { Runtime } from '../jobs/runtime.js';
+import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
+import type { RunRecord } from '../model/run.js';
+import { UsageError } from './errors.js';
+import { isTerminal, writeErr, writeOut } from './output.js';
+import { proposalLine } from './proposals.js';
+import { withRuntime } from './runtime-context.js';
+
+/** A progress bar on a terminal; plain lines (at most every 5 s) otherwise. */
+function progressReporter(): { update(progress: RunProgress): void; stop(): void } {
+  if (isTerminal() || process.stderr.isTTY) {
+    const bar = new SingleBar({
+      format: 'syncing [{bar}] {value}/{total} batches · {entities} entities{planning}',
+      stream: process.stderr,
+      hideCursor: true,
+    });
+    let started = false;
+    return {
+      update(p) {
+        const payload = { entities: p.entities, planning: p.planned ? '' : ' · planning…' };
+        if (!started) {
+          bar.start(Math.max(p.batches, 1), p.done, payload);
+          started = true;
+        }
+        bar.setTotal(Math.max(p.batches, p.done, 1));
+        bar.update(p.done, payload);
+      },
+      stop: () => started && bar.stop(),
+    };
+  }
+  let last = 0;
+  return {
+    update(p) {
+      if (Date.now() - last < 5_000) return;
+      last = Date.now();
+      writeErr(`progress: ${p.done}/${p.batches}${p.planned ? '' : '+'} batches, ${p.entities} entities\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+
+export function summary(run: RunRecord, reports: SyncResult['reports']): string {
+  const c = run.counts;
+  const p = run.proposals;
+  const kinds = Object.entries(p.byKind)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  const requests = Object.entries(run.requests)
+    .map(([endpoint, r]) => `${endpoint} ${r.requests} (${kb(r.bytes)})`)
+    .join(', ');
+  const lines = [
+    `run ${run.id} (${run.trigger}) ${run.status} in ${((Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`,
+    `entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable`,
+    `proposals: ${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded${kinds ? ` — findings: ${kinds}` : ''}`,
+    `requests: ${requests || 'none'}`,
+    ...run.failures
+      .slice(0, 10)
+      .map(
+        (f) =>
+          `  failed: ${f.entity ?? (f.file ? `${path.relative(process.cwd(), f.file)}${f.line ? `:${f.line}` : ''}` : '')} ${f.reason}`,
+      ),
+    ...(run.failures.length > 10 ? [`  …and ${run.failures.length - 10} more failures in the report`] : []),
+    `report: ${path.relative(process.cwd(), reports.html) || reports.html} (also .md and .json)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function syncAndReport(
+  runtime: Runtime,
+  trigger: 'one-off' | 'refresh',
+  scope: string[],
+  full: boolean,
+): Promise<SyncResult> {
+  const reporter = progressReporter();
+  try {
+    return await syncNow(runtime, { trigger, scope, full, onProgress: (p) => reporter.update(p) });
+  } finally {
+    reporter.stop();
+  }
+}
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync [keys...]')
+    .description(
+      'one run now, over the whole local store or the entities given (keys or QIDs), waiting for it',
+    )
+    .option('--full', 'fetch every entity in full, whatever the revision checks say')
+    .action(async (keys: string[], options: { full?: boolean }, command: Command) => {
+      await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
+        const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
+        await writeOut(summary(result.run, result.reports));
+        if (result.run.counts.seen > 0 && result.run.counts.failed === result.run.counts.seen)
+          process.exitCode = 1;
+      });
+    });
+
+  program
+    .command('refresh <keys...>')
+    .description(
+      'refresh entities (keys or QIDs) now, ahead of nightly work; an entity already waiting is not queued twice',
+    )
+    .option('--wait', 'wait for the result and print the proposals (runs its own workers if none is running)')
+    .action(async (keys: string[], options: { wait?: boolean }, command: Command) => {
+      if (keys.length === 0) throw new UsageError('refresh: name at least one entity key or QID');
+      await withRuntime(command, { embedded: options.wait === true, longRunning: false }, async (runtime) => {
+        const claimedRun = `refresh-${Date.now()}`;
+        const pending = await runtime.refreshes.claim(keys, claimedRun);
+        for (const [key, run] of pending)
+          writeErr(`${key}: a refresh is already waiting (${run}); not queued again\n`);
+        const wanted = keys.filter((key) => !pending.has(key));
+        if (wanted.length === 0) return;
+        if (!options.wait) {
+          const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
+          await writeOut(`queued run ${started.runId} for ${wanted.join(', ')}\n`);
+          if ((await liveWorkers(runtime)) === 0)
+            writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
+          return;
+        }
+        const result = await syncAndReport(runtime, 'refresh', wanted, false);
+        for (const key of wanted) {
+          const { proposals } = await runtime.store.list(
+            { entity: key, status: ['open', 'accepted'] },
+            { limit: 100 },
+          );
+          if (proposals.length === 0) await writeOut(`${key}: no open proposals\n`);
+          for (const proposal of proposals) await writeOut(proposalLine(proposal));
+        }
+        await writeOut(summary(result.run, result.reports));
+      });
+    });
+}

@@ -1,0 +1,52 @@
+// `factsync worker [--concurrency N]`: long-running workers; registers the nightly schedule from config.
+// SIGTERM or SIGINT stops it gracefully: the jobs in hand finish (or go back to the queue at the
+// deadline), then the process exits.
+
+import type { Command } from 'commander';
+import { registerSchedule } from '../jobs/scheduler.js';
+import { startWorkers } from '../jobs/worker.js';
+import { UsageError } from './errors.js';
+import { writeErr } from './output.js';
+import { withRuntime } from './runtime-context.js';
+
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('long-running workers; registers the nightly schedule from config')
+    .option('--concurrency <n>', 'batches this process runs at once (worker.concurrency)')
+    .action(async (options: { concurrency?: string }, command: Command) => {
+      const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
+      if (
+        concurrency !== undefined &&
+        (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
+      ) {
+        throw new UsageError('--concurrency: expected a whole number from 1 to 64');
+      }
+      await withRuntime(command, { embedded: false, longRunning: true }, async (runtime) => {
+        const { config, log } = runtime;
+        await registerSchedule(runtime.settings, runtime.redis, config.schedule);
+        const workers = startWorkers(runtime, {
+          concurrency: concurrency ?? config.worker.concurrency,
+          name: `factsync-worker-${process.pid}`,
+        });
+        log.info(
+          { concurrency: concurrency ?? config.worker.concurrency, schedule: config.schedule },
+          'worker ready',
+        );
+        writeErr(`factsync worker ${process.pid} ready (Ctrl-C or SIGTERM to stop)\n`);
+        const signal = await new Promise<NodeJS.Signals>((resolve) => {
+          process.once('SIGTERM', () => resolve('SIGTERM'));
+          process.once('SIGINT', () => resolve('SIGINT'));
+        });
+        log.info(
+          { signal, deadlineMs: config.worker.shutdownTimeoutMs },
+          'stopping: finishing the jobs in hand',
+        );
+        const { graceful } = await workers.close(config.worker.shutdownTimeoutMs);
+        log.info(
+          { graceful },
+          graceful ? 'stopped' : 'stopped at the deadline; unfinished jobs go back to the queue',
+        );
+      });
+    });
+}
