@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './apply.js';
 import { registerConfig } from './config-cmd.js';
+import { registerDemo } from './demo.js';
 import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
 import { registerExport } from './export.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerSchedule(program);
   registerStatus(program);
+  registerDemo(program);
   registerFakeWikimedia(program);
   registerPlanned(program);
   for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });

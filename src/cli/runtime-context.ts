@@ -15,12 +15,19 @@ export function commandLogger(config: Config, longRunning: boolean): Logger {
   return createLogger(level);
 }
 
-export async function withRuntime<T>(
+export function withRuntime<T>(
   command: Command,
   options: { embedded: boolean; longRunning: boolean },
   run: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
-  const config = configOf(command);
+  return withRuntimeFor(configOf(command), options, run);
+}
+
+export async function withRuntimeFor<T>(
+  config: Config,
+  options: { embedded: boolean; longRunning: boolean },
+  run: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
   const log = commandLogger(config, options.longRunning);
   const embedded = options.embedded
     ? await ensureRedis(config.redis.url, path.join(path.dirname(config.store.path), 'redis'))

@@ -1,0 +1,52 @@
+// `factsync demo`: the offline demo — the same sync over the local store, against the fake Wikimedia
+// started in this process, into its own store (data/demo.db) and Redis prefix, so it never mixes with
+// real runs.
+
+import path from 'node:path';
+import type { Command } from 'commander';
+import { startFakeWikimedia } from '../dev/fake-wikimedia/index.js';
+import { syncNow } from '../jobs/sync.js';
+import { configOf } from './context.js';
+import { writeErr, writeOut } from './output.js';
+import { withRuntimeFor } from './runtime-context.js';
+import { summary } from './sync.js';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('offline demo: sync the local store against the fake Wikimedia (no network needed)')
+    .option('--latency <ms>', 'latency the fake adds to each answer', '0')
+    .action(async (options: { latency: string }, command: Command) => {
+      const base = configOf(command);
+      const fake = await startFakeWikimedia({ latencyMs: Number(options.latency) || 0 });
+      writeErr(
+        `fake Wikimedia at ${fake.url} (${fake.fixtures.items} items from ${fake.fixtures.files.length} fixture files)\n`,
+      );
+      try {
+        const config = {
+          ...base,
+          redis: { ...base.redis, prefix: `${base.redis.prefix}-demo` },
+          wikidata: { ...base.wikidata, url: fake.wikidataUrl },
+          wikipedia: { ...base.wikipedia, url: fake.wikipediaUrl },
+          http: {
+            ...base.http,
+            userAgent: `factsync-demo/${base.http.userAgent.split(' ')[0]?.split('/')[1] ?? '0'} (offline demo)`,
+          },
+          store: {
+            ...base.store,
+            kind: 'sqlite' as const,
+            path: path.join(path.dirname(base.store.path), 'demo.db'),
+          },
+        };
+        await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
+          const result = await syncNow(runtime, { trigger: 'one-off', full: true });
+          await writeOut(summary(result.run, result.reports));
+          await writeOut(
+            'review them: npx factsync proposals --config config/demo.yaml (or open the HTML report)\n',
+          );
+        });
+      } finally {
+        await fake.close();
+      }
+    });
+}
