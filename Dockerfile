@@ -36,6 +36,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/config ./config
+# The fake Wikimedia's fixtures (factsync fake-wikimedia, the demo) and the example cards.
+COPY --from=build /app/test/fixtures/wikimedia ./test/fixtures/wikimedia
+COPY --from=build /app/examples ./examples
 
 # Writable by the unprivileged user, so a named volume mounted here starts out owned by `node`.
 RUN mkdir -p /app/reports && chown node:node /app/reports
