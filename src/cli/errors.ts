@@ -15,9 +15,8 @@ export class NotAvailableError extends Error {
 }
 
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof ConfigError || error instanceof LocalSourceError || error instanceof UsageError)
-    return 2;
-  return 1;
+  const usage = [ConfigError, LocalSourceError, UsageError, NoRedisError];
+  return usage.some((type) => error instanceof type) ? 2 : 1;
 }
 
 export function messageOf(error: unknown): string {

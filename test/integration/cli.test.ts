@@ -69,7 +69,7 @@ describe('exit codes', () => {
   });
 
   it('is 1 for a command that is not available yet', async () => {
-    const { code, stderr } = await runCli(['sync']);
+    const { code, stderr } = await runCli(['serve']);
     expect(code).toBe(1);
     expect(stderr).toContain('not available yet');
   });
