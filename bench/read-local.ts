@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
+import { MONTH_NAMES } from '../src/model/time.js';
 import { openLocalSource } from '../src/sources/local/index.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -92,20 +93,6 @@ type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 const between = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const NAME_HEADS = ['Nimbus', 'Aurora', 'Quill', 'Vector', 'Halcyon', 'Lumen', 'Cobalt', 'Juniper', 'Orbit'];
 const NAME_TAILS = ['Vision', 'Studio', 'Lab', 'Engine', 'Works', 'Forge', 'Atlas', 'Signal', 'Canvas'];
 const PRODUCT_TYPES = [
@@ -220,7 +207,7 @@ function isoDate(date: SyntheticDate): string {
 /** The date as a card writes it: "February 15, 2024", "15 February 2024", "Feb 15, 2024", "2024-02-15"… */
 function proseDate(date: SyntheticDate, form: number): string {
   if (date.month === undefined) return String(date.year);
-  const month = MONTHS[date.month - 1] ?? '';
+  const month = MONTH_NAMES[date.month - 1] ?? '';
   if (date.day === undefined) return form % 2 === 0 ? `${month} ${date.year}` : isoDate(date);
   if (form === 0) return `${month} ${date.day}, ${date.year}`;
   if (form === 1) return `${date.day} ${month} ${date.year}`;

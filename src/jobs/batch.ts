@@ -12,20 +12,12 @@ import { inScope } from '../sources/local/plan.js';
 import type { JobPayloads } from './queues.js';
 import type { Runtime } from './runtime.js';
 import { type EntityState, needsFetch, nextState, type Observed, recordHash } from './state.js';
-import { emptyBatchResult, fetchPages, pageKey, syncBatch } from './sync-batch.js';
+import { type BatchResult, emptyBatchResult, fetchPages, pageKey, syncBatch } from './sync-batch.js';
 
 /** What a batch job returns to its run: counts only (proposals are in the store). */
-export interface BatchSummary {
+export interface BatchSummary extends BatchResult {
   entities: number;
-  fetched: number;
   unchanged: number;
-  failed: number;
-  findings: Partial<Record<ProposalKind, number>>;
-  created: number;
-  seen: number;
-  resolved: number;
-  superseded: number;
-  failures: RunFailure[];
   requests: Tally;
 }
 

@@ -6,20 +6,13 @@
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { RunTrigger } from '../model/run.js';
+import type { RecordBatch } from '../sources/local/source.js';
 
 export const RUN_QUEUE = 'runs';
 export const BATCH_QUEUE = 'batches';
 
-/** Where a batch's records are, so a job holds a reference, not the records (a million entities = 20,000 jobs). */
-export type BatchRef =
-  | { readonly kind: 'cards'; readonly files: readonly string[] }
-  | {
-      readonly kind: 'jsonl';
-      readonly file: string;
-      readonly start: number;
-      readonly end: number;
-      readonly firstLine: number;
-    };
+/** Where a batch's records are: a job holds a reference, not the records (a million entities = 20,000 jobs). */
+export type BatchRef = RecordBatch;
 
 export interface RunSpec {
   readonly runId: string;

@@ -20,20 +20,23 @@ export function wikidataPrecision(precision: TimePrecision): 9 | 10 | 11 {
   return PRECISION_RANK[precision] as 9 | 10 | 11;
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
+/** Month names as cards write them. */
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+const MONTHS = MONTH_NAMES.map((name) => name.toLowerCase());
 
 function monthNumber(name: string): number | undefined {
   const lower = name.toLowerCase().replace(/\.$/, '');

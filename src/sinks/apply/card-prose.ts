@@ -8,7 +8,7 @@
 
 import type { FieldSpec } from '../../model/fields.js';
 import type { ItemValue } from '../../model/proposal.js';
-import { parseDatePrefix, type TimePrecision, type TimeValue } from '../../model/time.js';
+import { MONTH_NAMES, parseDatePrefix, type TimePrecision, type TimeValue } from '../../model/time.js';
 import { escapeRegExp, labelKey } from '../../model/values.js';
 import {
   clauseOf,
@@ -23,21 +23,6 @@ const MARKDOWN_LINKS = new RegExp(MARKDOWN_LINK.source, 'g');
 
 /** Links blanked out, keeping every offset: their `(`, `.` and `,` must not end a clause. */
 const maskLinks = (text: string) => text.replace(MARKDOWN_LINKS, (link) => '\uE000'.repeat(link.length));
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 export type DateStyle = 'month-first' | 'day-first' | 'iso';
 
@@ -60,7 +45,7 @@ export function formatCardDate(value: TimeValue, style: DateStyle = 'month-first
     if (value.precision === 'month') return `${pad(value.year, 4)}-${pad(value.month ?? 1, 2)}`;
     return `${pad(value.year, 4)}-${pad(value.month ?? 1, 2)}-${pad(value.day ?? 1, 2)}`;
   }
-  const month = MONTHS[(value.month ?? 1) - 1] ?? '';
+  const month = MONTH_NAMES[(value.month ?? 1) - 1] ?? '';
   if (value.precision === 'year') return year;
   if (value.precision === 'month') return `${month} ${year}`;
   return style === 'day-first' ? `${value.day} ${month} ${year}` : `${month} ${value.day}, ${year}`;
