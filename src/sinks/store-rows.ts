@@ -32,8 +32,8 @@ export class StoreError extends Error {
   }
 }
 
-/** The proposal columns in the order rows are written; `search` is derived, never read back. */
-export const WRITE_COLUMNS = [
+/** The columns a finding fills, shared by what is written and what is read. */
+const PROPOSAL_COLUMNS = [
   'id',
   'entity',
   'label',
@@ -49,8 +49,10 @@ export const WRITE_COLUMNS = [
   'last_seen',
   'first_run',
   'last_run',
-  'search',
 ] as const;
+
+/** The proposal columns in the order rows are written; `search` is derived, never read back. */
+export const WRITE_COLUMNS = [...PROPOSAL_COLUMNS, 'search'] as const;
 export const JSON_COLUMNS: ReadonlySet<string> = new Set(['local', 'remote', 'evidence']);
 
 /** What the adapters select; local, remote and evidence arrive as JSON text. */
@@ -75,26 +77,7 @@ export interface ProposalRow {
   reviewed_at: string | null;
 }
 
-export const READ_COLUMNS = [
-  'id',
-  'entity',
-  'label',
-  'qid',
-  'field',
-  'property',
-  'kind',
-  'local',
-  'remote',
-  'evidence',
-  'status',
-  'first_seen',
-  'last_seen',
-  'first_run',
-  'last_run',
-  'superseded_by',
-  'note',
-  'reviewed_at',
-] as const;
+export const READ_COLUMNS = [...PROPOSAL_COLUMNS, 'superseded_by', 'note', 'reviewed_at'] as const;
 
 /** A row as the Proposal type has it: optional fields absent, not null. */
 export function proposalFromRow(row: ProposalRow): Proposal {
