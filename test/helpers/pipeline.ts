@@ -1,7 +1,7 @@
 // A whole factsync installation for a test: the example cards copied to a temp folder, a SQLite store,
 // reports, the fake Wikimedia, and a Redis prefix of its own.
 
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../src/config.js';
@@ -14,6 +14,8 @@ import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from './redis.js';
 
 export interface TestInstall {
   dir: string;
+  /** A --config file with the install's store, reports and worker settings (the rest is in `env`). */
+  configFile: string;
   cards: string;
   config: Config;
   fake: FakeWikimedia;
@@ -48,6 +50,22 @@ export async function testInstall(
     ...overrides,
   };
   const config = loadConfig({ env: {}, overrides: settings });
+  const configFile = path.join(dir, 'factsync.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'store:',
+      `  path: ${JSON.stringify(config.store.path)}`,
+      'reports:',
+      `  dir: ${JSON.stringify(config.reports.dir)}`,
+      'http:',
+      '  ratePerSecond: 1000',
+      'worker:',
+      '  lockDurationMs: 5000',
+      '  shutdownTimeoutMs: 5000',
+      '',
+    ].join('\n'),
+  );
   const runtime = await openRuntime(config, createLogger('warn'));
   const env: Record<string, string> = {
     REDIS_URL,
@@ -60,6 +78,7 @@ export async function testInstall(
   };
   return {
     dir,
+    configFile,
     cards,
     config,
     fake,
