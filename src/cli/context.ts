@@ -1,9 +1,22 @@
 // What every command starts from: the validated config (from --config, the environment and flags).
 
 import type { Command } from 'commander';
-import { type Config, loadConfig } from '../config.js';
+import type { Redis } from 'ioredis';
+import { type Config, loadConfig, redactUrl } from '../config.js';
+import { NoRedisError, redisAnswers } from '../jobs/embedded-redis.js';
+import { connectRedis } from '../jobs/runtime.js';
 
 export function configOf(command: Command, overrides: Record<string, unknown> = {}): Config {
   const { config: file } = command.optsWithGlobals<{ config?: string }>();
   return loadConfig({ ...(file ? { file } : {}), overrides });
+}
+
+/** A Redis connection for a one-off command, after checking that Redis answers (else exit 2 with advice). */
+export async function connectForCommand(url: string): Promise<Redis> {
+  if (!(await redisAnswers(url))) {
+    throw new NoRedisError(
+      `nothing answers at redis.url ${redactUrl(url)}: start Redis (\`docker compose up -d redis\`, or your OS package) or set REDIS_URL`,
+    );
+  }
+  return connectRedis(url);
 }

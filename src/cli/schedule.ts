@@ -2,9 +2,8 @@
 
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
-import { connectRedis } from '../jobs/runtime.js';
 import { scheduleStatus, setSchedule } from '../jobs/scheduler.js';
-import { configOf } from './context.js';
+import { configOf, connectForCommand } from './context.js';
 import { UsageError } from './errors.js';
 import { writeOut } from './output.js';
 
@@ -19,7 +18,7 @@ export function registerSchedule(program: Command): void {
       const config = configOf(command);
       if (options.off && (options.cron || options.tz))
         throw new UsageError('--off cannot be combined with --cron or --tz');
-      const redis = connectRedis(config.redis.url);
+      const redis = await connectForCommand(config.redis.url);
       const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
       try {
         if (options.off) await setSchedule(settings, redis, 'off');

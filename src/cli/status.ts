@@ -2,10 +2,9 @@
 
 import type { Command } from 'commander';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
-import { connectRedis } from '../jobs/runtime.js';
 import { scheduleStatus } from '../jobs/scheduler.js';
 import { openStore } from '../sinks/open-store.js';
-import { configOf } from './context.js';
+import { configOf, connectForCommand } from './context.js';
 import { writeOut } from './output.js';
 
 const STATES = [
@@ -25,7 +24,7 @@ export function registerStatus(program: Command): void {
     .option('--json', 'as one JSON object')
     .action(async (options: { json?: boolean }, command: Command) => {
       const config = configOf(command);
-      const redis = connectRedis(config.redis.url);
+      const redis = await connectForCommand(config.redis.url);
       const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
       const queues = [openQueue(settings, RUN_QUEUE), openQueue(settings, BATCH_QUEUE)];
       const store = await openStore(config);
@@ -45,7 +44,7 @@ export function registerStatus(program: Command): void {
           lines.push(`  ${name.padEnd(8)} ${STATES.map((s) => `${s} ${byState[s] ?? 0}`).join(' · ')}`);
         }
         lines.push(
-          `workers: ${workers.length}${workers.length ? ` (${workers.map((w) => `${w.name || w.id} at ${w.addr}`).join(', ')})` : ' — start one with `factsync worker`'}`,
+          `workers: ${workers.length}${workers.length ? ` (${workers.map((w) => `${(w.rawname ?? w.name ?? '').split(':w:').at(-1) || w.id} at ${w.addr}`).join(', ')})` : ' — start one with `factsync worker`'}`,
         );
         lines.push(
           schedule.schedule

@@ -60,7 +60,8 @@ export async function processBatch(
   }
   summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
   await runtime.progress.batchDone(data.runId, records.length);
-  await runtime.refreshes.done(records.flatMap((r) => [r.key, r.qid]));
+  // Only a refresh releases a refresh's claim: a nightly batch of the same entity may run before it.
+  if (data.trigger === 'refresh') await runtime.refreshes.done(records.flatMap((r) => [r.key, r.qid]));
   log.debug(
     { entities: records.length, fetched: summary.fetched, unchanged: summary.unchanged },
     'batch done',

@@ -29,14 +29,22 @@ export interface Runtime {
 }
 
 /** A Redis connection as BullMQ needs it: commands wait while Redis restarts instead of failing. */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+export function connectRedis(url: string, log?: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  // While Redis restarts, ioredis reconnects on its own; say so once a second at most, without a stack.
+  let last = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - last < 1_000) return;
+    last = Date.now();
+    log?.warn({ err: { message: error.message } }, 'Redis connection error; reconnecting');
+  });
+  return redis;
 }
 
 export async function openRuntime(
   config: Config,
   log: Logger,
-  redis: Redis = connectRedis(config.redis.url),
+  redis: Redis = connectRedis(config.redis.url, log),
 ): Promise<Runtime> {
   const prefix = config.redis.prefix;
   const [local, store, sources] = await Promise.all([

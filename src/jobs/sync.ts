@@ -27,11 +27,20 @@ export interface SyncResult {
   readonly inProcess: boolean;
 }
 
-/** Live workers on the batches queue, across all processes. */
+/** The name of the workers a command runs for its own run (`factsync-sync-PID`). */
+const OWN_WORKERS = 'factsync-sync-';
+
+/**
+ * Live long-running workers on the batches queue, across all processes. The workers another `sync` (or
+ * `refresh --wait`) runs for itself do not count: they stop as soon as that command's run is done, and
+ * a run that relied on them would wait forever.
+ */
 export async function liveWorkers(runtime: Runtime): Promise<number> {
   const queue = openQueue(runtime.settings, BATCH_QUEUE);
   try {
-    return (await queue.getWorkers()).length;
+    // BullMQ names a worker's connection `{prefix}:{queue, base64}:w:{worker name}`.
+    const workers = await queue.getWorkers();
+    return workers.filter((w) => !(w.rawname ?? '').includes(`:w:${OWN_WORKERS}`)).length;
   } finally {
     await queue.close();
   }
@@ -42,7 +51,7 @@ export async function syncNow(runtime: Runtime, options: SyncOptions): Promise<S
   const workers: Workers | undefined = inProcess
     ? startWorkers(runtime, {
         concurrency: runtime.config.worker.concurrency,
-        name: `factsync-sync-${process.pid}`,
+        name: `${OWN_WORKERS}${process.pid}`,
       })
     : undefined;
   const events = new QueueEvents(RUN_QUEUE, {

@@ -69,7 +69,9 @@ export async function createSources(config: Config, deps: { redis: Redis; log: L
       prefix: config.redis.prefix,
       concurrency: config.http.concurrency,
       ratePerSecond: config.http.ratePerSecond,
-      leaseMs: config.http.timeoutMs * 3 + 5_000,
+      // A killed worker's slot comes back after this: long enough for a request that answers within
+      // the timeout, short enough not to stall every other worker for minutes.
+      leaseMs: config.http.timeoutMs + 5_000,
     }),
     log: deps.log.child({ component: 'http' }),
   });
