@@ -28,6 +28,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   FACTSYNC_LOCAL_KIND: 'local.kind',
   DATABASE_URL: 'store.url',
   FACTSYNC_LOG_LEVEL: 'log.level',
+  FACTSYNC_TOKEN: 'serve.token',
 };
 
 const httpUrl = (what: string) =>
@@ -105,6 +106,12 @@ const schema = z.strictObject({
   schedule: z.strictObject({
     cron: z.string().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron expression such as "0 3 * * *"'),
     tz: z.string().refine(isTimeZone, 'expected an IANA time zone such as "UTC" or "Europe/Paris"'),
+  }),
+  serve: z.strictObject({
+    port: z.coerce.number().int().min(0).max(65_535),
+    host: z.string().min(1),
+    // Coerced, never refused for its shape: a validation message would print the value.
+    token: z.coerce.string().min(1).optional(),
   }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   fields: z
@@ -275,6 +282,7 @@ export function redactedConfig(config: Config): unknown {
     fields: Object.fromEntries(config.fields.map((f) => [f.name, f])),
   });
   if (copy.wikidata.token) copy.wikidata.token = '***';
+  if (copy.serve.token) copy.serve.token = '***';
   if (copy.store.url) copy.store.url = redactUrl(copy.store.url);
   copy.redis.url = redactUrl(copy.redis.url);
   return copy;

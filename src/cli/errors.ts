@@ -9,11 +9,6 @@ export class UsageError extends Error {
   readonly code = 'USAGE';
 }
 
-/** A command that a later release delivers. */
-export class NotAvailableError extends Error {
-  readonly code = 'NOT_AVAILABLE';
-}
-
 export function exitCodeOf(error: unknown): number {
   const usage = [ConfigError, LocalSourceError, UsageError, NoRedisError];
   return usage.some((type) => error instanceof type) ? 2 : 1;

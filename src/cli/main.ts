@@ -10,10 +10,10 @@ import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
 import { registerExport } from './export.js';
 import { registerFakeWikimedia } from './fake-wikimedia.js';
-import { registerPlanned } from './planned.js';
 import { registerProposals } from './proposals.js';
 import { registerReport } from './report.js';
 import { registerSchedule } from './schedule.js';
+import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
 import { registerWorker } from './worker.js';
@@ -40,9 +40,9 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerSchedule(program);
   registerStatus(program);
+  registerServe(program);
   registerDemo(program);
   registerFakeWikimedia(program);
-  registerPlanned(program);
   for (const command of program.commands) command.exitOverride().configureHelp({ showGlobalOptions: true });
   return program;
 }

@@ -67,12 +67,6 @@ describe('exit codes', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('local.path: /nonexistent/cards does not exist');
   });
-
-  it('is 1 for a command that is not available yet', async () => {
-    const { code, stderr } = await runCli(['serve']);
-    expect(code).toBe(1);
-    expect(stderr).toContain('not available yet');
-  });
 });
 
 describe('factsync entities', () => {

@@ -1,0 +1,101 @@
+// "Refresh now" from an entity's page: a manual refresh run for that one entity (claimed first, so an
+// entity already waiting is not queued twice), and where a run stands, for the page's live progress.
+
+import type { Queue } from 'bullmq';
+import type { ProgressTracker, RefreshTracker, RunProgress } from '../jobs/progress.js';
+import { newRunId, type QueueSettings } from '../jobs/queues.js';
+import { startRun } from '../jobs/run.js';
+import type { RunRecord } from '../model/run.js';
+import type { ProposalStore } from '../sinks/store.js';
+
+export interface RefreshDeps {
+  readonly settings: QueueSettings;
+  readonly store: ProposalStore;
+  readonly runs: Queue;
+  readonly batches: Queue;
+  readonly progress: ProgressTracker;
+  readonly refreshes: RefreshTracker;
+}
+
+export type RefreshRequest =
+  | { readonly queued: true; readonly runId: string }
+  /** Already waiting: `runId` when we know its run (one queued from this page), else undefined. */
+  | { readonly queued: false; readonly runId?: string };
+
+export async function requestRefresh(deps: RefreshDeps, key: string): Promise<RefreshRequest> {
+  const runId = newRunId();
+  const pending = (await deps.refreshes.claim([key], runId)).get(key);
+  if (pending !== undefined) {
+    const known = (await deps.runs.getJob(`finalise-${pending}`)) !== undefined;
+    return known ? { queued: false, runId: pending } : { queued: false };
+  }
+  try {
+    await startRun(deps.settings, { trigger: 'refresh', scope: [key], runId });
+  } catch (error) {
+    await deps.refreshes.done([key]);
+    throw error;
+  }
+  return { queued: true, runId };
+}
+
+export type RunState = 'waiting-for-worker' | 'queued' | 'running' | 'done' | 'failed';
+
+export interface RunStatus {
+  readonly runId: string;
+  readonly state: RunState;
+  readonly message: string;
+  readonly workers: number;
+  readonly progress: RunProgress;
+  readonly run?: Pick<RunRecord, 'status' | 'counts' | 'proposals' | 'finishedAt'>;
+}
+
+export function doneMessage(run: Pick<RunRecord, 'counts' | 'proposals'>): string {
+  const p = run.proposals;
+  const failed = run.counts.failed > 0 ? `, ${run.counts.failed} failed` : '';
+  return `Done: ${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded${failed}.`;
+}
+
+/** Where a run stands; undefined when no such run is known (neither in the store nor queued). */
+export async function runStatus(deps: RefreshDeps, runId: string): Promise<RunStatus | undefined> {
+  const [run, job, progress] = await Promise.all([
+    deps.store.getRun(runId),
+    deps.runs.getJob(`finalise-${runId}`),
+    deps.progress.get(runId),
+  ]);
+  if (!run && !job) return undefined;
+  const summary = run
+    ? { status: run.status, counts: run.counts, proposals: run.proposals, finishedAt: run.finishedAt }
+    : undefined;
+  const base = { runId, progress, ...(summary ? { run: summary } : {}) };
+  if (run && run.status !== 'running')
+    return {
+      ...base,
+      state: run.status,
+      workers: 0,
+      message: run.status === 'done' ? doneMessage(run) : 'The run failed: see its report.',
+    };
+  if (job && (await job.getState()) === 'failed')
+    return {
+      ...base,
+      state: 'failed',
+      workers: 0,
+      message: `The run failed: ${job.failedReason ?? 'unknown'}`,
+    };
+  // `liveWorkers` counts the same: workers on the batches queue, across all processes.
+  const workers = (await deps.batches.getWorkers()).length;
+  if (workers === 0)
+    return {
+      ...base,
+      state: 'waiting-for-worker',
+      workers,
+      message: 'Queued, waiting for a worker: none is running (start one with `factsync worker`).',
+    };
+  if (!run || progress.batches === 0)
+    return { ...base, state: 'queued', workers, message: 'Queued: a worker will pick it up in a moment…' };
+  return {
+    ...base,
+    state: 'running',
+    workers,
+    message: `Running: ${progress.done} of ${progress.batches}${progress.planned ? '' : '+'} batches done, ${progress.entities} entities checked…`,
+  };
+}

@@ -1,0 +1,96 @@
+// GET /runs, GET /runs/:id (the run's diff report in the app's frame) and GET /runs/:id/report.{html,md,json}
+// (the report files themselves, written again in memory from the store when they are gone).
+
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { runProposals } from '../../sinks/report/collect.js';
+import { groupByEntity } from '../../sinks/report/format.js';
+import { renderHtml } from '../../sinks/report/html.js';
+import { REPORT_LIMIT, reportPaths } from '../../sinks/report/index.js';
+import { renderMarkdown } from '../../sinks/report/markdown.js';
+import { chromeFor, type ServerContext, sendPage } from '../context.js';
+import { messagePage } from '../views/messages.js';
+import { runPage, runsPage } from '../views/runs.js';
+
+const RUN_PAGE_LIMIT = 300;
+
+/**
+ * The report page is self-contained (inline style and script): its CSP allows exactly those two blocks
+ * by hash, and nothing else — a value that slipped past escaping still could not run.
+ */
+export function reportCsp(page: string): string {
+  const hash = (tag: string) => {
+    const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(page);
+    return match
+      ? `'sha256-${createHash('sha256')
+          .update(match[1] ?? '')
+          .digest('base64')}'`
+      : "'none'";
+  };
+  return `default-src 'none'; style-src ${hash('style')}; script-src ${hash('script')}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+}
+
+const FORMATS = {
+  html: { type: 'text/html; charset=utf-8', file: 'html' },
+  md: { type: 'text/plain; charset=utf-8', file: 'markdown' },
+  json: { type: 'application/json; charset=utf-8', file: 'json' },
+} as const;
+
+export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/runs', async (request, reply) => {
+    const [chrome, runs] = await Promise.all([chromeFor(ctx, request, reply), ctx.store.listRuns(100)]);
+    return sendPage(reply, runsPage(chrome, runs));
+  });
+
+  app.get<{ Params: { id: string } }>('/runs/:id', async (request, reply) => {
+    const [chrome, run] = await Promise.all([
+      chromeFor(ctx, request, reply),
+      ctx.store.getRun(request.params.id),
+    ]);
+    if (!run)
+      return sendPage(
+        reply,
+        messagePage(chrome, {
+          title: 'No such run',
+          text: `There is no run "${request.params.id}".`,
+          back: '/runs',
+        }),
+        404,
+      );
+    const page = await ctx.store.list({ run: run.id }, { limit: RUN_PAGE_LIMIT });
+    const proposals = [...page.proposals].sort((a, b) =>
+      a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0,
+    );
+    return sendPage(
+      reply,
+      runPage(chrome, {
+        run,
+        proposals,
+        more: page.next !== undefined,
+        wikidataUrl: ctx.config.wikidata.url,
+      }),
+    );
+  });
+
+  app.get<{ Params: { id: string; format: string } }>('/runs/:id/report.:format', async (request, reply) => {
+    const format = FORMATS[request.params.format as keyof typeof FORMATS];
+    const run = format ? await ctx.store.getRun(request.params.id) : undefined;
+    if (!format || !run) return reply.code(404).type('text/plain; charset=utf-8').send('no such report\n');
+    const paths = reportPaths(ctx.config.reports.dir, run.id);
+    let text = await readFile(paths[format.file], 'utf8').catch(() => undefined);
+    if (text === undefined) {
+      const proposals = await runProposals(ctx.store, run.id);
+      const shown = groupByEntity(proposals.slice(0, REPORT_LIMIT));
+      const omitted = Math.max(0, proposals.length - REPORT_LIMIT);
+      text =
+        format.file === 'json'
+          ? `${JSON.stringify({ run, proposals }, null, 2)}\n`
+          : format.file === 'markdown'
+            ? renderMarkdown(run, shown, omitted)
+            : renderHtml(run, shown, omitted);
+    }
+    if (format.file === 'html') reply.header('content-security-policy', reportCsp(text));
+    return reply.type(format.type).header('cache-control', 'no-store').send(text);
+  });
+}
