@@ -4,9 +4,7 @@
 // failures instead, so the run's report lists them and the run goes on.
 
 import type { Job } from 'bullmq';
-import type { ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
-import type { RunFailure } from '../model/run.js';
 import { requestTally, type Tally } from '../sources/http.js';
 import { inScope } from '../sources/local/plan.js';
 import type { JobPayloads } from './queues.js';
