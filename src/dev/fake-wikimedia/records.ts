@@ -109,8 +109,11 @@ function applyDifference(
   } else if (difference === 'older-date') {
     const field = ['announced', 'published', 'inception'].find((name) => typeof facts[name] === 'string');
     const date = field ? (facts[field] as string) : undefined;
-    if (field && date)
-      facts[field] = `${String(Number(date.slice(0, 4)) - 1).padStart(4, '0')}${date.slice(4)}`;
+    if (field && date) {
+      // A year earlier; 29 February becomes the 28th, which every year has.
+      const rest = date.slice(4) === '-02-29' ? '-02-28' : date.slice(4);
+      facts[field] = `${String(Number(date.slice(0, 4)) - 1).padStart(4, '0')}${rest}`;
+    }
   } else {
     const current = new Set(facts.developer as readonly string[] | undefined);
     for (let step = 7; ; step++) {

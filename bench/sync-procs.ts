@@ -1,0 +1,362 @@
+// Process plumbing for the sync benchmark (bench/sync.ts): `factsync` child processes (the fake
+// Wikimedia, workers, one-off commands), a private redis-server, and what /proc says about each
+// process (resident memory, its peak, CPU time) and about the machine (CPU busy time).
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = path.join(ROOT, 'bin', 'factsync.js');
+export const MIB = 1024 * 1024;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function progress(message: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Child processes, tracked so that every one is stopped at the end (by its pid, never by name)
+
+export interface Child {
+  readonly name: string;
+  readonly pid: number;
+  readonly process: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  running(): boolean;
+  /** Resolves with the first match of `pattern` in stdout+stderr; rejects if the process exits first. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const children = new Set<Child>();
+/** Set once the benchmark is stopping (a signal): no new child may start. */
+let stopping = false;
+
+/** Stops every child and refuses new ones: the benchmark then unwinds through its own clean-up. */
+export async function stopAll(): Promise<void> {
+  stopping = true;
+  await killChildren();
+}
+
+export interface SpawnOptions {
+  readonly env?: Record<string, string>;
+  /** Called with each complete line of stderr (progress of `factsync sync`, say). */
+  readonly onStderrLine?: (line: string) => void;
+}
+
+/** Starts `node ARGS` with exactly PATH, HOME and `env` (the caller's environment is not passed on). */
+export function spawnNode(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
+  if (stopping) throw new Error(`stopping: ${name} not started`);
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  let partial = '';
+  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+    if (!options.onStderrLine) return;
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim() !== '') options.onStderrLine(line);
+  });
+  let done = false;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    proc.on('close', (code, signal) => {
+      done = true;
+      resolve({ code, signal });
+    });
+    proc.on('error', () => {
+      done = true;
+      resolve({ code: null, signal: null });
+    });
+  });
+  const child: Child = {
+    name,
+    pid: proc.pid ?? -1,
+    process: proc,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    running: () => !done,
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(out) ?? pattern.exec(err);
+        if (match) return match;
+        if (done) throw new Error(`${name} exited before printing ${pattern}:\n${tail(out)}\n${tail(err)}`);
+        if (Date.now() > deadline) throw new Error(`${name}: no ${pattern} after ${timeoutMs} ms`);
+        await sleep(25);
+      }
+    },
+    async stop(graceMs = 15_000) {
+      if (done) return;
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  children.add(child);
+  void exited.then(() => children.delete(child));
+  return child;
+}
+
+const tail = (text: string) => text.slice(-3000);
+
+/** `node bin/factsync.js ARGS`. */
+export function spawnCli(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
+  return spawnNode(name, [CLI, ...args], options);
+}
+
+/** Kills every child still running (SIGKILL, each by its pid) and waits for them. */
+export async function killChildren(): Promise<void> {
+  const running = [...children];
+  for (const child of running) if (child.running()) child.process.kill('SIGKILL');
+  await Promise.all(running.map((child) => child.exited));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fake Wikimedia in its own process
+
+export interface FakeChild {
+  readonly child: Child;
+  readonly url: string;
+  readonly wikidataUrl: string;
+  readonly wikipediaUrl: string;
+  readonly latencyMs: number;
+  stats(): Promise<FakeStats>;
+  control(action: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+export interface FakeStats {
+  requests: number;
+  bytes: number;
+  byEndpoint: Record<string, { requests: number; bytes: number }>;
+  byStatus: Record<string, number>;
+  idsRequested: number;
+  titlesRequested: number;
+}
+
+export async function startFakeChild(options: {
+  entities: number;
+  latencyMs: number;
+  seed: number;
+}): Promise<FakeChild> {
+  const child = spawnCli(`fake-wikimedia (latency ${options.latencyMs} ms)`, [
+    'fake-wikimedia',
+    '--entities',
+    String(options.entities),
+    '--latency',
+    String(options.latencyMs),
+    '--seed',
+    String(options.seed),
+    '--port',
+    '0',
+  ]);
+  const wikidata = await child.waitFor(/^export WIKIDATA_URL=(\S+)$/m, 120_000);
+  const wikipedia = await child.waitFor(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m);
+  const url = (wikidata[1] as string).replace(/\/+$/, '');
+  const json = async <T>(response: Response): Promise<T> => {
+    const body = (await response.json()) as T;
+    if (!response.ok) throw new Error(`fake: HTTP ${response.status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  return {
+    child,
+    url,
+    wikidataUrl: url,
+    wikipediaUrl: wikipedia[1] as string,
+    latencyMs: options.latencyMs,
+    stats: async () => json<FakeStats>(await fetch(`${url}/__stats`)),
+    control: async (action, args) =>
+      json<Record<string, unknown>>(
+        await fetch(`${url}/__control/${action}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(args),
+        }),
+      ),
+    stop: () => child.stop(),
+  };
+}
+
+/** What was served between two snapshots, by endpoint. */
+export function statsDelta(before: FakeStats, after: FakeStats): FakeStats {
+  const byEndpoint: FakeStats['byEndpoint'] = {};
+  for (const [endpoint, counter] of Object.entries(after.byEndpoint)) {
+    const old = before.byEndpoint[endpoint] ?? { requests: 0, bytes: 0 };
+    const delta = { requests: counter.requests - old.requests, bytes: counter.bytes - old.bytes };
+    if (delta.requests > 0) byEndpoint[endpoint] = delta;
+  }
+  const byStatus: Record<string, number> = {};
+  for (const [status, n] of Object.entries(after.byStatus)) {
+    const delta = n - (before.byStatus[status] ?? 0);
+    if (delta > 0) byStatus[status] = delta;
+  }
+  return {
+    requests: after.requests - before.requests,
+    bytes: after.bytes - before.bytes,
+    byEndpoint,
+    byStatus,
+    idsRequested: after.idsRequested - before.idsRequested,
+    titlesRequested: after.titlesRequested - before.titlesRequested,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A private redis-server: its memory figures are the benchmark's alone
+
+export interface RedisServer {
+  readonly url: string;
+  /** The server's pid when the benchmark started it. */
+  readonly pid?: number;
+  readonly private: boolean;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateRedis(dir: string): Promise<RedisServer> {
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  const proc = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
+  const exited = once(proc, 'exit').catch(() => undefined);
+  proc.on('error', () => undefined);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    try {
+      await redis.connect();
+      await redis.ping();
+      break;
+    } catch {
+      if (Date.now() > deadline || proc.exitCode !== null)
+        throw new Error(`redis-server on ${port} did not start`);
+      await sleep(50);
+    } finally {
+      redis.disconnect();
+    }
+  }
+  return {
+    url,
+    ...(proc.pid === undefined ? {} : { pid: proc.pid }),
+    private: true,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface RedisMemory {
+  usedBytes: number;
+  peakBytes: number;
+  usedHuman: string;
+  peakHuman: string;
+}
+
+export async function redisMemory(redis: Redis): Promise<RedisMemory> {
+  const info = await redis.info('memory');
+  const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
+  return {
+    usedBytes: Number(field('used_memory')),
+    peakBytes: Number(field('used_memory_peak')),
+    usedHuman: field('used_memory_human'),
+    peakHuman: field('used_memory_peak_human'),
+  };
+}
+
+/** Deletes every key under `prefix`; returns how many. */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let dropped = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) dropped += await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return dropped;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// /proc
+
+const TICKS_PER_SECOND = 100;
+
+export interface ProcStatus {
+  rssKiB: number;
+  peakKiB: number;
+}
+
+export function procStatus(pid: number): ProcStatus | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    return { rssKiB: kib('VmRSS'), peakKiB: kib('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS (Linux: `echo 5 > /proc/PID/clear_refs`). */
+export function resetPeak(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** User + system CPU seconds the process has used so far. */
+export function procCpuSeconds(pid: number): number | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; fields are counted after its closing parenthesis.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's CPU time so far: busy (not idle, not iowait) and total, in core-seconds. */
+export function machineCpu(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
+}
