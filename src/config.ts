@@ -92,6 +92,7 @@ const schema = z.strictObject({
       .string()
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .optional(),
+    maxWaitMs: z.coerce.number().int().min(0),
   }),
   reports: z.strictObject({ dir: z.string().min(1) }),
   worker: z.strictObject({
@@ -219,6 +220,25 @@ function resolvePaths(config: RawConfig, fileTree: Tree, file: string | undefine
   }
 }
 
+/** Keys whose value is a secret or may hold one (a URL with a password). */
+const SECRET_KEYS = new Set(['redis.url', 'store.url', 'wikidata.token', 'serve.token']);
+
+/**
+ * A value as a validation message may show it: a URL with its password hidden; a secret, or a section
+ * that holds one (`store` given as a string), not at all.
+ */
+function shownValue(key: string, value: unknown): unknown {
+  const holdsSecret =
+    [...SECRET_KEYS].some((k) => k === key || k.startsWith(`${key}.`)) || key === '(top level)';
+  if (value === undefined || !holdsSecret) return value;
+  return SECRET_KEYS.has(key) &&
+    key.endsWith('.url') &&
+    typeof value === 'string' &&
+    /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
+    ? redactUrl(value)
+    : '(hidden)';
+}
+
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const sources = new Map<string, string>();
@@ -253,7 +273,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const where =
       sources.get(key) ??
       (options.file && getKey(fileTree, keys[0] ?? []) !== undefined ? options.file : undefined);
-    const got = getKey(tree, issue.path);
+    const got = shownValue(key, getKey(tree, issue.path));
     const message =
       issue.code === 'unrecognized_keys'
         ? `unknown key "${key}"`

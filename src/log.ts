@@ -11,7 +11,18 @@ export function createLogger(level: string): Logger {
       level,
       base: { app: 'factsync' },
       redact: {
-        paths: ['*.token', '*.password', 'token', 'password', 'authorization', '*.authorization'],
+        // `command.args`: ioredis attaches the failed command to its errors, and for AUTH (a wrong
+        // password, or Redis still loading after a restart) its arguments are the password.
+        paths: [
+          '*.token',
+          '*.password',
+          'token',
+          'password',
+          'authorization',
+          '*.authorization',
+          'command.args',
+          '*.command.args',
+        ],
         censor: '***',
       },
     },

@@ -129,5 +129,11 @@ async function compareChanged(
       { runId: data.runId, time: now() },
     );
   }
-  return { ...summary, ...result, unchanged: unchanged.length, entities: records.length, requests: {} };
+  return {
+    ...summary,
+    ...result,
+    unchanged: unchanged.length,
+    entities: records.length,
+    requests: {},
+  };
 }

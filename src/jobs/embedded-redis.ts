@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { redactUrl } from '../config.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -58,7 +59,7 @@ export async function ensureRedis(url: string, dataDir: string): Promise<Embedde
   const advice =
     'start one with `docker compose up -d redis`, or install your OS package (`apt-get install redis-server`)';
   if (url !== DEFAULT_REDIS_URL)
-    throw new NoRedisError(`nothing answers at REDIS_URL (redis.url) ${url}: ${advice}`);
+    throw new NoRedisError(`nothing answers at REDIS_URL (redis.url) ${redactUrl(url)}: ${advice}`);
   if (spawnSync('redis-server', ['--version']).error) {
     throw new NoRedisError(`no Redis answers at ${url} and there is no redis-server on PATH: ${advice}`);
   }

@@ -78,6 +78,8 @@ export async function processPlan(
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
   const batches = openQueue(runtime.settings, BATCH_QUEUE);
   const unreadableKey = `${runtime.settings.prefix}:run:${spec.runId}:unreadable`;
+  // A plan job run again after a crash starts its list of unreadable records afresh.
+  await runtime.redis.del(unreadableKey);
   let [count, unreadable] = [0, 0];
   let pending: Parameters<typeof batches.addBulk>[0] = [];
   const flush = async (finished: boolean) => {
@@ -150,7 +152,7 @@ export async function processFinalise(
   const values = await job.getChildrenValues<BatchSummary | { batches: number; unreadable: number }>();
   for (const value of Object.values(values)) {
     if (value && 'entities' in value) addUp(run, value);
-    else if (value && 'unreadable' in value) run.counts.unreadable = value.unreadable;
+    else if (value && 'unreadable' in value) run.counts.unreadable += value.unreadable;
   }
   const unreadable = await runtime.redis.lrange(
     `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,

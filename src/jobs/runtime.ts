@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../sinks/open-store.js';
 import type { ProposalStore } from '../sinks/store.js';
+import { waitingStore } from '../sinks/waiting-store.js';
 import { createSources, type Sources } from '../sources/index.js';
 import { type LocalSource, openLocalSource } from '../sources/local/index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
@@ -47,11 +48,28 @@ export async function openRuntime(
   redis: Redis = connectRedis(config.redis.url, log),
 ): Promise<Runtime> {
   const prefix = config.redis.prefix;
-  const [local, store, sources] = await Promise.all([
+  const opened = await Promise.allSettled([
     openLocalSource(config),
     openStore(config),
     createSources(config, { redis, log }),
-  ]);
+  ] as const);
+  const [localResult, storeResult, sourcesResult] = opened;
+  if (
+    localResult.status === 'rejected' ||
+    storeResult.status === 'rejected' ||
+    sourcesResult.status === 'rejected'
+  ) {
+    // Close what did open, the Redis connection too: left open, they would keep the process alive
+    // after the command has reported its error (a store that is down at start-up hung `sync`).
+    await Promise.allSettled([
+      storeResult.status === 'fulfilled' ? storeResult.value.close() : undefined,
+      sourcesResult.status === 'fulfilled' ? sourcesResult.value.close() : undefined,
+    ]);
+    redis.disconnect();
+    throw (opened.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+  }
+  const [local, sources] = [localResult.value, sourcesResult.value];
+  const store = waitingStore(storeResult.value, { maxWaitMs: config.store.maxWaitMs, log });
   return {
     config,
     log,

@@ -102,6 +102,7 @@ export function sameItemRef(a: ItemRef, b: ItemRef): boolean {
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;

@@ -72,7 +72,14 @@ export function parseJsonlRecord(
 
   let wikipedia: { lang: string; title: string } | undefined;
   if (json.wikipedia !== undefined && json.wikipedia !== null) {
-    const { lang, title } = (isObject(json.wikipedia) ? json.wikipedia : {}) as {
+    if (!isObject(json.wikipedia)) {
+      return fail(
+        file,
+        line,
+        `"wikipedia": expected an object such as {"lang":"en","title":"…"}, got ${describe(json.wikipedia)}`,
+      );
+    }
+    const { lang, title } = json.wikipedia as {
       lang?: unknown;
       title?: unknown;
     };

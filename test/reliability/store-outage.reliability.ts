@@ -1,0 +1,258 @@
+// Store outage: the PostgreSQL proposal store (DATABASE_URL) goes away for 30 s in the middle of a run.
+// A private cluster (initdb + pg_ctl in a temp dir, on a free port) is stopped and started, so the
+// machine's shared PostgreSQL and the tests using it are not disturbed.
+//
+// Two installations share the outage, each with one worker process:
+// - `patient`, with worker.attempts 8: a batch whose reconcile finds the store gone fails that attempt
+//   and BullMQ retries it with exponential backoff from 2 s (2, 4, 8, 16, 32… s: the 5th attempt comes
+//   30 s after the first, the 6th 62 s after), so every batch outlives a 30-s outage. The run completes
+//   with nothing lost and the proposals of a clean run.
+// - `defaults`, with the shipped worker.attempts (3): a store call that finds PostgreSQL gone waits for
+//   it (src/sinks/waiting-store.ts, up to store.maxWaitMs) instead of failing the attempt, so no batch
+//   fails and the run completes. (Before that wrapper, the batches failed for good and the run's finalise
+//   job too: the run never finished.)
+
+import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
+import { startRun } from '../../src/jobs/run.js';
+import { syncNow } from '../../src/jobs/sync.js';
+import type { RunRecord } from '../../src/model/run.js';
+import {
+  killChildren,
+  proposalLines,
+  sleep,
+  startWorkerChild,
+  waitFor,
+} from '../helpers/pipeline-harness.js';
+import {
+  finishedRun,
+  type Install,
+  install,
+  type PrivatePostgres,
+  privatePostgresPossible,
+  recordFigures,
+  seconds,
+  sharedPostgres,
+  startPrivatePostgres,
+  timeFile,
+} from './helpers.js';
+
+timeFile('store-outage');
+
+const ENTITIES = 600;
+const OUTAGE_MS = 30_000;
+const SHAPE = {
+  sync: { batchSize: 10 },
+  http: { concurrency: 8, ratePerSecond: 1000, timeoutMs: 5000, retries: 2 },
+  worker: { concurrency: 2, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
+};
+const LATENCY_MS = 50;
+
+const installs: Install[] = [];
+const queues: Queue[] = [];
+const databases: string[] = [];
+let cluster: PrivatePostgres;
+let cleanLines: string[];
+
+beforeAll(async () => {
+  // Where a private cluster cannot be made (no initdb, no postgres user), the shared one is stopped
+  // and started instead, through pg_ctlcluster, for exactly OUTAGE_MS: every other user of it sees
+  // the outage too, so the suite runs after `npm test`, never alongside it.
+  cluster = privatePostgresPossible() ? await startPrivatePostgres() : sharedPostgres();
+  const clean = await install('outage-clean', { entities: ENTITIES, config: SHAPE });
+  installs.push(clean);
+  const { run } = await syncNow(clean.runtime, { trigger: 'one-off' });
+  expect(run.counts).toMatchObject({ seen: ENTITIES, fetched: ENTITIES, failed: 0 });
+  cleanLines = await proposalLines(clean.runtime.store);
+});
+
+afterAll(async () => {
+  await killChildren();
+  await Promise.allSettled(queues.map((q) => q.close()));
+  await Promise.allSettled(installs.map((i) => i.close()));
+  if (!cluster?.private && databases.length > 0) {
+    const admin = new pg.Client({ connectionString: cluster.url('postgres') });
+    await admin.connect();
+    for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+  await cluster?.destroy();
+});
+
+async function postgresInstall(name: string, attempts: number | undefined): Promise<Install> {
+  const database = `factsync_rel_${name}_${randomUUID().slice(0, 8)}`;
+  await cluster.createDatabase(database);
+  databases.push(database);
+  const target = await install(name, {
+    entities: ENTITIES,
+    latencyMs: LATENCY_MS,
+    config: attempts === undefined ? SHAPE : { ...SHAPE, worker: { ...SHAPE.worker, attempts } },
+    env: { DATABASE_URL: cluster.url(database) },
+  });
+  installs.push(target);
+  return target;
+}
+
+/** The run's finalise job, once it has finished or failed for good (the store may not know the run then). */
+async function runOutcome(target: Install, runId: string): Promise<'completed' | 'failed'> {
+  const runs = openQueue(target.runtime.settings, RUN_QUEUE);
+  queues.push(runs);
+  return waitFor(
+    `the run ${runId} to end`,
+    async () => {
+      const state = await (await runs.getJob(`finalise-${runId}`))?.getState();
+      return state === 'completed' || state === 'failed' ? state : undefined;
+    },
+    { timeoutMs: 240_000, intervalMs: 500 },
+  );
+}
+
+interface Outcome {
+  planned: number;
+  patientRun: RunRecord;
+  patientCompleted: number;
+  patientFailed: number;
+  patientRetried: number;
+  patientLines: string[];
+  defaultsRecord: RunRecord | undefined;
+  defaultsFinalise: 'completed' | 'failed';
+  defaultsFailedReasons: string[];
+}
+let outcome: Outcome;
+
+/**
+ * The scenario, once for both tests: the two runs under way, the store stopped for 30 s and started
+ * again, then both runs followed to their end.
+ */
+async function outageScenario(): Promise<Outcome> {
+  const patient = await postgresInstall('patient', 8);
+  const defaults = await postgresInstall('defaults', undefined);
+  expect(patient.config.store.kind).toBe('postgres');
+  expect(defaults.config.worker.attempts).toBe(3);
+  for (const target of [patient, defaults]) await startWorkerChild(target);
+
+  const started = Date.now();
+  const [patientRun, defaultsRun] = (
+    await Promise.all([patient, defaults].map((t) => startRun(t.runtime.settings, { trigger: 'nightly' })))
+  ).map((r) => r.runId) as [string, string];
+  const pairs = [
+    [patient, patientRun],
+    [defaults, defaultsRun],
+  ] as const;
+  // Both runs planned and a fifth of the way through, with plenty left.
+  let planned = 0;
+  for (const [target, runId] of pairs) {
+    planned = await waitFor(
+      `run ${runId} under way`,
+      async () => {
+        const p = await target.runtime.progress.get(runId);
+        return p.planned && p.done >= Math.ceil(p.batches / 5) && p.done < p.batches - 10
+          ? p.batches
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 20 },
+    );
+  }
+  const doneAtStop = await Promise.all(pairs.map(async ([t, id]) => (await t.runtime.progress.get(id)).done));
+
+  await cluster.stop();
+  const down = Date.now();
+  await sleep(OUTAGE_MS);
+  const outageMs = Date.now() - down;
+  await cluster.start();
+  const back = Date.now();
+
+  const patientRecord = await finishedRun(patient, patientRun, 240_000);
+  const patientMs = Date.now() - started;
+  const batches = openQueue(patient.runtime.settings, BATCH_QUEUE);
+  queues.push(batches);
+  const completed = await batches.getCompleted(0, -1);
+  const retried = completed.filter((job) => job.attemptsMade > 1);
+  const lines = await proposalLines(patient.runtime.store);
+
+  const defaultsFinalise = await runOutcome(defaults, defaultsRun);
+  const defaultsRecord = await defaults.runtime.store.getRun(defaultsRun);
+  const defaultsBatches = openQueue(defaults.runtime.settings, BATCH_QUEUE);
+  queues.push(defaultsBatches);
+  const defaultsFailed = await defaultsBatches.getFailed(0, -1);
+  const defaultsRuns = openQueue(defaults.runtime.settings, RUN_QUEUE);
+  queues.push(defaultsRuns);
+  const defaultsFinaliseJob = await defaultsRuns.getJob(`finalise-${defaultsRun}`);
+
+  recordFigures('store-outage', {
+    entities: ENTITIES,
+    batches: planned,
+    cluster: cluster.private
+      ? 'a private cluster (initdb + pg_ctl, temp dir, free port)'
+      : 'the shared cluster (pg_ctlcluster)',
+    outageSeconds: seconds(outageMs),
+    outageStartedAfterSeconds: seconds(down - started),
+    batchesDoneAtStop: { patient: doneAtStop[0], defaults: doneAtStop[1] },
+    patient: {
+      attempts: 8,
+      runCounts: patientRecord.counts,
+      failures: patientRecord.failures.length,
+      batchesRetried: retried.length,
+      maxAttemptsUsed: Math.max(...completed.map((job) => job.attemptsMade)),
+      runSeconds: seconds(patientMs),
+      secondsAfterStoreBack: seconds(Date.now() - back),
+      proposals: {
+        clean: cleanLines.length,
+        patient: lines.length,
+        equal: lines.join('\n') === cleanLines.join('\n'),
+      },
+    },
+    defaults: {
+      attempts: 3,
+      finaliseJob: defaultsFinalise,
+      finaliseFailedReason: defaultsFinaliseJob?.failedReason?.replace(/postgres:\/\/\S+/, 'postgres://…'),
+      runStatus: defaultsRecord?.status ?? '(no record)',
+      runCounts: defaultsRecord?.counts,
+      batchesFailedForGood: defaultsFailed.length,
+      reasons: [
+        ...new Set(defaultsFailed.map((job) => job.failedReason.replace(/postgres:\/\/\S+/, 'postgres://…'))),
+      ],
+      survived: defaultsRecord?.status === 'done' && defaultsRecord.counts.failed === 0,
+    },
+  });
+  return {
+    planned,
+    patientRun: patientRecord,
+    patientCompleted: completed.length,
+    patientFailed: await batches.getFailedCount(),
+    patientRetried: retried.length,
+    patientLines: lines,
+    defaultsRecord,
+    defaultsFinalise,
+    defaultsFailedReasons: defaultsFailed.map((job) => job.failedReason),
+  };
+}
+
+describe('PostgreSQL unreachable for 30 s mid-run', () => {
+  beforeAll(async () => {
+    outcome = await outageScenario();
+  }, 300_000);
+
+  it('with worker.attempts 8: batches wait for the store, the run completes with nothing lost', () => {
+    const { patientRun: run } = outcome;
+    expect(run.counts).toMatchObject({ seen: ENTITIES, failed: 0, unreadable: 0 });
+    expect(run.failures).toEqual([]);
+    expect(outcome.patientCompleted).toBe(outcome.planned);
+    expect(outcome.patientFailed).toBe(0);
+    expect(outcome.patientLines).toEqual(cleanLines);
+  });
+
+  it('with the default worker.attempts (3), no batch fails: each call waits for the store (store.maxWaitMs)', () => {
+    expect(outcome.defaultsFailedReasons).toEqual([]);
+  });
+
+  it('with the default worker.attempts (3), the run survives a 30-s outage', () => {
+    const record = outcome.defaultsRecord;
+    expect(outcome.defaultsFinalise).toBe('completed');
+    expect(record?.status).toBe('done');
+    expect(record?.counts).toMatchObject({ seen: ENTITIES, failed: 0 });
+  });
+});
