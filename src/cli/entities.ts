@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { type LocalRecord, type ReadResult, readErrorToJson, recordToJson } from '../model/record.js';
 import { openLocalSource } from '../sources/local/index.js';
+import { duplicateKeyError, recordLocation } from '../sources/local/plan.js';
 import { configOf } from './context.js';
 import { writeErr, writeOut } from './output.js';
 
@@ -45,7 +46,15 @@ export function registerEntities(program: Command): void {
       const source = await openLocalSource(config);
       const wanted = new Set(keys);
       let [records, errors, conflicted] = [0, 0, 0];
-      for await (const result of source.records()) {
+      // A key names one record: a later record with a key already used is reported, not read.
+      const owners = new Map<string, string>();
+      for await (const read of source.records()) {
+        let result = read;
+        if (read.ok) {
+          const owner = owners.get(read.record.key);
+          if (owner === undefined) owners.set(read.record.key, recordLocation(source, read.record));
+          else result = { ok: false, error: duplicateKeyError(read.record, owner) };
+        }
         if (!result.ok) {
           errors++;
           if (options.json && wanted.size === 0)

@@ -6,8 +6,9 @@
 import type { Job } from 'bullmq';
 import type { LocalRecord } from '../model/record.js';
 import { requestTally, type Tally } from '../sources/http.js';
-import { inScope } from '../sources/local/plan.js';
+import { inScope, recordLocation } from '../sources/local/plan.js';
 import type { JobPayloads } from './queues.js';
+import { keysHash } from './run.js';
 import type { Runtime } from './runtime.js';
 import { type EntityState, needsFetch, nextState, type Observed, recordHash } from './state.js';
 import { type BatchResult, emptyBatchResult, fetchPages, pageKey, syncBatch } from './sync-batch.js';
@@ -33,7 +34,14 @@ async function loadRecords(runtime: Runtime, data: JobPayloads['sync-batch']): P
     // Unreadable records were reported when the run was planned.
     if (result.ok && inScope(result.record, scope)) records.push(result.record);
   }
-  return records;
+  if (records.length === 0) return records;
+  // A record whose key an earlier record claimed was reported by the planner; a JSONL range may still
+  // hold it, so it is left out here.
+  const owners = await runtime.redis.hmget(keysHash(runtime, data.runId), ...records.map((r) => r.key));
+  return records.filter((record, index) => {
+    const owner = owners[index];
+    return owner === null || owner === undefined || owner === recordLocation(runtime.local, record);
+  });
 }
 
 export async function processBatch(

@@ -8,7 +8,7 @@ import type { RunFailure, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
 import { runProposals } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
-import { planBatches } from '../sources/local/plan.js';
+import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
 import {
   BATCH_QUEUE,
@@ -66,6 +66,27 @@ export async function startRun(
   return { runId, finaliseJobId };
 }
 
+/** The run's key claims, in Redis: key → where the first record with it is (`gen-6.md`, `kb.jsonl:3`). */
+export const keysHash = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:keys`;
+
+/** First come, first served in read order; the planner reports later records with a claimed key. */
+function keyClaims(runtime: Runtime, runId: string): KeyClaims {
+  const hash = keysHash(runtime, runId);
+  return async (records) => {
+    const claims = runtime.redis.multi();
+    for (const record of records) claims.hsetnx(hash, record.key, recordLocation(runtime.local, record));
+    claims.expire(hash, 7 * 24 * 3600);
+    await claims.exec();
+    const owners = await runtime.redis.hmget(hash, ...records.map((r) => r.key));
+    return records.map((record, index) => {
+      const owner = owners[index] ?? undefined;
+      return owner === undefined || owner === null || owner === recordLocation(runtime.local, record)
+        ? undefined
+        : owner;
+    });
+  };
+}
+
 /** `plan-run`: streams the local store into batch jobs, children of the run's finalise job. */
 export async function processPlan(
   job: Job<JobPayloads['plan-run']>,
@@ -89,7 +110,8 @@ export async function processPlan(
   };
   try {
     const scope = spec.scope ? new Set(spec.scope) : undefined;
-    for await (const item of planBatches(runtime.local, runtime.config.sync.batchSize, scope)) {
+    const claim = keyClaims(runtime, spec.runId);
+    for await (const item of planBatches(runtime.local, runtime.config.sync.batchSize, scope, claim)) {
       if ('error' in item) {
         unreadable++;
         if (unreadable <= UNREADABLE_KEPT)

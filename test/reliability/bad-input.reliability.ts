@@ -9,7 +9,7 @@
 //   factsync made reached the fake, and under the real URL template every record's Wikipedia site is a
 //   *.wikipedia.org host and its page URL stays under /wiki/;
 // - the HTML report shows injected HTML as text.
-// Duplicated keys are read twice without a word; that is asserted as a known failure (`it.fails`).
+// A second record with a key already used is refused like any other bad record.
 
 import {
   cpSync,
@@ -145,11 +145,8 @@ for (const kind of ['cards', 'jsonl'] as const) {
           expect.objectContaining(input.expect.has),
         );
       }
-      // What the readers do with a key used twice: they read both records, without an error or a warning
-      // (see the known failure below).
-      expect(duplicated.size).toBe(1);
-      for (const key of duplicated) expect(records.filter((r) => r.key === key)).toHaveLength(2);
-      expect(entities.stderr).not.toMatch(/duplicate|already used/i);
+      // A key names one record: the second record with a key already used is refused (above).
+      expect(new Set(records.map((r) => r.key)).size).toBe(records.length);
       if (kind === 'jsonl') {
         const unknown = read.find((i) => i.expect.key === 'unknown-fact');
         expect(entities.stderr).toContain(
@@ -288,15 +285,6 @@ for (const kind of ['cards', 'jsonl'] as const) {
         expect(markdown).not.toMatch(/(?<!\\)<script>alert|(?<!\\)<img src=x|(?<!\\)<b onmouseover/);
         expect(markdown).toMatch(/\\<script\\>alert/);
       });
-    });
-
-    // KNOWN TO FAIL (see RESULTS.md): a key used twice is read twice, silently; in a run both records
-    // are reconciled under that one key, so the second resolves or supersedes the first's proposals.
-    it.fails('KNOWN ISSUE: refuses a second record with a key already used', () => {
-      const errors = output.filter((o) => 'error' in o);
-      for (const key of duplicated)
-        expect(errors).toContainEqual(expect.objectContaining({ error: expect.stringContaining(key) }));
-      expect(output.filter((o) => duplicated.has(o.key as string))).toHaveLength(duplicated.size);
     });
   });
 }

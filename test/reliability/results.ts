@@ -57,12 +57,10 @@ const DEFECTS = [
   '  `src/sources/local/jsonl-record.ts` now says `"wikipedia": expected an object such as {"lang":"en","title":"…"}`,',
   '  and `describe(undefined)` in `src/model/values.ts` says `nothing`.',
   '',
-  'Open (asserted as KNOWN ISSUE):',
-  '',
-  '- **A key used twice is read twice, silently** (§4). Proposed fix: `planBatches` (and `entities`) keep the',
-  '  keys seen so far and report a later record with a used key as unreadable (`duplicate key "gen-6": already',
-  '  used by cards/dup/gen-6.md`), so it is skipped and listed like any other bad record (a set of keys: some',
-  '  tens of MB for a million records).',
+  '- **A key used twice was read twice, silently**: both records were reconciled under the one key, so the later',
+  "  one resolved or superseded the earlier one's proposals. Now a key names one record: `entities` and the",
+  "  run's planner (claims in Redis, first in read order) refuse a later record with a key already used, as",
+  '  `duplicate key "gen-6": already used by gen-6.md`, and batches leave it out.',
   '',
   'Also noticed, reading the code (not exercised here): a plan job that dies mid-way and runs again pushes its',
   "unreadable records onto the run's Redis list a second time (`src/jobs/run.ts` `processPlan`: `rpush`, never",
@@ -116,8 +114,8 @@ ${machine().join('\n')}
 
 ${table(['file', 'tests', 'passed', 'known issues', 'duration'], files)}
 
-The "KNOWN ISSUE" tests are \`it.fails\`: they state what should hold, pass while the defect is there, and
-turn red when it is fixed, so that they get flipped to \`it\`.
+Tests titled "KNOWN ISSUE" (none at the moment) would be \`it.fails\`: they state what should hold, pass
+while the defect is there, and turn red when it is fixed.
 
 ## 1. Upstream faults (\`upstream-faults.reliability.ts\`)
 
@@ -205,12 +203,10 @@ ${table(
   ]),
 )}
 
-Duplicated keys (asserted with \`it.fails\`): two cards with the same file name in different folders, or
-two JSONL lines with the same \`key\`, are both read, with no error or warning. In a run both records are
-reconciled under the one key, so the later one resolves or supersedes the earlier one's proposals
-(observed: the second \`gen-6\` card's \`label\`/\`website\` proposals came out \`resolved\`/\`superseded\`), and
-the sync state keyed by entity flips between the two every run. A repeated JSON key within one line
-(\`"qid"\` twice) is read silently, the last value winning (what \`JSON.parse\` does).
+Duplicated keys: a second card with a file name already used (in a subfolder), or a second JSONL line with
+a \`key\` already used, is refused with \`duplicate key "…": already used by …\` naming the first record, in
+\`entities\` and in the run record alike (the first in read order keeps the key). A repeated JSON key within
+one line (\`"qid"\` twice) is still read silently, the last value winning (what \`JSON.parse\` does).
 
 ## 5. Secrets (\`secrets.reliability.ts\`)
 

@@ -2,6 +2,7 @@
 // streaming it once: card files 50 at a time, or ranges of whole JSONL lines. Unreadable records come
 // out on the way, to be reported; records outside the scope are left out.
 
+import path from 'node:path';
 import type { LocalRecord, ReadError } from '../../model/record.js';
 import type { LocalSource, RecordBatch } from './source.js';
 
@@ -14,12 +15,50 @@ export function inScope(record: LocalRecord, scope: ReadonlySet<string> | undefi
   return !scope || scope.size === 0 || scope.has(record.key) || scope.has(record.qid);
 }
 
+/** Where a record is, the same from any working directory: its card's path in the store, or `file:line`. */
+export function recordLocation(
+  source: Pick<LocalSource, 'path'>,
+  record: Pick<LocalRecord, 'file' | 'line'>,
+): string {
+  const file = path.relative(source.path, record.file) || path.basename(record.file);
+  return record.line === undefined ? file : `${file}:${record.line}`;
+}
+
+/** The error of a record whose key an earlier record has: a key names one record. */
+export function duplicateKeyError(record: LocalRecord, owner: string): ReadError {
+  const error = `duplicate key "${record.key}": already used by ${owner}`;
+  return { file: record.file, ...(record.line === undefined ? {} : { line: record.line }), error };
+}
+
+/**
+ * Claims record keys in read order; returns, for each record, the location of the earlier record that
+ * has its key, or undefined when the key is its own.
+ */
+export type KeyClaims = (records: readonly LocalRecord[]) => Promise<Array<string | undefined>>;
+
 export async function* planBatches(
   source: LocalSource,
   size: number,
   scope?: ReadonlySet<string>,
+  claim?: KeyClaims,
 ): AsyncGenerator<PlanItem> {
   let pending: LocalRecord[] = [];
+  /** Records read but not yet claimed, in order. */
+  let unclaimed: LocalRecord[] = [];
+  const settle = async function* (): AsyncGenerator<PlanItem> {
+    if (!claim || unclaimed.length === 0) {
+      pending.push(...unclaimed);
+      unclaimed = [];
+      return;
+    }
+    const owners = await claim(unclaimed);
+    for (const [index, record] of unclaimed.entries()) {
+      const owner = owners[index];
+      if (owner === undefined) pending.push(record);
+      else yield { error: duplicateKeyError(record, owner) };
+    }
+    unclaimed = [];
+  };
   const flush = (): PlanItem | undefined => {
     const first = pending[0];
     const last = pending.at(-1);
@@ -45,18 +84,23 @@ export async function* planBatches(
     }
     if (!inScope(result.record, scope)) {
       // A JSONL batch is a range of lines: do not let it stretch over records that are not asked for.
-      if (source.kind === 'jsonl' && pending.length > 0) {
+      if (source.kind === 'jsonl' && pending.length + unclaimed.length > 0) {
+        yield* settle();
         const item = flush();
         if (item) yield item;
       }
       continue;
     }
-    pending.push(result.record);
-    if (pending.length >= size) {
-      const item = flush();
-      if (item) yield item;
+    unclaimed.push(result.record);
+    if (pending.length + unclaimed.length >= size) {
+      yield* settle();
+      if (pending.length >= size) {
+        const item = flush();
+        if (item) yield item;
+      }
     }
   }
+  yield* settle();
   const item = flush();
   if (item) yield item;
 }
