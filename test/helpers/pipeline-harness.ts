@@ -5,7 +5,6 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -17,7 +16,7 @@ import {
   generatedRecord,
   startFakeWikimedia,
 } from '../../src/dev/fake-wikimedia/index.js';
-import { redisAnswers } from '../../src/jobs/embedded-redis.js';
+import { freePort, redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/log.js';
 import { canonicalJson } from '../../src/model/proposal.js';
@@ -50,18 +49,7 @@ export async function waitFor<T>(
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort };
 
 // ---------------------------------------------------------------------------------------------------
 // Child processes

@@ -52,7 +52,12 @@ describe('postgres store errors', () => {
   it('fails openStore the same way, and refuses a schema name it would have to quote', async () => {
     await expect(
       openStore({
-        store: { kind: 'postgres', path: 'unused', url: `postgresql://u:${secret}@127.0.0.1:1/x`, maxWaitMs: 0 },
+        store: {
+          kind: 'postgres',
+          path: 'unused',
+          url: `postgresql://u:${secret}@127.0.0.1:1/x`,
+          maxWaitMs: 0,
+        },
       }),
     ).rejects.toSatisfy((e: unknown) => !String((e as Error).message).includes(secret));
     await expect(openPostgresStore(url, { schema: 'Robert"); DROP' })).rejects.toMatchObject({

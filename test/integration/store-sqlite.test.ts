@@ -115,7 +115,9 @@ describe('sqlite store shared by processes', () => {
 
 describe('openStore', () => {
   it('opens the SQLite file the config names, creating its folder, and migrates it', async () => {
-    const store = await openStore({ store: { kind: 'sqlite', path: path.join(dir, 'via-config', 'a.db'), maxWaitMs: 0 } });
+    const store = await openStore({
+      store: { kind: 'sqlite', path: path.join(dir, 'via-config', 'a.db'), maxWaitMs: 0 },
+    });
     expect(await store.count({})).toBe(0);
     await store.close();
   });

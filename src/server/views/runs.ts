@@ -3,7 +3,7 @@
 
 import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
-import { groupByEntity, KIND_HELP } from '../../sinks/report/format.js';
+import { groupByEntity, KIND_HELP, runFigures } from '../../sinks/report/format.js';
 import { type Html, html, withQuery } from '../html.js';
 import { type Chrome, page } from './layout.js';
 import { actionBar, kindBadge, proposalTable, reviewForm, statusBadge, when } from './proposal-table.js';
@@ -42,19 +42,8 @@ export function runsPage(chrome: Chrome, runs: readonly RunRecord[]): string {
 }
 
 function stats(run: RunRecord): Html {
-  const c = run.counts;
   const p = run.proposals;
-  const items: Array<[string, number]> = [
-    ['entities seen', c.seen],
-    ['fetched', c.fetched],
-    ['unchanged', c.unchanged],
-    ['failed', c.failed],
-    ['unreadable', c.unreadable],
-    ['new proposals', p.created],
-    ['still open', p.seen],
-    ['resolved', p.resolved],
-    ['superseded', p.superseded],
-  ];
+  const items = runFigures(run);
   const kinds = Object.entries(p.byKind)
     .filter(([, count]) => (count ?? 0) > 0)
     .map(

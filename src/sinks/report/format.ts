@@ -8,6 +8,7 @@ import type {
   ProposalValue,
   StatedValue,
 } from '../../model/proposal.js';
+import type { RunRecord } from '../../model/run.js';
 
 function isStated(value: unknown): value is StatedValue {
   return typeof value === 'object' && value !== null && 'where' in value && 'value' in value;
@@ -81,3 +82,20 @@ export const KIND_HELP: Record<string, string> = {
   moved: 'the Wikipedia title now redirects',
   mismatch: "the Wikipedia page's own item is another item",
 };
+
+/** A run's headline figures, labelled, in the order the report and the review page show them. */
+export function runFigures(run: RunRecord): Array<[label: string, value: number]> {
+  const c = run.counts;
+  const p = run.proposals;
+  return [
+    ['entities seen', c.seen],
+    ['fetched', c.fetched],
+    ['unchanged', c.unchanged],
+    ['failed', c.failed],
+    ['unreadable', c.unreadable],
+    ['new proposals', p.created],
+    ['still open', p.seen],
+    ['resolved', p.resolved],
+    ['superseded', p.superseded],
+  ];
+}

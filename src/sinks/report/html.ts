@@ -2,7 +2,7 @@
 // value from a card or from Wikimedia is escaped: a label "<script>alert(1)</script>" shows as text.
 
 import type { RunRecord } from '../../model/run.js';
-import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP } from './format.js';
+import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP, runFigures } from './format.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -43,19 +43,8 @@ function link(url: string, text: string): string {
 }
 
 function summary(run: RunRecord): string {
-  const c = run.counts;
   const p = run.proposals;
-  const stats: Array<[string, number]> = [
-    ['entities seen', c.seen],
-    ['fetched', c.fetched],
-    ['unchanged', c.unchanged],
-    ['failed', c.failed],
-    ['unreadable', c.unreadable],
-    ['new proposals', p.created],
-    ['still open', p.seen],
-    ['resolved', p.resolved],
-    ['superseded', p.superseded],
-  ];
+  const stats = runFigures(run);
   const kinds = Object.entries(p.byKind)
     .filter(([, n]) => (n ?? 0) > 0)
     .map(
