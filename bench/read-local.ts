@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
+import { mulberry32, type Random } from '../src/dev/fake-wikimedia/random.js';
 import { MONTH_NAMES } from '../src/model/time.js';
 import { openLocalSource } from '../src/sources/local/index.js';
 
@@ -77,19 +78,6 @@ function parseOptions(argv: string[]) {
 // ---------------------------------------------------------------------------------------------------
 // Deterministic synthetic entities
 
-/** mulberry32: a small seeded PRNG, so the same counts always give the same data. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 const between = (random: Random, low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 
@@ -456,7 +444,7 @@ async function close(stream: WriteStream): Promise<void> {
 }
 
 async function generateJsonl(layout: Layout, lines: number): Promise<{ small: number; large: number }> {
-  const random = seeded(1);
+  const random = mulberry32(1);
   const small = createWriteStream(layout.jsonl.small);
   const large = createWriteStream(layout.jsonl.large);
   const bytes = { small: 0, large: 0 };
@@ -493,7 +481,7 @@ async function writeCard(files: readonly string[], text: string): Promise<void> 
 }
 
 async function generateCards(layout: Layout, cards: number): Promise<{ small: number; large: number }> {
-  const random = seeded(2);
+  const random = mulberry32(2);
   const pool = writePool(WRITES_IN_FLIGHT);
   const bytes = { small: 0, large: 0 };
   const smallCards = smallCount(cards);
