@@ -76,6 +76,9 @@ const schema = z.strictObject({
     retries: z.coerce.number().int().min(0).max(20),
     timeoutMs: z.coerce.number().int().min(100).max(600_000),
     maxWaitMs: z.coerce.number().int().min(0),
+    // Requests an hour across all workers: `auto` is Wikimedia's anonymous allowance, or the
+    // authenticated one when wikidata.token is set (resolved by budgetPerHour()).
+    budgetPerHour: z.union([z.literal('auto'), z.coerce.number().int().min(10).max(100_000_000)]),
   }),
   languages: z
     .array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/, 'expected a language code such as "en"'))
@@ -103,6 +106,9 @@ const schema = z.strictObject({
   }),
   sync: z.strictObject({
     batchSize: z.coerce.number().int().min(1).max(500),
+    strategy: z.enum(['auto', 'sweep', 'feed']),
+    verifyDays: z.coerce.number().int().min(1).max(3650),
+    nightHours: z.coerce.number().positive().max(24),
   }),
   schedule: z.strictObject({
     cron: z.string().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron expression such as "0 3 * * *"'),
@@ -319,4 +325,14 @@ export function redactUrl(url: string): string {
   } catch {
     return url.replace(/\/\/[^@/]*@/, '//***@');
   }
+}
+
+/** Wikimedia's hourly allowances (mediawiki.org, "Wikimedia APIs/Rate limits", 2026): conservative figures. */
+export const ANONYMOUS_BUDGET_PER_HOUR = 500;
+export const TOKEN_BUDGET_PER_HOUR = 5_000;
+
+/** Requests an hour all workers may send together. */
+export function budgetPerHour(config: Pick<Config, 'http' | 'wikidata'>): number {
+  if (config.http.budgetPerHour !== 'auto') return config.http.budgetPerHour;
+  return config.wikidata.token ? TOKEN_BUDGET_PER_HOUR : ANONYMOUS_BUDGET_PER_HOUR;
 }

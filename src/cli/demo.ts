@@ -31,6 +31,8 @@ export function registerDemo(program: Command): void {
           http: {
             ...base.http,
             userAgent: `factsync-demo/${base.http.userAgent.split(' ')[0]?.split('/')[1] ?? '0'} (offline demo)`,
+            // The fake on loopback, not Wikimedia: no hourly budget to keep to.
+            budgetPerHour: 10_000_000,
           },
           store: {
             ...base.store,

@@ -4,19 +4,34 @@
 // failures instead, so the run's report lists them and the run goes on.
 
 import type { Job } from 'bullmq';
+import { isDue } from '../model/plan.js';
 import type { LocalRecord } from '../model/record.js';
 import { requestTally, type Tally } from '../sources/http.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
-import type { JobPayloads } from './queues.js';
+import type { Hits } from './change-index.js';
+import type { BatchPlan, JobPayloads } from './queues.js';
 import { keysHash } from './run.js';
 import type { Runtime } from './runtime.js';
-import { type EntityState, needsFetch, nextState, type Observed, recordHash } from './state.js';
+import {
+  type EntityState,
+  needsFetch,
+  nextState,
+  type Observed,
+  recordHash,
+  verifiedState,
+} from './state.js';
 import { type BatchResult, emptyBatchResult, fetchPages, pageKey, syncBatch } from './sync-batch.js';
 
 /** What a batch job returns to its run: counts only (proposals are in the store). */
 export interface BatchSummary extends BatchResult {
   entities: number;
   unchanged: number;
+  /** Entities whose revisions were checked (a sweep, or the rolling verification). */
+  verified: number;
+  /** Entities left for a later run: the run's request budget was spent. */
+  deferred: number;
+  /** The requests they would have needed. */
+  deferredRequests: number;
   requests: Tally;
 }
 
@@ -75,72 +90,222 @@ export async function processBatch(
   return summary;
 }
 
+/** What a batch does with each entity, before any request. */
+interface Triage {
+  /** Fetched and compared: new, edited locally, or the feed saw a change. */
+  readonly fetch: LocalRecord[];
+  /** Revision check of item and page, fetched if either moved (sweep). */
+  readonly check: LocalRecord[];
+  /** Revision check of the item (rolling verification of a feed run), fetched if it moved. */
+  readonly verify: LocalRecord[];
+  /** Nothing to do: the feed saw no change and the entity is not due for verification. */
+  readonly unchanged: LocalRecord[];
+  /** Hits that were old news (the entity was compared after them). */
+  readonly stale: { qids: string[]; pages: string[] };
+}
+
+function triage(
+  records: readonly LocalRecord[],
+  previous: ReadonlyMap<string, EntityState>,
+  hashes: ReadonlyMap<string, string>,
+  plan: BatchPlan,
+  full: boolean,
+  hits: Hits,
+): Triage {
+  const out: Triage = { fetch: [], check: [], verify: [], unchanged: [], stale: { qids: [], pages: [] } };
+  for (const record of records) {
+    const prev = previous.get(record.key);
+    if (full || !prev || prev.qid !== record.qid || prev.recordHash !== hashes.get(record.key)) {
+      out.fetch.push(record);
+      continue;
+    }
+    if (plan.strategy === 'sweep') {
+      out.check.push(record);
+      continue;
+    }
+    const newer = (rev: number | undefined, known: number | undefined) =>
+      rev !== undefined && (rev === 0 || rev > (known ?? 0));
+    const itemHit = hits.items.get(record.qid) ?? (prev.target ? hits.items.get(prev.target) : undefined);
+    const pages = pageKeys(record, prev);
+    const pageHit = pages.map((key) => hits.pages.get(key)).find((rev) => rev !== undefined);
+    if (newer(itemHit, prev.itemRev) || newer(pageHit, prev.pageRev)) out.fetch.push(record);
+    else {
+      if (itemHit !== undefined) out.stale.qids.push(record.qid, ...(prev.target ? [prev.target] : []));
+      if (pageHit !== undefined) out.stale.pages.push(...pages);
+      const due =
+        plan.verification && isDue(record.key, prev.verifiedAt ?? prev.checkedAt, plan.verification);
+      (due ? out.verify : out.unchanged).push(record);
+    }
+  }
+  return out;
+}
+
+/** The "lang:title" names a record's page goes by: the local title, and the one it redirects to. */
+function pageKeys(record: LocalRecord, state?: Pick<EntityState, 'pageTitle'>): string[] {
+  const key = pageKey(record);
+  if (!key || !record.wikipedia) return [];
+  return state?.pageTitle ? [key, `${record.wikipedia.lang}:${state.pageTitle}`] : [key];
+}
+
+/** Requests a batch is expected to need: what it asks of the run's budget before it starts. */
+function expectedRequests(work: Triage, languages: number): number {
+  const requests = (n: number, perEntity: number) => (n > 0 ? perEntity : 0);
+  return (
+    requests(work.fetch.length, 2 + languages) +
+    requests(work.check.length, 1 + languages) +
+    requests(work.verify.length, 1)
+  );
+}
+
 async function compareChanged(
   records: LocalRecord[],
   data: JobPayloads['sync-batch'],
   runtime: Runtime,
 ): Promise<BatchSummary> {
-  const { config, sources, store, state } = runtime;
+  const { config, sources, store, state, changes } = runtime;
   const now = () => new Date().toISOString();
   const summary: BatchSummary = {
     ...emptyBatchResult(),
     entities: records.length,
     unchanged: 0,
+    verified: 0,
+    deferred: 0,
+    deferredRequests: 0,
     requests: {},
   };
   if (records.length === 0) return summary;
+  const plan: BatchPlan = data.plan ?? { strategy: 'sweep' };
 
   const hashes = new Map(records.map((r) => [r.key, recordHash(r, config.fields)]));
-  const [previous, revisions, pages] = await Promise.all([
-    state.get(records.map((r) => r.key)),
-    sources.wikidata.revisions(records.map((r) => r.qid)),
-    fetchPages(records, sources.wikipedia),
-  ]);
+  const previous = await state.get(records.map((r) => r.key));
+  const hits: Hits =
+    plan.strategy === 'feed' && !data.full
+      ? await changes.hits(
+          records.flatMap((r) => {
+            const target = previous.get(r.key)?.target;
+            return target ? [r.qid, target] : [r.qid];
+          }),
+          records.flatMap((r) => pageKeys(r, previous.get(r.key))),
+        )
+      : { items: new Map(), pages: new Map() };
+  const work = triage(records, previous, hashes, plan, data.full === true, hits);
+
+  // The run's budget: a batch that would overdraw it leaves its entities for the next run.
+  const languages = new Set(records.flatMap((r) => (r.wikipedia ? [r.wikipedia.lang] : []))).size;
+  const expected = expectedRequests(work, languages);
+  if (plan.quota && expected > 0) {
+    const left = await runtime.redis.decrby(plan.quota, expected);
+    if (left < 0) {
+      await runtime.redis.incrby(plan.quota, expected);
+      const deferred = [...work.fetch, ...work.check, ...work.verify];
+      // A sweep moves the feed's starting point past these: they must be fetched whatever it says.
+      if (plan.strategy === 'sweep') await changes.markPending(deferred.map((r) => r.qid));
+      return {
+        ...summary,
+        deferred: deferred.length,
+        deferredRequests: expected,
+        unchanged: work.unchanged.length,
+      };
+    }
+  }
+
+  // Revision checks: which of the checked entities moved.
   const observed = new Map<string, Observed>();
-  const changed: LocalRecord[] = [];
-  const unchanged: LocalRecord[] = [];
-  const revisionFailed = new Set<string>(revisions.failures.flatMap((failure) => failure.ids));
-  for (const record of records) {
+  const fetch = [...work.fetch];
+  const confirmed: LocalRecord[] = [];
+  const checked = [...work.check, ...work.verify];
+  const [revisions, checkedPages] = await Promise.all([
+    checked.length > 0 ? sources.wikidata.revisions(checked.map((r) => r.qid)) : undefined,
+    work.check.length > 0 ? fetchPages(work.check, sources.wikipedia) : undefined,
+  ]);
+  const revisionFailed = new Set<string>(revisions?.failures.flatMap((failure) => failure.ids) ?? []);
+  for (const record of checked) {
+    const prev = previous.get(record.key) as EntityState;
     const key = pageKey(record);
+    const sweeping = plan.strategy === 'sweep';
+    const itemRev = revisions?.found.get(record.qid)?.lastrevid;
+    const pageRev = key ? checkedPages?.pages.get(key)?.lastrevid : undefined;
     const seen: Observed = {
       qid: record.qid,
       recordHash: hashes.get(record.key) as string,
-      ...(revisions.found.get(record.qid)?.lastrevid === undefined
-        ? {}
-        : { itemRev: revisions.found.get(record.qid)?.lastrevid }),
-      ...(key && pages.pages.get(key)?.lastrevid !== undefined
-        ? { pageRev: pages.pages.get(key)?.lastrevid }
-        : {}),
+      ...(itemRev === undefined ? {} : { itemRev }),
+      // A verification checks the item only: the page's revision stands as it was.
+      ...(sweeping
+        ? pageRev === undefined
+          ? {}
+          : { pageRev }
+        : prev.pageRev === undefined
+          ? {}
+          : { pageRev: prev.pageRev }),
     };
     observed.set(record.key, seen);
-    const stale = data.full || revisionFailed.has(record.qid) || needsFetch(previous.get(record.key), seen);
-    (stale ? changed : unchanged).push(record);
+    const pageFailed = sweeping && key !== undefined && checkedPages?.failed.has(key);
+    if (revisionFailed.has(record.qid) || pageFailed || needsFetch(prev, seen)) fetch.push(record);
+    else confirmed.push(record);
   }
 
   const result = await syncBatch(
-    changed,
+    fetch,
     data.runId,
     { ...sources, store, fields: config.fields, languages: config.languages, now },
-    pages,
+    checkedPages,
   );
   const failedKeys = new Set(result.failures.map((f) => f.entity));
   const settled = new Map<string, EntityState>();
-  for (const record of changed) {
-    if (!failedKeys.has(record.key))
-      settled.set(record.key, nextState(observed.get(record.key) as Observed, now()));
+  const time = now();
+  for (const record of fetch) {
+    if (failedKeys.has(record.key)) continue;
+    const fetched = result.revisions.get(record.key) ?? {};
+    settled.set(
+      record.key,
+      nextState({ qid: record.qid, recordHash: hashes.get(record.key) as string, ...fetched }, time),
+    );
   }
+  for (const record of confirmed)
+    settled.set(record.key, verifiedState(previous.get(record.key) as EntityState, time));
   await state.set(settled);
+
+  // The index the feed is matched against, and the hits now dealt with.
+  const compared = fetch.filter((r) => settled.has(r.key));
+  await changes.remember(
+    records.flatMap((r) => {
+      const target = settled.get(r.key)?.target ?? previous.get(r.key)?.target;
+      return target ? [r.qid, target] : [r.qid];
+    }),
+    records.flatMap((r) => {
+      if (!r.wikipedia) return [];
+      const title = settled.get(r.key)?.pageTitle ?? previous.get(r.key)?.pageTitle;
+      return title ? [r.wikipedia, { lang: r.wikipedia.lang, title }] : [r.wikipedia];
+    }),
+  );
+  await changes.settle(
+    [
+      ...work.stale.qids,
+      ...compared.flatMap((r) => {
+        const t = previous.get(r.key)?.target;
+        return t ? [r.qid, t] : [r.qid];
+      }),
+    ],
+    [...work.stale.pages, ...compared.flatMap((r) => pageKeys(r, previous.get(r.key)))],
+  );
+  // Failed in a sweep: the feed will not show these again.
+  if (plan.strategy === 'sweep' && failedKeys.size > 0)
+    await changes.markPending(fetch.filter((r) => failedKeys.has(r.key)).map((r) => r.qid));
+
   // Nothing changed for these: their findings stand, so their proposals were seen again in this run.
+  const unchanged = [...work.unchanged, ...confirmed];
   if (unchanged.length > 0) {
     result.seen += await store.touch(
       unchanged.map((r) => r.key),
-      { runId: data.runId, time: now() },
+      { runId: data.runId, time },
     );
   }
+  const { revisions: _, ...counts } = result;
   return {
     ...summary,
-    ...result,
+    ...counts,
     unchanged: unchanged.length,
+    verified: checked.length,
     entities: records.length,
     requests: {},
   };

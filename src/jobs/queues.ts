@@ -5,6 +5,7 @@
 // and the reports.
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { Strategy, Verification } from '../model/plan.js';
 import type { RunTrigger } from '../model/run.js';
 import type { RecordBatch } from '../sources/local/source.js';
 
@@ -23,11 +24,20 @@ export interface RunSpec {
   readonly full?: boolean;
 }
 
+/** What the planner tells every batch of a run. */
+export interface BatchPlan {
+  readonly strategy: Strategy;
+  /** The rolling verification of a feed run. */
+  readonly verification?: Verification;
+  /** Redis key of the run's remaining request budget. */
+  readonly quota?: string;
+}
+
 export interface JobPayloads {
   /** Fired by the nightly scheduler: creates a run's flow. */
   'start-run': { readonly trigger: RunTrigger; readonly scope?: readonly string[] };
   'plan-run': RunSpec;
-  'sync-batch': RunSpec & { readonly batch: BatchRef; readonly index: number };
+  'sync-batch': RunSpec & { readonly batch: BatchRef; readonly index: number; readonly plan?: BatchPlan };
   'finalise-run': RunSpec & { readonly startedAt: string };
 }
 export type JobName = keyof JobPayloads;

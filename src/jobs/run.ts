@@ -4,12 +4,14 @@
 // finalise job adds everything up, saves the run record and writes the reports.
 
 import { FlowProducer, type Job } from 'bullmq';
-import type { RunFailure, RunRecord, RunTrigger } from '../model/run.js';
+import type { RunBacklog, RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
 import { runProposals } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
+import { requestTally, type Tally } from '../sources/http.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
+import { planRun, quotaKey } from './planner.js';
 import {
   BATCH_QUEUE,
   type JobPayloads,
@@ -88,20 +90,41 @@ function keyClaims(runtime: Runtime, runId: string): KeyClaims {
 }
 
 /** `plan-run`: streams the local store into batch jobs, children of the run's finalise job. */
-export async function processPlan(
-  job: Job<JobPayloads['plan-run']>,
-  runtime: Runtime,
-): Promise<{ batches: number; unreadable: number }> {
+/** What the plan job tells the finalise job. */
+export interface PlanSummary {
+  batches: number;
+  unreadable: number;
+  plan: RunPlanRecord;
+  /** The planner's own requests (the change feeds). */
+  requests: Tally;
+}
+
+export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Runtime): Promise<PlanSummary> {
   const spec = job.data;
   const parent = job.parent;
   if (!parent?.id) throw new Error(`plan job ${job.id} has no parent run`);
   const startedAt = new Date().toISOString();
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
+  const tally: Tally = {};
+  const planned = await requestTally.run(tally, () => planRun(runtime, spec));
+  if (planned.batch.quota) {
+    const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
+    await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', 7 * 24 * 3600);
+  }
+  runtime.log.info(
+    {
+      runId: spec.runId,
+      strategy: planned.record.strategy,
+      reason: planned.record.reason,
+      feeds: planned.record.feeds,
+    },
+    'run planned',
+  );
   const batches = openQueue(runtime.settings, BATCH_QUEUE);
   const unreadableKey = `${runtime.settings.prefix}:run:${spec.runId}:unreadable`;
   // A plan job run again after a crash starts its list of unreadable records afresh.
   await runtime.redis.del(unreadableKey);
-  let [count, unreadable] = [0, 0];
+  let [count, unreadable, entities] = [0, 0, 0];
   let pending: Parameters<typeof batches.addBulk>[0] = [];
   const flush = async (finished: boolean) => {
     if (pending.length > 0) await batches.addBulk(pending);
@@ -120,7 +143,12 @@ export async function processPlan(
       }
       pending.push({
         name: 'sync-batch',
-        data: { ...spec, batch: item.batch, index: count } satisfies JobPayloads['sync-batch'],
+        data: {
+          ...spec,
+          batch: item.batch,
+          index: count,
+          plan: planned.batch,
+        } satisfies JobPayloads['sync-batch'],
         opts: jobOptions(runtime.settings, {
           jobId: `batch-${spec.runId}-${count}`,
           parent: { id: parent.id, queue: parent.queueKey },
@@ -129,6 +157,7 @@ export async function processPlan(
         }),
       });
       count++;
+      entities += item.count;
       if (pending.length >= 200) await flush(false);
     }
     await flush(true);
@@ -136,7 +165,31 @@ export async function processPlan(
   } finally {
     await batches.close();
   }
-  return { batches: count, unreadable };
+  // What the next run's planner estimates from.
+  if (!spec.scope?.length) {
+    const meta = await runtime.changes.meta();
+    await runtime.changes.saveMeta({ ...meta, entities, pages: await runtime.changes.pageCount() });
+  }
+  return { batches: count, unreadable, plan: planned.record, requests: tally };
+}
+
+function addRequests(run: RunRecord, tally: Tally): void {
+  for (const [endpoint, r] of Object.entries(tally)) {
+    const total = run.requests[endpoint] ?? { requests: 0, bytes: 0 };
+    run.requests[endpoint] = { requests: total.requests + r.requests, bytes: total.bytes + r.bytes };
+  }
+}
+
+/** When the entities a run could not reach will be: later runs at the same budget, one a night. */
+export function backlogOf(run: RunRecord, deferredRequests: number, now: number): RunBacklog | undefined {
+  if (run.counts.deferred === 0 || !run.plan) return undefined;
+  const runs = Math.max(1, Math.ceil(deferredRequests / run.plan.budget.run));
+  return {
+    entities: run.counts.deferred,
+    requests: deferredRequests,
+    runs,
+    expectedBy: new Date(now + runs * 86_400_000).toISOString().slice(0, 10),
+  };
 }
 
 function addUp(run: RunRecord, summary: BatchSummary): void {
@@ -145,6 +198,8 @@ function addUp(run: RunRecord, summary: BatchSummary): void {
   counts.fetched += summary.fetched;
   counts.unchanged += summary.unchanged;
   counts.failed += summary.failed;
+  counts.verified += summary.verified ?? 0;
+  counts.deferred += summary.deferred ?? 0;
   proposals.created += summary.created;
   proposals.seen += summary.seen;
   proposals.resolved += summary.resolved;
@@ -153,10 +208,7 @@ function addUp(run: RunRecord, summary: BatchSummary): void {
     proposals.byKind[kind as keyof typeof proposals.byKind] =
       (proposals.byKind[kind as keyof typeof proposals.byKind] ?? 0) + (n ?? 0);
   }
-  for (const [endpoint, r] of Object.entries(summary.requests)) {
-    const total = run.requests[endpoint] ?? { requests: 0, bytes: 0 };
-    run.requests[endpoint] = { requests: total.requests + r.requests, bytes: total.bytes + r.bytes };
-  }
+  addRequests(run, summary.requests);
   if (run.failures.length < FAILURES_KEPT)
     run.failures.push(...summary.failures.slice(0, FAILURES_KEPT - run.failures.length));
 }
@@ -171,11 +223,20 @@ export async function processFinalise(
     (await runtime.store.getRun(spec.runId)) ??
     emptyRun(spec.runId, spec.trigger, spec.startedAt, spec.scope);
   Object.assign(run, emptyRun(run.id, run.trigger, run.startedAt, run.scope));
-  const values = await job.getChildrenValues<BatchSummary | { batches: number; unreadable: number }>();
+  const values = await job.getChildrenValues<BatchSummary | PlanSummary>();
+  let deferredRequests = 0;
   for (const value of Object.values(values)) {
-    if (value && 'entities' in value) addUp(run, value);
-    else if (value && 'unreadable' in value) run.counts.unreadable += value.unreadable;
+    if (value && 'entities' in value) {
+      addUp(run, value);
+      deferredRequests += value.deferredRequests ?? 0;
+    } else if (value && 'unreadable' in value) {
+      run.counts.unreadable += value.unreadable;
+      if (value.plan) run.plan = value.plan;
+      if (value.requests) addRequests(run, value.requests);
+    }
   }
+  const backlog = backlogOf(run, deferredRequests, Date.now());
+  if (backlog) run.backlog = backlog;
   const unreadable = await runtime.redis.lrange(
     `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,
     0,
@@ -199,6 +260,8 @@ export async function processFinalise(
   run.counts.failed += batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
   run.status = 'done';
   run.finishedAt = new Date().toISOString();
+  // The run's key claims and budget are no longer needed (a million keys would stay a week otherwise).
+  await runtime.redis.del(keysHash(runtime, spec.runId), quotaKey(runtime, spec.runId));
   // A refresh of an entity that is not in the local store has no batch to release its claim.
   if (spec.trigger === 'refresh' && spec.scope) await runtime.refreshes.done(spec.scope);
   await runtime.store.saveRun(run);

@@ -10,6 +10,7 @@ import type { ProposalStore } from '../sinks/store.js';
 import { waitingStore } from '../sinks/waiting-store.js';
 import { createSources, type Sources } from '../sources/index.js';
 import { type LocalSource, openLocalSource } from '../sources/local/index.js';
+import { ChangeIndex } from './change-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import type { QueueSettings } from './queues.js';
 import { redisStateStore, type StateStore } from './state-store.js';
@@ -24,6 +25,8 @@ export interface Runtime {
   readonly store: ProposalStore;
   readonly sources: Sources;
   readonly state: StateStore;
+  /** The change feeds' hits on the local store, its index, and where each feed was last read. */
+  readonly changes: ChangeIndex;
   readonly progress: ProgressTracker;
   readonly refreshes: RefreshTracker;
   close(): Promise<void>;
@@ -79,6 +82,7 @@ export async function openRuntime(
     store,
     sources,
     state: redisStateStore(redis, prefix),
+    changes: new ChangeIndex(redis, prefix),
     progress: new ProgressTracker(redis, prefix),
     refreshes: new RefreshTracker(redis, prefix),
     async close() {

@@ -14,7 +14,13 @@ export interface EntityState {
   readonly pageRev?: number;
   /** The local record and the field configuration it was compared under. */
   readonly recordHash: string;
+  /** When the entity was last fetched and compared. */
   readonly checkedAt: string;
+  /** When its revisions were last confirmed (a fetch, or a revision check that found no change). */
+  readonly verifiedAt?: string;
+  /** The item the QID was merged into, and the page's title after redirects: the feed shows edits under these. */
+  readonly target?: ItemId;
+  readonly pageTitle?: string;
 }
 
 export interface Observed {
@@ -22,6 +28,8 @@ export interface Observed {
   readonly itemRev?: number;
   readonly pageRev?: number;
   readonly recordHash: string;
+  readonly target?: ItemId;
+  readonly pageTitle?: string;
 }
 
 /** A hash of what the diff reads from a record, and of the fields it compares: either changing means a new diff. */
@@ -49,5 +57,13 @@ export function nextState(observed: Observed, checkedAt: string): EntityState {
     ...(observed.pageRev === undefined ? {} : { pageRev: observed.pageRev }),
     recordHash: observed.recordHash,
     checkedAt,
+    verifiedAt: checkedAt,
+    ...(observed.target === undefined ? {} : { target: observed.target }),
+    ...(observed.pageTitle === undefined ? {} : { pageTitle: observed.pageTitle }),
   };
+}
+
+/** The state after a revision check that found nothing new: verified now, compared as before. */
+export function verifiedState(previous: EntityState, verifiedAt: string): EntityState {
+  return { ...previous, verifiedAt };
 }

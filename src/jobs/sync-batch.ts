@@ -83,14 +83,49 @@ export async function fetchPages(
   return { pages, failed };
 }
 
-/** `pages`: Wikipedia pages fetched already (by the revision check), so they are not asked for twice. */
+/** The pages of `records` that `known` does not have yet, fetched and added to it. */
+async function completePages(
+  records: readonly LocalRecord[],
+  wikipedia: WikipediaSource,
+  known: FetchedPages | undefined,
+): Promise<FetchedPages> {
+  if (!known) return fetchPages(records, wikipedia);
+  const missing = records.filter((record) => {
+    const key = pageKey(record);
+    return key !== undefined && !known.pages.has(key) && !known.failed.has(key);
+  });
+  if (missing.length === 0) return known;
+  const fetched = await fetchPages(missing, wikipedia);
+  return {
+    pages: new Map([...known.pages, ...fetched.pages]),
+    failed: new Map([...known.failed, ...fetched.failed]),
+  };
+}
+
+/** What a compared entity's item and page were at: the next run's starting point. */
+export interface FetchedRevisions {
+  readonly itemRev?: number;
+  readonly pageRev?: number;
+  /** The item a merged QID now redirects to. */
+  readonly target?: ItemId;
+  /** The page's title after redirects, when it is not the local one. */
+  readonly pageTitle?: string;
+}
+
+export interface SyncedBatch extends BatchResult {
+  /** By record key, for every entity compared. */
+  readonly revisions: Map<string, FetchedRevisions>;
+}
+
+/** `pages`: Wikipedia pages fetched already (by a revision check), so they are not asked for twice. */
 export async function syncBatch(
   records: readonly LocalRecord[],
   runId: string,
   deps: BatchDeps,
   pages?: FetchedPages,
-): Promise<BatchResult> {
-  const result = emptyBatchResult();
+): Promise<SyncedBatch> {
+  const result: SyncedBatch = { ...emptyBatchResult(), revisions: new Map() };
+  if (records.length === 0) return result;
   const fail = (record: LocalRecord, reason: string, code: string) => {
     result.failed++;
     result.failures.push({ entity: record.key, ids: [record.qid], reason, code });
@@ -108,7 +143,7 @@ export async function syncBatch(
   const itemFailures = new Map<string, string>();
   for (const failure of items.failures)
     for (const id of failure.ids) itemFailures.set(id, describeFailure(failure));
-  const { pages: pageOf, failed: pageFailures } = pages ?? (await fetchPages(records, deps.wikipedia));
+  const { pages: pageOf, failed: pageFailures } = await completePages(records, deps.wikipedia, pages);
 
   const wanted = new Set<ItemId>();
   for (const record of records) {
@@ -145,6 +180,12 @@ export async function syncBatch(
     }
     result.fetched++;
     const page = key ? pageOf.get(key) : undefined;
+    result.revisions.set(record.key, {
+      ...(item.kind === 'item' && item.lastrevid !== undefined ? { itemRev: item.lastrevid } : {}),
+      ...(page?.lastrevid === undefined ? {} : { pageRev: page.lastrevid }),
+      ...(item.kind === 'item' && item.id !== record.qid ? { target: item.id } : {}),
+      ...(page && !page.missing && page.title !== record.wikipedia?.title ? { pageTitle: page.title } : {}),
+    });
     const findings = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
     for (const finding of findings) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
     const settled = await deps.store.reconcile(record.key, findings, { runId, time: deps.now() });

@@ -1,5 +1,6 @@
 // A run's record (SPEC §5): when and why it ran, what it saw and did, and every failure with its reason.
 
+import type { Strategy } from './plan.js';
 import type { ProposalKind } from './proposal.js';
 
 export type RunTrigger = 'nightly' | 'manual' | 'refresh' | 'one-off';
@@ -27,6 +28,34 @@ export interface RunCounts {
   failed: number;
   /** Records that could not be read. */
   unreadable: number;
+  /** Entities whose revisions were checked (a sweep, or the night's slice of the rolling verification). */
+  verified: number;
+  /** Entities left for a later run: the run's request budget was spent. */
+  deferred: number;
+}
+
+/** How the run found what changed, and what it could spend. */
+export interface RunPlanRecord {
+  readonly strategy: Strategy;
+  readonly reason: string;
+  /** Requests each strategy was expected to need to find what changed. */
+  readonly estimates: { readonly sweep: number; readonly feed?: number };
+  /** http.budgetPerHour, and what this run could spend (× sync.nightHours). */
+  readonly budget: { readonly perHour: number; readonly run: number };
+  /** The feeds read, by wiki: rows, rows about local entities, and the time span. */
+  readonly feeds?: Record<string, { rows: number; hits: number; from: string; to: string }>;
+  /** The rolling verification's slice this run re-checked. */
+  readonly verification?: { readonly days: number; readonly slice: number };
+}
+
+/** What the run could not reach within its budget, and when later runs will. */
+export interface RunBacklog {
+  readonly entities: number;
+  /** Requests they are expected to need. */
+  readonly requests: number;
+  /** Runs at this budget until they are reached, and the date with nightly runs. */
+  readonly runs: number;
+  readonly expectedBy: string;
 }
 
 export interface RunProposals {
@@ -53,6 +82,8 @@ export interface RunRecord {
   failures: RunFailure[];
   /** Requests and bytes by endpoint. */
   requests: Record<string, { requests: number; bytes: number }>;
+  plan?: RunPlanRecord;
+  backlog?: RunBacklog;
 }
 
 export function emptyRun(
@@ -67,7 +98,7 @@ export function emptyRun(
     status: 'running',
     startedAt,
     ...(scope && scope.length > 0 ? { scope } : {}),
-    counts: { seen: 0, fetched: 0, unchanged: 0, failed: 0, unreadable: 0 },
+    counts: { seen: 0, fetched: 0, unchanged: 0, failed: 0, unreadable: 0, verified: 0, deferred: 0 },
     proposals: { created: 0, seen: 0, resolved: 0, superseded: 0, byKind: {} },
     failures: [],
     requests: {},

@@ -1,7 +1,12 @@
 // The politeness gate, shared by every worker process through Redis: before a request goes out it
-// needs (1) no Retry-After pause in force, (2) a token of the http.ratePerSecond bucket and (3) one of
-// http.concurrency in-flight slots. Time is Redis's clock, so processes on skewed clocks agree.
-// A slot is a lease: a process killed mid-request gives its slot back when the lease runs out.
+// needs (1) no Retry-After pause in force, (2) one of http.concurrency in-flight slots, (3) a token of
+// the http.ratePerSecond bucket and (4) a token of the hourly budget (http.budgetPerHour). Time is
+// Redis's clock, so processes on skewed clocks agree. A slot is a lease: a process killed mid-request
+// gives its slot back when the lease runs out.
+//
+// The budget is a token bucket holding at most `burst` tokens, refilled at (budget − burst) an hour:
+// in any window of t seconds at most burst + (budget − burst) × t / 3600 requests go out, so never more
+// than the budget in any hour, however the requests bunch.
 
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -25,12 +30,24 @@ local state = redis.call('HMGET', KEYS[2], 'tokens', 'ts')
 local tokens = tonumber(state[1]) or 1
 local ts = tonumber(state[2]) or now
 tokens = math.min(1, tokens + (now - ts) * rate / 1000)
-if tokens < 1 then
+local burst = tonumber(ARGV[5])
+local refill = tonumber(ARGV[6])
+local budget = redis.call('HMGET', KEYS[4], 'tokens', 'ts')
+local left = tonumber(budget[1]) or burst
+local bts = tonumber(budget[2]) or now
+left = math.min(burst, left + (now - bts) * refill / 1000)
+if tokens < 1 or left < 1 then
   redis.call('HSET', KEYS[2], 'tokens', tostring(tokens), 'ts', now)
-  return math.max(1, math.ceil((1 - tokens) * 1000 / rate))
+  redis.call('HSET', KEYS[4], 'tokens', tostring(left), 'ts', now)
+  local wait = 1
+  if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) * 1000 / rate)) end
+  if left < 1 then wait = math.max(wait, math.ceil((1 - left) * 1000 / refill)) end
+  return wait
 end
 redis.call('HSET', KEYS[2], 'tokens', tostring(tokens - 1), 'ts', now)
 redis.call('PEXPIRE', KEYS[2], 60000)
+redis.call('HSET', KEYS[4], 'tokens', tostring(left - 1), 'ts', now)
+redis.call('PEXPIRE', KEYS[4], 7200000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[4]) + 1000)
 return 0
@@ -50,8 +67,23 @@ export interface RedisGateOptions {
   prefix: string;
   concurrency: number;
   ratePerSecond: number;
+  /** Requests an hour across every process (http.budgetPerHour); none when absent. */
+  budgetPerHour?: number;
   /** How long a slot is held at most: longer than any request can take. */
   leaseMs: number;
+}
+
+/** No budget: a bucket that never runs dry. */
+const UNLIMITED = { burst: 1e12, refillPerSecond: 1e12 };
+
+/**
+ * The budget as a token bucket: up to ten seconds' worth of requests at once (at least one), the rest
+ * refilled evenly, so that burst + refill × 3600 s = the budget.
+ */
+export function budgetBucket(budgetPerHour: number | undefined): { burst: number; refillPerSecond: number } {
+  if (budgetPerHour === undefined) return UNLIMITED;
+  const burst = Math.max(1, Math.min(budgetPerHour - 1, Math.floor((budgetPerHour * 10) / 3600)));
+  return { burst, refillPerSecond: Math.max(budgetPerHour - burst, 1) / 3600 };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,7 +96,7 @@ interface GateCommands {
 /** The gate's scripts as Redis commands (sent once, then called by their SHA). */
 function withGateCommands(redis: Redis): Redis & GateCommands {
   if (!('factsyncGateAcquire' in redis)) {
-    redis.defineCommand('factsyncGateAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+    redis.defineCommand('factsyncGateAcquire', { numberOfKeys: 4, lua: ACQUIRE });
     redis.defineCommand('factsyncGatePause', { numberOfKeys: 1, lua: PAUSE });
   }
   return redis as Redis & GateCommands;
@@ -76,7 +108,9 @@ export function redisGate(connection: Redis, options: RedisGateOptions): Request
     `${options.prefix}:http:slots`,
     `${options.prefix}:http:bucket`,
     `${options.prefix}:http:pause`,
+    `${options.prefix}:http:budget`,
   ];
+  const { burst, refillPerSecond } = budgetBucket(options.budgetPerHour);
   return {
     async acquire() {
       const token = randomUUID();
@@ -88,6 +122,8 @@ export function redisGate(connection: Redis, options: RedisGateOptions): Request
             options.concurrency,
             options.ratePerSecond,
             options.leaseMs,
+            burst,
+            refillPerSecond,
           ),
         );
         if (wait === 0) return async () => void (await redis.zrem(keys[0] as string, token));

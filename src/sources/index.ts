@@ -3,9 +3,10 @@
 
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import { budgetPerHour, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { escapeRegExp } from '../model/values.js';
+import { ChangeFeedSource } from './feed.js';
 import { HttpClient } from './http.js';
 import { redisGate } from './http-gate.js';
 import { redisLabelCache } from './label-cache.js';
@@ -16,6 +17,10 @@ export interface Sources {
   readonly http: HttpClient;
   readonly wikidata: WikidataSource;
   readonly wikipedia: WikipediaSource;
+  /** Titles a revision check request and rows a change-feed request: more with apihighlimits. */
+  readonly limits: { readonly titles: number; readonly rows: number };
+  /** The change feed of Wikidata (`wikidata`) or of a Wikipedia language (`en`). */
+  feed(wiki: string): ChangeFeedSource;
   close(): Promise<void>;
 }
 
@@ -69,20 +74,27 @@ export async function createSources(config: Config, deps: { redis: Redis; log: L
       prefix: config.redis.prefix,
       concurrency: config.http.concurrency,
       ratePerSecond: config.http.ratePerSecond,
+      budgetPerHour: budgetPerHour(config),
       // A killed worker's slot comes back after this: long enough for a request that answers within
       // the timeout, short enough not to stall every other worker for minutes.
       leaseMs: config.http.timeoutMs + 5_000,
     }),
     log: deps.log.child({ component: 'http' }),
   });
+  const titles = await batchSizeFor(config, http, deps.log);
   const wikidata = new WikidataSource({
     http,
     url: config.wikidata.url,
     languages: config.languages,
     fields: config.fields,
     labelCache: redisLabelCache(deps.redis, config.redis.prefix, config.wikidata.labelTtlSeconds),
-    batchSize: await batchSizeFor(config, http, deps.log),
+    batchSize: titles,
   });
   const wikipedia = new WikipediaSource({ http, url: config.wikipedia.url });
-  return { http, wikidata, wikipedia, close: () => http.close() };
+  const rows = titles > 50 ? 5_000 : 500;
+  const feed = (wiki: string) =>
+    wiki === 'wikidata'
+      ? new ChangeFeedSource(http, wikidata.api, 'recentchanges', rows)
+      : new ChangeFeedSource(http, `${wikipedia.site(wiki)}/w/api.php`, 'wikipedia-recentchanges', rows);
+  return { http, wikidata, wikipedia, limits: { titles, rows }, feed, close: () => http.close() };
 }

@@ -267,7 +267,7 @@ export function writeGeneratedFiles(
   writeFileSync(
     configFile,
     stringify({
-      http: { ratePerSecond: 1000, concurrency: 16, timeoutMs: 5000, retries: 2 },
+      http: { ratePerSecond: 1000, budgetPerHour: 10_000_000, concurrency: 16, timeoutMs: 5000, retries: 2 },
       local: { kind: 'jsonl', path: jsonl },
       store: { kind: 'sqlite', path: path.join(dir, 'factsync.db') },
       reports: { dir: path.join(dir, 'reports') },

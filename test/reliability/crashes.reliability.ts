@@ -44,7 +44,7 @@ const WORKERS = 2;
  */
 const CONFIG = {
   sync: { batchSize: 10 },
-  http: { concurrency: 16, ratePerSecond: 1000, timeoutMs: 5000, retries: 2 },
+  http: { concurrency: 16, ratePerSecond: 1000, budgetPerHour: 10_000_000, timeoutMs: 5000, retries: 2 },
   worker: { concurrency: 2, attempts: 3, lockDurationMs: 3000, shutdownTimeoutMs: 5000 },
 };
 const LATENCY_MS = 60;

@@ -46,7 +46,7 @@ const ENTITIES = 600;
 const OUTAGE_MS = 30_000;
 const SHAPE = {
   sync: { batchSize: 10 },
-  http: { concurrency: 8, ratePerSecond: 1000, timeoutMs: 5000, retries: 2 },
+  http: { concurrency: 8, ratePerSecond: 1000, budgetPerHour: 10_000_000, timeoutMs: 5000, retries: 2 },
   worker: { concurrency: 2, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
 };
 const LATENCY_MS = 50;

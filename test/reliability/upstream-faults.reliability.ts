@@ -28,7 +28,7 @@ const FAULTS: FaultSpec = {
  * worker.attempts 5 on top of that.
  */
 const CONFIG = {
-  http: { timeoutMs: 1500, retries: 12, concurrency: 8, ratePerSecond: 1000 },
+  http: { timeoutMs: 1500, retries: 12, concurrency: 8, ratePerSecond: 1000, budgetPerHour: 10_000_000 },
   worker: { attempts: 5, concurrency: 4 },
 };
 

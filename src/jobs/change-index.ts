@@ -1,0 +1,162 @@
+// What the change feeds said, kept in Redis for the batches: an index of the local store's QIDs and
+// Wikipedia pages (written by the batches as they go), the feeds' hits on it (QID or "lang:title" →
+// the newest revision the feed showed, 0 for a deletion or a move, which always means a fetch), and
+// where each feed was last read. A hit stays until a batch has compared its entity, so a run that
+// could not reach an entity (budget, failure) leaves it for the next run.
+
+import type { Redis } from 'ioredis';
+import type { ItemId } from '../model/ids.js';
+import type { FeedRow } from '../sources/feed.js';
+
+export interface Hits {
+  readonly items: ReadonlyMap<string, number>;
+  readonly pages: ReadonlyMap<string, number>;
+}
+
+export interface SyncMeta {
+  /** Entities and pages the last whole-store run planned. */
+  entities?: number;
+  pages?: number;
+  /** Rows a day each feed showed when last read, by wiki. */
+  rowsPerDay: Record<string, number>;
+}
+
+export class ChangeIndex {
+  private readonly keys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = {
+      qids: `${prefix}:index:qids`,
+      pages: `${prefix}:index:pages`,
+      langs: `${prefix}:index:langs`,
+      itemHits: `${prefix}:feed:hits:items`,
+      pageHits: `${prefix}:feed:hits:pages`,
+      cursors: `${prefix}:feed:cursors`,
+      meta: `${prefix}:sync:meta`,
+      runs: `${prefix}:sync:runs`,
+    };
+  }
+
+  /** Adds QIDs (an entity's own and the item it redirects to) and pages to the index. */
+  async remember(
+    qids: readonly string[],
+    pages: ReadonlyArray<{ lang: string; title: string }>,
+  ): Promise<void> {
+    const multi = this.redis.multi();
+    if (qids.length > 0) multi.sadd(this.keys.qids, ...qids);
+    if (pages.length > 0) {
+      multi.sadd(this.keys.pages, ...pages.map((p) => `${p.lang}:${p.title}`));
+      multi.sadd(this.keys.langs, ...new Set(pages.map((p) => p.lang)));
+    }
+    await multi.exec();
+  }
+
+  /** The Wikipedia languages the local store links to. */
+  async languages(): Promise<string[]> {
+    return (await this.redis.smembers(this.keys.langs)).sort();
+  }
+
+  async pageCount(): Promise<number> {
+    return this.redis.scard(this.keys.pages);
+  }
+
+  /**
+   * Keeps the rows of a feed page that touch the local store; returns how many did. Rows come oldest
+   * first, so the last one written for a title is its newest.
+   */
+  async recordHits(wiki: string, rows: readonly FeedRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const wikidata = wiki === 'wikidata';
+    // A move touches the page under both names.
+    const named = rows.flatMap((row) => [
+      { row, name: wikidata ? row.title : `${wiki}:${row.title}` },
+      ...(row.targetTitle && !wikidata ? [{ row, name: `${wiki}:${row.targetTitle}` }] : []),
+    ]);
+    const known = await this.redis.smismember(
+      wikidata ? this.keys.qids : this.keys.pages,
+      ...named.map((n) => n.name),
+    );
+    const hits = new Map<string, number>();
+    named.forEach(({ row, name }, index) => {
+      if (known[index]) hits.set(name, row.revid);
+    });
+    if (hits.size > 0)
+      await this.redis.hset(wikidata ? this.keys.itemHits : this.keys.pageHits, Object.fromEntries(hits));
+    return hits.size;
+  }
+
+  /** Hits on these QIDs and pages ("lang:title"). */
+  async hits(qids: readonly string[], pages: readonly string[]): Promise<Hits> {
+    const [items, titles] = await Promise.all([
+      qids.length > 0 ? this.redis.hmget(this.keys.itemHits, ...qids) : [],
+      pages.length > 0 ? this.redis.hmget(this.keys.pageHits, ...pages) : [],
+    ]);
+    const pick = (names: readonly string[], values: Array<string | null>) =>
+      new Map(names.flatMap((name, i) => (values[i] == null ? [] : [[name, Number(values[i])] as const])));
+    return { items: pick(qids, items), pages: pick(pages, titles) };
+  }
+
+  /** The entities were compared (or their hits were old news): their hits are done with. */
+  async settle(qids: readonly string[], pages: readonly string[]): Promise<void> {
+    const multi = this.redis.multi();
+    if (qids.length > 0) multi.hdel(this.keys.itemHits, ...qids);
+    if (pages.length > 0) multi.hdel(this.keys.pageHits, ...pages);
+    await multi.exec();
+  }
+
+  /** Entities a sweep could not reach: the next run fetches them whatever the feed says. */
+  async markPending(qids: readonly ItemId[]): Promise<void> {
+    if (qids.length > 0)
+      await this.redis.hset(this.keys.itemHits, Object.fromEntries(qids.map((q) => [q, 0])));
+  }
+
+  async pendingCount(): Promise<number> {
+    const [items, pages] = await Promise.all([
+      this.redis.hlen(this.keys.itemHits),
+      this.redis.hlen(this.keys.pageHits),
+    ]);
+    return items + pages;
+  }
+
+  async cursors(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.cursors);
+  }
+
+  async setCursor(wiki: string, cursor: string): Promise<void> {
+    await this.redis.hset(this.keys.cursors, wiki, cursor);
+  }
+
+  async clearCursors(): Promise<void> {
+    await this.redis.del(this.keys.cursors);
+  }
+
+  async meta(): Promise<SyncMeta> {
+    const raw = await this.redis.hgetall(this.keys.meta);
+    return {
+      ...(raw.entities ? { entities: Number(raw.entities) } : {}),
+      ...(raw.pages ? { pages: Number(raw.pages) } : {}),
+      rowsPerDay: raw.rowsPerDay ? (JSON.parse(raw.rowsPerDay) as Record<string, number>) : {},
+    };
+  }
+
+  async saveMeta(meta: SyncMeta): Promise<void> {
+    await this.redis.hset(this.keys.meta, {
+      ...(meta.entities === undefined ? {} : { entities: meta.entities }),
+      ...(meta.pages === undefined ? {} : { pages: meta.pages }),
+      rowsPerDay: JSON.stringify(meta.rowsPerDay),
+    });
+  }
+
+  /** Counts whole-store runs: the nth takes the nth slice of the rolling verification. */
+  async nextRunNumber(): Promise<number> {
+    return this.redis.incr(this.keys.runs);
+  }
+
+  /** Forgets everything (with the sync state): the next run starts from a full sweep. */
+  async clear(): Promise<void> {
+    await this.redis.del(...Object.values(this.keys));
+  }
+}

@@ -1,0 +1,153 @@
+// The planner of a run (in the `plan-run` job, before any batch): picks the change-detection strategy
+// by its estimated request count (src/model/plan.ts), reads the change feeds when it picks them —
+// recording their hits on the local store in Redis — and sets the run's request budget, which the
+// batches draw on. A feed that fails sends the run back to a sweep; a sweep marks where the feeds
+// start next time.
+
+import { budgetPerHour } from '../config.js';
+import {
+  chooseStrategy,
+  DEFAULT_ROWS_PER_DAY,
+  type PlanInputs,
+  type StrategyChoice,
+  sweepRequests,
+  verificationFor,
+} from '../model/plan.js';
+import type { RunPlanRecord } from '../model/run.js';
+import type { BatchPlan, RunSpec } from './queues.js';
+import type { Runtime } from './runtime.js';
+
+export interface PlannedRun {
+  readonly batch: BatchPlan;
+  readonly record: RunPlanRecord;
+}
+
+export const quotaKey = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:quota`;
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
+async function readFeeds(
+  runtime: Runtime,
+  wikis: readonly string[],
+  cursors: Readonly<Record<string, string>>,
+): Promise<NonNullable<RunPlanRecord['feeds']>> {
+  const read: NonNullable<RunPlanRecord['feeds']> = {};
+  const reached: Record<string, string> = {};
+  const meta = await runtime.changes.meta();
+  for (const wiki of wikis) {
+    const from = cursors[wiki] as string;
+    let [rows, hits] = [0, 0];
+    let to = from;
+    for await (const page of runtime.sources.feed(wiki).since(from)) {
+      rows += page.rows.length;
+      hits += await runtime.changes.recordHits(wiki, page.rows);
+      if (page.cursor && page.cursor > to) to = page.cursor;
+    }
+    read[wiki] = { rows, hits, from, to };
+    reached[wiki] = to;
+    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+    if (days >= 1 / 24) meta.rowsPerDay[wiki] = Math.round(rows / days);
+  }
+  // Only once every feed is read: a run that broke off reads them again from the same place.
+  for (const [wiki, cursor] of Object.entries(reached)) await runtime.changes.setCursor(wiki, cursor);
+  await runtime.changes.saveMeta(meta);
+  return read;
+}
+
+/** After a sweep, the feeds can take over from the time it started: each feed's newest entry now. */
+async function markFeedStart(runtime: Runtime, wikis: readonly string[]): Promise<void> {
+  try {
+    const heads: Array<[string, string]> = [];
+    for (const wiki of wikis) {
+      const head = await runtime.sources.feed(wiki).head();
+      if (head) heads.push([wiki, head]);
+    }
+    for (const [wiki, head] of heads) await runtime.changes.setCursor(wiki, head);
+  } catch (error) {
+    runtime.log.warn(
+      { err: error },
+      'could not read where the change feeds stand; the next run sweeps again',
+    );
+  }
+}
+
+export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now()): Promise<PlannedRun> {
+  const { config, changes, sources } = runtime;
+  const perHour = budgetPerHour(config);
+  const budget = { perHour, run: Math.max(1, Math.floor(perHour * config.sync.nightHours)) };
+  const meta = await changes.meta();
+  const titlesPerRequest = sources.limits.titles;
+  const sweep = sweepRequests({ entities: meta.entities ?? 0, pages: meta.pages ?? 0, titlesPerRequest });
+
+  // A refresh checks what it was asked for, at once: no feed, no budget of its own (the pacing holds).
+  if (spec.scope?.length) {
+    return {
+      batch: { strategy: 'sweep' },
+      record: {
+        strategy: 'sweep',
+        reason: 'a refresh checks the entities asked for',
+        estimates: { sweep },
+        budget,
+      },
+    };
+  }
+
+  const wikis = ['wikidata', ...(await changes.languages())];
+  const cursors = await changes.cursors();
+  const inputs: PlanInputs = {
+    entities: meta.entities ?? 0,
+    pages: meta.pages ?? 0,
+    titlesPerRequest,
+    rowsPerRequest: sources.limits.rows,
+    feeds: wikis.map((wiki) => ({
+      wiki,
+      rowsPerDay:
+        meta.rowsPerDay[wiki] ??
+        (wiki === 'wikidata' ? DEFAULT_ROWS_PER_DAY.wikidata : DEFAULT_ROWS_PER_DAY.wikipedia),
+      ...(cursors[wiki] ? { cursor: cursors[wiki] } : {}),
+    })),
+    verifyDays: config.sync.verifyDays,
+    now,
+  };
+  let choice: StrategyChoice =
+    meta.entities === undefined
+      ? { strategy: 'sweep', reason: 'the first run: every entity is fetched', estimates: { sweep } }
+      : spec.full
+        ? { strategy: 'sweep', reason: 'a full run fetches every entity', estimates: { sweep } }
+        : chooseStrategy(inputs, config.sync.strategy);
+  const runNumber = await changes.nextRunNumber();
+  const verification = verificationFor(runNumber, config.sync.verifyDays, now);
+
+  let feeds: RunPlanRecord['feeds'];
+  if (choice.strategy === 'feed') {
+    try {
+      feeds = await readFeeds(runtime, wikis, cursors);
+    } catch (error) {
+      runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+      choice = {
+        ...choice,
+        strategy: 'sweep',
+        reason: `the change feed failed (${describe(error)}); sweeping instead`,
+      };
+    }
+  }
+  if (choice.strategy === 'sweep') await markFeedStart(runtime, wikis);
+
+  const batch: BatchPlan = {
+    strategy: choice.strategy,
+    ...(choice.strategy === 'feed' ? { verification } : {}),
+    quota: quotaKey(runtime, spec.runId),
+  };
+  return {
+    batch,
+    record: {
+      ...choice,
+      budget,
+      ...(feeds ? { feeds } : {}),
+      ...(choice.strategy === 'feed'
+        ? { verification: { days: verification.days, slice: verification.slice } }
+        : {}),
+    },
+  };
+}

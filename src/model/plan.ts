@@ -1,0 +1,124 @@
+// How a run finds what changed upstream, and what it may spend: the planner's pure part. It estimates
+// the requests each change-detection strategy needs for the store as the last run saw it, and picks the
+// cheaper one that is available.
+//
+// - sweep: a revision check of every entity (items and pages, 50 titles a request — 500 with
+//   apihighlimits), then full fetches of what moved;
+// - feed: the wikis' recent changes since the last run (500 rows a request, 5,000 with apihighlimits),
+//   intersected with the local store, plus a rolling verification — a revision check of one slice of the
+//   entities each night, so every entity is checked at least every `verifyDays` nights whatever the
+//   feed says. Only possible while the last run is within the feeds' 30-day horizon.
+// Both fetch the same changed entities, so the choice turns on the detection cost alone.
+
+export type Strategy = 'sweep' | 'feed';
+
+/** Recent changes are kept 30 days on Wikimedia's wikis ($wgRCMaxAge); an hour of margin. */
+export const FEED_HORIZON_MS = 30 * 86_400_000 - 3_600_000;
+
+/** Before a feed has been read, its volume is assumed from the real wikis (edits a day, namespace 0). */
+export const DEFAULT_ROWS_PER_DAY = { wikidata: 600_000, wikipedia: 100_000 } as const;
+
+export interface PlanInputs {
+  /** Entities and Wikipedia pages in the local store, as the last run counted them. */
+  readonly entities: number;
+  readonly pages: number;
+  /** Titles a revision check request (50, or 500 with apihighlimits) and feed rows a request. */
+  readonly titlesPerRequest: number;
+  readonly rowsPerRequest: number;
+  /** Each feed in use: rows a day and where the last run left it (ISO time), if it did. */
+  readonly feeds: ReadonlyArray<{
+    readonly wiki: string;
+    readonly rowsPerDay: number;
+    readonly cursor?: string;
+  }>;
+  readonly verifyDays: number;
+  readonly now: number;
+}
+
+export interface StrategyChoice {
+  readonly strategy: Strategy;
+  readonly reason: string;
+  /** Requests each strategy needs to find what changed (not counting the fetches, the same for both). */
+  readonly estimates: { readonly sweep: number; readonly feed?: number };
+}
+
+export function sweepRequests(inputs: Pick<PlanInputs, 'entities' | 'pages' | 'titlesPerRequest'>): number {
+  return (
+    Math.ceil(inputs.entities / inputs.titlesPerRequest) + Math.ceil(inputs.pages / inputs.titlesPerRequest)
+  );
+}
+
+/** Why the feed cannot be used now, or undefined when it can. */
+export function feedUnavailable(inputs: PlanInputs): string | undefined {
+  for (const feed of inputs.feeds) {
+    if (!feed.cursor) return `no complete run has read the ${feed.wiki} feed yet`;
+    const age = inputs.now - Date.parse(feed.cursor);
+    if (!(age <= FEED_HORIZON_MS))
+      return `the last run read the ${feed.wiki} feed ${Math.floor(age / 86_400_000)} days ago, past its 30-day horizon`;
+  }
+  return undefined;
+}
+
+export function feedRequests(inputs: PlanInputs): number {
+  let total = Math.ceil(inputs.entities / inputs.verifyDays / inputs.titlesPerRequest);
+  for (const feed of inputs.feeds) {
+    const since = feed.cursor ? Math.max(0, inputs.now - Date.parse(feed.cursor)) : FEED_HORIZON_MS;
+    total += Math.max(1, Math.ceil((feed.rowsPerDay * since) / 86_400_000 / inputs.rowsPerRequest));
+  }
+  return total;
+}
+
+export function chooseStrategy(inputs: PlanInputs, wanted: 'auto' | Strategy): StrategyChoice {
+  const sweep = sweepRequests(inputs);
+  if (wanted === 'sweep')
+    return { strategy: 'sweep', reason: 'sync.strategy is sweep', estimates: { sweep } };
+  const unavailable = feedUnavailable(inputs);
+  if (unavailable) return { strategy: 'sweep', reason: unavailable, estimates: { sweep } };
+  const feed = feedRequests(inputs);
+  if (wanted === 'feed')
+    return { strategy: 'feed', reason: 'sync.strategy is feed', estimates: { sweep, feed } };
+  return feed < sweep
+    ? {
+        strategy: 'feed',
+        reason: `the feed needs fewer requests (${feed} < ${sweep})`,
+        estimates: { sweep, feed },
+      }
+    : {
+        strategy: 'sweep',
+        reason: `a sweep needs fewer requests (${sweep} ≤ ${feed})`,
+        estimates: { sweep, feed },
+      };
+}
+
+/** FNV-1a of a record key: which night's slice it falls in. */
+function keyHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The rolling verification of one run: the slice it re-checks, and when an entity is overdue. */
+export interface Verification {
+  readonly days: number;
+  /** This run's slice, 0 … days − 1: nightly runs take the slices in turn. */
+  readonly slice: number;
+  /** An entity last verified before this (ISO time) is re-checked whatever its slice (missed nights). */
+  readonly overdueBefore: string;
+}
+
+export function verificationFor(runNumber: number, verifyDays: number, now: number): Verification {
+  return {
+    days: verifyDays,
+    slice: runNumber % verifyDays,
+    overdueBefore: new Date(now - verifyDays * 86_400_000).toISOString(),
+  };
+}
+
+/** Whether an entity last verified at `verifiedAt` is re-checked by this run's rolling verification. */
+export function isDue(key: string, verifiedAt: string | undefined, verification: Verification): boolean {
+  if (verifiedAt === undefined || verifiedAt < verification.overdueBefore) return true;
+  return keyHash(key) % verification.days === verification.slice;
+}
