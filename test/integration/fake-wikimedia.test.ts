@@ -727,14 +727,16 @@ describe('gzip, stats and the request log', () => {
     await wikidata(fake(), { action: 'query', prop: 'info', titles: 'Q1000001|Q1000002|Q1000003' });
     await wikidata(fake(), { action: 'query', list: 'recentchanges', formatversion: '2' });
     await wikipedia(fake(), 'de', { action: 'query', prop: 'info', titles: 'Berlin' });
+    await wikipedia(fake(), 'de', { action: 'query', list: 'recentchanges', formatversion: '2' });
     const stats = fake().stats();
-    expect(stats.requests).toBe(4);
-    expect(stats.byStatus).toEqual({ 200: 4 });
+    expect(stats.requests).toBe(5);
+    expect(stats.byStatus).toEqual({ 200: 5 });
     expect(Object.fromEntries(Object.entries(stats.byEndpoint).map(([k, v]) => [k, v.requests]))).toEqual({
       wbgetentities: 1,
       'query-info-wikidata': 1,
       recentchanges: 1,
       'query-pages-wikipedia': 1,
+      'recentchanges-wikipedia': 1,
       other: 0,
     });
     expect(stats.bytes).toBeGreaterThan(0);
@@ -750,7 +752,7 @@ describe('gzip, stats and the request log', () => {
     });
     expect(first?.params).toMatchObject({ action: 'wbgetentities', ids: 'Q1000001|Q1000002' });
     const overHttp = await request(`${fake().url}/__stats`);
-    expect(((await overHttp.body.json()) as { requests: number }).requests).toBe(4);
+    expect(((await overHttp.body.json()) as { requests: number }).requests).toBe(5);
     fake().resetStats();
     expect(fake().stats().requests).toBe(0);
   });

@@ -7,6 +7,7 @@ export type Endpoint =
   | 'query-info-wikidata'
   | 'recentchanges'
   | 'query-pages-wikipedia'
+  | 'recentchanges-wikipedia'
   | 'other';
 
 export interface ApiRequest {
@@ -96,11 +97,12 @@ export function tooManyValues(request: ApiRequest, endpoint: Endpoint, name: str
 /** Which endpoint a request is for, from its parameters alone (for stats, even when a fault answers). */
 export function endpointFor(site: string, params: ReadonlyMap<string, string>): Endpoint {
   const action = params.get('action');
-  if (site !== 'wikidata') return action === 'query' ? 'query-pages-wikipedia' : 'other';
-  if (action === 'wbgetentities') return 'wbgetentities';
+  if (site === 'wikidata' && action === 'wbgetentities') return 'wbgetentities';
   if (action !== 'query') return 'other';
   const lists = (params.get('list') ?? '').split('|');
-  return params.has('titles') || !lists.includes('recentchanges') ? 'query-info-wikidata' : 'recentchanges';
+  const feed = !params.has('titles') && lists.includes('recentchanges');
+  if (site === 'wikidata') return feed ? 'recentchanges' : 'query-info-wikidata';
+  return feed ? 'recentchanges-wikipedia' : 'query-pages-wikipedia';
 }
 
 /** How many ids (wbgetentities) and titles (query) a request asks for, counted as sent. */

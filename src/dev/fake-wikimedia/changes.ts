@@ -1,6 +1,7 @@
-// The Wikidata change feed (`list=recentchanges`): the store's own edits (mutation API, fixture
-// feeds) merged with a synthetic stream of background edits to items outside any local store
-// (Q900000000–Q989999999), as busy as the real Wikidata when the fake generates entities.
+// A change feed (`list=recentchanges`): the edits made through the store (mutation API, fixture
+// feeds) merged with a synthetic stream of background edits to pages outside any local store, as busy
+// as the real wiki when the fake generates entities. Wikidata has one feed (items
+// Q900000000–Q989999999); each fake Wikipedia has its own (see wikipedia-changes.ts).
 // The background is a pure function of (seed, slot): slot k happens at epoch + k × interval, so a
 // day of changes can be paged through without ever being held in memory.
 
@@ -11,17 +12,61 @@ import { mwTimestamp } from './types.js';
 export const BACKGROUND_BASE = 900_000_000;
 const BACKGROUND_SPAN = 90_000_000;
 const EPOCH = Date.UTC(2025, 0, 1);
-const REV_BASE = 2_500_000_000;
-const RC_BASE = 3_000_000_000;
 const MAX_AGE_MS = 30 * 86_400_000; // $wgRCMaxAge on Wikimedia wikis
 const MAX_LOG = 200_000;
-/** Revision and rc ids advance with time at this rate even when the background is off. */
-const DEFAULT_INTERVAL_MS = 144;
+
+/** What a background edit touches and says; the feed adds its ids and timestamp. */
+export interface BackgroundEdit {
+  readonly isNew: boolean;
+  readonly title: string;
+  readonly pageid: number;
+  readonly newlen: number;
+  readonly oldlen: number;
+  /** How many revisions back (in the wiki's whole history) the page's previous revision is. */
+  readonly back: number;
+  readonly user: string;
+  readonly comment: string;
+}
+
+/** What makes one wiki's feed its own: id ranges, and the pages its background edits. */
+export interface FeedSite {
+  /** Background revision ids are revBase + 2k, recorded ones odd numbers above them. */
+  readonly revBase: number;
+  /** Background rc ids are rcBase + 2k, recorded ones odd numbers above them. */
+  readonly rcBase: number;
+  /** Ids advance with time at this rate even when the background is off. */
+  readonly idlePerDay: number;
+  edit(seed: number, k: number): BackgroundEdit;
+}
+
+/** Wikidata: edits to items outside the local range, mostly claim edits, some new items by bots. */
+export const WIKIDATA_FEED: FeedSite = {
+  revBase: 2_500_000_000,
+  rcBase: 3_000_000_000,
+  idlePerDay: 600_000,
+  edit(seed, k) {
+    const n = BACKGROUND_BASE + (hash32(seed, k, 'background-item') % BACKGROUND_SPAN);
+    const isNew = unitHash(seed, k, 'background-new') < 0.05;
+    const newlen = 2_000 + (hash32(seed, k, 'background-size') % 90_000);
+    return {
+      isNew,
+      title: `Q${n}`,
+      pageid: 100_000_000 + (n - BACKGROUND_BASE),
+      newlen,
+      oldlen: isNew ? 0 : newlen - 400 + (hash32(seed, k, 'background-delta') % 800),
+      back: 1 + (hash32(seed, k, 'background-back') % 5_000_000),
+      user: isNew ? 'QuickStatementsBot' : `Editor${hash32(seed, k, 'user') % 5000}`,
+      comment: isNew ? '/* wbeditentity-create-item:0| */' : '/* wbsetclaim-update:2||1 */',
+    };
+  },
+};
 
 export interface FeedOptions {
   readonly seed: number;
   /** Background edits per day; 0 turns the background off. */
   readonly perDay: number;
+  /** Wikidata's by default. */
+  readonly site?: FeedSite;
 }
 
 /** A position in the feed: entries are ordered by (second, rcid), as MediaWiki's rccontinue is. */
@@ -70,12 +115,14 @@ export function parseFeedKey(text: string): FeedKey | undefined {
 export class ChangeFeed {
   private readonly log: Entry[] = [];
   private readonly interval: number;
+  private readonly site: FeedSite;
   private lastRevid = 0;
   private lastRcid = 0;
   private lastLogid = 900_000_000;
 
   constructor(private readonly options: FeedOptions) {
-    this.interval = options.perDay > 0 ? 86_400_000 / options.perDay : DEFAULT_INTERVAL_MS;
+    this.site = options.site ?? WIKIDATA_FEED;
+    this.interval = 86_400_000 / (options.perDay > 0 ? options.perDay : this.site.idlePerDay);
   }
 
   private slotAt(ms: number): number {
@@ -88,14 +135,14 @@ export class ChangeFeed {
 
   /** A new revision id: later than any background revision so far, and than `after`. */
   nextRevid(ms: number, after = 0): number {
-    let id = Math.max(REV_BASE + 2 * this.slotAt(ms) + 1, this.lastRevid + 2, after + 1);
+    let id = Math.max(this.site.revBase + 2 * this.slotAt(ms) + 1, this.lastRevid + 2, after + 1);
     if (id % 2 === 0) id++;
     this.lastRevid = id;
     return id;
   }
 
   private nextRcid(ms: number): number {
-    let id = Math.max(RC_BASE + 2 * this.slotAt(ms) + 1, this.lastRcid + 2);
+    let id = Math.max(this.site.rcBase + 2 * this.slotAt(ms) + 1, this.lastRcid + 2);
     if (id % 2 === 0) id++;
     this.lastRcid = id;
     return id;
@@ -122,11 +169,17 @@ export class ChangeFeed {
     if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
   }
 
-  /** Drops a page's edit rows, as MediaWiki does when the page is deleted (log rows stay). */
-  forget(title: string): void {
+  /**
+   * Drops a page's rows other than log rows, as MediaWiki does when the page is deleted: those under
+   * its title and, with `pageid`, those of the page under any earlier title (DeletePage: rc_title, or
+   * rc_cur_id, and rc_type != RC_LOG).
+   */
+  forget(title: string, pageid?: number): void {
     let kept = 0;
     for (const entry of this.log) {
-      if (entry.change.title !== title || entry.change.type === 'log') this.log[kept++] = entry;
+      const { change } = entry;
+      const ofPage = change.title === title || (pageid !== undefined && change.pageid === pageid);
+      if (!ofPage || change.type === 'log') this.log[kept++] = entry;
     }
     this.log.length = kept;
   }
@@ -137,30 +190,26 @@ export class ChangeFeed {
 
   /** The background change of slot k. */
   background(k: number): RecentChange {
-    const { seed } = this.options;
-    const n = BACKGROUND_BASE + (hash32(seed, k, 'background-item') % BACKGROUND_SPAN);
-    const isNew = unitHash(seed, k, 'background-new') < 0.05;
-    const revid = REV_BASE + 2 * k;
-    const newlen = 2_000 + (hash32(seed, k, 'background-size') % 90_000);
-    const back = 2 * (1 + (hash32(seed, k, 'background-back') % 5_000_000));
+    const edit = this.site.edit(this.options.seed, k);
+    const revid = this.site.revBase + 2 * k;
     return {
-      type: isNew ? 'new' : 'edit',
+      type: edit.isNew ? 'new' : 'edit',
       ns: 0,
-      title: `Q${n}`,
-      pageid: 100_000_000 + (n - BACKGROUND_BASE),
+      title: edit.title,
+      pageid: edit.pageid,
       revid,
-      old_revid: isNew ? 0 : Math.max(revid - back, 1),
-      rcid: RC_BASE + 2 * k,
+      old_revid: edit.isNew ? 0 : Math.max(revid - 2 * edit.back, 1),
+      rcid: this.site.rcBase + 2 * k,
       timestamp: mwTimestamp(this.slotMs(k)),
-      oldlen: isNew ? 0 : newlen - 400 + (hash32(seed, k, 'background-delta') % 800),
-      newlen,
-      user: isNew ? 'QuickStatementsBot' : `Editor${hash32(seed, k, 'user') % 5000}`,
-      comment: isNew ? '/* wbeditentity-create-item:0| */' : '/* wbsetclaim-update:2||1 */',
+      oldlen: edit.oldlen,
+      newlen: edit.newlen,
+      user: edit.user,
+      comment: edit.comment,
     };
   }
 
   private backgroundKey(k: number): FeedKey {
-    return { sec: Math.floor(this.slotMs(k) / 1000), rcid: RC_BASE + 2 * k };
+    return { sec: Math.floor(this.slotMs(k) / 1000), rcid: this.site.rcBase + 2 * k };
   }
 
   /** Background slots present now: the last 30 days, up to `nowMs`; empty when the background is off. */

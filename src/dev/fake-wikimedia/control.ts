@@ -2,7 +2,8 @@
 // `POST /__control/<action>` with a JSON body naming the arguments, e.g.
 //   POST /__control/setStatementValue  {"qid":"Q124544998","property":"P856","value":"https://sora.com/"}
 // Actions: bumpRevision {qid} · setStatementValue {qid, property, value} · mergeItem {from, to} ·
-// deleteItem {qid} · movePage {lang, from, to} · setPageItem {lang, title, qid} ·
+// deleteItem {qid} · movePage {lang, from, to, redirect?} · setPageItem {lang, title, qid} ·
+// editPage {lang, title, comment?} · deletePage {lang, title} ·
 // changeFraction {fraction, seed, valueShare?} · setFaults {faults: FaultSpec | "--faults text"}.
 
 import { FakeInputError } from './errors.js';
@@ -36,6 +37,8 @@ export const CONTROL_ACTIONS = [
   'deleteItem',
   'movePage',
   'setPageItem',
+  'editPage',
+  'deletePage',
   'changeFraction',
   'setFaults',
 ] as const;
@@ -58,12 +61,22 @@ export function runControl(
     case 'deleteItem':
       store.deleteItem(text(args, 'qid'));
       return { deleted: args.qid };
-    case 'movePage':
-      return { page: store.movePage(text(args, 'lang'), text(args, 'from'), text(args, 'to')) };
+    case 'movePage': {
+      const redirect = args.redirect ?? true;
+      if (typeof redirect !== 'boolean') throw new ControlError('"redirect" must be true or false');
+      return { page: store.movePage(text(args, 'lang'), text(args, 'from'), text(args, 'to'), { redirect }) };
+    }
     case 'setPageItem': {
       const qid = args.qid === null ? null : text(args, 'qid');
       return { page: store.setPageItem(text(args, 'lang'), text(args, 'title'), qid) };
     }
+    case 'editPage': {
+      const comment = args.comment === undefined ? undefined : text(args, 'comment');
+      return { page: store.editPage(text(args, 'lang'), text(args, 'title'), comment) };
+    }
+    case 'deletePage':
+      store.deletePage(text(args, 'lang'), text(args, 'title'));
+      return { deleted: args.title };
     case 'changeFraction': {
       const changed = store.changeFraction(
         number(args, 'fraction'),

@@ -9,11 +9,13 @@
 //   fake.store.bumpRevision('Q1000007'); fake.stats(); await fake.close();
 //
 // Served (GET, or POST with a form body): wbgetentities; action=query with prop=info|pageprops over
-// titles (Wikidata items and Wikipedia pages), and list=recentchanges (Wikidata). Also
-// GET /__stats, POST /__stats/reset and POST /__control/<action> (see control.ts); anything else 404.
+// titles (Wikidata items and Wikipedia pages), and list=recentchanges (Wikidata, and each Wikipedia
+// language its own feed). Also GET /__stats, POST /__stats/reset and POST /__control/<action> (see
+// control.ts); anything else 404.
 // Ids: fixture items as captured; generated items Q1000000+i (i < entities) with their articles;
-// the items they point at Q700000–Q720099 (vocabulary.ts); background edits in the change feed touch
-// Q900000000–Q989999999, which are never served.
+// the items they point at Q700000–Q720099 (vocabulary.ts); background edits in Wikidata's change feed
+// touch Q900000000–Q989999999, in a Wikipedia's "Background article 1…9999999"
+// (wikipedia-changes.ts), which are never served.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +29,7 @@ import { PageStore } from './pages.js';
 import { FakeServer } from './server.js';
 import { type RequestRecord, type Stats, StatsRecorder } from './stats.js';
 import { FakeStore } from './store.js';
+import { DEFAULT_WIKIPEDIA_CHANGES_PER_DAY, WikipediaFeeds } from './wikipedia-changes.js';
 
 export { BACKGROUND_BASE } from './changes.js';
 export {
@@ -53,6 +56,11 @@ export {
 } from './records.js';
 export type { RequestRecord, Stats } from './stats.js';
 export type { FakeStore } from './store.js';
+export {
+  DEFAULT_WIKIPEDIA_CHANGES_PER_DAY,
+  WIKIPEDIA_BACKGROUND_PAGEID,
+  WIKIPEDIA_BACKGROUND_SPAN,
+} from './wikipedia-changes.js';
 
 export interface FakeWikimediaOptions {
   /** Address to listen on; 127.0.0.1 by default. */
@@ -71,6 +79,11 @@ export interface FakeWikimediaOptions {
   readonly seed?: number;
   /** Background edits in the change feed per day when entities are generated; 600000 by default. */
   readonly recentChangesPerDay?: number;
+  /**
+   * Background edits per day in each Wikipedia language's change feed when entities are generated;
+   * 100000 by default.
+   */
+  readonly wikipediaChangesPerDay?: number;
   /** The fake world's clock, in epoch milliseconds (Date.now by default). */
   readonly clock?: () => number;
   /** How many requests the request log keeps; 1000 by default. */
@@ -131,6 +144,11 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
   const entities = checkCount('entities', options.entities ?? 0, MAX_GENERATED);
   const latencyMs = checkCount('latencyMs', options.latencyMs ?? 0, 600_000);
   const perDay = checkCount('recentChangesPerDay', options.recentChangesPerDay ?? 600_000, 100_000_000);
+  const wikipediaPerDay = checkCount(
+    'wikipediaChangesPerDay',
+    options.wikipediaChangesPerDay ?? DEFAULT_WIKIPEDIA_CHANGES_PER_DAY,
+    100_000_000,
+  );
   const port = checkCount('port', options.port ?? 0, 65_535);
   const faults = toSpec(options.faults);
   const clock = options.clock ?? Date.now;
@@ -145,6 +163,7 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
     items: new ItemStore(seed, entities, fixtures.wikidata),
     pages: new PageStore(seed, entities, fixtures.wikis),
     feed,
+    wikipediaFeeds: new WikipediaFeeds(seed, entities > 0 ? wikipediaPerDay : 0),
     clock,
   });
   const stats = new StatsRecorder(options.requestLogSize ?? 1000);

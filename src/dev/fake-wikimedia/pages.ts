@@ -1,5 +1,6 @@
 // The Wikipedia side of the store: per language, pages from fixtures and the pages of generated
-// items, plus what the mutation API changed (moves leave a redirect behind, like a real page move).
+// items, plus what the mutation API changed (moves leave a redirect behind unless told not to, like a
+// real page move; deleted pages are missing, generated ones included).
 
 import { FakeInputError } from './errors.js';
 import { generatedWikiPage, indexFromTitle } from './generator.js';
@@ -14,9 +15,12 @@ export interface WikiFixtures {
   readonly redirects: ReadonlyMap<string, string>;
 }
 
+/** A title whose page was deleted: missing even where the generator would make a page. */
+const DELETED = null;
+
 export class PageStore {
-  /** Pages known by title, per language: fixture pages, redirect pages, and every edited page. */
-  private readonly wikis = new Map<string, Map<string, WikiPage>>();
+  /** Pages known by title, per language: fixture pages, redirect pages, every edited and deleted page. */
+  private readonly wikis = new Map<string, Map<string, WikiPage | typeof DELETED>>();
 
   constructor(
     private readonly seed: number,
@@ -32,7 +36,7 @@ export class PageStore {
     }
   }
 
-  private wiki(lang: string): Map<string, WikiPage> {
+  private wiki(lang: string): Map<string, WikiPage | typeof DELETED> {
     let pages = this.wikis.get(lang);
     if (!pages) {
       pages = new Map();
@@ -45,40 +49,78 @@ export class PageStore {
   get(lang: string, title: string): WikiPage | undefined {
     const known = this.wikis.get(lang)?.get(title);
     if (known) return known;
-    if (this.count === 0) return undefined;
+    if (known === DELETED || this.count === 0) return undefined;
     const index = indexFromTitle(this.seed, lang, title, this.count);
     return index === undefined ? undefined : generatedWikiPage(this.seed, index, lang);
   }
 
-  /** Moves a page: it keeps its id and item under the new title; the old title becomes a redirect. */
-  move(lang: string, from: string, to: string, revision: { lastrevid: number; ms: number }): WikiPage {
-    const page = this.get(lang, from);
-    if (!page) throw new FakeInputError(`no page "${from}" on the ${lang} Wikipedia`);
-    if (page.redirectTo !== undefined)
-      throw new FakeInputError(`"${from}" on the ${lang} Wikipedia is a redirect`);
+  /** The page with this title, or an error naming what is wrong; redirect pages refused unless allowed. */
+  existing(lang: string, title: string, allowRedirect = false): WikiPage {
+    const page = this.get(lang, title);
+    if (!page) throw new FakeInputError(`no page "${title}" on the ${lang} Wikipedia`);
+    if (page.redirectTo !== undefined && !allowRedirect)
+      throw new FakeInputError(`"${title}" on the ${lang} Wikipedia is a redirect`);
+    return page;
+  }
+
+  /**
+   * Moves a page: it keeps its id and item under the new title, at revision `lastrevid` (MediaWiki's
+   * null revision); the old title becomes a redirect at `redirectRevid`, or missing when it is null.
+   */
+  move(
+    lang: string,
+    from: string,
+    to: string,
+    revision: { lastrevid: number; redirectRevid: number | null; ms: number },
+  ): WikiPage {
+    const page = this.existing(lang, from);
     if (this.get(lang, to)) throw new FakeInputError(`"${to}" already exists on the ${lang} Wikipedia`);
     const touched = mwTimestamp(revision.ms);
     const moved: WikiPage = { ...page, title: to, lastrevid: revision.lastrevid, touched };
     const pages = this.wiki(lang);
     pages.set(to, moved);
-    pages.set(from, redirectPage(lang, from, to, { lastrevid: revision.lastrevid + 1, touched }));
+    pages.set(
+      from,
+      revision.redirectRevid === null
+        ? DELETED
+        : redirectPage(lang, from, to, { lastrevid: revision.redirectRevid, touched }),
+    );
     return moved;
+  }
+
+  /** A new revision of a page: its lastrevid, touched and length change. */
+  edit(lang: string, title: string, revision: { lastrevid: number; ms: number; length: number }): WikiPage {
+    const page = this.existing(lang, title, true);
+    const edited: WikiPage = {
+      ...page,
+      lastrevid: revision.lastrevid,
+      touched: mwTimestamp(revision.ms),
+      length: revision.length,
+    };
+    this.wiki(lang).set(title, edited);
+    return edited;
+  }
+
+  /** Deletes a page (a redirect page too): the title is missing from then on. */
+  delete(lang: string, title: string): WikiPage {
+    const page = this.existing(lang, title, true);
+    this.wiki(lang).set(title, DELETED);
+    return page;
   }
 
   /** Sets (or with null, removes) the Wikidata item a page is linked to (its `wikibase_item` page prop). */
   setItem(lang: string, title: string, qid: string | null, ms: number): WikiPage {
-    const page = this.get(lang, title);
-    if (!page) throw new FakeInputError(`no page "${title}" on the ${lang} Wikipedia`);
+    const page = this.existing(lang, title, true);
     const { wikibaseItem: _, ...rest } = page;
     const changed: WikiPage = { ...rest, touched: mwTimestamp(ms), ...(qid ? { wikibaseItem: qid } : {}) };
     this.wiki(lang).set(title, changed);
     return changed;
   }
 
-  /** How many pages the fixtures and edits hold (generated pages not counted). */
+  /** How many pages the fixtures and edits hold (generated and deleted pages not counted). */
   get knownCount(): number {
     let n = 0;
-    for (const pages of this.wikis.values()) n += pages.size;
+    for (const pages of this.wikis.values()) for (const page of pages.values()) if (page) n++;
     return n;
   }
 

@@ -31,7 +31,22 @@ export function parseTimestamp(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
 }
 
-function shape(change: RecentChange, props: ReadonlySet<string>): Record<string, unknown> {
+/**
+ * Log parameters as the API writes them: booleans (the move log's `suppressredirect`) stay booleans
+ * under formatversion=2; under formatversion 1 true is "" and false is left out (ApiResult's BC
+ * booleans; real fv1 move rows have `"suppressredirect": ""` or none, fv2 rows true or false).
+ */
+function logParams(params: Readonly<Record<string, unknown>>, fv2: boolean): Record<string, unknown> {
+  if (fv2) return { ...params };
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (value === true) out[name] = '';
+    else if (value !== false) out[name] = value;
+  }
+  return out;
+}
+
+function shape(change: RecentChange, props: ReadonlySet<string>, fv2: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = { type: change.type };
   if (props.has('title')) {
     out.ns = change.ns;
@@ -54,7 +69,7 @@ function shape(change: RecentChange, props: ReadonlySet<string>): Record<string,
     out.logid = change.logid;
     out.logtype = change.logtype;
     out.logaction = change.logaction;
-    out.logparams = change.logparams ?? {};
+    out.logparams = logParams(change.logparams ?? {}, fv2);
   }
   return out;
 }
@@ -131,7 +146,7 @@ export function recentChanges(request: ApiRequest, feed: ChangeFeed): RecentChan
   );
   return {
     ok: true,
-    changes: page.changes.map((change) => shape(change, props)),
+    changes: page.changes.map((change) => shape(change, props, request.fv2)),
     ...(page.next ? { rccontinue: formatFeedKey(page.next) } : {}),
     warnings,
   };

@@ -43,6 +43,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   'query-info-wikidata',
   'recentchanges',
   'query-pages-wikipedia',
+  'recentchanges-wikipedia',
   'other',
 ];
 

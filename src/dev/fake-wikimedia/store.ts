@@ -1,6 +1,7 @@
 // The fake's data and its mutation API: what tests, the offline demo and the benchmark change between
-// runs (a new revision, a changed statement, a merge, a deletion, a page move, a relinked page), each
-// recorded in the change feed the way Wikidata would show it.
+// runs (a new revision, a changed statement, a merge, a deletion; a page edit, move, deletion or
+// relink), each recorded in the change feed of the wiki it happened on, the way that wiki shows it
+// (Wikipedia pages: see wikipedia-edits.ts).
 
 import type { ChangeFeed } from './changes.js';
 import { FakeInputError } from './errors.js';
@@ -11,13 +12,17 @@ import { rngFor, unitHash } from './random.js';
 import { snakFromInput, statement } from './snaks.js';
 import type { ItemLookup, PageInfo, PageLookup, WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
+import type { WikipediaFeeds } from './wikipedia-changes.js';
+import { WikipediaEdits } from './wikipedia-edits.js';
 
 export interface StoreParts {
   readonly seed: number;
   readonly count: number;
   readonly items: ItemStore;
   readonly pages: PageStore;
+  /** Wikidata's change feed. */
   readonly feed: ChangeFeed;
+  readonly wikipediaFeeds: WikipediaFeeds;
   readonly clock: () => number;
 }
 
@@ -25,17 +30,19 @@ export interface StoreParts {
 export class FakeStore {
   readonly items: ItemStore;
   readonly pages: PageStore;
+  /** Wikidata's change feed. */
   readonly feed: ChangeFeed;
+  private readonly wikipedia: WikipediaEdits;
   private readonly clock: () => number;
   private readonly seed: number;
   private readonly count: number;
-  private wikipediaRevid = 1_350_000_000;
   private edits = 0;
 
   constructor(parts: StoreParts) {
     this.items = parts.items;
     this.pages = parts.pages;
     this.feed = parts.feed;
+    this.wikipedia = new WikipediaEdits(parts.pages, parts.wikipediaFeeds, parts.clock);
     this.clock = parts.clock;
     this.seed = parts.seed;
     this.count = parts.count;
@@ -51,6 +58,11 @@ export class FakeStore {
 
   getPage(lang: string, title: string): WikiPage | undefined {
     return this.pages.get(lang, title);
+  }
+
+  /** The `lang` Wikipedia's change feed (made the first time it is asked for). */
+  wikipediaFeed(lang: string): ChangeFeed {
+    return this.wikipedia.feeds.feed(lang);
   }
 
   private existing(qid: string): PageInfo {
@@ -166,33 +178,44 @@ export class FakeStore {
   }
 
   /**
-   * Moves a Wikipedia page; the old title becomes a redirect. As on the real wikis, the item linked
-   * to the page has its sitelink updated (a new revision of the item).
+   * Moves a Wikipedia page; the old title becomes a redirect (missing with `redirect: false`). As on
+   * the real wikis, the item linked to the page has its sitelink updated (a new revision of the item),
+   * which the Wikipedia's feed then shows as an `external` row on the page.
    */
-  movePage(lang: string, from: string, to: string): WikiPage {
-    const ms = this.clock();
-    this.wikipediaRevid += 2;
-    const moved = this.pages.move(lang, from, to, { lastrevid: this.wikipediaRevid, ms });
+  movePage(lang: string, from: string, to: string, options: { redirect?: boolean } = {}): WikiPage {
+    const moved = this.wikipedia.move(lang, from, to, options.redirect ?? true);
     const qid = moved.wikibaseItem;
     const site = `${lang}wiki`;
     const found = qid ? this.items.lookup(qid) : undefined;
     if (qid && found?.kind === 'item' && found.entity.sitelinks?.[site]?.title === from) {
       const old = found.entity.sitelinks[site];
-      const revid = this.bumpRevision(
-        qid,
-        `/* clientsitelink-update:0|${site}|${site}:${from}|${site}:${to} */`,
-      );
-      const patch = this.items.patch(qid, { lastrevid: revid, ms });
+      const comment = `/* clientsitelink-update:0|${site}|${site}:${from}|${site}:${to} */`;
+      const revid = this.bumpRevision(qid, comment);
+      const patch = this.items.patch(qid, { lastrevid: revid, ms: this.clock() });
       patch.sitelinks = { ...patch.sitelinks, [site]: { site, title: to, badges: old?.badges ?? [] } };
+      this.wikipedia.external(lang, moved, comment);
     }
     return moved;
   }
 
-  /** Links a Wikipedia page to another item (or to none, with null), as a vandal or a mistake would. */
+  /**
+   * Links a Wikipedia page to another item (or to none, with null), as a vandal or a mistake would.
+   * The page gets no new revision: the link lives on Wikidata (see wikipedia-edits.ts).
+   */
   setPageItem(lang: string, title: string, qid: string | null): WikiPage {
     if (qid !== null && !/^Q[1-9]\d*$/.test(qid))
       throw new FakeInputError(`qid must be a QID or null, got "${qid}"`);
-    return this.pages.setItem(lang, title, qid, this.clock());
+    return this.wikipedia.relink(lang, title, qid);
+  }
+
+  /** A new revision of a Wikipedia page that changes nothing factsync compares; returns the page. */
+  editPage(lang: string, title: string, comment?: string): WikiPage {
+    return this.wikipedia.edit(lang, title, comment);
+  }
+
+  /** Deletes a Wikipedia page: it is missing from then on. */
+  deletePage(lang: string, title: string): void {
+    this.wikipedia.delete(lang, title);
   }
 
   /**

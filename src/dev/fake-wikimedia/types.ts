@@ -95,9 +95,13 @@ export interface WikiPage {
   readonly redirectTo?: string;
 }
 
-/** One entry of the change feed, in `list=recentchanges` form (rcprop=title|ids|timestamp|loginfo|sizes). */
+/**
+ * One entry of the change feed, in `list=recentchanges` form (rcprop=title|ids|timestamp|loginfo|sizes).
+ * `external` rows are what a Wikipedia shows for a change made on Wikidata to the item linked to one
+ * of its pages (Wikibase client's RC_EXTERNAL rows): no revision of the page, revid = old_revid.
+ */
 export interface RecentChange {
-  readonly type: 'edit' | 'new' | 'log';
+  readonly type: 'edit' | 'new' | 'log' | 'external';
   readonly ns: number;
   readonly title: string;
   readonly pageid: number;
