@@ -28,6 +28,7 @@ export interface FakeWikimediaFlags {
   fixtures?: string;
   seed?: string;
   rcPerDay?: string;
+  wikipediaRcPerDay?: string;
 }
 
 function integer(flag: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -51,6 +52,7 @@ export function fakeWikimediaOptions(flags: FakeWikimediaFlags): FakeWikimediaOp
     ['--latency', flags.latency, 0, 600_000, 'latencyMs'],
     ['--seed', flags.seed, 0, 2 ** 32 - 1, 'seed'],
     ['--rc-per-day', flags.rcPerDay, 0, 100_000_000, 'recentChangesPerDay'],
+    ['--wikipedia-rc-per-day', flags.wikipediaRcPerDay, 0, 100_000_000, 'wikipediaChangesPerDay'],
   ];
   for (const [flag, raw, min, max, key] of numbers) {
     const value = integer(flag, raw, min, max);
@@ -132,7 +134,11 @@ export function registerFakeWikimedia(program: Command): void {
     )
     .option('--fixtures <dir>', 'fixture folder (default test/fixtures/wikimedia)')
     .option('--seed <n>', 'seed for generated data and faults (default 42)')
-    .option('--rc-per-day <n>', 'background edits a day in the change feed (default 600000)')
+    .option('--rc-per-day <n>', "background edits a day in Wikidata's change feed (default 600000)")
+    .option(
+      '--wikipedia-rc-per-day <n>',
+      "background edits a day in each Wikipedia language's change feed (default 100000)",
+    )
     .action(async (flags: FakeWikimediaFlags) => {
       const options = fakeWikimediaOptions(flags);
       const fake = await startFakeWikimedia(options);

@@ -32,6 +32,8 @@ export interface BatchSummary extends BatchResult {
   deferred: number;
   /** The requests they would have needed. */
   deferredRequests: number;
+  /** What the batch drew on the run's budget before it started. */
+  expectedRequests: number;
   requests: Tally;
 }
 
@@ -69,6 +71,10 @@ export async function processBatch(
   const tally: Tally = {};
   const summary = await requestTally.run(tally, () => compareChanged(records, data, runtime));
   summary.requests = tally;
+  // The budget was drawn on by the estimate; settle it with what was spent.
+  const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
+  if (data.plan?.quota && summary.expectedRequests !== spent)
+    await runtime.redis.decrby(data.plan.quota, spent - summary.expectedRequests);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
   if (summary.failed > 0 && !lastAttempt) {
     log.warn(
@@ -147,6 +153,14 @@ function pageKeys(record: LocalRecord, state?: Pick<EntityState, 'pageTitle'>): 
   return state?.pageTitle ? [key, `${record.wikipedia.lang}:${state.pageTitle}`] : [key];
 }
 
+/** The page's revision and item, without the keys it has no value for. */
+function pageFacts(from: { pageRev?: number | undefined; pageItem?: string | undefined }) {
+  return {
+    ...(from.pageRev === undefined ? {} : { pageRev: from.pageRev }),
+    ...(from.pageItem === undefined ? {} : { pageItem: from.pageItem }),
+  };
+}
+
 /** Requests a batch is expected to need: what it asks of the run's budget before it starts. */
 function expectedRequests(work: Triage, languages: number): number {
   const requests = (n: number, perEntity: number) => (n > 0 ? perEntity : 0);
@@ -171,6 +185,7 @@ async function compareChanged(
     verified: 0,
     deferred: 0,
     deferredRequests: 0,
+    expectedRequests: 0,
     requests: {},
   };
   if (records.length === 0) return summary;
@@ -207,6 +222,7 @@ async function compareChanged(
         unchanged: work.unchanged.length,
       };
     }
+    summary.expectedRequests = expected;
   }
 
   // Revision checks: which of the checked entities moved.
@@ -224,19 +240,13 @@ async function compareChanged(
     const key = pageKey(record);
     const sweeping = plan.strategy === 'sweep';
     const itemRev = revisions?.found.get(record.qid)?.lastrevid;
-    const pageRev = key ? checkedPages?.pages.get(key)?.lastrevid : undefined;
+    const page = key ? checkedPages?.pages.get(key) : undefined;
     const seen: Observed = {
       qid: record.qid,
       recordHash: hashes.get(record.key) as string,
       ...(itemRev === undefined ? {} : { itemRev }),
-      // A verification checks the item only: the page's revision stands as it was.
-      ...(sweeping
-        ? pageRev === undefined
-          ? {}
-          : { pageRev }
-        : prev.pageRev === undefined
-          ? {}
-          : { pageRev: prev.pageRev }),
+      // A verification checks the item only: the page stands as it was.
+      ...pageFacts(sweeping ? { pageRev: page?.lastrevid, pageItem: page?.wikibaseItem } : prev),
     };
     observed.set(record.key, seen);
     const pageFailed = sweeping && key !== undefined && checkedPages?.failed.has(key);

@@ -59,10 +59,6 @@ export class ChangeIndex {
     return (await this.redis.smembers(this.keys.langs)).sort();
   }
 
-  async pageCount(): Promise<number> {
-    return this.redis.scard(this.keys.pages);
-  }
-
   /**
    * Keeps the rows of a feed page that touch the local store; returns how many did. Rows come oldest
    * first, so the last one written for a title is its newest.

@@ -14,6 +14,7 @@ import {
   verificationFor,
 } from '../model/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
+import { parseCursor } from '../sources/feed.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -36,16 +37,17 @@ async function readFeeds(
   const reached: Record<string, string> = {};
   const meta = await runtime.changes.meta();
   for (const wiki of wikis) {
-    const from = cursors[wiki] as string;
+    const start = cursors[wiki] as string;
     let [rows, hits] = [0, 0];
-    let to = from;
-    for await (const page of runtime.sources.feed(wiki).since(from)) {
+    let end = start;
+    for await (const page of runtime.sources.feed(wiki).since(start)) {
       rows += page.rows.length;
       hits += await runtime.changes.recordHits(wiki, page.rows);
-      if (page.cursor && page.cursor > to) to = page.cursor;
+      if (page.cursor) end = page.cursor;
     }
+    const [from, to] = [parseCursor(start)[0], parseCursor(end)[0]];
     read[wiki] = { rows, hits, from, to };
-    reached[wiki] = to;
+    reached[wiki] = end;
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
     if (days >= 1 / 24) meta.rowsPerDay[wiki] = Math.round(rows / days);
   }
@@ -55,21 +57,21 @@ async function readFeeds(
   return read;
 }
 
-/** After a sweep, the feeds can take over from the time it started: each feed's newest entry now. */
-async function markFeedStart(runtime: Runtime, wikis: readonly string[]): Promise<void> {
-  try {
-    const heads: Array<[string, string]> = [];
-    for (const wiki of wikis) {
-      const head = await runtime.sources.feed(wiki).head();
-      if (head) heads.push([wiki, head]);
-    }
-    for (const [wiki, head] of heads) await runtime.changes.setCursor(wiki, head);
-  } catch (error) {
-    runtime.log.warn(
-      { err: error },
-      'could not read where the change feeds stand; the next run sweeps again',
-    );
-  }
+/** Feeds start a little before a sweep's first check: the clocks of the wikis and ours may differ. */
+export const CLOCK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * After a sweep, the feeds can take over from the time it started: every entity it checked, it checked
+ * after that. Languages first seen during a run get their start when the run finishes.
+ */
+export async function markFeedStart(
+  runtime: Runtime,
+  wikis: readonly string[],
+  startedAt: number,
+): Promise<void> {
+  const start = new Date(startedAt - CLOCK_MARGIN_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+  const cursors = await runtime.changes.cursors();
+  for (const wiki of wikis) if (!cursors[wiki]) await runtime.changes.setCursor(wiki, start);
 }
 
 export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now()): Promise<PlannedRun> {
@@ -132,7 +134,10 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
       };
     }
   }
-  if (choice.strategy === 'sweep') await markFeedStart(runtime, wikis);
+  if (choice.strategy === 'sweep') {
+    await runtime.changes.clearCursors();
+    await markFeedStart(runtime, wikis, now);
+  }
 
   const batch: BatchPlan = {
     strategy: choice.strategy,

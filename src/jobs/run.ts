@@ -11,7 +11,7 @@ import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestTally, type Tally } from '../sources/http.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
-import { planRun, quotaKey } from './planner.js';
+import { markFeedStart, planRun, quotaKey } from './planner.js';
 import {
   BATCH_QUEUE,
   type JobPayloads,
@@ -106,7 +106,9 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   const startedAt = new Date().toISOString();
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
   const tally: Tally = {};
-  const planned = await requestTally.run(tally, () => planRun(runtime, spec));
+  const planned = await requestTally.run(tally, () =>
+    planRun(runtime, spec, runtime.clock?.() ?? Date.now()),
+  );
   if (planned.batch.quota) {
     const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
     await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', 7 * 24 * 3600);
@@ -124,7 +126,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   const unreadableKey = `${runtime.settings.prefix}:run:${spec.runId}:unreadable`;
   // A plan job run again after a crash starts its list of unreadable records afresh.
   await runtime.redis.del(unreadableKey);
-  let [count, unreadable, entities] = [0, 0, 0];
+  let [count, unreadable, entities, pages] = [0, 0, 0, 0];
   let pending: Parameters<typeof batches.addBulk>[0] = [];
   const flush = async (finished: boolean) => {
     if (pending.length > 0) await batches.addBulk(pending);
@@ -133,7 +135,12 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   };
   try {
     const scope = spec.scope ? new Set(spec.scope) : undefined;
-    const claim = keyClaims(runtime, spec.runId);
+    const claimKeys = keyClaims(runtime, spec.runId);
+    // Counted on the way, for the next run's planner: records with a Wikipedia page.
+    const claim: KeyClaims = async (records) => {
+      pages += records.filter((r) => r.wikipedia).length;
+      return claimKeys(records);
+    };
     for await (const item of planBatches(runtime.local, runtime.config.sync.batchSize, scope, claim)) {
       if ('error' in item) {
         unreadable++;
@@ -168,7 +175,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   // What the next run's planner estimates from.
   if (!spec.scope?.length) {
     const meta = await runtime.changes.meta();
-    await runtime.changes.saveMeta({ ...meta, entities, pages: await runtime.changes.pageCount() });
+    await runtime.changes.saveMeta({ ...meta, entities, pages });
   }
   return { batches: count, unreadable, plan: planned.record, requests: tally };
 }
@@ -260,6 +267,9 @@ export async function processFinalise(
   run.counts.failed += batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
   run.status = 'done';
   run.finishedAt = new Date().toISOString();
+  // Languages first linked during this run: their feeds start from when it started.
+  if (!spec.scope?.length)
+    await markFeedStart(runtime, await runtime.changes.languages(), Date.parse(spec.startedAt));
   // The run's key claims and budget are no longer needed (a million keys would stay a week otherwise).
   await runtime.redis.del(keysHash(runtime, spec.runId), quotaKey(runtime, spec.runId));
   // A refresh of an entity that is not in the local store has no batch to release its claim.

@@ -29,6 +29,8 @@ export interface Runtime {
   readonly changes: ChangeIndex;
   readonly progress: ProgressTracker;
   readonly refreshes: RefreshTracker;
+  /** Now, in epoch ms, for planning (Date.now when absent; tests move it). */
+  readonly clock?: () => number;
   close(): Promise<void>;
 }
 

@@ -21,6 +21,8 @@ export interface EntityState {
   /** The item the QID was merged into, and the page's title after redirects: the feed shows edits under these. */
   readonly target?: ItemId;
   readonly pageTitle?: string;
+  /** The page's Wikidata item (`wikibase_item`): relinking a page changes it without a new revision. */
+  readonly pageItem?: string;
 }
 
 export interface Observed {
@@ -30,6 +32,8 @@ export interface Observed {
   readonly recordHash: string;
   readonly target?: ItemId;
   readonly pageTitle?: string;
+  /** The page's Wikidata item (`wikibase_item`): relinking a page changes it without a new revision. */
+  readonly pageItem?: string;
 }
 
 /** A hash of what the diff reads from a record, and of the fields it compares: either changing means a new diff. */
@@ -45,7 +49,8 @@ export function needsFetch(previous: EntityState | undefined, observed: Observed
     previous.qid !== observed.qid ||
     previous.recordHash !== observed.recordHash ||
     previous.itemRev !== observed.itemRev ||
-    previous.pageRev !== observed.pageRev
+    previous.pageRev !== observed.pageRev ||
+    previous.pageItem !== observed.pageItem
   );
 }
 
@@ -60,6 +65,7 @@ export function nextState(observed: Observed, checkedAt: string): EntityState {
     verifiedAt: checkedAt,
     ...(observed.target === undefined ? {} : { target: observed.target }),
     ...(observed.pageTitle === undefined ? {} : { pageTitle: observed.pageTitle }),
+    ...(observed.pageItem === undefined ? {} : { pageItem: observed.pageItem }),
   };
 }
 

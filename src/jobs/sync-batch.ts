@@ -110,6 +110,7 @@ export interface FetchedRevisions {
   readonly target?: ItemId;
   /** The page's title after redirects, when it is not the local one. */
   readonly pageTitle?: string;
+  readonly pageItem?: string;
 }
 
 export interface SyncedBatch extends BatchResult {
@@ -185,6 +186,7 @@ export async function syncBatch(
       ...(page?.lastrevid === undefined ? {} : { pageRev: page.lastrevid }),
       ...(item.kind === 'item' && item.id !== record.qid ? { target: item.id } : {}),
       ...(page && !page.missing && page.title !== record.wikipedia?.title ? { pageTitle: page.title } : {}),
+      ...(page?.wikibaseItem === undefined ? {} : { pageItem: page.wikibaseItem }),
     });
     const findings = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
     for (const finding of findings) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;

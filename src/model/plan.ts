@@ -42,6 +42,9 @@ export interface StrategyChoice {
   readonly estimates: { readonly sweep: number; readonly feed?: number };
 }
 
+/** A feed cursor (`2026-11-25T03:00:00Z|123`) as epoch ms. */
+const cursorTime = (cursor: string) => Date.parse(cursor.split('|')[0] ?? '');
+
 export function sweepRequests(inputs: Pick<PlanInputs, 'entities' | 'pages' | 'titlesPerRequest'>): number {
   return (
     Math.ceil(inputs.entities / inputs.titlesPerRequest) + Math.ceil(inputs.pages / inputs.titlesPerRequest)
@@ -52,7 +55,7 @@ export function sweepRequests(inputs: Pick<PlanInputs, 'entities' | 'pages' | 't
 export function feedUnavailable(inputs: PlanInputs): string | undefined {
   for (const feed of inputs.feeds) {
     if (!feed.cursor) return `no complete run has read the ${feed.wiki} feed yet`;
-    const age = inputs.now - Date.parse(feed.cursor);
+    const age = inputs.now - cursorTime(feed.cursor);
     if (!(age <= FEED_HORIZON_MS))
       return `the last run read the ${feed.wiki} feed ${Math.floor(age / 86_400_000)} days ago, past its 30-day horizon`;
   }
@@ -62,7 +65,7 @@ export function feedUnavailable(inputs: PlanInputs): string | undefined {
 export function feedRequests(inputs: PlanInputs): number {
   let total = Math.ceil(inputs.entities / inputs.verifyDays / inputs.titlesPerRequest);
   for (const feed of inputs.feeds) {
-    const since = feed.cursor ? Math.max(0, inputs.now - Date.parse(feed.cursor)) : FEED_HORIZON_MS;
+    const since = feed.cursor ? Math.max(0, inputs.now - cursorTime(feed.cursor)) : FEED_HORIZON_MS;
     total += Math.max(1, Math.ceil((feed.rowsPerDay * since) / 86_400_000 / inputs.rowsPerRequest));
   }
   return total;

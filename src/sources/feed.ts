@@ -1,17 +1,21 @@
 // A wiki's change feed (API:RecentChanges): namespace 0, oldest first from a time, only
 // `title|ids|timestamp|loginfo`, 500 rows a request (5,000 with apihighlimits), paged with `continue`.
-// Edits and page creations carry the new revision; deletions and moves are log rows. A Wikidata merge
+// Edits and page creations carry the new revision; deletions and moves are log rows; on a Wikipedia, a
+// change to the page's Wikidata sitelink (relinked, moved) is an `external` row that leaves the page's
+// revision as it was, so it counts like a log row: the page must be looked at again. A Wikidata merge
 // is two edits (the source item becomes a redirect, the target gets a new revision), so it needs no
 // comment to be seen: both items show up as edited.
 
 import type { HttpClient } from './http.js';
 
 export interface FeedRow {
-  readonly type: 'edit' | 'new' | 'log';
+  readonly type: 'edit' | 'new' | 'log' | 'external';
   readonly title: string;
-  /** The new revision; 0 for a log row. */
+  /** The new revision; 0 for a log or external row (no revision to compare: always look again). */
   readonly revid: number;
   readonly timestamp: string;
+  /** The row's id: rows are ordered by (timestamp, rcid). */
+  readonly rcid: number;
   readonly logtype?: string;
   /** A move's new title. */
   readonly targetTitle?: string;
@@ -19,7 +23,7 @@ export interface FeedRow {
 
 export interface FeedPage {
   readonly rows: readonly FeedRow[];
-  /** The newest timestamp read so far: where the next run starts. */
+  /** The newest row read so far, `timestamp|rcid`: where the next run starts. */
   readonly cursor?: string;
 }
 
@@ -27,6 +31,7 @@ interface RawChange {
   type?: string;
   title?: string;
   revid?: number;
+  rcid?: number;
   timestamp?: string;
   logtype?: string;
   logparams?: { target_title?: string };
@@ -51,12 +56,14 @@ export function parseFeedAnswer(
   const rows: FeedRow[] = [];
   for (const change of changes) {
     if (typeof change.title !== 'string' || typeof change.timestamp !== 'string') continue;
-    if (change.type !== 'edit' && change.type !== 'new' && change.type !== 'log') continue;
+    const type = change.type;
+    if (type !== 'edit' && type !== 'new' && type !== 'log' && type !== 'external') continue;
     rows.push({
-      type: change.type,
+      type,
       title: change.title,
-      revid: change.type === 'log' ? 0 : (change.revid ?? 0),
+      revid: type === 'edit' || type === 'new' ? (change.revid ?? 0) : 0,
       timestamp: change.timestamp,
+      rcid: change.rcid ?? 0,
       ...(change.logtype ? { logtype: change.logtype } : {}),
       ...(change.logparams?.target_title ? { targetTitle: change.logparams.target_title } : {}),
     });
@@ -80,7 +87,7 @@ export class ChangeFeedSource {
       action: 'query',
       list: 'recentchanges',
       rcnamespace: '0',
-      rctype: 'edit|new|log',
+      rctype: 'edit|new|log|external',
       rcprop: 'title|ids|timestamp|loginfo',
       format: 'json',
       formatversion: '2',
@@ -90,23 +97,35 @@ export class ChangeFeedSource {
     return url;
   }
 
-  /** The feed's newest entry's time: where a feed starts when the wiki has been swept in full. */
-  async head(): Promise<string | undefined> {
-    const url = this.url({ rcdir: 'older', rclimit: '1' });
-    const { rows } = parseFeedAnswer(await this.http.getJson(url, this.endpoint), url.href);
-    return rows[0]?.timestamp;
-  }
-
-  /** Every change from `since` (inclusive) to the newest, a page of rows at a time. */
-  async *since(since: string): AsyncGenerator<FeedPage> {
+  /**
+   * Every change after `cursor` (`timestamp|rcid` as a page gives it, or a bare time to start from),
+   * a page of rows at a time. MediaWiki's rcstart counts whole seconds, so the rows of the cursor's
+   * second up to its rcid, read last time, are left out.
+   */
+  async *since(cursor: string): AsyncGenerator<FeedPage> {
+    const [from, after] = parseCursor(cursor);
     let next: Record<string, string> | undefined;
-    let cursor: string | undefined;
+    let last = { timestamp: from, rcid: after };
     do {
-      const url = this.url({ rcdir: 'newer', rcstart: since, rclimit: String(this.rowsPerRequest), ...next });
+      const url = this.url({ rcdir: 'newer', rcstart: from, rclimit: String(this.rowsPerRequest), ...next });
       const page = parseFeedAnswer(await this.http.getJson(url, this.endpoint), url.href);
-      for (const row of page.rows) if (cursor === undefined || row.timestamp > cursor) cursor = row.timestamp;
+      const rows = page.rows.filter((row) => row.timestamp > from || row.rcid > after);
+      for (const row of rows) {
+        if (row.timestamp > last.timestamp || (row.timestamp === last.timestamp && row.rcid > last.rcid))
+          last = { timestamp: row.timestamp, rcid: row.rcid };
+      }
       next = page.next;
-      yield { rows: page.rows, ...(cursor ? { cursor } : {}) };
+      yield { rows, cursor: formatCursor(last.timestamp, last.rcid) };
     } while (next);
   }
+}
+
+export function formatCursor(timestamp: string, rcid = 0): string {
+  return `${timestamp}|${rcid}`;
+}
+
+/** A cursor's time and the last rcid read in its second (0: nothing of that second yet). */
+export function parseCursor(cursor: string): [string, number] {
+  const [timestamp = '', rcid = '0'] = cursor.split('|');
+  return [timestamp, Number(rcid) || 0];
 }

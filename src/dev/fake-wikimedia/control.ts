@@ -4,7 +4,8 @@
 // Actions: bumpRevision {qid} · setStatementValue {qid, property, value} · mergeItem {from, to} ·
 // deleteItem {qid} · movePage {lang, from, to, redirect?} · setPageItem {lang, title, qid} ·
 // editPage {lang, title, comment?} · deletePage {lang, title} ·
-// changeFraction {fraction, seed, valueShare?} · setFaults {faults: FaultSpec | "--faults text"}.
+// changeFraction {fraction, seed, valueShare?} · setFaults {faults: FaultSpec | "--faults text"} ·
+// advanceClock {ms} (the fake's world moves on: a night later, for the benchmark).
 
 import { FakeInputError } from './errors.js';
 import { type FaultSpec, parseFaultSpec, validateFaultSpec } from './faults.js';
@@ -41,13 +42,14 @@ export const CONTROL_ACTIONS = [
   'deletePage',
   'changeFraction',
   'setFaults',
+  'advanceClock',
 ] as const;
 
 /** Runs one control action; returns what to answer. Throws ControlError (or the store's Error) on bad input. */
 export function runControl(
   action: string,
   args: Args,
-  target: { store: FakeStore; setFaults(spec: FaultSpec): void },
+  target: { store: FakeStore; setFaults(spec: FaultSpec): void; advanceClock(ms: number): number },
 ): Record<string, unknown> {
   const { store } = target;
   switch (action) {
@@ -93,6 +95,11 @@ export function runControl(
           : validateFaultSpec((typeof faults === 'object' && faults !== null ? faults : {}) as FaultSpec);
       target.setFaults(spec);
       return { faults: spec };
+    }
+    case 'advanceClock': {
+      const ms = number(args, 'ms');
+      if (ms < 0) throw new ControlError('"ms" must be 0 or more');
+      return { now: new Date(target.advanceClock(ms)).toISOString() };
     }
     default:
       throw new ControlError(`unknown control action "${action}": use ${CONTROL_ACTIONS.join(', ')}`);

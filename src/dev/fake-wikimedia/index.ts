@@ -119,6 +119,8 @@ export interface FakeWikimedia {
   requests(): RequestRecord[];
   resetStats(): void;
   setFaults(faults: FaultSpec | string): void;
+  /** Moves the fake's clock forward by `ms`; returns the new time (epoch ms). */
+  advanceClock(ms: number): number;
   faults(): FaultSpec;
   close(): Promise<void>;
 }
@@ -151,7 +153,15 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
   );
   const port = checkCount('port', options.port ?? 0, 65_535);
   const faults = toSpec(options.faults);
-  const clock = options.clock ?? Date.now;
+  const baseClock = options.clock ?? Date.now;
+  // advanceClock moves the fake's world forward (a night later, for the benchmark).
+  let offsetMs = 0;
+  const clock = () => baseClock() + offsetMs;
+  const advanceClock = (ms: number) => {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`ms must be a number ≥ 0, got ${ms}`);
+    offsetMs += ms;
+    return clock();
+  };
   const dir = options.fixturesDir === null ? undefined : (options.fixturesDir ?? defaultFixturesDir());
   const fixtures = dir ? loadFixtures(dir) : NO_FIXTURES;
 
@@ -168,7 +178,7 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
   });
   const stats = new StatsRecorder(options.requestLogSize ?? 1000);
   const host = options.host ?? '127.0.0.1';
-  const server = new FakeServer({ host, port, latencyMs, faults, seed, store, stats, clock });
+  const server = new FakeServer({ host, port, latencyMs, faults, seed, store, stats, clock, advanceClock });
   const address = await server.listen();
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -194,6 +204,7 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
     requests: () => stats.requests(),
     resetStats: () => stats.reset(),
     setFaults: (next) => server.setFaults(toSpec(next)),
+    advanceClock,
     faults: () => server.currentFaults,
     close: () => server.close(),
   };

@@ -29,6 +29,8 @@ export interface ServerConfig {
   readonly stats: StatsRecorder;
   /** The fake world's clock (timestamps of edits and of the change feed). */
   readonly clock: () => number;
+  /** Moves the clock forward; returns the new time. */
+  readonly advanceClock: (ms: number) => number;
 }
 
 /** The Action API parameters of a request: the query string, overlaid by a form-encoded POST body. */
@@ -227,6 +229,7 @@ export class FakeServer {
       runControl(control[1], args as Record<string, unknown>, {
         store: this.config.store,
         setFaults: (spec) => this.setFaults(spec),
+        advanceClock: this.config.advanceClock,
       }),
     );
   }
