@@ -17,6 +17,7 @@ import type {
   ProposalStore,
   ReconcileResult,
   ReviewDecision,
+  StreamOptions,
 } from './store.js';
 import {
   afterCondition,
@@ -24,7 +25,9 @@ import {
   checkLimit,
   chunks,
   decodeCursor,
+  ENTITY_PAGE,
   encodeCursor,
+  entityPageQuery,
   filterConditions,
   findingValues,
   inOrder,
@@ -314,11 +317,23 @@ class PostgresStore implements ProposalStore {
   }
 
   /**
-   * The matching ids first (one query, oldest first), then the rows by id, CHUNK at a time: keyset
+   * Oldest first: the matching ids first (one query), then the rows by id, CHUNK at a time: keyset
    * pages over a filter the index does not order would re-read every match per page. A proposal is
-   * yielded as it is when its chunk is read (a review meanwhile shows).
+   * yielded as it is when its chunk is read (a review meanwhile shows). In entity order: keyset pages
+   * (entityPageQuery), one pooled query each, so no connection is held while the reader works.
    */
-  async *stream(filter: ProposalFilter): AsyncIterable<Proposal> {
+  async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    if (options.order === 'entity') {
+      let position: [string, string] | undefined;
+      do {
+        const { text, params } = entityPageQuery(SELECT, filter, position, ENTITY_PAGE, $);
+        const { rows } = await this.run(() => this.pool.query<ProposalRow>(text, params));
+        const last = rows.at(-1);
+        position = rows.length === ENTITY_PAGE && last ? [last.entity, last.id] : undefined;
+        yield* rows.map(proposalFromRow);
+      } while (position);
+      return;
+    }
     const params: unknown[] = [];
     const where = whereClause(filterConditions(filter, params, $));
     const { rows: ids } = await this.run(() =>

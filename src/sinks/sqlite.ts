@@ -16,13 +16,16 @@ import type {
   ProposalStore,
   ReconcileResult,
   ReviewDecision,
+  StreamOptions,
 } from './store.js';
 import {
   afterCondition,
   checkLimit,
   chunks,
   decodeCursor,
+  ENTITY_PAGE,
   encodeCursor,
+  entityPageQuery,
   filterConditions,
   findingValues,
   inOrder,
@@ -227,11 +230,23 @@ class SqliteStore implements ProposalStore {
   }
 
   /**
-   * The matching ids first (one query, oldest first), then the rows by id, CHUNK at a time: keyset
+   * Oldest first: the matching ids first (one query), then the rows by id, CHUNK at a time: keyset
    * pages over a filter the index does not order would re-read every match per page. A proposal is
-   * yielded as it is when its chunk is read (a review meanwhile shows).
+   * yielded as it is when its chunk is read (a review meanwhile shows). In entity order: keyset pages
+   * (entityPageQuery), each one statement, so no read transaction stays open between pages.
    */
-  async *stream(filter: ProposalFilter): AsyncIterable<Proposal> {
+  async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    if (options.order === 'entity') {
+      let position: [string, string] | undefined;
+      do {
+        const { text, params } = entityPageQuery(SELECT, filter, position, ENTITY_PAGE, q);
+        const rows = this.statement(text).all(params) as ProposalRow[];
+        const last = rows.at(-1);
+        position = rows.length === ENTITY_PAGE && last ? [last.entity, last.id] : undefined;
+        yield* rows.map(proposalFromRow);
+      } while (position);
+      return;
+    }
     const params: unknown[] = [];
     const where = whereClause(filterConditions(filter, params, q));
     const ids = this.statement(`SELECT id FROM proposals ${where} ORDER BY first_seen, id`)

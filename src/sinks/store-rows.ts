@@ -250,6 +250,51 @@ export function afterCondition(
   return `last_seen <= ${bind(lastSeen)} AND (last_seen < ${bind(lastSeen)} OR id > ${bind(id)})`;
 }
 
+/** Proposals per page of the entity-ordered stream. */
+export const ENTITY_PAGE = 1_000;
+
+/**
+ * One keyset page of the entity-ordered stream: the filter's matches after `position` (the last
+ * entity and id yielded) by entity then id, at most `limit`. A run filter (first_run = r OR last_run = r)
+ * becomes the UNION of one seek per run index (run, entity, id), each at most `limit` long, keeping
+ * only the ids of the page: as an OR, the planner would collect and sort every proposal of the run for
+ * each page. `select` is the adapter's SELECT … FROM proposals.
+ */
+export function entityPageQuery(
+  select: string,
+  filter: ProposalFilter,
+  position: readonly [entity: string, id: string] | undefined,
+  limit: number,
+  next: Placeholder,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return next(params);
+  };
+  const matching = (runColumn?: 'first_run' | 'last_run'): string[] => {
+    const conditions = runColumn ? [`${runColumn} = ${bind(filter.run)}`] : [];
+    conditions.push(...filterConditions({ ...filter, run: undefined }, params, next));
+    if (position) {
+      const [entity, id] = position;
+      conditions.push(`entity >= ${bind(entity)} AND (entity > ${bind(entity)} OR id > ${bind(id)})`);
+    }
+    return conditions;
+  };
+  const order = 'ORDER BY entity, id';
+  if (filter.run === undefined) {
+    const where = whereClause(matching());
+    return { text: `${select} ${where} ${order} LIMIT ${bind(limit)}`, params };
+  }
+  const seek = (runColumn: 'first_run' | 'last_run') =>
+    `SELECT entity, id FROM proposals ${whereClause(matching(runColumn))} ${order} LIMIT ${bind(limit)}`;
+  const byLast = seek('last_run');
+  const byFirst = seek('first_run');
+  const page = `SELECT entity, id FROM (${byLast}) AS by_last
+    UNION SELECT entity, id FROM (${byFirst}) AS by_first ${order} LIMIT ${bind(limit)}`;
+  return { text: `${select} WHERE id IN (SELECT id FROM (${page}) AS page) ${order}`, params };
+}
+
 export function whereClause(conditions: readonly string[]): string {
   return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }

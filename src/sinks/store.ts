@@ -11,6 +11,9 @@
 // - It is idempotent and safe under concurrency: the same call twice, or from several workers at
 //   once, leaves one row per fingerprint and the same statuses.
 // - Listing filters and pages through 100,000 proposals quickly (indexed), newest first.
+// - Streaming yields every match once, in the order asked for. In entity order it reads keyset pages
+//   of ~1,000 and holds one page at a time; with a `run` filter each page is an index seek (run, then
+//   entity and id), so a run's million proposals stream without sorting the run per page.
 
 import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
@@ -46,6 +49,14 @@ export interface ProposalPage {
   readonly next?: string;
 }
 
+export interface StreamOptions {
+  /**
+   * `first-seen` (the default): oldest first, by firstSeen then id, for exports. `entity`: by entity
+   * then id (byte order), so each entity's proposals come together, as the run reports group them.
+   */
+  readonly order?: 'first-seen' | 'entity';
+}
+
 export type ReviewDecision = 'accepted' | 'rejected';
 
 export interface ProposalStore {
@@ -77,7 +88,7 @@ export interface ProposalStore {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** The most recent runs first. */
   listRuns(limit: number): Promise<RunRecord[]>;
-  /** Every proposal the filter selects, streamed (oldest first) for exports. */
-  stream(filter: ProposalFilter): AsyncIterable<Proposal>;
+  /** Every proposal the filter selects, streamed oldest first (exports) or in entity order (reports). */
+  stream(filter: ProposalFilter, options?: StreamOptions): AsyncIterable<Proposal>;
   close(): Promise<void>;
 }

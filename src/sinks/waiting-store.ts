@@ -47,7 +47,7 @@ export function waitingStore(store: ProposalStore, options: WaitingOptions): Pro
     getRun: (id) => wait('getRun', () => store.getRun(id)),
     listRuns: (limit) => wait('listRuns', () => store.listRuns(limit)),
     // A stream is not restarted half-way; its reader retries the whole job if it fails.
-    stream: (filter) => store.stream(filter),
+    stream: (filter, options) => store.stream(filter, options),
     close: () => store.close(),
   };
 }

@@ -462,6 +462,61 @@ export function storeConformance(
         expect((await s.list({ run: pageRun }, { limit: 250 })).next).toBeUndefined();
       });
 
+      it('streams a run in entity order, each proposal once, across page boundaries', async () => {
+        const s = await store();
+        const run = `order-${tag()}`;
+        const entityOf = (i: number) => `${run}-${String(i).padStart(3, '0')}`;
+        const findings = (entity: string, n: number) =>
+          Array.from({ length: n }, (_, i) => soraFinding(entity, { remote: `v${i}` }));
+        // Reconciled in a shuffled order, so neither insertion nor time order is entity order.
+        const order = Array.from({ length: 380 }, (_, i) => i).sort(() => Math.random() - 0.5);
+        // Seen before this run (first_run earlier, last_run this run): in the run.
+        for (const i of order.filter((i) => i >= 370))
+          await s.reconcile(entityOf(i), findings(entityOf(i), 5), {
+            runId: `${run}-earlier`,
+            time: time(1),
+          });
+        for (const [n, i] of order.entries()) {
+          await s.reconcile(entityOf(i), findings(entityOf(i), 5), { runId: run, time: time(100 + n) });
+          // 600 proposals of one entity, between 150 and 151: a page boundary falls inside it.
+          if (i === 150)
+            await s.reconcile(`${entityOf(150)}-big`, findings(`${entityOf(150)}-big`, 600), {
+              runId: run,
+              time: time(100 + n),
+            });
+          // Another run's entities, interleaved by name: not in the run.
+          if (i % 19 === 0)
+            await s.reconcile(`${entityOf(i)}-other`, findings(`${entityOf(i)}-other`, 2), {
+              runId: `${run}-other`,
+              time: time(100 + n),
+            });
+        }
+        // Seen again by a later run (first_run this run, last_run later): still in the run.
+        for (const i of order.filter((i) => i < 10))
+          await s.reconcile(entityOf(i), findings(entityOf(i), 5), {
+            runId: `${run}-later`,
+            time: time(9000),
+          });
+
+        const rejected = await s.list({ run }, { limit: 30 });
+        await s.review(
+          rejected.proposals.map((p) => p.id),
+          'rejected',
+          time(9001),
+        );
+
+        const byEntity = (a: Proposal, b: Proposal) => cmp(a.entity, b.entity) || cmp(a.id, b.id);
+        const everything = await collect(s.stream({ search: run }));
+        for (const filter of [{ run }, { run, status: ['open' as const] }, { search: run }]) {
+          const expected = everything.filter((p) => matches(p, filter)).sort(byEntity);
+          const streamed = await collect(s.stream(filter, { order: 'entity' }));
+          expect(streamed.map((p) => p.id)).toEqual(expected.map((p) => p.id));
+          expect(streamed).toEqual(expected);
+        }
+        expect(everything.filter((p) => matches(p, { run }))).toHaveLength(2_500);
+        expect(await collect(s.stream({ run: `${run}-none` }, { order: 'entity' }))).toEqual([]);
+      }, 120_000);
+
       it('rejects a cursor it did not hand out, and a limit below 1', async () => {
         const s = await store();
         await expect(s.list({}, { limit: 10, after: 'not-a-cursor' })).rejects.toMatchObject({
@@ -599,6 +654,15 @@ export function storeConformance(
         let previous: Proposal | undefined;
         for await (const p of s.stream({ run: big })) {
           if (previous && oldestFirst(previous, p) >= 0) ordered = false;
+          previous = p;
+          count++;
+        }
+        expect({ count, ordered }).toEqual({ count: n, ordered: true });
+
+        count = 0;
+        previous = undefined;
+        for await (const p of s.stream({ run: big }, { order: 'entity' })) {
+          if (previous && (cmp(previous.entity, p.entity) || cmp(previous.id, p.id)) >= 0) ordered = false;
           previous = p;
           count++;
         }

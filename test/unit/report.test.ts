@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Proposal } from '../../src/model/proposal.js';
 import { emptyRun } from '../../src/model/run.js';
 import { displayValue, groupByEntity } from '../../src/sinks/report/format.js';
 import { renderHtml } from '../../src/sinks/report/html.js';
+import { REPORT_LIMIT, writeReports } from '../../src/sinks/report/index.js';
+import { reportJsonPieces } from '../../src/sinks/report/json.js';
 import { renderMarkdown } from '../../src/sinks/report/markdown.js';
 
 const run = {
@@ -118,5 +123,84 @@ describe('the Markdown report', () => {
     expect(markdown).toContain(`# factsync run ${run.id}`);
     expect(markdown).toContain('| add | 1 | Wikidata has it, the record lacks it |');
     expect(markdown).toContain('| **new** | followedBy | add |');
+  });
+});
+
+describe('the report files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'factsync-report-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function* streamed(all: readonly Proposal[]): AsyncIterable<Proposal> {
+    yield* all;
+  }
+
+  /** `n` proposals in entity order, three per entity. */
+  const many = (n: number): Proposal[] =>
+    Array.from({ length: n }, (_, i) => ({
+      ...(proposals[2] as Proposal),
+      id: `p${String(i).padStart(6, '0')}`,
+      entity: `film-${String(Math.floor(i / 3)).padStart(5, '0')}`,
+      remote: `https://example.org/${i}`,
+    }));
+
+  it('writes the JSON document JSON.stringify writes, byte for byte, from a stream', async () => {
+    for (const list of [proposals, [], many(40)]) {
+      const paths = await writeReports(dir, run, streamed(list));
+      expect(readFileSync(paths.json, 'utf8')).toBe(`${JSON.stringify({ run, proposals: list }, null, 2)}\n`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['json', 'md', 'html'].map((ext) => `${run.id}.${ext}`).sort());
+  });
+
+  it('writes every proposal to the JSON and the first REPORT_LIMIT to the pages, saying how many more', async () => {
+    const all = many(REPORT_LIMIT + 7);
+    const paths = await writeReports(dir, run, streamed(all));
+    const json = JSON.parse(readFileSync(paths.json, 'utf8')) as { run: unknown; proposals: Proposal[] };
+    expect(json.run).toEqual(run);
+    expect(json.proposals).toEqual(all);
+
+    const markdown = readFileSync(paths.markdown, 'utf8');
+    const html = readFileSync(paths.html, 'utf8');
+    const ids = (text: string, pattern: RegExp) => [...text.matchAll(pattern)].map((m) => m[1]);
+    const shown = all.slice(0, REPORT_LIMIT).map((p) => p.id);
+    expect(ids(markdown, /\| `(p\d+)` \|/g)).toEqual(shown);
+    expect(ids(html, /<td class="id">(p\d+)<\/td>/g)).toEqual(shown);
+    expect(markdown).toContain(
+      `…and 7 more proposals: \`factsync proposals --run ${run.id}\` lists them all.`,
+    );
+    expect(html).toContain('…and 7 more proposals:');
+    // REPORT_LIMIT / 3 entities whole, and the first two proposals of the next.
+    expect(markdown.match(/^### /gm)).toHaveLength(Math.ceil(REPORT_LIMIT / 3));
+  });
+
+  it('says nothing of more proposals when all of them are shown', async () => {
+    const paths = await writeReports(dir, run, streamed(many(REPORT_LIMIT)));
+    expect(readFileSync(paths.markdown, 'utf8')).not.toContain('more proposals');
+    expect(readFileSync(paths.html, 'utf8')).not.toContain('more proposals');
+  });
+
+  it('keeps the previous report and leaves no temporary file when the stream fails', async () => {
+    const before = await writeReports(dir, run, proposals);
+    const text = readFileSync(before.json, 'utf8');
+    async function* failing(): AsyncIterable<Proposal> {
+      yield* many(REPORT_LIMIT + 1);
+      throw new Error('the store went away');
+    }
+    await expect(writeReports(dir, run, failing())).rejects.toThrow('the store went away');
+    expect(readFileSync(before.json, 'utf8')).toBe(text);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('the JSON report in pieces', () => {
+  it('joins into the whole document, in pieces of bounded size', async () => {
+    const list = Array.from({ length: 2_000 }, (_, i) => ({ ...(proposals[0] as Proposal), id: `q${i}` }));
+    const pieces: string[] = [];
+    for await (const piece of reportJsonPieces(run, list)) pieces.push(piece);
+    expect(pieces.join('')).toBe(`${JSON.stringify({ run, proposals: list }, null, 2)}\n`);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(70 * 1024);
   });
 });

@@ -3,6 +3,7 @@
 // Where the dialects differ, each migration carries one SQL text per dialect.
 
 import { initial } from './001_initial.js';
+import { runEntityOrder } from './002_run_entity_order.js';
 
 export interface Migration {
   readonly version: number;
@@ -11,7 +12,7 @@ export interface Migration {
   readonly postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, runEntityOrder];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
