@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { runProposals } from '../sinks/report/collect.js';
+import { runProposalStream } from '../sinks/report/collect.js';
 import { reportPaths, writeReports } from '../sinks/report/index.js';
 import { UsageError } from './errors.js';
 import { writeErr, writeOut } from './output.js';
@@ -30,7 +30,7 @@ export function registerReport(program: Command): void {
             options.format === 'md' ? paths.markdown : options.format === 'json' ? paths.json : paths.html;
           const text = await readFile(file, 'utf8').catch(() => undefined);
           if (text === undefined) {
-            paths = await writeReports(config.reports.dir, run, await runProposals(store, run.id));
+            paths = await writeReports(config.reports.dir, run, runProposalStream(store, run.id));
             writeErr(`report written again from the store: ${paths.markdown}\n`);
           }
           if (options.path) await writeOut(`${file}\n`);

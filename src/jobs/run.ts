@@ -6,7 +6,7 @@
 import { FlowProducer, type Job } from 'bullmq';
 import type { RunBacklog, RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
-import { runProposals } from '../sinks/report/collect.js';
+import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestTally, type Tally } from '../sources/http.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
@@ -278,7 +278,7 @@ export async function processFinalise(
   const reports = await writeReports(
     runtime.config.reports.dir,
     run,
-    await runProposals(runtime.store, run.id),
+    runProposalStream(runtime.store, run.id),
   );
   runtime.log.info(
     { runId: run.id, counts: run.counts, proposals: run.proposals, report: reports.html },

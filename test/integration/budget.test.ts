@@ -27,7 +27,13 @@ describe('the hourly request budget', () => {
     const { burst, refillPerSecond } = budgetBucket(budgetPerHour);
     expect(burst + refillPerSecond * 3600).toBeLessThanOrEqual(budgetPerHour);
     server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
-    const gateOptions = { prefix: `${prefix}:a`, concurrency: 8, ratePerSecond: 1000, leaseMs: 10_000, budgetPerHour };
+    const gateOptions = {
+      prefix: `${prefix}:a`,
+      concurrency: 8,
+      ratePerSecond: 1000,
+      leaseMs: 10_000,
+      budgetPerHour,
+    };
     const clients = [0, 1].map(() =>
       testHttpClient(redis, `${prefix}:a`, { concurrency: 8, gate: redisGate(redis, gateOptions) }),
     );

@@ -1,19 +1,23 @@
 // GET /runs, GET /runs/:id (the run's diff report in the app's frame) and GET /runs/:id/report.{html,md,json}
-// (the report files themselves, written again in memory from the store when they are gone).
+// (the report files themselves, written again from the store, streamed, when they are gone).
 
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { runProposals } from '../../sinks/report/collect.js';
-import { groupByEntity } from '../../sinks/report/format.js';
-import { renderHtml } from '../../sinks/report/html.js';
-import { REPORT_LIMIT, reportPaths } from '../../sinks/report/index.js';
-import { renderMarkdown } from '../../sinks/report/markdown.js';
+import { runProposalStream } from '../../sinks/report/collect.js';
+import { reportPaths, writeReports } from '../../sinks/report/index.js';
 import { chromeFor, type ServerContext, sendPage } from '../context.js';
 import { messagePage } from '../views/messages.js';
 import { runPage, runsPage } from '../views/runs.js';
 
 const RUN_PAGE_LIMIT = 300;
+
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * The report page is self-contained (inline style and script): its CSP allows exactly those two blocks
@@ -78,19 +82,14 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const run = format ? await ctx.store.getRun(request.params.id) : undefined;
     if (!format || !run) return reply.code(404).type('text/plain; charset=utf-8').send('no such report\n');
     const paths = reportPaths(ctx.config.reports.dir, run.id);
-    let text = await readFile(paths[format.file], 'utf8').catch(() => undefined);
-    if (text === undefined) {
-      const proposals = await runProposals(ctx.store, run.id);
-      const shown = groupByEntity(proposals.slice(0, REPORT_LIMIT));
-      const omitted = Math.max(0, proposals.length - REPORT_LIMIT);
-      text =
-        format.file === 'json'
-          ? `${JSON.stringify({ run, proposals }, null, 2)}\n`
-          : format.file === 'markdown'
-            ? renderMarkdown(run, shown, omitted)
-            : renderHtml(run, shown, omitted);
-    }
+    // A report that is missing (deleted, or a run finalised elsewhere) is written again, streamed.
+    if (!(await exists(paths[format.file])))
+      await writeReports(ctx.config.reports.dir, run, runProposalStream(ctx.store, run.id));
+    reply.type(format.type).header('cache-control', 'no-store');
+    // The JSON holds every proposal of the run: sent from the file, never held whole in memory.
+    if (format.file === 'json') return reply.send(createReadStream(paths.json));
+    const text = await readFile(paths[format.file], 'utf8');
     if (format.file === 'html') reply.header('content-security-policy', reportCsp(text));
-    return reply.type(format.type).header('cache-control', 'no-store').send(text);
+    return reply.send(text);
   });
 }

@@ -93,9 +93,50 @@ export function runFigures(run: RunRecord): Array<[label: string, value: number]
     ['unchanged', c.unchanged],
     ['failed', c.failed],
     ['unreadable', c.unreadable],
+    ['revision-checked', c.verified ?? 0],
+    ['deferred', c.deferred ?? 0],
     ['new proposals', p.created],
     ['still open', p.seen],
     ['resolved', p.resolved],
     ['superseded', p.superseded],
   ];
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** How the run found what changed, what it could spend, and what it left for later: plain sentences. */
+export function planNotes(run: RunRecord): string[] {
+  const plan = run.plan;
+  if (!plan) return [];
+  const notes: string[] = [];
+  const estimates = `estimated requests to find the changes: sweep ${count(plan.estimates.sweep)}${
+    plan.estimates.feed === undefined ? '' : `, change feed ${count(plan.estimates.feed)}`
+  }`;
+  notes.push(
+    `Change detection: ${plan.strategy === 'feed' ? 'change feed' : 'revision sweep'} — ${plan.reason} (${estimates}).`,
+  );
+  const feeds = Object.entries(plan.feeds ?? {});
+  if (feeds.length > 0)
+    notes.push(
+      `Feeds read: ${feeds
+        .map(
+          ([wiki, f]) =>
+            `${wiki} ${count(f.rows)} changes from ${f.from} to ${f.to}, ${count(f.hits)} about local entities`,
+        )
+        .join('; ')}.`,
+    );
+  if (plan.verification)
+    notes.push(
+      `Rolling verification: slice ${plan.verification.slice + 1} of ${plan.verification.days} — every entity's revision is checked at least every ${plan.verification.days} nights.`,
+    );
+  const spent = Object.values(run.requests).reduce((n, r) => n + r.requests, 0);
+  notes.push(
+    `Request budget: ${count(plan.budget.perHour)} an hour, ${count(plan.budget.run)} for this run; ${count(spent)} spent.`,
+  );
+  const backlog = run.backlog;
+  if (backlog)
+    notes.push(
+      `${count(backlog.entities)} entities could not be reached within this run's budget; they need about ${count(backlog.requests)} requests and will be reached within ${backlog.runs} more run${backlog.runs === 1 ? '' : 's'} at this budget (by ${backlog.expectedBy} with one run a night).`,
+    );
+  return notes;
 }

@@ -2,7 +2,15 @@
 // value from a card or from Wikimedia is escaped: a label "<script>alert(1)</script>" shows as text.
 
 import type { RunRecord } from '../../model/run.js';
-import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP, runFigures } from './format.js';
+import {
+  displayValue,
+  type EntityGroup,
+  evidenceLabel,
+  isWebLink,
+  KIND_HELP,
+  planNotes,
+  runFigures,
+} from './format.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54,6 +62,19 @@ function summary(run: RunRecord): string {
   return `<div class="summary">${stats.map(([label, n]) => `<span class="stat"><b>${n}</b>${label}</span>`).join('')}${kinds.join('')}</div>`;
 }
 
+/** How the run went about it, and the requests it spent by endpoint. */
+function planning(run: RunRecord): string {
+  const notes = planNotes(run).map((note) => `<li>${escapeHtml(note)}</li>`);
+  const requests = Object.entries(run.requests).map(
+    ([endpoint, r]) => `<tr><td>${escapeHtml(endpoint)}</td><td>${r.requests}</td><td>${r.bytes}</td></tr>`,
+  );
+  return `${notes.length ? `<ul class="plan">${notes.join('')}</ul>` : ''}${
+    requests.length
+      ? `<table class="requests"><thead><tr><th>endpoint</th><th>requests</th><th>bytes</th></tr></thead><tbody>${requests.join('')}</tbody></table>`
+      : ''
+  }`;
+}
+
 function failures(run: RunRecord): string {
   if (run.failures.length === 0) return '';
   const items = run.failures.map((f) => {
@@ -98,7 +119,7 @@ export function renderHtml(run: RunRecord, groups: readonly EntityGroup[], omitt
 <title>factsync run ${escapeHtml(run.id)}</title><style>${STYLE}</style></head>
 <body><header><h1>factsync run <code>${escapeHtml(run.id)}</code></h1>
 <div class="status">${escapeHtml(run.trigger)} · ${escapeHtml(run.status)} · ${escapeHtml(when)}</div>${summary(run)}</header>
-<main>${failures(run)}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
+<main>${planning(run)}${failures(run)}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
 ${body}${more}</main><script>${SCRIPT}</script></body></html>
 `;
 }

@@ -1,7 +1,7 @@
 // The run report as Markdown: summary, failures, then proposals grouped by entity. Pure.
 
 import type { RunRecord } from '../../model/run.js';
-import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP } from './format.js';
+import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP, planNotes } from './format.js';
 
 /** Markdown table cells: pipes and line breaks would break the table, and HTML must stay text. */
 function cell(text: string): string {
@@ -20,8 +20,9 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
   lines.push(`- Started ${run.startedAt}${run.finishedAt ? `, finished ${run.finishedAt}` : ''}`);
   const c = run.counts;
   lines.push(
-    `- Entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable`,
+    `- Entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable, ${c.verified ?? 0} revision-checked, ${c.deferred ?? 0} deferred`,
   );
+  for (const note of planNotes(run)) lines.push(`- ${cell(note)}`);
   const p = run.proposals;
   lines.push(
     `- Proposals: ${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded`,

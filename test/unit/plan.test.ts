@@ -1,0 +1,111 @@
+// The planner's pure part: which strategy it picks for small and large stores, when the feed cannot be
+// used, and how the rolling verification spreads entities over the nights.
+
+import { describe, expect, it } from 'vitest';
+import { chooseStrategy, isDue, type PlanInputs, verificationFor } from '../../src/model/plan.js';
+import { budgetBucket } from '../../src/sources/http-gate.js';
+
+const NOW = Date.parse('2026-11-25T03:00:00Z');
+const yesterday = '2026-11-24T03:00:00Z|123';
+
+function inputs(entities: number, overrides: Partial<PlanInputs> = {}): PlanInputs {
+  return {
+    entities,
+    pages: Math.round(entities * 0.7),
+    titlesPerRequest: 50,
+    rowsPerRequest: 500,
+    feeds: [
+      { wiki: 'wikidata', rowsPerDay: 600_000, cursor: yesterday },
+      { wiki: 'en', rowsPerDay: 100_000, cursor: yesterday },
+    ],
+    verifyDays: 30,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe('the strategy', () => {
+  it('is a sweep for a small store: checking 10,000 entities costs less than reading a day of feeds', () => {
+    const choice = chooseStrategy(inputs(10_000), 'auto');
+    expect(choice.strategy).toBe('sweep');
+    expect(choice.estimates.sweep).toBe(200 + 140);
+    expect(choice.estimates.feed).toBe(1_200 + 200 + 7);
+  });
+
+  it('is the change feed for a large store: a day of feeds costs less than checking 1,000,000 entities', () => {
+    const choice = chooseStrategy(inputs(1_000_000), 'auto');
+    expect(choice.strategy).toBe('feed');
+    expect(choice.estimates.sweep).toBe(20_000 + 14_000);
+    // 1,200 Wikidata feed requests + 200 English Wikipedia + 667 for the night's verification slice.
+    expect(choice.estimates.feed).toBe(2_067);
+  });
+
+  it('weighs the feed by the time since the last run, and apihighlimits by its larger pages', () => {
+    const week = '2026-11-18T03:00:00Z';
+    const stale = inputs(100_000, { feeds: [{ wiki: 'wikidata', rowsPerDay: 600_000, cursor: week }] });
+    expect(chooseStrategy(stale, 'auto').strategy).toBe('sweep');
+    const high = { ...stale, titlesPerRequest: 500, rowsPerRequest: 5_000 };
+    expect(chooseStrategy(high, 'auto').estimates).toEqual({ sweep: 200 + 140, feed: 840 + 7 });
+  });
+
+  it('falls back to a sweep past the feed horizon, or when a feed was never read', () => {
+    const old = inputs(1_000_000, { now: NOW + 31 * 86_400_000 });
+    expect(chooseStrategy(old, 'auto')).toMatchObject({
+      strategy: 'sweep',
+      reason: expect.stringContaining('past its 30-day horizon'),
+    });
+    expect(chooseStrategy(old, 'feed').strategy).toBe('sweep');
+    const unread = inputs(1_000_000, {
+      feeds: [
+        { wiki: 'wikidata', rowsPerDay: 600_000, cursor: yesterday },
+        { wiki: 'de', rowsPerDay: 100_000 },
+      ],
+    });
+    expect(chooseStrategy(unread, 'auto')).toMatchObject({
+      strategy: 'sweep',
+      reason: expect.stringContaining('de feed'),
+    });
+  });
+
+  it('follows sync.strategy when it is not auto', () => {
+    expect(chooseStrategy(inputs(1_000_000), 'sweep').strategy).toBe('sweep');
+    expect(chooseStrategy(inputs(10), 'feed').strategy).toBe('feed');
+  });
+});
+
+describe('the rolling verification', () => {
+  const keys = Array.from({ length: 30_000 }, (_, i) => `gen-${i}`);
+  const recently = new Date(NOW - 86_400_000).toISOString();
+
+  it('checks every entity exactly once in verifyDays consecutive runs, about as many each night', () => {
+    const times = new Map<string, number>();
+    const perNight: number[] = [];
+    for (let run = 17; run < 17 + 30; run++) {
+      const verification = verificationFor(run, 30, NOW);
+      const due = keys.filter((key) => isDue(key, recently, verification));
+      perNight.push(due.length);
+      for (const key of due) times.set(key, (times.get(key) ?? 0) + 1);
+    }
+    expect(times.size).toBe(keys.length);
+    expect([...times.values()].every((n) => n === 1)).toBe(true);
+    expect(Math.min(...perNight)).toBeGreaterThan(1_000 * 0.85);
+    expect(Math.max(...perNight)).toBeLessThan(1_000 * 1.15);
+  });
+
+  it('checks an entity overdue after missed nights, and one never verified, whatever its slice', () => {
+    const verification = verificationFor(3, 30, NOW);
+    const overdue = new Date(NOW - 31 * 86_400_000).toISOString();
+    expect(keys.filter((key) => isDue(key, overdue, verification))).toHaveLength(keys.length);
+    expect(keys.filter((key) => isDue(key, undefined, verification))).toHaveLength(keys.length);
+  });
+});
+
+describe('the hourly budget as a token bucket', () => {
+  it('never allows more than the budget in an hour, burst included', () => {
+    for (const budget of [10, 500, 5_000, 18_000, 100_000_000]) {
+      const { burst, refillPerSecond } = budgetBucket(budget);
+      expect(burst).toBeGreaterThanOrEqual(1);
+      expect(burst + refillPerSecond * 3600).toBeLessThanOrEqual(budget);
+    }
+  });
+});
