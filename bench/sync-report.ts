@@ -1,6 +1,8 @@
 // What the sync benchmark measured, and how it is shown: a Markdown table per entity count (one column
 // per night or baseline, one row per figure), the issue's targets beside the measured (or extrapolated)
-// figures, and the generated part of bench/SYNC-RESULTS.md.
+// figures, and the generated part of bench/RESULTS.md.
+
+import { ANONYMOUS_BUDGET_PER_HOUR, TOKEN_BUDGET_PER_HOUR } from '../src/config.js';
 
 export interface Counter {
   requests: number;
@@ -50,6 +52,13 @@ export interface NightResult {
   readonly failures?: number;
   /** The run record's requests and bytes by endpoint (factsync's own tally). */
   readonly runRequests?: Record<string, Counter>;
+  /** The planner's choice: strategy, why, its estimates, and the feed rows read by wiki. */
+  readonly plan?: {
+    strategy: string;
+    reason: string;
+    estimates: { sweep: number; feed?: number };
+    feedRows: Record<string, number>;
+  };
   /** What the fake served meanwhile, by endpoint. */
   readonly fakeRequests: Record<string, Counter>;
   readonly fakeTotal: Counter;
@@ -150,6 +159,9 @@ function endpointCell(row: NightResult, counter: Counter | undefined, entities: 
   return `${int(requests)} · ${fixed(requests / entities, 3)}/e · ${bytesText(bytes / entities)}/e`;
 }
 
+/** http.budgetPerHour `auto`: without and with a token. */
+const [ANONYMOUS_BUDGET, TOKEN_BUDGET] = [ANONYMOUS_BUDGET_PER_HOUR, TOKEN_BUDGET_PER_HOUR];
+
 /** Requests a run needs at the default politeness (http.ratePerSecond 5), as time. */
 export const POLITE_RATE = 5;
 
@@ -174,6 +186,14 @@ export function renderTable(result: SizeResult): string {
     r.commandSeconds === undefined ? '–' : duration(r.commandSeconds),
   );
   add('entities/s', (r) => int(r.entitiesPerSecond));
+  add("planner's strategy (why)", (r) => (r.plan ? `${r.plan.strategy} (${r.plan.reason})` : '–'));
+  add('change feed rows read', (r) =>
+    r.plan && Object.keys(r.plan.feedRows).length
+      ? Object.entries(r.plan.feedRows)
+          .map(([wiki, n]) => `${wiki} ${int(n)}`)
+          .join(', ')
+      : '–',
+  );
   add('entities seen / fetched / unchanged / failed / unreadable records', (r) =>
     r.counts
       ? `${int(r.counts.seen ?? 0)} / ${int(r.counts.fetched ?? 0)} / ${int(r.counts.unchanged ?? 0)} / ${int(r.counts.failed ?? 0)} / ${int(r.counts.unreadable ?? 0)}`
@@ -189,6 +209,11 @@ export function renderTable(result: SizeResult): string {
   add('**requests, all endpoints** (run record)', (r) => `**${int(totalRequests(r))}**`);
   add('requests per entity', (r) => fixed(totalRequests(r) / N, 4));
   add(`at the default politeness (${POLITE_RATE} req/s)`, (r) => duration(totalRequests(r) / POLITE_RATE));
+  add(
+    `within Wikimedia's hourly allowance (${int(ANONYMOUS_BUDGET)} anonymous / ${int(TOKEN_BUDGET)} with a token)`,
+    (r) =>
+      `${duration((totalRequests(r) / ANONYMOUS_BUDGET) * 3600)} / ${duration((totalRequests(r) / TOKEN_BUDGET) * 3600)}`,
+  );
   const runEndpoints = [...new Set(rows.flatMap((r) => Object.keys(r.runRequests ?? {})))].sort();
   for (const endpoint of runEndpoints)
     add(`run record: ${SHORT[endpoint] ?? endpoint} (req · req/e · bytes/e)`, (r) =>
@@ -399,7 +424,7 @@ export function renderTargets(results: readonly SizeResult[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The generated part of bench/SYNC-RESULTS.md
+// The generated part of bench/RESULTS.md
 
 export const BEGIN =
   '<!-- bench:sync generated: begin (npm run bench:sync rewrites what is between these lines) -->';

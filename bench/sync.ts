@@ -22,7 +22,7 @@
 //   --worker-node-args="A B"  extra node arguments for the workers (--cpu-prof, --max-old-space-size=N…)
 //   --redis-url URL     use this Redis (default: a private redis-server, so its memory is ours alone)
 //   --dir D             work folder (default .bench/sync)
-//   --results FILE      Markdown results to update (default bench/SYNC-RESULTS.md; "-" for none)
+//   --results FILE      Markdown results to update (default bench/RESULTS.md; "-" for none)
 //   --fresh             regenerate the local store even if one of the same count and seed exists
 //   --render-only       measure nothing: rewrite the results file from the work folder's results.json
 //
@@ -166,7 +166,7 @@ function parseOptions(argv: string[]) {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((text) => integer(text.replace(/_/g, ''), 0, 'entities', 100));
-  const resultsFile = values.results ?? path.join(ROOT, 'bench', 'SYNC-RESULTS.md');
+  const resultsFile = values.results ?? path.join(ROOT, 'bench', 'RESULTS.md');
   const workerConcurrency =
     values['worker-concurrency'] === undefined
       ? undefined
@@ -286,6 +286,9 @@ async function createInstall(
         userAgent: 'factsync-bench/1.0 (https://example.org/factsync-bench; bench@example.org)',
         concurrency: options.httpConcurrency,
         ratePerSecond: options.rate,
+        // The fake, not Wikimedia: the budget is not what is measured (the tables give the time each
+        // night would take at Wikimedia's allowances).
+        budgetPerHour: 100_000_000,
       },
       local: { kind: 'jsonl', path: data.file },
       store: { kind: 'sqlite', path: path.join(dir, 'factsync.db') },
@@ -526,6 +529,16 @@ async function night(
     },
     failures: run.failures.length,
     runRequests: run.requests as Record<string, Counter>,
+    ...(run.plan
+      ? {
+          plan: {
+            strategy: run.plan.strategy,
+            reason: run.plan.reason,
+            estimates: run.plan.estimates,
+            feedRows: Object.fromEntries(Object.entries(run.plan.feeds ?? {}).map(([w, f]) => [w, f.rows])),
+          },
+        }
+      : {}),
     ...after.fake,
     workers: after.workers,
     fakeCpuSeconds: after.fakeCpuSeconds,
@@ -538,7 +551,7 @@ async function night(
   };
   const requests = Object.values(run.requests).reduce((n, r) => n + r.requests, 0);
   progress(
-    `${install.label}: ${label}: ${wallSeconds.toFixed(1)} s, ${Math.round(result.entitiesPerSecond)} entities/s, ` +
+    `${install.label}: ${label}: ${run.plan?.strategy ?? '?'} (${run.plan?.reason ?? ''}), ${wallSeconds.toFixed(1)} s, ${Math.round(result.entitiesPerSecond)} entities/s, ` +
       `${run.counts.fetched} fetched, ${run.counts.unchanged} unchanged, ${run.counts.failed} failed, ${requests} requests ` +
       `(fake: ${after.fake.fakeTotal.requests}); peak RSS ${after.workers.map((w) => w.peakMiB.toFixed(0)).join(' / ')} MiB; ` +
       `CPU workers ${after.workers.map((w) => w.cpuSeconds.toFixed(1)).join(' + ')} s, fake ${after.fakeCpuSeconds.toFixed(1)} s; ` +
@@ -546,6 +559,15 @@ async function night(
   );
   if (run.failures.length > 0) progress(`  failures: ${JSON.stringify(run.failures.slice(0, 3))}`);
   return result;
+}
+
+/**
+ * A day passes in the fake's world between nights: its change feeds fill with a day of background
+ * edits (600,000 on Wikidata, 100,000 on each Wikipedia), as the real ones would.
+ */
+async function nextDay(install: Install): Promise<void> {
+  const answer = await install.fake.control('advanceClock', { ms: 86_400_000 });
+  progress(`fake: a day later (${String(answer.now)})`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -742,7 +764,9 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
     try {
       if (nights) {
         rows.push(await night(ctx, install, 'first', 'night 1: first (full)'));
+        await nextDay(install);
         rows.push(await night(ctx, install, 'unchanged', 'night 2: unchanged'));
+        await nextDay(install);
         const check = await changeAndCheck(ctx, install, entities);
         rows.push(
           await night(ctx, install, 'changed', `night 3: ${+(options.changed * 100).toFixed(2)}% changed`, {
@@ -751,6 +775,7 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
         );
       }
       if (baselines) {
+        if (nights) await nextDay(install);
         const full = await night(ctx, install, 'full', 'baseline: full fetch (`sync --full`)', {
           full: true,
         });
