@@ -230,9 +230,8 @@ export async function processFinalise(
     (await runtime.store.getRun(spec.runId)) ??
     emptyRun(spec.runId, spec.trigger, spec.startedAt, spec.scope);
   Object.assign(run, emptyRun(run.id, run.trigger, run.startedAt, run.scope));
-  const values = await job.getChildrenValues<BatchSummary | PlanSummary>();
   let deferredRequests = 0;
-  for (const value of Object.values(values)) {
+  for await (const value of childrenValues<BatchSummary | PlanSummary>(job)) {
     if (value && 'entities' in value) {
       addUp(run, value);
       deferredRequests += value.deferredRequests ?? 0;
@@ -285,6 +284,24 @@ export async function processFinalise(
     'run finished',
   );
   return { runId: run.id, reports, run };
+}
+
+/**
+ * The children's results a page at a time (a million entities make 20,000 batches): HSCAN over the
+ * parent's processed children; a key HSCAN gives twice is taken once.
+ */
+async function* childrenValues<T>(job: Job): AsyncGenerator<T> {
+  const seen = new Set<string>();
+  let cursor = 0;
+  do {
+    const page = await job.getDependencies({ processed: { cursor, count: 500 } });
+    for (const [key, value] of Object.entries(page.processed ?? {})) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield value as T;
+    }
+    cursor = Number(page.nextProcessedCursor ?? 0);
+  } while (cursor !== 0);
 }
 
 /** How many entities the batches that failed for good held (read again from the local store). */
