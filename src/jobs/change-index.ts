@@ -125,10 +125,6 @@ export class ChangeIndex {
     await this.redis.hset(this.keys.cursors, wiki, cursor);
   }
 
-  async clearCursors(): Promise<void> {
-    await this.redis.del(this.keys.cursors);
-  }
-
   async meta(): Promise<SyncMeta> {
     const raw = await this.redis.hgetall(this.keys.meta);
     return {

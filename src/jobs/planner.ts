@@ -61,17 +61,33 @@ async function readFeeds(
 export const CLOCK_MARGIN_MS = 5 * 60_000;
 
 /**
- * After a sweep, the feeds can take over from the time it started: every entity it checked, it checked
- * after that. Languages first seen during a run get their start when the run finishes.
+ * After a sweep, the feeds can take over from the time it started (by each wiki's clock: its newest
+ * change then): every entity it checked, it checked after that. Languages first seen during a run get
+ * the run's start by our clock, a margin earlier, when it finishes.
  */
 export async function markFeedStart(
   runtime: Runtime,
-  wikis: readonly string[],
-  startedAt: number,
+  starts: Readonly<Record<string, number>>,
+  { replace }: { replace: boolean },
 ): Promise<void> {
-  const start = new Date(startedAt - CLOCK_MARGIN_MS).toISOString().replace(/\.\d+Z$/, 'Z');
-  const cursors = await runtime.changes.cursors();
-  for (const wiki of wikis) if (!cursors[wiki]) await runtime.changes.setCursor(wiki, start);
+  const cursors = replace ? {} : await runtime.changes.cursors();
+  for (const [wiki, at] of Object.entries(starts)) {
+    if (cursors[wiki]) continue;
+    await runtime.changes.setCursor(
+      wiki,
+      new Date(at - CLOCK_MARGIN_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
+    );
+  }
+}
+
+/** Each feed's newest change, by wiki (epoch ms): one request each. Throws when a feed breaks. */
+async function feedHeads(runtime: Runtime, wikis: readonly string[]): Promise<Record<string, number>> {
+  const heads: Record<string, number> = {};
+  for (const wiki of wikis) {
+    const head = await runtime.sources.feed(wiki).head();
+    if (head) heads[wiki] = Date.parse(head);
+  }
+  return heads;
 }
 
 export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now()): Promise<PlannedRun> {
@@ -79,7 +95,8 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   const perHour = budgetPerHour(config);
   const budget = { perHour, run: Math.max(1, Math.floor(perHour * config.sync.nightHours)) };
   const meta = await changes.meta();
-  const titlesPerRequest = sources.limits.titles;
+  // A revision check asks for one batch's titles at a time.
+  const titlesPerRequest = Math.min(sources.limits.titles, config.sync.batchSize);
   const sweep = sweepRequests({ entities: meta.entities ?? 0, pages: meta.pages ?? 0, titlesPerRequest });
 
   // A refresh checks what it was asked for, at once: no feed, no budget of its own (the pacing holds).
@@ -97,6 +114,14 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
 
   const wikis = ['wikidata', ...(await changes.languages())];
   const cursors = await changes.cursors();
+  let heads: Record<string, number> | undefined;
+  let broken: string | undefined;
+  try {
+    heads = await feedHeads(runtime, wikis);
+  } catch (error) {
+    runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+    broken = `the change feed failed (${describe(error)}); sweeping instead`;
+  }
   const inputs: PlanInputs = {
     entities: meta.entities ?? 0,
     pages: meta.pages ?? 0,
@@ -108,6 +133,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
         meta.rowsPerDay[wiki] ??
         (wiki === 'wikidata' ? DEFAULT_ROWS_PER_DAY.wikidata : DEFAULT_ROWS_PER_DAY.wikipedia),
       ...(cursors[wiki] ? { cursor: cursors[wiki] } : {}),
+      ...(heads?.[wiki] === undefined ? {} : { head: heads[wiki] }),
     })),
     verifyDays: config.sync.verifyDays,
     now,
@@ -117,7 +143,9 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
       ? { strategy: 'sweep', reason: 'the first run: every entity is fetched', estimates: { sweep } }
       : spec.full
         ? { strategy: 'sweep', reason: 'a full run fetches every entity', estimates: { sweep } }
-        : chooseStrategy(inputs, config.sync.strategy);
+        : broken
+          ? { strategy: 'sweep', reason: broken, estimates: { sweep } }
+          : chooseStrategy(inputs, config.sync.strategy);
   const runNumber = await changes.nextRunNumber();
   const verification = verificationFor(runNumber, config.sync.verifyDays, now);
 
@@ -134,10 +162,10 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
       };
     }
   }
-  if (choice.strategy === 'sweep') {
-    await runtime.changes.clearCursors();
-    await markFeedStart(runtime, wikis, now);
-  }
+  if (choice.strategy === 'sweep')
+    await markFeedStart(runtime, Object.fromEntries(wikis.map((wiki) => [wiki, heads?.[wiki] ?? now])), {
+      replace: true,
+    });
 
   const batch: BatchPlan = {
     strategy: choice.strategy,

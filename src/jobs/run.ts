@@ -4,6 +4,7 @@
 // finalise job adds everything up, saves the run record and writes the reports.
 
 import { FlowProducer, type Job } from 'bullmq';
+import { sweepRequests } from '../model/plan.js';
 import type { RunBacklog, RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
 import { runProposalStream } from '../sinks/report/collect.js';
@@ -187,16 +188,32 @@ function addRequests(run: RunRecord, tally: Tally): void {
   }
 }
 
-/** When the entities a run could not reach will be: later runs at the same budget, one a night. */
-export function backlogOf(run: RunRecord, deferredRequests: number, now: number): RunBacklog | undefined {
+/**
+ * When the entities a run could not reach will be: each later run at the same budget first spends what
+ * finding the changes costs (`recurring`: the planner's cheaper estimate for the whole store), and the
+ * rest of its budget goes to them.
+ */
+export function backlogOf(
+  run: RunRecord,
+  deferredRequests: number,
+  recurring: number,
+  now: number,
+): RunBacklog | undefined {
   if (run.counts.deferred === 0 || !run.plan) return undefined;
-  const runs = Math.max(1, Math.ceil(deferredRequests / run.plan.budget.run));
-  return {
-    entities: run.counts.deferred,
-    requests: deferredRequests,
-    runs,
-    expectedBy: new Date(now + runs * 86_400_000).toISOString().slice(0, 10),
-  };
+  const left = run.plan.budget.run - recurring;
+  const base = { entities: run.counts.deferred, requests: deferredRequests, recurring };
+  if (left <= 0) return base;
+  const runs = Math.max(1, Math.ceil(deferredRequests / left));
+  return { ...base, runs, expectedBy: new Date(now + runs * 86_400_000).toISOString().slice(0, 10) };
+}
+
+/** What finding the changes costs a run over the whole store, as the planner estimates it. */
+async function recurringRequests(runtime: Runtime, plan: RunPlanRecord | undefined): Promise<number> {
+  const meta = await runtime.changes.meta();
+  const titlesPerRequest = Math.min(runtime.sources.limits.titles, runtime.config.sync.batchSize);
+  const sweep = sweepRequests({ entities: meta.entities ?? 0, pages: meta.pages ?? 0, titlesPerRequest });
+  const heads = 1 + (await runtime.changes.languages()).length;
+  return Math.min(sweep, plan?.estimates.feed ?? Number.POSITIVE_INFINITY) + heads;
 }
 
 function addUp(run: RunRecord, summary: BatchSummary): void {
@@ -241,7 +258,10 @@ export async function processFinalise(
       if (value.requests) addRequests(run, value.requests);
     }
   }
-  const backlog = backlogOf(run, deferredRequests, Date.now());
+  const backlog =
+    run.counts.deferred > 0
+      ? backlogOf(run, deferredRequests, await recurringRequests(runtime, run.plan), Date.now())
+      : undefined;
   if (backlog) run.backlog = backlog;
   const unreadable = await runtime.redis.lrange(
     `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,
@@ -268,7 +288,13 @@ export async function processFinalise(
   run.finishedAt = new Date().toISOString();
   // Languages first linked during this run: their feeds start from when it started.
   if (!spec.scope?.length)
-    await markFeedStart(runtime, await runtime.changes.languages(), Date.parse(spec.startedAt));
+    await markFeedStart(
+      runtime,
+      Object.fromEntries(
+        (await runtime.changes.languages()).map((lang) => [lang, Date.parse(spec.startedAt)]),
+      ),
+      { replace: false },
+    );
   // The run's key claims and budget are no longer needed (a million keys would stay a week otherwise).
   await runtime.redis.del(keysHash(runtime, spec.runId), quotaKey(runtime, spec.runId));
   // A refresh of an entity that is not in the local store has no batch to release its claim.

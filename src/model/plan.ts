@@ -25,11 +25,15 @@ export interface PlanInputs {
   /** Titles a revision check request (50, or 500 with apihighlimits) and feed rows a request. */
   readonly titlesPerRequest: number;
   readonly rowsPerRequest: number;
-  /** Each feed in use: rows a day and where the last run left it (ISO time), if it did. */
+  /**
+   * Each feed in use: rows a day, where the last run left it (a cursor), if it did, and the time of its
+   * newest change (epoch ms) — the wiki's own clock, which `now` stands in for when it is not known.
+   */
   readonly feeds: ReadonlyArray<{
     readonly wiki: string;
     readonly rowsPerDay: number;
     readonly cursor?: string;
+    readonly head?: number;
   }>;
   readonly verifyDays: number;
   readonly now: number;
@@ -55,7 +59,7 @@ export function sweepRequests(inputs: Pick<PlanInputs, 'entities' | 'pages' | 't
 export function feedUnavailable(inputs: PlanInputs): string | undefined {
   for (const feed of inputs.feeds) {
     if (!feed.cursor) return `no complete run has read the ${feed.wiki} feed yet`;
-    const age = inputs.now - cursorTime(feed.cursor);
+    const age = (feed.head ?? inputs.now) - cursorTime(feed.cursor);
     if (!(age <= FEED_HORIZON_MS))
       return `the last run read the ${feed.wiki} feed ${Math.floor(age / 86_400_000)} days ago, past its 30-day horizon`;
   }
@@ -65,7 +69,9 @@ export function feedUnavailable(inputs: PlanInputs): string | undefined {
 export function feedRequests(inputs: PlanInputs): number {
   let total = Math.ceil(inputs.entities / inputs.verifyDays / inputs.titlesPerRequest);
   for (const feed of inputs.feeds) {
-    const since = feed.cursor ? Math.max(0, inputs.now - cursorTime(feed.cursor)) : FEED_HORIZON_MS;
+    const since = feed.cursor
+      ? Math.max(0, (feed.head ?? inputs.now) - cursorTime(feed.cursor))
+      : FEED_HORIZON_MS;
     total += Math.max(1, Math.ceil((feed.rowsPerDay * since) / 86_400_000 / inputs.rowsPerRequest));
   }
   return total;

@@ -53,9 +53,11 @@ export interface RunBacklog {
   readonly entities: number;
   /** Requests they are expected to need. */
   readonly requests: number;
-  /** Runs at this budget until they are reached, and the date with nightly runs. */
-  readonly runs: number;
-  readonly expectedBy: string;
+  /** Requests every run spends first, finding what changed. */
+  readonly recurring: number;
+  /** Runs at this budget until they are reached, and the date with nightly runs; absent when the budget never will. */
+  readonly runs?: number;
+  readonly expectedBy?: string;
 }
 
 export interface RunProposals {

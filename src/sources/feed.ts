@@ -97,6 +97,13 @@ export class ChangeFeedSource {
     return url;
   }
 
+  /** The newest change's time: the wiki's own "now", as its feed sees it (none when the feed is empty). */
+  async head(): Promise<string | undefined> {
+    const url = this.url({ rcdir: 'older', rclimit: '1' });
+    const { rows } = parseFeedAnswer(await this.http.getJson(url, this.endpoint), url.href);
+    return rows[0]?.timestamp;
+  }
+
   /**
    * Every change after `cursor` (`timestamp|rcid` as a page gives it, or a bare time to start from),
    * a page of rows at a time. MediaWiki's rcstart counts whole seconds, so the rows of the cursor's

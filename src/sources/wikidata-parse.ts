@@ -1,8 +1,8 @@
 // Wikidata Action API responses → plain remote data. Pure. Claims go through wikibase-sdk's
-// simplifyClaims with everything kept (ranks, ids, qualifiers, snak types, rich values, and time as
+// simplifyPropertyClaims with everything kept (ranks, ids, qualifiers, snak types, rich values, and time as
 // Wikidata wrote it — the default ISO converter would lose the precision).
 
-import { simplifyClaims } from 'wikibase-sdk';
+import { simplifyPropertyClaims } from 'wikibase-sdk';
 import { type ItemId, isItemId, type PropertyId } from '../model/ids.js';
 import type {
   ItemLabels,
@@ -78,30 +78,55 @@ function snak(simplified: SimplifiedSnak): RemoteSnak {
   return value ? { snaktype, value } : { snaktype };
 }
 
-/** An entity's `claims` as statements by property, every rank kept. */
+const SIMPLIFY_OPTIONS = {
+  keepRanks: true,
+  keepNonTruthy: true,
+  keepIds: true,
+  keepQualifiers: true,
+  keepSnaktypes: true,
+  keepRichValues: true,
+  keepTypes: true,
+  timeConverter: 'none',
+} as const;
+
+/** One property's claims as statements, every rank kept (what simplifyClaims does for each property). */
+function propertyStatements(property: string, claims: unknown): RemoteStatement[] {
+  if (!Array.isArray(claims)) return [];
+  const simplified = simplifyPropertyClaims(
+    claims as Parameters<typeof simplifyPropertyClaims>[0],
+    SIMPLIFY_OPTIONS,
+  ) as unknown as SimplifiedSnak[];
+  return simplified.map((claim) => ({
+    ...snak(claim),
+    id: claim.id ?? '',
+    property: property as PropertyId,
+    rank: claim.rank ?? 'normal',
+    qualifiers: Object.fromEntries(
+      Object.entries(claim.qualifiers ?? {}).map(([p, snaks]) => [p, snaks.map(snak)]),
+    ),
+  }));
+}
+
+/**
+ * An entity's `claims` as statements by property, every rank kept. Each property is simplified when
+ * it is first read, then kept: the diff reads the few properties its fields name, while a big item
+ * has dozens (versions, file formats, identifiers), and simplifying them all was a seventh of a
+ * worker's CPU in a first night. Reading every property (Object.entries, JSON.stringify, toEqual)
+ * sees the same plain data as before.
+ */
 export function parseStatements(claims: unknown): Record<string, RemoteStatement[]> {
   if (!isObject(claims)) return {};
-  const simplified = simplifyClaims(claims as Parameters<typeof simplifyClaims>[0], {
-    keepRanks: true,
-    keepNonTruthy: true,
-    keepIds: true,
-    keepQualifiers: true,
-    keepSnaktypes: true,
-    keepRichValues: true,
-    keepTypes: true,
-    timeConverter: 'none',
-  }) as unknown as Record<string, SimplifiedSnak[]>;
   const statements: Record<string, RemoteStatement[]> = {};
-  for (const [property, list] of Object.entries(simplified)) {
-    statements[property] = list.map((claim) => ({
-      ...snak(claim),
-      id: claim.id ?? '',
-      property: property as PropertyId,
-      rank: claim.rank ?? 'normal',
-      qualifiers: Object.fromEntries(
-        Object.entries(claim.qualifiers ?? {}).map(([p, snaks]) => [p, snaks.map(snak)]),
-      ),
-    }));
+  for (const property of Object.keys(claims)) {
+    Object.defineProperty(statements, property, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        const value = propertyStatements(property, claims[property]);
+        Object.defineProperty(statements, property, { value, enumerable: true });
+        return value;
+      },
+    });
   }
   return statements;
 }

@@ -56,33 +56,20 @@ function terms(plan: ItemPlan, values: (lang: string) => string | undefined): Re
   return out;
 }
 
-/** A generated item, complete (every prop), as wbgetentities returns it. */
-export function generatedEntity(seed: number, index: number, options: { count?: number } = {}): Entity {
-  const plan = itemPlan(seed, index, options.count);
-  const random = rngFor(seed, index, 'statements');
-  const claims: Record<string, Statement[]> = {};
-  let total = 0;
-  const add: Add = (property, datatype, value, parts) => {
-    const list = claims[property] ?? [];
-    claims[property] = list;
-    list.push(statement(plan.id, snak(property, datatype, value, random), random, parts));
-    total++;
-  };
-  const ref = (): Snak[][] => {
-    const r = random();
-    if (r < 0.55) return [];
-    if (r < 0.8) return [[snak('P143', 'wikibase-item', itemValue('Q328'), random)]];
-    const url = stringValue(`https://news.example.org/${plan.label.toLowerCase().replace(/\s+/g, '-')}`);
-    return [
-      [
-        snak('P854', 'url', url, random),
-        snak('P813', 'time', timeValue(2024, 3, 1 + (total % 28), 11), random),
-      ],
-    ];
-  };
-  coreStatements(plan, random, add, ref);
-  fillerStatements(plan, random, add, ref, () => total >= plan.statementCount);
+export interface GenerateOptions {
+  /** How many entities the fake generates (the last item has no "followed by"). */
+  readonly count?: number;
+  /**
+   * False for the item without its statements: what a `props=labels|aliases` request needs, at a
+   * fraction of the cost (statements are most of a big item). The rest is the same either way.
+   */
+  readonly claims?: boolean;
+}
 
+/** A generated item, complete (every prop), as wbgetentities returns it. */
+export function generatedEntity(seed: number, index: number, options: GenerateOptions = {}): Entity {
+  const plan = itemPlan(seed, index, options.count);
+  const claims = options.claims === false ? undefined : generatedClaims(seed, index, plan);
   const info = generatedPageInfo(seed, index);
   const aliasRandom = rngFor(seed, index, 'aliases');
   const aliases: Record<string, Term[]> = {};
@@ -112,9 +99,37 @@ export function generatedEntity(seed: number, index: number, options: { count?: 
     labels: terms(plan, () => plan.label),
     descriptions: terms(plan, (lang) => generatedDescription(plan, lang)),
     aliases,
-    claims,
+    ...(claims ? { claims } : {}),
     sitelinks,
   };
+}
+
+/** The statements of a generated item, by property: its compared facts, then filler up to its size. */
+function generatedClaims(seed: number, index: number, plan: ItemPlan): Record<string, Statement[]> {
+  const random = rngFor(seed, index, 'statements');
+  const claims: Record<string, Statement[]> = {};
+  let total = 0;
+  const add: Add = (property, datatype, value, parts) => {
+    const list = claims[property] ?? [];
+    claims[property] = list;
+    list.push(statement(plan.id, snak(property, datatype, value, random), random, parts));
+    total++;
+  };
+  const ref = (): Snak[][] => {
+    const r = random();
+    if (r < 0.55) return [];
+    if (r < 0.8) return [[snak('P143', 'wikibase-item', itemValue('Q328'), random)]];
+    const url = stringValue(`https://news.example.org/${plan.label.toLowerCase().replace(/\s+/g, '-')}`);
+    return [
+      [
+        snak('P854', 'url', url, random),
+        snak('P813', 'time', timeValue(2024, 3, 1 + (total % 28), 11), random),
+      ],
+    ];
+  };
+  coreStatements(plan, random, add, ref);
+  fillerStatements(plan, random, add, ref, () => total >= plan.statementCount);
+  return claims;
 }
 
 /** The article of a generated item on the `lang` Wikipedia, if the item has a sitelink there. */

@@ -35,7 +35,7 @@ interface Base {
   readonly page: PageInfo;
 }
 
-/** A small least-recently-used cache: generated entities are rebuilt on demand, not kept. */
+/** A small least-recently-used cache of the fixture and vocabulary entities (generated ones are rebuilt). */
 class Lru<K, V> {
   private readonly map = new Map<K, V>();
   constructor(private readonly capacity: number) {}
@@ -83,25 +83,31 @@ export class ItemStore {
     for (const id of fixtures.missing) if (!fixtures.entities.has(id)) this.deleted.add(id);
   }
 
-  /** The entity as first served, before any edit: from fixtures, the generator or the vocabulary. */
-  base(qid: string): Base | undefined {
+  /**
+   * The entity as first served, before any edit: from fixtures, the generator or the vocabulary.
+   * Generated items are rebuilt on every call, not cached: each is asked for about once a night, and
+   * a cache of big object graphs that outlive the young generation costs more in garbage collection
+   * than rebuilding them does. `claims: false` leaves a generated item's statements out.
+   */
+  base(qid: string, options: { claims?: boolean } = {}): Base | undefined {
     const cached = this.cache.get(qid);
     if (cached) return cached;
-    let base: Base | undefined;
     const fixture = this.fixtures.entities.get(qid);
     if (fixture) {
-      base = { entity: fixture, page: fixturePage(fixture, this.fixtures.pages.get(qid)) };
-    } else if (this.count > 0) {
-      const index = generatedIndex(qid, this.count);
-      if (index !== undefined)
-        base = {
-          entity: generatedEntity(this.seed, index, { count: this.count }),
-          page: generatedPageInfo(this.seed, index),
-        };
-      else base = vocabularyEntity(qid);
+      const base = { entity: fixture, page: fixturePage(fixture, this.fixtures.pages.get(qid)) };
+      this.cache.set(qid, base);
+      return base;
     }
-    if (base) this.cache.set(qid, base);
-    return base;
+    if (this.count === 0) return undefined;
+    const index = generatedIndex(qid, this.count);
+    if (index !== undefined)
+      return {
+        entity: generatedEntity(this.seed, index, { count: this.count, claims: options.claims !== false }),
+        page: generatedPageInfo(this.seed, index),
+      };
+    const vocabulary = vocabularyEntity(qid);
+    if (vocabulary) this.cache.set(qid, vocabulary);
+    return vocabulary;
   }
 
   /** The page facts alone, without building a generated entity (a revision check stays cheap). */
@@ -113,11 +119,14 @@ export class ItemStore {
     return patch ? patchedPage(page, patch) : page;
   }
 
-  /** The item with every edit applied, a redirect (merged item), or missing. */
-  lookup(qid: string): ItemLookup {
+  /**
+   * The item with every edit applied, a redirect (merged item), or missing. `claims: false` when the
+   * statements will not be shown (a labels request): a generated item is then built without them.
+   */
+  lookup(qid: string, options: { claims?: boolean } = {}): ItemLookup {
     const page = this.lookupPage(qid);
     if (page.kind !== 'item') return page;
-    const base = this.base(qid);
+    const base = this.base(qid, options);
     if (!base) return { kind: 'missing' };
     const patch = this.patches.get(qid);
     return patch ? { kind: 'item', ...applyPatch(base, patch) } : { kind: 'item', ...base };

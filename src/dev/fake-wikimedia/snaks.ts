@@ -3,7 +3,7 @@
 
 import { FakeInputError } from './errors.js';
 import { guid, hex, type Random } from './random.js';
-import type { DataValue, Rank, Snak, SnakType, Statement } from './types.js';
+import type { DataValue, Rank, Reference, Snak, SnakType, Statement } from './types.js';
 
 export type Datatype =
   | 'wikibase-item'
@@ -138,19 +138,40 @@ export function statement(
   random: Random,
   parts: StatementParts = {},
 ): Statement {
-  const base = { mainsnak, type: 'statement' as const };
+  // Literals, not spreads: a big generated item has ~200 of these, and the key order (the order
+  // Wikibase writes them in) is what the JSON shows.
   const qualifiers = parts.qualifiers?.length ? groupSnaks(parts.qualifiers) : undefined;
-  const references = parts.references?.map((snaks) => {
-    const grouped = groupSnaks(snaks);
-    return { hash: hex(random, 40), snaks: grouped.map, 'snaks-order': grouped.order };
-  });
-  return {
-    ...base,
-    ...(qualifiers ? { qualifiers: qualifiers.map, 'qualifiers-order': qualifiers.order } : {}),
-    id: `${entityId}$${guid(random)}`,
-    rank: parts.rank ?? 'normal',
-    ...(references?.length ? { references } : {}),
-  };
+  const references = parts.references?.length
+    ? parts.references.map((snaks) => reference(snaks, random))
+    : undefined;
+  const id = `${entityId}$${guid(random)}`;
+  const rank = parts.rank ?? 'normal';
+  if (qualifiers && references)
+    return {
+      mainsnak,
+      type: 'statement',
+      qualifiers: qualifiers.map,
+      'qualifiers-order': qualifiers.order,
+      id,
+      rank,
+      references,
+    };
+  if (qualifiers)
+    return {
+      mainsnak,
+      type: 'statement',
+      qualifiers: qualifiers.map,
+      'qualifiers-order': qualifiers.order,
+      id,
+      rank,
+    };
+  if (references) return { mainsnak, type: 'statement', id, rank, references };
+  return { mainsnak, type: 'statement', id, rank };
+}
+
+function reference(snaks: readonly Snak[], random: Random): Reference {
+  const grouped = groupSnaks(snaks);
+  return { hash: hex(random, 40), snaks: grouped.map, 'snaks-order': grouped.order };
 }
 
 /**

@@ -167,12 +167,14 @@ function entityOrMissing(
   filter: EntityFilter,
   follow: boolean,
 ): Record<string, unknown> {
-  let found = store.lookupItem(id);
+  // A labels request shows no statements, so a generated item is built without them.
+  const options = { claims: filter.props.has('claims') };
+  let found = store.items.lookup(id, options);
   if (found.kind === 'redirect' && !follow) return { id, missing: '' };
   let target = id;
   for (let hops = 0; found.kind === 'redirect' && hops < 5; hops++) {
     target = found.to;
-    found = store.lookupItem(target);
+    found = store.items.lookup(target, options);
   }
   if (found.kind !== 'item') return { id, missing: '' };
   return shapeEntity(found.entity, filter, target === id ? undefined : { from: id, to: target });

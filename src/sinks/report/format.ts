@@ -136,7 +136,9 @@ export function planNotes(run: RunRecord): string[] {
   const backlog = run.backlog;
   if (backlog)
     notes.push(
-      `${count(backlog.entities)} entities could not be reached within this run's budget; they need about ${count(backlog.requests)} requests and will be reached within ${backlog.runs} more run${backlog.runs === 1 ? '' : 's'} at this budget (by ${backlog.expectedBy} with one run a night).`,
+      backlog.runs === undefined
+        ? `${count(backlog.entities)} entities could not be reached within this run's budget, and later runs at this budget will not reach them either: finding what changed takes about ${count(backlog.recurring)} of the ${count(plan.budget.run)} requests a run may spend. Raise http.budgetPerHour (a token raises Wikimedia's allowance) or sync.nightHours.`
+        : `${count(backlog.entities)} entities could not be reached within this run's budget; they need about ${count(backlog.requests)} requests and will be reached within ${backlog.runs} more run${backlog.runs === 1 ? '' : 's'} at this budget (by ${backlog.expectedBy} with one run a night).`,
     );
   return notes;
 }
