@@ -4,7 +4,6 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startFakeWikimedia } from '../dev/fake-wikimedia/index.js';
 import { syncNow } from '../jobs/sync.js';
 import { configOf } from './context.js';
 import { writeErr, writeOut } from './output.js';
@@ -18,6 +17,7 @@ export function registerDemo(program: Command): void {
     .option('--latency <ms>', 'latency the fake adds to each answer', '0')
     .action(async (options: { latency: string }, command: Command) => {
       const base = configOf(command);
+      const { startFakeWikimedia } = await import('../dev/fake-wikimedia/index.js');
       const fake = await startFakeWikimedia({ latencyMs: Number(options.latency) || 0 });
       writeErr(
         `fake Wikimedia at ${fake.url} (${fake.fixtures.items} items from ${fake.fixtures.files.length} fixture files)\n`,

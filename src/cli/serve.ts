@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { redactUrl } from '../config.js';
 import { redisAnswers } from '../jobs/embedded-redis.js';
 import { connectRedis } from '../jobs/runtime.js';
-import { startServer } from '../server/app.js';
 import { isLoopback } from '../server/security.js';
 import { openStore } from '../sinks/open-store.js';
 import { openLocalSource } from '../sources/local/index.js';
@@ -48,6 +47,8 @@ export function registerServe(program: Command): void {
         log.warn({ err: error }, 'the local store cannot be opened: entity pages show proposals only');
         return undefined;
       });
+      // Loaded here: the web app's modules stay out of the other commands' memory (workers).
+      const { startServer } = await import('../server/app.js');
       const server = await startServer(
         { config, log, store, redis, local },
         { port: config.serve.port, host },
