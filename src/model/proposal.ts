@@ -89,14 +89,32 @@ export interface Proposal extends Finding {
   readonly reviewedAt?: string;
 }
 
-/** JSON with keys sorted at every level: the same value always serialises the same way. */
+/**
+ * JSON with keys sorted at every level: the same value always serialises the same way. Proposal ids
+ * and record hashes are made from it, so its output must never change; loops rather than
+ * entries/filter/map because it runs on every record and finding of every night.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      // As Array#join: a hole or a value JSON cannot show (undefined, a function) is left empty.
+      if (i in value) out += canonicalJson(value[i]) ?? '';
+    }
+    return `${out}]`;
+  }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += `${JSON.stringify(key)}:${canonicalJson(item)}`;
+    }
+    return `${out}}`;
   }
   return JSON.stringify(value);
 }

@@ -34,6 +34,8 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   json: Json;
+  /** The body as sent (after gunzip). */
+  text: string;
 }
 
 type Params = Record<string, string>;
@@ -58,7 +60,7 @@ async function api(
   const raw = Buffer.from(await response.body.arrayBuffer());
   const text =
     response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return { status: response.statusCode, headers: response.headers, json: JSON.parse(text) };
+  return { status: response.statusCode, headers: response.headers, json: JSON.parse(text), text };
 }
 
 const wikidata = (fake: FakeWikimedia, params: Params, init?: Parameters<typeof api>[3]) =>
@@ -206,6 +208,48 @@ describe('wbgetentities', () => {
     const get = await wikidata(fake(), params);
     const post = await wikidata(fake(), params, { method: 'POST' });
     expect(post.json).toEqual(get.json);
+  });
+
+  it('escapes non-ASCII as \\uXXXX under formatversion 1 and sends it raw under 2, as the captures show', async () => {
+    const params = {
+      action: 'wbgetentities',
+      ids: 'Q21708200|Q136505399|Q125279327|Q116777014|Q125563211|Q125218402|Q124544998',
+      props: 'labels|aliases',
+      languages: 'en',
+    };
+    const fv1 = await wikidata(fake(), params);
+    expect(fv1.json).toEqual(fixture('wbgetentities_labels_batch.json'));
+    expect(fv1.text).toContain('"mod\\u00e8le de diffusion"');
+    expect(fv1.text).toMatch(/^[\x20-\x7e]*$/);
+    const fv2 = await wikidata(fake(), { ...params, formatversion: '2' });
+    expect(fv2.text).toContain('"modèle de diffusion"');
+    // Generated items have Japanese and Russian descriptions: escaped too, in UTF-16 units.
+    const ids = Array.from({ length: 20 }, (_, i) => `Q${1_000_000 + i}`).join('|');
+    const generated = await wikidata(fake(), { action: 'wbgetentities', ids });
+    expect(generated.text).toMatch(/^[\x20-\x7e]*$/);
+    const raw = await wikidata(fake(), { action: 'wbgetentities', ids, formatversion: '2' });
+    expect(raw.text).toMatch(/[\u0080-\uffff]/);
+    expect(raw.json.entities).toEqual(generated.json.entities);
+    expect(generated.json.entities.Q1000000).toEqual(
+      JSON.parse(JSON.stringify(generatedEntity(fake().seed, 0, { count: 20 }))),
+    );
+  });
+
+  it('builds no statements for a labels request, and shows the same labels and aliases', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `Q${1_000_000 + i}`).join('|');
+    const labels = await wikidata(fake(), { action: 'wbgetentities', ids, props: 'labels|aliases' });
+    const full = await wikidata(fake(), { action: 'wbgetentities', ids });
+    for (const [id, entity] of Object.entries(labels.json.entities as Record<string, Json>)) {
+      expect(entity).toEqual({
+        type: 'item',
+        id,
+        labels: full.json.entities[id].labels,
+        aliases: full.json.entities[id].aliases,
+      });
+    }
+    const { claims, ...rest } = generatedEntity(3, 5, { count: 20 });
+    expect(claims).toBeDefined();
+    expect(generatedEntity(3, 5, { count: 20, claims: false })).toEqual(rest);
   });
 
   it('serves generated entities exactly as generatedEntity builds them', async () => {

@@ -5,6 +5,7 @@ import {
   parseEntities,
   parseLabels,
   parseRevisions,
+  parseStatements,
   wikidataTime,
 } from '../../src/sources/wikidata-parse.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
@@ -96,6 +97,35 @@ describe('wbgetentities items', () => {
       kind: 'missing',
       requested: 'Q5',
     });
+  });
+});
+
+describe('statements, simplified when first read', () => {
+  const claims =
+    (
+      wikimediaFixture('wbgetentities_Q124544998.json') as {
+        entities: Record<string, { claims: Record<string, unknown> }>;
+      }
+    ).entities.Q124544998?.claims ?? {};
+
+  it('list every property, and read as plain data', () => {
+    const statements = parseStatements(claims);
+    expect(Object.keys(statements)).toEqual(Object.keys(claims));
+    const copy = JSON.parse(JSON.stringify(statements));
+    expect(copy).toEqual(sora.statements);
+    expect(statements).toEqual(copy);
+    expect(statements.P31).toBe(statements.P31);
+  });
+
+  it('never simplify a property nobody reads', () => {
+    // wikibase-sdk throws on a snak with neither a datavalue nor a special snaktype.
+    const broken = {
+      ...claims,
+      P9999: [{ mainsnak: { snaktype: 'bogus', property: 'P9999' }, rank: 'normal' }],
+    };
+    const statements = parseStatements(broken);
+    expect(statements.P571?.[0]?.value).toMatchObject({ type: 'time', precision: 10 });
+    expect(() => statements.P9999).toThrow(/no datavalue/);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   param,
   tooManyValues,
 } from './api.js';
+import { apiJson, JsonText } from './http.js';
 import type { FakeStore } from './store.js';
 import { splitValues } from './titles.js';
 import type { Entity, Sitelink, Term } from './types.js';
@@ -144,8 +145,12 @@ export function wbgetentities(request: ApiRequest, store: FakeStore): ApiAnswer 
   };
   // `redirects=no` treats merged items like deleted ones (GetEntities help).
   const follow = param(request, 'redirects') !== 'no';
-  const entities: Record<string, unknown> = {};
-  for (const id of ids) entities[id] = entityOrMissing(store, id, filter, follow);
+  // Each entity is serialised as soon as it is shaped, so a batch of fifty big generated items never
+  // holds fifty object graphs at once: they die young, which is what the garbage collector is fast at
+  // (kept until the batch was serialised whole, they cost more to collect than to build).
+  const entities = new Map<string, string>();
+  const put = (key: string, entity: unknown) => entities.set(key, apiJson(entity, request.fv2));
+  for (const id of ids) put(id, entityOrMissing(store, id, filter, follow));
   // Lookups by page: `sites=enwiki&titles=…` (one site, many titles), as wdtk's missing capture shows.
   const site = sites.length === 1 ? sites[0] : undefined;
   if (site) {
@@ -154,11 +159,17 @@ export function wbgetentities(request: ApiRequest, store: FakeStore): ApiAnswer 
     for (const title of titles) {
       const qid = store.getPage(lang, title)?.wikibaseItem;
       if (qid && store.lookupPage(qid).kind !== 'missing')
-        entities[qid] = entityOrMissing(store, qid, filter, follow);
-      else entities[String(--missingKey)] = { site, title, missing: '' };
+        put(qid, entityOrMissing(store, qid, filter, follow));
+      else put(String(--missingKey), { site, title, missing: '' });
     }
   }
-  return { status: 200, body: { entities, success: 1 }, endpoint: 'wbgetentities' };
+  // A Map keeps the first place of a key set twice, as an object does (no key here is an array index).
+  const members = [...entities].map(([key, json]) => `${JSON.stringify(key)}:${json}`);
+  return {
+    status: 200,
+    body: new JsonText(`{"entities":{${members.join(',')}},"success":1}`),
+    endpoint: 'wbgetentities',
+  };
 }
 
 function entityOrMissing(
