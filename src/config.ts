@@ -107,6 +107,7 @@ const schema = z.strictObject({
   sync: z.strictObject({
     batchSize: z.coerce.number().int().min(1).max(500),
     strategy: z.enum(['auto', 'sweep', 'feed']),
+    feedBatchSize: z.coerce.number().int().min(1).max(100_000),
     verifyDays: z.coerce.number().int().min(1).max(3650),
     nightHours: z.coerce.number().positive().max(24),
   }),

@@ -5,6 +5,7 @@
 
 import type { Job } from 'bullmq';
 import { isDue } from '../model/plan.js';
+import type { ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import { requestTally, type Tally } from '../sources/http.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
@@ -20,7 +21,14 @@ import {
   recordHash,
   verifiedState,
 } from './state.js';
-import { type BatchResult, emptyBatchResult, fetchPages, pageKey, syncBatch } from './sync-batch.js';
+import {
+  type BatchResult,
+  emptyBatchResult,
+  fetchPages,
+  pageKey,
+  type SyncedBatch,
+  syncBatch,
+} from './sync-batch.js';
 
 /** What a batch job returns to its run: counts only (proposals are in the store). */
 export interface BatchSummary extends BatchResult {
@@ -117,6 +125,7 @@ function triage(
   plan: BatchPlan,
   full: boolean,
   hits: Hits,
+  batchIndex: number,
 ): Triage {
   const out: Triage = { fetch: [], check: [], verify: [], unchanged: [], stale: { qids: [], pages: [] } };
   for (const record of records) {
@@ -139,7 +148,7 @@ function triage(
       if (itemHit !== undefined) out.stale.qids.push(record.qid, ...(prev.target ? [prev.target] : []));
       if (pageHit !== undefined) out.stale.pages.push(...pages);
       const due =
-        plan.verification && isDue(record.key, prev.verifiedAt ?? prev.checkedAt, plan.verification);
+        plan.verification && isDue(batchIndex, prev.verifiedAt ?? prev.checkedAt, plan.verification);
       (due ? out.verify : out.unchanged).push(record);
     }
   }
@@ -162,13 +171,36 @@ function pageFacts(from: { pageRev?: number | undefined; pageItem?: string | und
 }
 
 /** Requests a batch is expected to need: what it asks of the run's budget before it starts. */
-function expectedRequests(work: Triage, languages: number): number {
-  const requests = (n: number, perEntity: number) => (n > 0 ? perEntity : 0);
+function expectedRequests(work: Triage, languages: number, size: number): number {
+  const requests = (n: number, perChunk: number) => Math.ceil(n / size) * perChunk;
   return (
     requests(work.fetch.length, 2 + languages) +
     requests(work.check.length, 1 + languages) +
     requests(work.verify.length, 1)
   );
+}
+
+/** Fetches and compares `records` a request's worth (`size`) at a time: memory holds one chunk's items. */
+async function syncInChunks(
+  records: readonly LocalRecord[],
+  size: number,
+  ...rest: Parameters<typeof syncBatch> extends [unknown, ...infer R] ? R : never
+): Promise<SyncedBatch> {
+  const total: SyncedBatch = { ...emptyBatchResult(), revisions: new Map() };
+  for (let start = 0; start < records.length; start += size) {
+    const part = await syncBatch(records.slice(start, start + size), ...rest);
+    total.fetched += part.fetched;
+    total.failed += part.failed;
+    total.created += part.created;
+    total.seen += part.seen;
+    total.resolved += part.resolved;
+    total.superseded += part.superseded;
+    total.failures.push(...part.failures);
+    for (const [kind, n] of Object.entries(part.findings))
+      total.findings[kind as ProposalKind] = (total.findings[kind as ProposalKind] ?? 0) + (n ?? 0);
+    for (const [key, revisions] of part.revisions) total.revisions.set(key, revisions);
+  }
+  return total;
 }
 
 async function compareChanged(
@@ -203,11 +235,12 @@ async function compareChanged(
           records.flatMap((r) => pageKeys(r, previous.get(r.key))),
         )
       : { items: new Map(), pages: new Map() };
-  const work = triage(records, previous, hashes, plan, data.full === true, hits);
+  const work = triage(records, previous, hashes, plan, data.full === true, hits, data.index);
 
   // The run's budget: a batch that would overdraw it leaves its entities for the next run.
   const languages = new Set(records.flatMap((r) => (r.wikipedia ? [r.wikipedia.lang] : []))).size;
-  const expected = expectedRequests(work, languages);
+  const size = Math.min(config.sync.batchSize, sources.limits.titles);
+  const expected = expectedRequests(work, languages, size);
   if (plan.quota && expected > 0) {
     const left = await runtime.redis.decrby(plan.quota, expected);
     if (left < 0) {
@@ -254,8 +287,9 @@ async function compareChanged(
     else confirmed.push(record);
   }
 
-  const result = await syncBatch(
+  const result = await syncInChunks(
     fetch,
+    size,
     data.runId,
     { ...sources, store, fields: config.fields, languages: config.languages, now },
     checkedPages,

@@ -142,7 +142,9 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
       pages += records.filter((r) => r.wikipedia).length;
       return claimKeys(records);
     };
-    for await (const item of planBatches(runtime.local, runtime.config.sync.batchSize, scope, claim)) {
+    const size =
+      planned.batch.strategy === 'feed' ? runtime.config.sync.feedBatchSize : runtime.config.sync.batchSize;
+    for await (const item of planBatches(runtime.local, size, scope, claim)) {
       if ('error' in item) {
         unreadable++;
         if (unreadable <= UNREADABLE_KEPT)

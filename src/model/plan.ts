@@ -6,8 +6,9 @@
 //   apihighlimits), then full fetches of what moved;
 // - feed: the wikis' recent changes since the last run (500 rows a request, 5,000 with apihighlimits),
 //   intersected with the local store, plus a rolling verification — a revision check of one slice of the
-//   entities each night, so every entity is checked at least every `verifyDays` nights whatever the
-//   feed says. Only possible while the last run is within the feeds' 30-day horizon.
+//   entities each night (whole batches), so every entity is checked at least every `verifyDays` nights
+//   whatever the feed says. A feed run scans the store in large batches (sync.feedBatchSize), so that
+//   the few changed entities of many records still share requests. Only possible while the last run is within the feeds' 30-day horizon.
 // Both fetch the same changed entities, so the choice turns on the detection cost alone.
 
 export type Strategy = 'sweep' | 'feed';
@@ -99,16 +100,6 @@ export function chooseStrategy(inputs: PlanInputs, wanted: 'auto' | Strategy): S
       };
 }
 
-/** FNV-1a of a record key: which night's slice it falls in. */
-function keyHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
 /** The rolling verification of one run: the slice it re-checks, and when an entity is overdue. */
 export interface Verification {
   readonly days: number;
@@ -126,8 +117,17 @@ export function verificationFor(runNumber: number, verifyDays: number, now: numb
   };
 }
 
-/** Whether an entity last verified at `verifiedAt` is re-checked by this run's rolling verification. */
-export function isDue(key: string, verifiedAt: string | undefined, verification: Verification): boolean {
+/**
+ * Whether an entity last verified at `verifiedAt`, in the run's batch `batchIndex`, is re-checked by
+ * this run's rolling verification. Slices are whole batches, so that a slice's revision checks go 50
+ * titles a request; an entity whose batch moved (records added or removed before it) is caught by the
+ * overdue rule at the latest.
+ */
+export function isDue(
+  batchIndex: number,
+  verifiedAt: string | undefined,
+  verification: Verification,
+): boolean {
   if (verifiedAt === undefined || verifiedAt < verification.overdueBefore) return true;
-  return keyHash(key) % verification.days === verification.slice;
+  return batchIndex % verification.days === verification.slice;
 }
