@@ -30,10 +30,9 @@ const PAGE_BASE = 200_000_000;
 const WIKI_PAGE_BASE = 70_000_000;
 
 /** The page facts of a generated item: revision, timestamps and size, without building the entity. */
-export function generatedPageInfo(seed: number, index: number): PageInfo {
+export function generatedPageInfo(seed: number, index: number, plan = itemPlan(seed, index)): PageInfo {
   const lastrevid = 1_500_000_000 + (hash32(seed, index, 'revision') % 800_000_000);
   const modifiedMs = modifiedOf(lastrevid);
-  const plan = itemPlan(seed, index);
   return {
     pageid: PAGE_BASE + index,
     lastrevid,
@@ -68,9 +67,18 @@ export interface GenerateOptions {
 
 /** A generated item, complete (every prop), as wbgetentities returns it. */
 export function generatedEntity(seed: number, index: number, options: GenerateOptions = {}): Entity {
+  return generatedItem(seed, index, options).entity;
+}
+
+/** A generated item and its page facts, planned once. */
+export function generatedItem(
+  seed: number,
+  index: number,
+  options: GenerateOptions = {},
+): { entity: Entity; page: PageInfo } {
   const plan = itemPlan(seed, index, options.count);
   const claims = options.claims === false ? undefined : generatedClaims(seed, index, plan);
-  const info = generatedPageInfo(seed, index);
+  const info = generatedPageInfo(seed, index, plan);
   const aliasRandom = rngFor(seed, index, 'aliases');
   const aliases: Record<string, Term[]> = {};
   const head = plan.label.split(' ')[0] ?? plan.label;
@@ -88,7 +96,7 @@ export function generatedEntity(seed: number, index: number, options: GenerateOp
     const badges = chance(aliasRandom, 0.03) ? ['Q17437796'] : [];
     sitelinks[site] = { site, title: generatedTitle(seed, index, lang), badges };
   }
-  return {
+  const entity: Entity = {
     pageid: info.pageid,
     ns: 0,
     title: plan.id,
@@ -102,6 +110,7 @@ export function generatedEntity(seed: number, index: number, options: GenerateOp
     ...(claims ? { claims } : {}),
     sitelinks,
   };
+  return { entity, page: info };
 }
 
 /** The statements of a generated item, by property: its compared facts, then filler up to its size. */

@@ -17,9 +17,12 @@ const MAX_BODY = 4 * 1024 * 1024;
  */
 const GZIP_LEVEL = 1;
 
-/** A body serialised already: a big answer is serialised piece by piece, as it is built. */
-export class JsonText {
-  constructor(readonly text: string) {}
+/**
+ * A body serialised already, in pieces: a big answer is serialised entity by entity as it is built,
+ * each piece put in a buffer at once, off the JavaScript heap the garbage collector has to copy.
+ */
+export class JsonPieces {
+  constructor(readonly pieces: readonly Buffer[]) {}
 }
 
 const NON_ASCII = /[\u0080-\uffff]+/g;
@@ -57,7 +60,7 @@ export function apiJson(value: unknown, fv2: boolean): string {
   return `{${members}}`;
 }
 
-/** What to answer: a status, a JSON body (a value, or JsonText) and extra headers. */
+/** What to answer: a status, a JSON body (a value, or JsonPieces) and extra headers. */
 export interface Reply {
   readonly status: number;
   readonly body: unknown;
@@ -94,8 +97,10 @@ export async function sendJson(
   reply: Reply,
   truncate = false,
 ): Promise<number> {
-  const text = reply.body instanceof JsonText ? reply.body.text : JSON.stringify(reply.body);
-  let payload: Buffer = Buffer.from(text, 'utf8');
+  let payload: Buffer =
+    reply.body instanceof JsonPieces
+      ? Buffer.concat(reply.body.pieces)
+      : Buffer.from(JSON.stringify(reply.body), 'utf8');
   const gzipped = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
   if (gzipped) payload = await gzip(payload, { level: GZIP_LEVEL });
   if (res.destroyed || res.socket?.destroyed !== false) return 0;

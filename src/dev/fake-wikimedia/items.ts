@@ -2,7 +2,7 @@
 // edits made through the mutation API kept as small patches over them (a changed night on a million
 // generated items must not hold a million entities in memory).
 
-import { GENERATED_BASE, generatedEntity, generatedIndex, generatedPageInfo } from './generator.js';
+import { GENERATED_BASE, generatedIndex, generatedItem, generatedPageInfo } from './generator.js';
 import { hash32 } from './random.js';
 import type { Entity, ItemLookup, PageInfo, PageLookup, Sitelink, Statement } from './types.js';
 import { mwTimestamp } from './types.js';
@@ -101,10 +101,7 @@ export class ItemStore {
     if (this.count === 0) return undefined;
     const index = generatedIndex(qid, this.count);
     if (index !== undefined)
-      return {
-        entity: generatedEntity(this.seed, index, { count: this.count, claims: options.claims !== false }),
-        page: generatedPageInfo(this.seed, index),
-      };
+      return generatedItem(this.seed, index, { count: this.count, claims: options.claims !== false });
     const vocabulary = vocabularyEntity(qid);
     if (vocabulary) this.cache.set(qid, vocabulary);
     return vocabulary;

@@ -13,12 +13,13 @@ import {
   param,
   tooManyValues,
 } from './api.js';
-import { apiJson, JsonText } from './http.js';
+import { apiJson, JsonPieces } from './http.js';
 import type { FakeStore } from './store.js';
 import { splitValues } from './titles.js';
 import type { Entity, Sitelink, Term } from './types.js';
 
 const DEFAULT_PROPS = 'info|sitelinks|aliases|labels|descriptions|claims|datatype';
+const COMMA = Buffer.from(',');
 const ENTITY_ID = /^[QP][1-9]\d*$/;
 /** The fallback chain the fake applies with `languagefallback` (Wikidata's real chains are per language). */
 const FALLBACK = ['mul', 'en'];
@@ -148,8 +149,9 @@ export function wbgetentities(request: ApiRequest, store: FakeStore): ApiAnswer 
   // Each entity is serialised as soon as it is shaped, so a batch of fifty big generated items never
   // holds fifty object graphs at once: they die young, which is what the garbage collector is fast at
   // (kept until the batch was serialised whole, they cost more to collect than to build).
-  const entities = new Map<string, string>();
-  const put = (key: string, entity: unknown) => entities.set(key, apiJson(entity, request.fv2));
+  const entities = new Map<string, Buffer>();
+  const put = (key: string, entity: unknown) =>
+    entities.set(key, Buffer.from(`${JSON.stringify(key)}:${apiJson(entity, request.fv2)}`, 'utf8'));
   for (const id of ids) put(id, entityOrMissing(store, id, filter, follow));
   // Lookups by page: `sites=enwiki&titles=…` (one site, many titles), as wdtk's missing capture shows.
   const site = sites.length === 1 ? sites[0] : undefined;
@@ -164,12 +166,13 @@ export function wbgetentities(request: ApiRequest, store: FakeStore): ApiAnswer 
     }
   }
   // A Map keeps the first place of a key set twice, as an object does (no key here is an array index).
-  const members = [...entities].map(([key, json]) => `${JSON.stringify(key)}:${json}`);
-  return {
-    status: 200,
-    body: new JsonText(`{"entities":{${members.join(',')}},"success":1}`),
-    endpoint: 'wbgetentities',
-  };
+  const pieces: Buffer[] = [Buffer.from('{"entities":{')];
+  for (const member of entities.values()) {
+    if (pieces.length > 1) pieces.push(COMMA);
+    pieces.push(member);
+  }
+  pieces.push(Buffer.from('},"success":1}'));
+  return { status: 200, body: new JsonPieces(pieces), endpoint: 'wbgetentities' };
 }
 
 function entityOrMissing(
