@@ -277,7 +277,9 @@ export function writeGeneratedFiles(
         lockDurationMs: options.lockDurationMs ?? 3000,
         shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
       },
-      sync: { batchSize: options.batchSize ?? 50 },
+      // These runs are about the pipeline (batches, workers, crashes): every run sweeps, in batches of
+      // batchSize, rather than letting the planner pick the change feed for runs minutes apart.
+      sync: { batchSize: options.batchSize ?? 50, strategy: 'sweep' },
     }),
   );
   const env: Record<string, string> = {

@@ -43,7 +43,7 @@ const WORKERS = 2;
  * after that, so http.concurrency is well above what the live workers use.
  */
 const CONFIG = {
-  sync: { batchSize: 10 },
+  sync: { batchSize: 10, strategy: 'sweep' },
   http: { concurrency: 16, ratePerSecond: 1000, budgetPerHour: 10_000_000, timeoutMs: 5000, retries: 2 },
   worker: { concurrency: 2, attempts: 3, lockDurationMs: 3000, shutdownTimeoutMs: 5000 },
 };

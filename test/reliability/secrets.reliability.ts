@@ -106,7 +106,7 @@ beforeAll(async () => {
   }
   target = await install('secrets', {
     entities: 40,
-    config: { sync: { batchSize: 10 } },
+    config: { sync: { batchSize: 10, strategy: 'sweep' } },
     redisUrl: redis.url,
     logLevel: 'debug',
     env: {

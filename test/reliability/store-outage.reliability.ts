@@ -45,7 +45,7 @@ timeFile('store-outage');
 const ENTITIES = 600;
 const OUTAGE_MS = 30_000;
 const SHAPE = {
-  sync: { batchSize: 10 },
+  sync: { batchSize: 10, strategy: 'sweep' },
   http: { concurrency: 8, ratePerSecond: 1000, budgetPerHour: 10_000_000, timeoutMs: 5000, retries: 2 },
   worker: { concurrency: 2, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
 };
