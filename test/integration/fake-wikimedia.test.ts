@@ -18,6 +18,8 @@ import {
   parseFaultSpec,
   startFakeWikimedia,
 } from '../../src/dev/fake-wikimedia/index.js';
+import { guid, hex, mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
+import { itemValue, snak, statement } from '../../src/dev/fake-wikimedia/snaks.js';
 import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
@@ -559,6 +561,20 @@ describe('the background change feed', () => {
 });
 
 describe('generated entities and records', () => {
+  it('hash snaks and references and name statements with the digits hex() and guid() draw', () => {
+    const [built, expected] = [mulberry32(11), mulberry32(11)];
+    const imported = snak('P143', 'wikibase-item', itemValue('Q328'), built);
+    const made = statement('Q5', snak('P31', 'wikibase-item', itemValue('Q1'), built), built, {
+      references: [[imported]],
+    });
+    const snakHash = hex(expected, 40);
+    expect(imported.hash).toBe(snakHash);
+    expect(made.mainsnak.hash).toBe(hex(expected, 40));
+    expect(made.references?.[0]?.hash).toBe(hex(expected, 40));
+    expect(made.id).toBe(`Q5$${guid(expected)}`);
+    expect(made.id).toMatch(/^Q5\$[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
   it('are deterministic and of realistic size', () => {
     expect(generatedEntity(3, 11)).toEqual(generatedEntity(3, 11));
     expect(generatedEntity(3, 11)).not.toEqual(generatedEntity(4, 11));

@@ -2,7 +2,7 @@
 // datatypes of the properties the fake knows. Pure: randomness (hashes, GUIDs) is passed in.
 
 import { FakeInputError } from './errors.js';
-import { guid, hex, type Random } from './random.js';
+import type { Random } from './random.js';
 import type { DataValue, Rank, Reference, Snak, SnakType, Statement } from './types.js';
 
 export type Datatype =
@@ -15,6 +15,54 @@ export type Datatype =
   | 'monolingualtext';
 
 const GREGORIAN = 'http://www.wikidata.org/entity/Q1985727';
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where hashes and statement ids are written before they are copied out as one string. */
+const scratch = Buffer.alloc(256);
+
+/**
+ * Writes the hex digits random.ts's `hex(random, length)` draws (eight a draw, the last draw cut
+ * short) at `offset`; returns the offset after them.
+ */
+function writeHex(random: Random, length: number, offset: number): number {
+  for (let written = 0; written < length; ) {
+    const n = (random() * 4294967296) >>> 0;
+    for (let shift = 28; shift >= 0 && written < length; shift -= 4, written++)
+      scratch[offset + written] = HEX_DIGITS[(n >>> shift) & 15] as number;
+  }
+  return offset + length;
+}
+
+// Hashes and statement ids are the same text hex() and guid() make, but written out as one flat
+// string: theirs are joins of pieces, which V8 keeps as trees that JSON.stringify must flatten
+// first — for the ~400 hashes and ids of a big item, a large part of serialising it.
+
+/** A snak or reference hash: 40 hex digits, as `hex(random, 40)`. */
+function hash40(random: Random): string {
+  return scratch.toString('latin1', 0, writeHex(random, 40, 0));
+}
+
+/** `Q1$xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, as `${entityId}$${guid(random)}`. */
+function statementId(entityId: string, random: Random): string {
+  const digits = 128;
+  writeHex(random, 32, digits);
+  let at = scratch.write(entityId, 0, 'latin1');
+  scratch[at++] = 0x24; // $
+  for (const [start, end] of GUID_GROUPS) {
+    if (start > 0) scratch[at++] = 0x2d; // -
+    scratch.copy(scratch, at, digits + start, digits + end);
+    at += end - start;
+  }
+  return scratch.toString('latin1', 0, at);
+}
+
+const GUID_GROUPS = [
+  [0, 8],
+  [8, 12],
+  [12, 16],
+  [16, 20],
+  [20, 32],
+] as const;
 
 /** Datatypes of the properties the generator and the mutation API use (as on Wikidata). */
 export const PROPERTY_DATATYPES: Readonly<Record<string, Datatype>> = {
@@ -107,7 +155,7 @@ export function snak(
   value: DataValue | SnakType,
   random: Random,
 ): Snak {
-  const hash = hex(random, 40);
+  const hash = hash40(random);
   if (typeof value === 'string') return { snaktype: value, property, hash, datatype };
   return { snaktype: 'value', property, hash, datavalue: value, datatype };
 }
@@ -144,7 +192,7 @@ export function statement(
   const references = parts.references?.length
     ? parts.references.map((snaks) => reference(snaks, random))
     : undefined;
-  const id = `${entityId}$${guid(random)}`;
+  const id = statementId(entityId, random);
   const rank = parts.rank ?? 'normal';
   if (qualifiers && references)
     return {
@@ -171,7 +219,7 @@ export function statement(
 
 function reference(snaks: readonly Snak[], random: Random): Reference {
   const grouped = groupSnaks(snaks);
-  return { hash: hex(random, 40), snaks: grouped.map, 'snaks-order': grouped.order };
+  return { hash: hash40(random), snaks: grouped.map, 'snaks-order': grouped.order };
 }
 
 /**
