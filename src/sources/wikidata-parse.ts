@@ -108,15 +108,24 @@ function propertyStatements(property: string, claims: unknown): RemoteStatement[
 }
 
 /**
- * An entity's `claims` as statements by property, every rank kept. Each property is simplified when
- * it is first read, then kept: the diff reads the few properties its fields name, while a big item
- * has dozens (versions, file formats, identifiers), and simplifying them all was a seventh of a
- * worker's CPU in a first night. Reading every property (Object.entries, JSON.stringify, toEqual)
- * sees the same plain data as before.
+ * An entity's `claims` as statements by property, every rank kept. With `properties`, only those
+ * are kept: the diff reads the few properties its fields name, while a big item has dozens
+ * (versions, file formats, identifiers), and simplifying them all was a seventh of a worker's CPU in
+ * a first night. Without, every property is listed and each is simplified when it is first read,
+ * then kept; reading them all (Object.entries, JSON.stringify, toEqual) sees the same plain data.
  */
-export function parseStatements(claims: unknown): Record<string, RemoteStatement[]> {
+export function parseStatements(
+  claims: unknown,
+  properties?: ReadonlySet<string>,
+): Record<string, RemoteStatement[]> {
   if (!isObject(claims)) return {};
   const statements: Record<string, RemoteStatement[]> = {};
+  if (properties) {
+    for (const property of properties)
+      if (Object.hasOwn(claims, property))
+        statements[property] = propertyStatements(property, claims[property]);
+    return statements;
+  }
   for (const property of Object.keys(claims)) {
     Object.defineProperty(statements, property, {
       enumerable: true,
@@ -167,12 +176,24 @@ function sitelinks(raw: unknown): Record<string, Sitelink> {
 /** The missing marker: `"missing": ""` in both formatversions of wbgetentities, `true` in query fv2. */
 const isMissing = (entity: Json) => 'missing' in entity && entity.missing !== false;
 
+export interface ParseOptions {
+  /**
+   * The properties whose statements are wanted (the statement fields'); the others are left out, and
+   * the response can be collected as soon as it is parsed. Every property when absent.
+   */
+  readonly properties?: ReadonlySet<string>;
+}
+
 /**
  * A wbgetentities response, by requested id. A merged item comes keyed by the requested id with the
  * target's `id` and `redirects: {from, to}`; a missing one as `{id, missing: ""}`. Requested ids the
  * response does not mention are reported missing too, so no id silently disappears.
  */
-export function parseEntities(body: unknown, requested: readonly ItemId[]): Map<ItemId, ItemLookup> {
+export function parseEntities(
+  body: unknown,
+  requested: readonly ItemId[],
+  options: ParseOptions = {},
+): Map<ItemId, ItemLookup> {
   const entities = isObject(body) && isObject(body.entities) ? body.entities : {};
   const found = new Map<ItemId, ItemLookup>();
   for (const id of requested) {
@@ -193,7 +214,7 @@ export function parseEntities(body: unknown, requested: readonly ItemId[]): Map<
       descriptions: terms(entity.descriptions),
       aliases: aliasTerms(entity.aliases),
       sitelinks: sitelinks(entity.sitelinks),
-      statements: parseStatements(entity.claims),
+      statements: parseStatements(entity.claims, options.properties),
     });
   }
   return found;

@@ -117,6 +117,21 @@ describe('statements, simplified when first read', () => {
     expect(statements.P31).toBe(statements.P31);
   });
 
+  it('keep only the properties asked for, as plain data', () => {
+    const wanted = new Set(['P31', 'P571', 'P9999']);
+    const statements = parseStatements(claims, wanted);
+    expect(Object.keys(statements)).toEqual(['P31', 'P571']);
+    expect(statements.P31).toEqual(sora.statements.P31);
+    expect(Object.getOwnPropertyDescriptor(statements, 'P31')?.get).toBeUndefined();
+    const batch = parseEntities(wikimediaFixture('wbgetentities_Q124544998.json'), ['Q124544998'], {
+      properties: wanted,
+    }).get('Q124544998');
+    expect(batch?.kind === 'item' && batch.statements).toEqual({
+      P31: sora.statements.P31,
+      P571: sora.statements.P571,
+    });
+  });
+
   it('never simplify a property nobody reads', () => {
     // wikibase-sdk throws on a snak with neither a datavalue nor a special snaktype.
     const broken = {
