@@ -862,7 +862,23 @@ async function saveResults(options: Options, fresh: readonly SizeResult[]): Prom
   } catch {
     // First run.
   }
-  for (const result of fresh) stored[String(result.entities)] = result;
+  for (const result of fresh) {
+    // A rerun of part of a count (--only nights, say) keeps what the earlier run measured of the rest.
+    const before = stored[String(result.entities)];
+    const kept = (before?.rows ?? []).filter((row) => !result.rows.some((r) => r.scenario === row.scenario));
+    stored[String(result.entities)] =
+      kept.length === 0
+        ? result
+        : {
+            ...result,
+            rows: [...result.rows, ...kept],
+            notes: [
+              ...result.notes,
+              `Kept from the run of ${before?.date}: ${kept.map((row) => row.label).join(', ')}.`,
+              ...(before?.notes ?? []).filter((note) => note.startsWith('The per-entity baseline')),
+            ],
+          };
+  }
   await mkdir(options.dir, { recursive: true });
   await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`);
   return Object.values(stored);
