@@ -38,8 +38,20 @@ export interface Observed {
 
 /** A hash of what the diff reads from a record, and of the fields it compares: either changing means a new diff. */
 export function recordHash(record: LocalRecord, fields: readonly FieldSpec[]): string {
-  const basis = canonicalJson({ record: recordToJson(record, fields), fields });
+  // canonicalJson({ fields, record }), with the fields' part written once per field list.
+  const basis = `{"fields":${fieldsJson(fields)},"record":${canonicalJson(recordToJson(record, fields))}}`;
   return createHash('sha1').update(basis).digest('hex').slice(0, 16);
+}
+
+const fieldsJsonCache = new WeakMap<readonly FieldSpec[], string>();
+
+function fieldsJson(fields: readonly FieldSpec[]): string {
+  let json = fieldsJsonCache.get(fields);
+  if (json === undefined) {
+    json = canonicalJson(fields);
+    fieldsJsonCache.set(fields, json);
+  }
+  return json;
 }
 
 /** Whether the entity must be fetched and compared again. */

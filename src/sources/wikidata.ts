@@ -40,12 +40,19 @@ export class WikidataSource {
   readonly api: string;
   private readonly wbk: ReturnType<typeof WBK>;
   private readonly batchSize: number;
+  /** The properties the statement fields compare: the only statements the diff reads. */
+  private readonly statementProperties: ReadonlySet<string>;
 
   constructor(private readonly options: WikidataOptions) {
     const site = options.url.replace(/\/+$/, '');
     this.api = `${site}/w/api.php`;
     this.wbk = WBK({ instance: site, sparqlEndpoint: `${site}/sparql` });
     this.batchSize = options.batchSize ?? 50;
+    this.statementProperties = new Set(
+      options.fields.flatMap((field) =>
+        field.source === 'statement' && field.property ? [field.property] : [],
+      ),
+    );
   }
 
   /** The item's page: evidence links point here (with `#statementId` for a statement). */
@@ -63,7 +70,9 @@ export class WikidataSource {
     const result = await inBatches(valid, this.batchSize, async (batch) => {
       const url = this.entitiesUrl(batch, props);
       if (sites.length > 0) url.searchParams.set('sitefilter', sites.join('|'));
-      return parseEntities(await this.options.http.getJson(url, 'wbgetentities'), batch);
+      return parseEntities(await this.options.http.getJson(url, 'wbgetentities'), batch, {
+        properties: this.statementProperties,
+      });
     });
     return { ...result, rejected };
   }
