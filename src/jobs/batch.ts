@@ -52,21 +52,39 @@ export class BatchIncompleteError extends Error {
 
 const MAX_FAILURES_RETURNED = 50;
 
-async function loadRecords(runtime: Runtime, data: JobPayloads['sync-batch']): Promise<LocalRecord[]> {
+/** Records a batch triages at a time: only those with work to do are kept past their chunk. */
+const CHUNK = 500;
+
+/**
+ * The batch's records, a chunk at a time as they are read. Unreadable records were reported when the
+ * run was planned; a record whose key an earlier record claimed was reported by the planner too, and a
+ * JSONL range may still hold it, so it is left out here.
+ */
+async function* recordChunks(
+  runtime: Runtime,
+  data: JobPayloads['sync-batch'],
+): AsyncGenerator<LocalRecord[]> {
   const scope = data.scope ? new Set(data.scope) : undefined;
-  const records: LocalRecord[] = [];
+  const owned = async (records: LocalRecord[]) => {
+    const owners = await runtime.redis.hmget(keysHash(runtime, data.runId), ...records.map((r) => r.key));
+    return records.filter((record, index) => {
+      const owner = owners[index];
+      return owner === null || owner === undefined || owner === recordLocation(runtime.local, record);
+    });
+  };
+  let chunk: LocalRecord[] = [];
   for await (const result of runtime.local.batch(data.batch)) {
-    // Unreadable records were reported when the run was planned.
-    if (result.ok && inScope(result.record, scope)) records.push(result.record);
+    if (result.ok && inScope(result.record, scope)) chunk.push(result.record);
+    if (chunk.length >= CHUNK) {
+      const kept = await owned(chunk);
+      chunk = [];
+      if (kept.length > 0) yield kept;
+    }
   }
-  if (records.length === 0) return records;
-  // A record whose key an earlier record claimed was reported by the planner; a JSONL range may still
-  // hold it, so it is left out here.
-  const owners = await runtime.redis.hmget(keysHash(runtime, data.runId), ...records.map((r) => r.key));
-  return records.filter((record, index) => {
-    const owner = owners[index];
-    return owner === null || owner === undefined || owner === recordLocation(runtime.local, record);
-  });
+  if (chunk.length > 0) {
+    const kept = await owned(chunk);
+    if (kept.length > 0) yield kept;
+  }
 }
 
 export async function processBatch(
@@ -75,9 +93,9 @@ export async function processBatch(
 ): Promise<BatchSummary> {
   const data = job.data;
   const log = runtime.log.child({ runId: data.runId, jobId: job.id, batch: data.index });
-  const records = await loadRecords(runtime, data);
   const tally: Tally = {};
-  const summary = await requestTally.run(tally, () => compareChanged(records, data, runtime));
+  const claimed: string[] = [];
+  const summary = await requestTally.run(tally, () => compareChanged(data, runtime, claimed));
   summary.requests = tally;
   // The budget was drawn on by the estimate; settle it with what was spent.
   const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
@@ -90,15 +108,15 @@ export async function processBatch(
       'batch incomplete; it will be retried',
     );
     throw new BatchIncompleteError(
-      `${summary.failed} of ${records.length} entities could not be checked: ${summary.failures[0]?.reason ?? ''}`,
+      `${summary.failed} of ${summary.entities} entities could not be checked: ${summary.failures[0]?.reason ?? ''}`,
     );
   }
   summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
-  await runtime.progress.batchDone(data.runId, records.length);
+  await runtime.progress.batchDone(data.runId, summary.entities);
   // Only a refresh releases a refresh's claim: a nightly batch of the same entity may run before it.
-  if (data.trigger === 'refresh') await runtime.refreshes.done(records.flatMap((r) => [r.key, r.qid]));
+  if (data.trigger === 'refresh') await runtime.refreshes.done(claimed);
   log.debug(
-    { entities: records.length, fetched: summary.fetched, unchanged: summary.unchanged },
+    { entities: summary.entities, fetched: summary.fetched, unchanged: summary.unchanged },
     'batch done',
   );
   return summary;
@@ -203,16 +221,31 @@ async function syncInChunks(
   return total;
 }
 
+/** The QIDs (and the items they redirect to) and pages a record goes by, for the feed's index. */
+function indexEntries(record: LocalRecord, state: Pick<EntityState, 'target' | 'pageTitle'> | undefined) {
+  const qids = state?.target ? [record.qid, state.target] : [record.qid];
+  const pages = record.wikipedia
+    ? state?.pageTitle
+      ? [record.wikipedia, { lang: record.wikipedia.lang, title: state.pageTitle }]
+      : [record.wikipedia]
+    : [];
+  return { qids, pages };
+}
+
+/**
+ * Triages the batch's records a chunk at a time as they are read — the unchanged touched and let go —
+ * then checks and fetches the rest. `claimed` gets the keys and QIDs of a refresh's records.
+ */
 async function compareChanged(
-  records: LocalRecord[],
   data: JobPayloads['sync-batch'],
   runtime: Runtime,
+  claimed: string[],
 ): Promise<BatchSummary> {
   const { config, sources, store, state, changes } = runtime;
   const now = () => new Date().toISOString();
   const summary: BatchSummary = {
     ...emptyBatchResult(),
-    entities: records.length,
+    entities: 0,
     unchanged: 0,
     verified: 0,
     deferred: 0,
@@ -220,40 +253,65 @@ async function compareChanged(
     expectedRequests: 0,
     requests: {},
   };
-  if (records.length === 0) return summary;
   const plan: BatchPlan = data.plan ?? { strategy: 'sweep' };
 
-  const hashes = new Map(records.map((r) => [r.key, recordHash(r, config.fields)]));
-  const previous = await state.get(records.map((r) => r.key));
-  const hits: Hits =
-    plan.strategy === 'feed' && !data.full
-      ? await changes.hits(
-          records.flatMap((r) => {
-            const target = previous.get(r.key)?.target;
-            return target ? [r.qid, target] : [r.qid];
-          }),
-          records.flatMap((r) => pageKeys(r, previous.get(r.key))),
-        )
-      : { items: new Map(), pages: new Map() };
-  const work = triage(records, previous, hashes, plan, data.full === true, hits, data.index);
+  const work: Triage = { fetch: [], check: [], verify: [], unchanged: [], stale: { qids: [], pages: [] } };
+  const previous = new Map<string, EntityState>();
+  const hashes = new Map<string, string>();
+  let [untouched, touchedSeen] = [0, 0];
+  for await (const chunk of recordChunks(runtime, data)) {
+    summary.entities += chunk.length;
+    if (data.trigger === 'refresh') claimed.push(...chunk.flatMap((r) => [r.key, r.qid]));
+    const chunkHashes = new Map(chunk.map((r) => [r.key, recordHash(r, config.fields)]));
+    const chunkPrevious = await state.get(chunk.map((r) => r.key));
+    const hits: Hits =
+      plan.strategy === 'feed' && !data.full
+        ? await changes.hits(
+            chunk.flatMap((r) => indexEntries(r, chunkPrevious.get(r.key)).qids),
+            chunk.flatMap((r) => pageKeys(r, chunkPrevious.get(r.key))),
+          )
+        : { items: new Map(), pages: new Map() };
+    const part = triage(chunk, chunkPrevious, chunkHashes, plan, data.full === true, hits, data.index);
+    for (const record of [...part.fetch, ...part.check, ...part.verify]) {
+      const prev = chunkPrevious.get(record.key);
+      if (prev) previous.set(record.key, prev);
+      hashes.set(record.key, chunkHashes.get(record.key) as string);
+    }
+    work.fetch.push(...part.fetch);
+    work.check.push(...part.check);
+    work.verify.push(...part.verify);
+    // The index the feed is matched against, and the hits that were old news.
+    const entries = chunk.map((r) => indexEntries(r, chunkPrevious.get(r.key)));
+    await changes.remember(
+      entries.flatMap((e) => e.qids),
+      entries.flatMap((e) => e.pages),
+    );
+    await changes.settle(part.stale.qids, part.stale.pages);
+    // Nothing changed for these: their findings stand, so their proposals were seen again in this run.
+    if (part.unchanged.length > 0) {
+      untouched += part.unchanged.length;
+      touchedSeen += await store.touch(
+        part.unchanged.map((r) => r.key),
+        { runId: data.runId, time: now() },
+      );
+    }
+  }
+  summary.unchanged = untouched;
+  summary.seen = touchedSeen;
+  if (summary.entities === 0) return summary;
 
   // The run's budget: a batch that would overdraw it leaves its entities for the next run.
-  const languages = new Set(records.flatMap((r) => (r.wikipedia ? [r.wikipedia.lang] : []))).size;
+  const pending = [...work.fetch, ...work.check, ...work.verify];
+  const languages = new Set(pending.flatMap((r) => (r.wikipedia ? [r.wikipedia.lang] : []))).size;
   const size = Math.min(config.sync.batchSize, sources.limits.titles);
   const expected = expectedRequests(work, languages, size);
   if (plan.quota && expected > 0) {
     const left = await runtime.redis.decrby(plan.quota, expected);
     if (left < 0) {
       await runtime.redis.incrby(plan.quota, expected);
-      const deferred = [...work.fetch, ...work.check, ...work.verify];
       // A sweep moves the feed's starting point past these: they must be fetched whatever it says.
-      if (plan.strategy === 'sweep') await changes.markPending(deferred.map((r) => r.qid));
-      return {
-        ...summary,
-        deferred: deferred.length,
-        deferredRequests: expected,
-        unchanged: work.unchanged.length,
-      };
+      if (plan.strategy === 'sweep') await changes.markPending(pending.map((r) => r.qid));
+      return { ...summary, deferred: pending.length, deferredRequests: expected };
     }
     summary.expectedRequests = expected;
   }
@@ -309,38 +367,25 @@ async function compareChanged(
     settled.set(record.key, verifiedState(previous.get(record.key) as EntityState, time));
   await state.set(settled);
 
-  // The index the feed is matched against, and the hits now dealt with.
+  // The hits now dealt with, and the redirects and moves the fetches found.
   const compared = fetch.filter((r) => settled.has(r.key));
+  const found = compared.map((r) => indexEntries(r, settled.get(r.key)));
   await changes.remember(
-    records.flatMap((r) => {
-      const target = settled.get(r.key)?.target ?? previous.get(r.key)?.target;
-      return target ? [r.qid, target] : [r.qid];
-    }),
-    records.flatMap((r) => {
-      if (!r.wikipedia) return [];
-      const title = settled.get(r.key)?.pageTitle ?? previous.get(r.key)?.pageTitle;
-      return title ? [r.wikipedia, { lang: r.wikipedia.lang, title }] : [r.wikipedia];
-    }),
+    found.flatMap((e) => e.qids),
+    found.flatMap((e) => e.pages),
   );
   await changes.settle(
-    [
-      ...work.stale.qids,
-      ...compared.flatMap((r) => {
-        const t = previous.get(r.key)?.target;
-        return t ? [r.qid, t] : [r.qid];
-      }),
-    ],
-    [...work.stale.pages, ...compared.flatMap((r) => pageKeys(r, previous.get(r.key)))],
+    compared.flatMap((r) => indexEntries(r, previous.get(r.key)).qids),
+    compared.flatMap((r) => pageKeys(r, previous.get(r.key))),
   );
   // Failed in a sweep: the feed will not show these again.
   if (plan.strategy === 'sweep' && failedKeys.size > 0)
     await changes.markPending(fetch.filter((r) => failedKeys.has(r.key)).map((r) => r.qid));
 
-  // Nothing changed for these: their findings stand, so their proposals were seen again in this run.
-  const unchanged = [...work.unchanged, ...confirmed];
-  if (unchanged.length > 0) {
+  // Verified unchanged: their findings stand, so their proposals were seen again in this run.
+  if (confirmed.length > 0) {
     result.seen += await store.touch(
-      unchanged.map((r) => r.key),
+      confirmed.map((r) => r.key),
       { runId: data.runId, time },
     );
   }
@@ -348,9 +393,9 @@ async function compareChanged(
   return {
     ...summary,
     ...counts,
-    unchanged: unchanged.length,
+    seen: summary.seen + counts.seen,
+    unchanged: summary.unchanged + confirmed.length,
     verified: checked.length,
-    entities: records.length,
     requests: {},
   };
 }
