@@ -109,14 +109,6 @@ export class ChangeIndex {
       await this.redis.hset(this.keys.itemHits, Object.fromEntries(qids.map((q) => [q, 0])));
   }
 
-  async pendingCount(): Promise<number> {
-    const [items, pages] = await Promise.all([
-      this.redis.hlen(this.keys.itemHits),
-      this.redis.hlen(this.keys.pageHits),
-    ]);
-    return items + pages;
-  }
-
   async cursors(): Promise<Record<string, string>> {
     return this.redis.hgetall(this.keys.cursors);
   }
