@@ -21,6 +21,7 @@ import { startRun } from '../../src/jobs/run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import {
+  type CliChild,
   killChildren,
   proposalLines,
   sleep,
@@ -91,23 +92,43 @@ async function postgresInstall(name: string, attempts: number | undefined): Prom
     latencyMs: LATENCY_MS,
     config: attempts === undefined ? SHAPE : { ...SHAPE, worker: { ...SHAPE.worker, attempts } },
     env: { DATABASE_URL: cluster.url(database) },
+    logLevel: 'info',
   });
   installs.push(target);
   return target;
 }
 
-/** The run's finalise job, once it has finished or failed for good (the store may not know the run then). */
-async function runOutcome(target: Install, runId: string): Promise<'completed' | 'failed'> {
+/**
+ * The run's finalise job, once it has finished or failed for good (the store may not know the run then).
+ * If it never ends, the error says where the run stands: the finalise job's state, the batch queue's
+ * counts and the worker's last log lines.
+ */
+async function runOutcome(target: Install, runId: string, worker: CliChild): Promise<'completed' | 'failed'> {
   const runs = openQueue(target.runtime.settings, RUN_QUEUE);
-  queues.push(runs);
-  return waitFor(
-    `the run ${runId} to end`,
-    async () => {
-      const state = await (await runs.getJob(`finalise-${runId}`))?.getState();
-      return state === 'completed' || state === 'failed' ? state : undefined;
-    },
-    { timeoutMs: 240_000, intervalMs: 500 },
-  );
+  const batches = openQueue(target.runtime.settings, BATCH_QUEUE);
+  queues.push(runs, batches);
+  try {
+    return await waitFor(
+      `the run ${runId} to end`,
+      async () => {
+        const state = await (await runs.getJob(`finalise-${runId}`))?.getState();
+        return state === 'completed' || state === 'failed' ? state : undefined;
+      },
+      { timeoutMs: 240_000, intervalMs: 500 },
+    );
+  } catch (error) {
+    const finalise = await runs.getJob(`finalise-${runId}`);
+    const where = {
+      finalise: finalise ? await finalise.getState() : '(no job)',
+      finaliseDependencies: await finalise?.getDependenciesCount(),
+      runJobs: await runs.getJobCounts(),
+      batchJobs: await batches.getJobCounts(),
+      workerRunning: worker.running(),
+    };
+    throw new Error(
+      `${String(error)}\n${JSON.stringify(where)}\nworker stderr:\n${worker.stderr().slice(-6000)}\nworker stdout:\n${worker.stdout().slice(-3000)}`,
+    );
+  }
 }
 
 interface Outcome {
@@ -132,7 +153,8 @@ async function outageScenario(): Promise<Outcome> {
   const defaults = await postgresInstall('defaults', undefined);
   expect(patient.config.store.kind).toBe('postgres');
   expect(defaults.config.worker.attempts).toBe(3);
-  for (const target of [patient, defaults]) await startWorkerChild(target);
+  const workers: CliChild[] = [];
+  for (const target of [patient, defaults]) workers.push(await startWorkerChild(target));
 
   const started = Date.now();
   const [patientRun, defaultsRun] = (
@@ -173,7 +195,7 @@ async function outageScenario(): Promise<Outcome> {
   const retried = completed.filter((job) => job.attemptsMade > 1);
   const lines = await proposalLines(patient.runtime.store);
 
-  const defaultsFinalise = await runOutcome(defaults, defaultsRun);
+  const defaultsFinalise = await runOutcome(defaults, defaultsRun, workers[1] as CliChild);
   const defaultsRecord = await defaults.runtime.store.getRun(defaultsRun);
   const defaultsBatches = openQueue(defaults.runtime.settings, BATCH_QUEUE);
   queues.push(defaultsBatches);
