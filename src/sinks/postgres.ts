@@ -51,7 +51,7 @@ export interface PostgresStoreOptions {
 }
 
 /** First key of the two-key advisory locks reconcile takes (the second is hashtext(entity)). */
-const ENTITY_LOCK_SPACE = 0x66_73_79; // "fsy"
+export const ENTITY_LOCK_SPACE = 0x66_73_79; // "fsy"
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const $ = (params: unknown[]) => `$${params.length}`;
@@ -111,6 +111,13 @@ class PostgresStore implements ProposalStore {
     return this.run(async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // A connection that dies (a PostgreSQL restart ends every backend) makes the client emit 'error'
+      // as well as fail its query; checked out, nothing in the pool listens, and an unheard 'error'
+      // would kill the process. The query's own error is what the caller gets.
+      const onError = () => {
+        broken = true;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -122,6 +129,7 @@ class PostgresStore implements ProposalStore {
         });
         throw error;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     });

@@ -6,8 +6,9 @@ import { inspect } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/sinks/open-store.js';
-import { openPostgresStore } from '../../src/sinks/postgres.js';
-import { storeConformance } from './store-conformance.js';
+import { ENTITY_LOCK_SPACE, openPostgresStore } from '../../src/sinks/postgres.js';
+import { waitFor } from '../helpers/pipeline-harness.js';
+import { soraFinding, storeConformance } from './store-conformance.js';
 
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `factsync_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -63,5 +64,51 @@ describe('postgres store errors', () => {
     await expect(openPostgresStore(url, { schema: 'Robert"); DROP' })).rejects.toMatchObject({
       code: 'BAD_ARGUMENT',
     });
+  });
+
+  it('a connection killed in the middle of a reconcile fails that call as STORE_UNAVAILABLE; the process goes on and the next call works', async () => {
+    // What a PostgreSQL restart does to a transaction in flight: the server ends its backend. Here the
+    // backend is one blocked on the entity's lock (held by another session), ended with
+    // pg_terminate_backend, as a fast shutdown does. The client then emits 'error' while it is still
+    // checked out of the pool; unheard, that error would kill the process (a worker, mid-batch).
+    const own = `factsync_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const store = await openPostgresStore(url, { schema: own, max: 2 });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await store.migrate();
+      const entity = `Q${Date.now()}`;
+      await admin.query('SELECT pg_advisory_lock($1, hashtext($2))', [ENTITY_LOCK_SPACE, entity]);
+      const at = { runId: 'r1', time: '2026-11-25T00:00:00.000Z' };
+      const blocked = store.reconcile(entity, [soraFinding(entity)], at).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const pid = await waitFor('the reconcile to wait for the entity lock', async () => {
+        const { rows } = await admin.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+            WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()
+              AND datname = current_database()`,
+        );
+        return rows[0]?.pid;
+      });
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      const error = await blocked;
+      expect(error).toMatchObject({ name: 'StoreError', code: 'STORE_UNAVAILABLE' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(uncaught).toEqual([]);
+
+      await admin.query('SELECT pg_advisory_unlock($1, hashtext($2))', [ENTITY_LOCK_SPACE, entity]);
+      const again = await store.reconcile(entity, [soraFinding(entity)], at);
+      expect(again.created).toHaveLength(1);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await store.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+      await admin.end();
+    }
   });
 });
