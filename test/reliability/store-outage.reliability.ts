@@ -11,6 +11,11 @@
 //   it (src/sinks/waiting-store.ts, up to store.maxWaitMs) instead of failing the attempt, so no batch
 //   fails and the run completes. (Before that wrapper, the batches failed for good and the run's finalise
 //   job too: the run never finished.)
+//
+// In each install one reconcile is inside its transaction when the store stops: the test holds the
+// advisory lock of one entity (the one reconcile takes) from the start, and stops PostgreSQL only once
+// that entity's reconcile waits for it. (A worker once died of exactly that: the dying connection's
+// 'error' on a checked-out client went unheard and was thrown.)
 
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
@@ -20,6 +25,7 @@ import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { startRun } from '../../src/jobs/run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
+import { ENTITY_LOCK_SPACE } from '../../src/sinks/postgres.js';
 import {
   type CliChild,
   killChildren,
@@ -51,6 +57,8 @@ const SHAPE = {
   worker: { concurrency: 2, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
 };
 const LATENCY_MS = 50;
+/** The entity whose reconcile is in flight when the store stops: in the 16th batch of 60. */
+const PARKED = 'gen-150';
 
 const installs: Install[] = [];
 const queues: Queue[] = [];
@@ -100,23 +108,38 @@ async function postgresInstall(name: string, attempts: number | undefined): Prom
 
 /**
  * The run's finalise job, once it has finished or failed for good (the store may not know the run then).
- * If it never ends, the error says where the run stands: the finalise job's state, the batch queue's
- * counts and the worker's last log lines.
  */
 async function runOutcome(target: Install, runId: string, worker: CliChild): Promise<'completed' | 'failed'> {
   const runs = openQueue(target.runtime.settings, RUN_QUEUE);
-  const batches = openQueue(target.runtime.settings, BATCH_QUEUE);
-  queues.push(runs, batches);
-  try {
-    return await waitFor(
+  queues.push(runs);
+  return explained(target, runId, worker, () =>
+    waitFor(
       `the run ${runId} to end`,
       async () => {
         const state = await (await runs.getJob(`finalise-${runId}`))?.getState();
         return state === 'completed' || state === 'failed' ? state : undefined;
       },
       { timeoutMs: 240_000, intervalMs: 500 },
-    );
+    ),
+  );
+}
+
+/**
+ * `wait`, and if it fails, an error that says where the run stands: the finalise job's state, the
+ * queues' counts, whether the worker still runs, and its last log lines.
+ */
+async function explained<T>(
+  target: Install,
+  runId: string,
+  worker: CliChild,
+  wait: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await wait();
   } catch (error) {
+    const runs = openQueue(target.runtime.settings, RUN_QUEUE);
+    const batches = openQueue(target.runtime.settings, BATCH_QUEUE);
+    queues.push(runs, batches);
     const finalise = await runs.getJob(`finalise-${runId}`);
     const where = {
       finalise: finalise ? await finalise.getState() : '(no job)',
@@ -155,6 +178,16 @@ async function outageScenario(): Promise<Outcome> {
   expect(defaults.config.worker.attempts).toBe(3);
   const workers: CliChild[] = [];
   for (const target of [patient, defaults]) workers.push(await startWorkerChild(target));
+  // The PARKED entity's lock, held by a session of our own in each store's database until the stop.
+  const lockers = await Promise.all(
+    [patient, defaults].map(async (target) => {
+      const locker = new pg.Client({ connectionString: target.env.DATABASE_URL });
+      locker.on('error', () => undefined);
+      await locker.connect();
+      await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [ENTITY_LOCK_SPACE, PARKED]);
+      return locker;
+    }),
+  );
 
   const started = Date.now();
   const [patientRun, defaultsRun] = (
@@ -164,16 +197,21 @@ async function outageScenario(): Promise<Outcome> {
     [patient, patientRun],
     [defaults, defaultsRun],
   ] as const;
-  // Both runs planned and a fifth of the way through, with plenty left.
+  // Both runs planned and a fifth of the way through, with plenty left, and the PARKED entity's
+  // reconcile waiting for its lock inside its transaction.
   let planned = 0;
-  for (const [target, runId] of pairs) {
+  for (const [i, [target, runId]] of pairs.entries()) {
+    const locker = lockers[i] as pg.Client;
     planned = await waitFor(
-      `run ${runId} under way`,
+      `run ${runId} under way, with ${PARKED}'s reconcile waiting for its lock`,
       async () => {
         const p = await target.runtime.progress.get(runId);
-        return p.planned && p.done >= Math.ceil(p.batches / 5) && p.done < p.batches - 10
-          ? p.batches
-          : undefined;
+        if (!p.planned || p.done < Math.ceil(p.batches / 5) || p.done >= p.batches - 10) return undefined;
+        const { rowCount } = await locker.query(
+          `SELECT 1 FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+        );
+        return rowCount ? p.batches : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 20 },
     );
@@ -182,12 +220,15 @@ async function outageScenario(): Promise<Outcome> {
 
   await cluster.stop();
   const down = Date.now();
+  await Promise.allSettled(lockers.map((locker) => locker.end()));
   await sleep(OUTAGE_MS);
   const outageMs = Date.now() - down;
   await cluster.start();
   const back = Date.now();
 
-  const patientRecord = await finishedRun(patient, patientRun, 240_000);
+  const patientRecord = await explained(patient, patientRun, workers[0] as CliChild, () =>
+    finishedRun(patient, patientRun, 240_000),
+  );
   const patientMs = Date.now() - started;
   const batches = openQueue(patient.runtime.settings, BATCH_QUEUE);
   queues.push(batches);
