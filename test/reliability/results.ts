@@ -161,7 +161,8 @@ ${table(
 ## 3. Store outage (\`store-outage.reliability.ts\`)
 
 PostgreSQL — ${outage.cluster} — stopped ${outage.outageStartedAfterSeconds} s into two runs of ${outage.entities} entities (${outage.batches} batches each,
-one worker process each), for **${outage.outageSeconds} s**, then started again.
+one worker process each), for **${outage.outageSeconds} s**, then started again. In each run one reconcile
+(of \`${outage.parked}\`, whose advisory lock the test held until the stop) was inside its transaction when the server went.
 
 | | worker.attempts 8 | worker.attempts 3 (the default) |
 | --- | --- | --- |
@@ -175,7 +176,11 @@ Both survive: a store call that finds PostgreSQL unavailable (StoreError \`STORE
 with backoff, up to \`store.maxWaitMs\` (10 minutes by default; \`src/sinks/waiting-store.ts\`), instead of
 failing the batch's attempt; BullMQ keeps renewing the job's lock meanwhile. Before that wrapper the shipped
 \`worker.attempts: 3\` (backoff from 2 s: 6 s in all) let the batches that met the outage fail for good, and
-the run's \`finalise-run\` job too, so the run record stayed \`running\` for ever.
+the run's \`finalise-run\` job too, so the run record stayed \`running\` for ever. And before the store
+listened for \`error\` on a client checked out for a transaction, a connection that died in one (as
+the parked reconcile's does) was thrown as an unhandled \`error\` event: "Connection terminated
+unexpectedly" killed the worker, and its run never finished (seen twice in CI before the parked
+reconcile made it happen every time).
 
 ## 4. Bad input (\`bad-input.reliability.ts\`, corpus in \`test/reliability/corpus/\`)
 

@@ -253,6 +253,7 @@ async function outageScenario(): Promise<Outcome> {
       : 'the shared cluster (pg_ctlcluster)',
     outageSeconds: seconds(outageMs),
     outageStartedAfterSeconds: seconds(down - started),
+    parked: PARKED,
     batchesDoneAtStop: { patient: doneAtStop[0], defaults: doneAtStop[1] },
     patient: {
       attempts: 8,
