@@ -106,6 +106,15 @@ async function postgresInstall(name: string, attempts: number | undefined): Prom
   return target;
 }
 
+/** The PARKED entity's lock, held by a session of our own in the install's database until the stop. */
+async function lockParked(target: Install): Promise<pg.Client> {
+  const locker = new pg.Client({ connectionString: target.env.DATABASE_URL });
+  locker.on('error', () => undefined);
+  await locker.connect();
+  await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [ENTITY_LOCK_SPACE, PARKED]);
+  return locker;
+}
+
 /**
  * The run's finalise job, once it has finished or failed for good (the store may not know the run then).
  */
@@ -176,32 +185,22 @@ async function outageScenario(): Promise<Outcome> {
   const defaults = await postgresInstall('defaults', undefined);
   expect(patient.config.store.kind).toBe('postgres');
   expect(defaults.config.worker.attempts).toBe(3);
-  const workers: CliChild[] = [];
-  for (const target of [patient, defaults]) workers.push(await startWorkerChild(target));
-  // The PARKED entity's lock, held by a session of our own in each store's database until the stop.
-  const lockers = await Promise.all(
-    [patient, defaults].map(async (target) => {
-      const locker = new pg.Client({ connectionString: target.env.DATABASE_URL });
-      locker.on('error', () => undefined);
-      await locker.connect();
-      await locker.query('SELECT pg_advisory_lock($1, hashtext($2))', [ENTITY_LOCK_SPACE, PARKED]);
-      return locker;
-    }),
-  );
+  const patientWorker = await startWorkerChild(patient);
+  const defaultsWorker = await startWorkerChild(defaults);
+  const lockers = await Promise.all([lockParked(patient), lockParked(defaults)]);
 
   const started = Date.now();
   const [patientRun, defaultsRun] = (
     await Promise.all([patient, defaults].map((t) => startRun(t.runtime.settings, { trigger: 'nightly' })))
   ).map((r) => r.runId) as [string, string];
   const pairs = [
-    [patient, patientRun],
-    [defaults, defaultsRun],
+    [patient, patientRun, lockers[0]],
+    [defaults, defaultsRun, lockers[1]],
   ] as const;
   // Both runs planned and a fifth of the way through, with plenty left, and the PARKED entity's
   // reconcile waiting for its lock inside its transaction.
   let planned = 0;
-  for (const [i, [target, runId]] of pairs.entries()) {
-    const locker = lockers[i] as pg.Client;
+  for (const [target, runId, locker] of pairs) {
     planned = await waitFor(
       `run ${runId} under way, with ${PARKED}'s reconcile waiting for its lock`,
       async () => {
@@ -226,7 +225,7 @@ async function outageScenario(): Promise<Outcome> {
   await cluster.start();
   const back = Date.now();
 
-  const patientRecord = await explained(patient, patientRun, workers[0] as CliChild, () =>
+  const patientRecord = await explained(patient, patientRun, patientWorker, () =>
     finishedRun(patient, patientRun, 240_000),
   );
   const patientMs = Date.now() - started;
@@ -236,7 +235,7 @@ async function outageScenario(): Promise<Outcome> {
   const retried = completed.filter((job) => job.attemptsMade > 1);
   const lines = await proposalLines(patient.runtime.store);
 
-  const defaultsFinalise = await runOutcome(defaults, defaultsRun, workers[1] as CliChild);
+  const defaultsFinalise = await runOutcome(defaults, defaultsRun, defaultsWorker);
   const defaultsRecord = await defaults.runtime.store.getRun(defaultsRun);
   const defaultsBatches = openQueue(defaults.runtime.settings, BATCH_QUEUE);
   queues.push(defaultsBatches);
