@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import type { FieldSpec } from './model/fields.js';
-import { isPropertyId } from './model/ids.js';
+import { isItemId, isPropertyId } from './model/ids.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULTS_FILE = path.join(PROJECT_ROOT, 'config', 'default.yaml');
@@ -40,6 +40,8 @@ const fieldSchema = z
     source: z.enum(['statement', 'label', 'description', 'sitelink']).default('statement'),
     property: z.string().refine(isPropertyId, 'expected a Wikidata property id such as "P31"').optional(),
     many: z.boolean().default(false),
+    // Default: true for every type but time (see FieldSpec.current); resolved in loadConfig.
+    current: z.boolean().optional(),
     phrases: z.array(z.string().min(1)).default([]),
     jsonld: z.string().min(1).optional(),
   })
@@ -65,6 +67,7 @@ const schema = z.strictObject({
     url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
     token: z.string().min(1).optional(),
     labelTtlSeconds: z.coerce.number().int().min(0),
+    maxReferencedItems: z.coerce.number().int().min(1).max(100_000),
   }),
   wikipedia: z.strictObject({
     url: httpUrl('the Wikipedia site, with {lang}: https://{lang}.wikipedia.org'),
@@ -120,6 +123,16 @@ const schema = z.strictObject({
     host: z.string().min(1),
     // Coerced, never refused for its shape: a validation message would print the value.
     token: z.coerce.string().min(1).optional(),
+  }),
+  compare: z.strictObject({
+    // Qualifiers that tell several values of a single-valued field apart (a website per language).
+    qualifiers: z.array(z.string().refine(isPropertyId, 'expected a Wikidata property id such as "P407"')),
+    // The item of each label language, for "language of work or name" (P407): built in for common
+    // languages, set here for others (or to override).
+    languageItems: z.record(
+      z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/, 'expected a language code such as "en"'),
+      z.string().refine(isItemId, 'expected a Wikidata item id such as "Q1860"'),
+    ),
   }),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
   fields: z
@@ -297,7 +310,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   config.http.userAgent = config.http.userAgent.replace('{version}', packageVersion());
   const fields: FieldSpec[] = Object.entries(config.fields).map(
-    ([name, spec]) => ({ name, ...spec }) as FieldSpec,
+    ([name, spec]) => ({ name, ...spec, current: spec.current ?? spec.type !== 'time' }) as FieldSpec,
   );
   return { ...config, fields };
 }

@@ -33,13 +33,14 @@ export function compareValue(
   local: SingleFact,
   remote: RemoteValue,
   labels: ReadonlyMap<ItemId, ItemLabels>,
+  languages: readonly string[],
 ): Verdict {
   switch (type) {
     case 'time':
       return remote.type === 'time' ? compareTime(local as TimeValue, remote) : 'unknown';
     case 'item': {
       if (remote.type !== 'item') return 'unknown';
-      const same = sameItem(local as ItemRef, remote.id, labels);
+      const same = sameItem(local as ItemRef, remote.id, labels, languages);
       return same === undefined ? 'unknown' : same ? 'equal' : 'differs';
     }
     case 'url':

@@ -7,15 +7,23 @@ import type { ItemLabels, RemoteValue } from '../model/remote.js';
 import { formatTime, type TimeValue } from '../model/time.js';
 import { type ItemRef, labelKey } from '../model/values.js';
 
-/** The label of an item in the first language that has one. */
+/**
+ * The languages whose terms count for `languages`: those, then `mul` (the name that is the same in every
+ * language, where Wikidata keeps most names of people, companies and products since 2024).
+ */
+export function termLanguages(languages: readonly string[]): string[] {
+  return languages.includes('mul') ? [...languages] : [...languages, 'mul'];
+}
+
+/** The label of an item in the first configured language that has one, else its `mul` label. */
 export function labelOf(
   id: ItemId,
   labels: ReadonlyMap<ItemId, ItemLabels>,
   languages: readonly string[],
 ): string | undefined {
   const terms = labels.get(id)?.labels ?? {};
-  for (const lang of languages) if (terms[lang]) return terms[lang];
-  return Object.values(terms)[0];
+  for (const lang of termLanguages(languages)) if (terms[lang]) return terms[lang];
+  return undefined;
 }
 
 export function itemValue(
@@ -29,20 +37,25 @@ export function itemValue(
 
 /**
  * Whether a local item names the remote one (SPEC §3): the same QID, or — when the record gives only a
- * label — that label is the item's label or an alias in any fetched language, case-, whitespace- and
- * accent-insensitively. Undefined when that cannot be told (the item's labels were not fetched).
+ * label — that label is the item's label or an alias in a configured language or in `mul` (whose aliases
+ * count for every language), case-, whitespace- and accent-insensitively. Undefined when that cannot be
+ * told (the item's labels were not fetched).
  */
 export function sameItem(
   local: ItemRef,
   id: ItemId,
   labels: ReadonlyMap<ItemId, ItemLabels>,
+  languages: readonly string[],
 ): boolean | undefined {
   if (local.id) return local.id === id;
   const terms = labels.get(id);
   if (!terms || terms.missing) return undefined;
   const key = labelKey(local.label ?? '');
-  const names = [...Object.values(terms.labels), ...Object.values(terms.aliases).flat()];
-  return names.some((name) => labelKey(name) === key);
+  return termLanguages(languages).some(
+    (lang) =>
+      (terms.labels[lang] !== undefined && labelKey(terms.labels[lang]) === key) ||
+      (terms.aliases[lang] ?? []).some((alias) => labelKey(alias) === key),
+  );
 }
 
 /** A remote value as a proposal shows it. */

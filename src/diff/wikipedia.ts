@@ -1,21 +1,25 @@
 // The record's Wikipedia page against the live page and the item's sitelink: a missing page, a moved
-// page (its title now redirects), a page whose own Wikidata item is another item (mismatch), and a
-// sitelink that names another article or is absent. Pure.
+// page (its title now redirects, whole, to the article of the same item), a title that leads elsewhere —
+// to a section of a page, or to a page of another item — or a page whose own Wikidata item is another
+// item (mismatch: never a relink), and a sitelink that names another article or is absent. Pure.
 
-import type { Evidence, PageValue } from '../model/proposal.js';
+import type { Evidence, PageValue, RedirectTarget } from '../model/proposal.js';
 import type { WikipediaLink } from '../model/record.js';
 import type { RemoteItem, WikipediaPage } from '../model/remote.js';
 import { sameWikipediaPage } from '../model/wikipedia.js';
-import type { DiffContext, RemoteState } from './context.js';
-import type { FieldFinding } from './statements.js';
+import type { DiffContext, FieldFinding, RemoteState } from './context.js';
 import { itemValue } from './values.js';
 
 const page = (lang: string, title: string): PageValue => ({ lang, title });
 
 function pageEvidence(ctx: DiffContext, found: WikipediaPage): Evidence {
+  // A section redirect's evidence is the section: MediaWiki anchors are the heading with `_` for spaces.
+  const anchor = found.redirectFragment
+    ? `#${encodeURIComponent(found.redirectFragment.replace(/ /g, '_'))}`
+    : '';
   return {
     source: 'wikipedia',
-    url: ctx.links.page(found.lang, found.title),
+    url: `${ctx.links.page(found.lang, found.title)}${anchor}`,
     ...(found.lastrevid === undefined ? {} : { revision: found.lastrevid }),
     retrievedAt: ctx.retrievedAt,
   };
@@ -54,12 +58,25 @@ export function diffWikipedia(
   }
   const findings: FieldFinding[] = [];
   if (live.redirectedFrom) {
-    findings.push({
-      kind: 'moved',
-      local: mine,
-      remote: page(lang, live.title),
-      evidence: pageEvidence(ctx, live),
-    });
+    // Moved only when the title now leads, whole, to the article whose own item is the record's (or the
+    // item it was merged into). A redirect to a section, or to another item's page, says the title names
+    // something else: a mismatch naming where it leads, never a relink to that page.
+    const own = live.wikibaseItem;
+    if (!live.redirectFragment && own !== undefined && (own === item.id || own === item.requested)) {
+      findings.push({
+        kind: 'moved',
+        local: mine,
+        remote: page(lang, live.title),
+        evidence: pageEvidence(ctx, live),
+      });
+    } else {
+      const target: RedirectTarget = {
+        ...page(lang, live.title),
+        ...(live.redirectFragment ? { fragment: live.redirectFragment } : {}),
+        ...(own ? { item: itemValue(own, remote.labels, ctx.languages) } : {}),
+      };
+      return [{ kind: 'mismatch', local: mine, remote: target, evidence: pageEvidence(ctx, live) }];
+    }
   }
   if (live.wikibaseItem && live.wikibaseItem !== item.id) {
     // The page is about another item: its own item is the evidence a reviewer needs.

@@ -112,6 +112,7 @@ export async function processBatch(
     );
   }
   summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
+  summary.warnings = summary.warnings.slice(0, MAX_FAILURES_RETURNED);
   await runtime.progress.batchDone(data.runId, summary.entities);
   // Only a refresh releases a refresh's claim: a nightly batch of the same entity may run before it.
   if (data.trigger === 'refresh') await runtime.refreshes.done(claimed);
@@ -214,6 +215,7 @@ async function syncInChunks(
     total.resolved += part.resolved;
     total.superseded += part.superseded;
     total.failures.push(...part.failures);
+    total.warnings.push(...part.warnings);
     for (const [kind, n] of Object.entries(part.findings))
       total.findings[kind as ProposalKind] = (total.findings[kind as ProposalKind] ?? 0) + (n ?? 0);
     for (const [key, revisions] of part.revisions) total.revisions.set(key, revisions);
@@ -349,7 +351,15 @@ async function compareChanged(
     fetch,
     size,
     data.runId,
-    { ...sources, store, fields: config.fields, languages: config.languages, now },
+    {
+      ...sources,
+      store,
+      fields: config.fields,
+      languages: config.languages,
+      compare: config.compare,
+      maxReferencedItems: config.wikidata.maxReferencedItems,
+      now,
+    },
     checkedPages,
   );
   const failedKeys = new Set(result.failures.map((f) => f.entity));

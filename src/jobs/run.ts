@@ -237,6 +237,13 @@ function addUp(run: RunRecord, summary: BatchSummary): void {
   addRequests(run, summary.requests);
   if (run.failures.length < FAILURES_KEPT)
     run.failures.push(...summary.failures.slice(0, FAILURES_KEPT - run.failures.length));
+  // Batches finished before warnings existed return none.
+  const warnings = summary.warnings ?? [];
+  if (warnings.length > 0) {
+    run.warnings ??= [];
+    if (run.warnings.length < FAILURES_KEPT)
+      run.warnings.push(...warnings.slice(0, FAILURES_KEPT - run.warnings.length));
+  }
 }
 
 /** `finalise-run`: the run record from its children's results, then the reports. */

@@ -6,11 +6,13 @@
 import { type DiffContext, diffRecord, referencedItems } from '../diff/index.js';
 import type { FieldSpec } from '../model/fields.js';
 import type { ItemId } from '../model/ids.js';
+import { languageItems } from '../model/languages.js';
 import type { ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import type { ItemLabels, ItemLookup, WikipediaPage } from '../model/remote.js';
 import type { RunFailure } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
+import { StoreError } from '../sinks/store-rows.js';
 import type { BatchFailure } from '../sources/batches.js';
 import type { WikidataSource } from '../sources/wikidata.js';
 import type { WikipediaSource } from '../sources/wikipedia.js';
@@ -21,6 +23,13 @@ export interface BatchDeps {
   readonly store: ProposalStore;
   readonly fields: readonly FieldSpec[];
   readonly languages: readonly string[];
+  /** config.compare: the distinguishing qualifiers and the items of the label languages. */
+  readonly compare: {
+    readonly qualifiers: readonly string[];
+    readonly languageItems: Readonly<Record<string, string>>;
+  };
+  /** Referenced items an entity may have labels fetched for (config wikidata.maxReferencedItems). */
+  readonly maxReferencedItems: number;
   readonly now: () => string;
 }
 
@@ -33,6 +42,8 @@ export interface BatchResult {
   resolved: number;
   superseded: number;
   failures: RunFailure[];
+  /** Entities compared with something left out (more referenced items than the cap). */
+  warnings: RunFailure[];
 }
 
 export function emptyBatchResult(): BatchResult {
@@ -45,6 +56,7 @@ export function emptyBatchResult(): BatchResult {
     resolved: 0,
     superseded: 0,
     failures: [],
+    warnings: [],
   };
 }
 
@@ -146,20 +158,43 @@ export async function syncBatch(
     for (const id of failure.ids) itemFailures.set(id, describeFailure(failure));
   const { pages: pageOf, failed: pageFailures } = await completePages(records, deps.wikipedia, pages);
 
+  // Labels of the items each record and its item refer to, at most maxReferencedItems an entity: an item
+  // with thousands of values on one property must not spend the night fetching labels. The fields whose
+  // values go unlabelled are left undecided (their proposals stand) and the run says so.
+  const referenced = new Map<string, ItemId[]>();
   const wanted = new Set<ItemId>();
   for (const record of records) {
     const item = items.found.get(record.qid);
     const key = pageKey(record);
-    for (const id of referencedItems(record, item, deps.fields, key ? pageOf.get(key) : undefined))
-      wanted.add(id);
+    const ids = referencedItems(
+      record,
+      item,
+      deps.fields,
+      key ? pageOf.get(key) : undefined,
+      deps.compare.qualifiers,
+    );
+    const kept = ids.slice(0, deps.maxReferencedItems);
+    if (ids.length > kept.length)
+      result.warnings.push({
+        entity: record.key,
+        ids: [record.qid],
+        reason: `${record.qid} refers to ${ids.length} items; labels of the first ${kept.length} were read (wikidata.maxReferencedItems), fields needing the others were not compared`,
+        code: 'TOO_MANY_VALUES',
+      });
+    referenced.set(record.key, kept);
+    for (const id of kept) wanted.add(id);
   }
   const labels = await deps.wikidata.labels([...wanted]);
-  const labelFailure = labels.failures[0] ? describeFailure(labels.failures[0]) : undefined;
+  const labelFailed = new Map<string, string>();
+  for (const failure of labels.failures)
+    for (const id of failure.ids) labelFailed.set(id, describeFailure(failure));
   const known: ReadonlyMap<ItemId, ItemLabels> = labels.found;
 
   const ctx: DiffContext = {
     fields: deps.fields,
     languages: deps.languages,
+    qualifiers: deps.compare.qualifiers,
+    languageItems: languageItems(deps.languages, deps.compare.languageItems),
     retrievedAt: deps.now(),
     links: {
       item: (id, statement) => deps.wikidata.itemUrl(id, statement),
@@ -169,18 +204,33 @@ export async function syncBatch(
   for (const record of records) {
     const item: ItemLookup | undefined = items.found.get(record.qid);
     const key = pageKey(record);
-    const reason =
-      itemFailures.get(record.qid) ??
-      (key ? pageFailures.get(key) : undefined) ??
-      (labelFailure && referencedItems(record, item, deps.fields).some((id) => !known.has(id))
-        ? labelFailure
-        : undefined);
+    const labelProblem = (referenced.get(record.key) ?? [])
+      .map((id) => labelFailed.get(id))
+      .find((reason) => reason !== undefined);
+    const reason = itemFailures.get(record.qid) ?? (key ? pageFailures.get(key) : undefined) ?? labelProblem;
     if (!item || reason) {
       fail(record, reason ?? 'the item was not fetched', 'FETCH_FAILED');
       continue;
     }
-    result.fetched++;
     const page = key ? pageOf.get(key) : undefined;
+    // One record that cannot be compared or stored (a value the store refuses) fails alone; only an
+    // unavailable store stops the batch, to be retried whole.
+    let settled: Awaited<ReturnType<ProposalStore['reconcile']>>;
+    let diff: ReturnType<typeof diffRecord>;
+    try {
+      diff = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
+      settled = await deps.store.reconcile(record.key, diff.findings, { runId, time: deps.now() });
+    } catch (error) {
+      if (error instanceof StoreError && error.code === 'STORE_UNAVAILABLE') throw error;
+      const code = (error as { code?: unknown }).code;
+      fail(
+        record,
+        `could not be compared: ${(error as Error).message}`,
+        typeof code === 'string' ? code : 'COMPARE_FAILED',
+      );
+      continue;
+    }
+    result.fetched++;
     result.revisions.set(record.key, {
       ...(item.kind === 'item' && item.lastrevid !== undefined ? { itemRev: item.lastrevid } : {}),
       ...(page?.lastrevid === undefined ? {} : { pageRev: page.lastrevid }),
@@ -188,9 +238,8 @@ export async function syncBatch(
       ...(page && !page.missing && page.title !== record.wikipedia?.title ? { pageTitle: page.title } : {}),
       ...(page?.wikibaseItem === undefined ? {} : { pageItem: page.wikibaseItem }),
     });
-    const findings = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
-    for (const finding of findings) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
-    const settled = await deps.store.reconcile(record.key, findings, { runId, time: deps.now() });
+    for (const finding of diff.findings)
+      result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
     result.created += settled.created.length;
     result.seen += settled.seen.length;
     result.resolved += settled.resolved.length;

@@ -23,6 +23,12 @@ export interface FieldSpec {
   /** The Wikidata property of a statement field. */
   readonly property?: PropertyId;
   readonly many: boolean;
+  /**
+   * The field states the present (a website, a developer, an owner): a statement whose end time (P582)
+   * has passed is history, and one whose start time (P580) is still to come is not a value yet. False
+   * for facts of the past (inception, announcement, publication), whose statements never end.
+   */
+  readonly current: boolean;
   /** How a card's Key Facts and Summary state it, lower-case: "developed by". */
   readonly phrases: readonly string[];
   /** The card's JSON-LD key that states it. */

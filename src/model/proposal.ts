@@ -8,6 +8,7 @@ export const PROPOSAL_KINDS = [
   'add',
   'update',
   'upstream',
+  'ended',
   'conflict',
   'local-conflict',
   'redirect',
@@ -31,7 +32,15 @@ export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
  * A value as proposals show it: time as the ISO string of its precision, an item as {id, label}, url
  * and text as strings, a Wikipedia page as {lang, title}, many-valued fields as sorted arrays.
  */
-export type ProposalValue = string | ItemValue | PageValue | StatedValue | NoValue | readonly ProposalValue[];
+export type ProposalValue =
+  | string
+  | ItemValue
+  | PageValue
+  | RedirectTarget
+  | StatedValue
+  | NoValue
+  | EndedValue
+  | readonly ProposalValue[];
 /** Wikidata states that there is no value (`novalue`). */
 export interface NoValue {
   readonly snaktype: 'novalue';
@@ -43,6 +52,23 @@ export interface ItemValue {
 export interface PageValue {
   readonly lang: string;
   readonly title: string;
+}
+/**
+ * Where a record's Wikipedia title now redirects when that is not a plain move of the same article: a
+ * section of a page (`fragment`), or a page whose own item (`item`) is not the record's.
+ */
+export interface RedirectTarget extends PageValue {
+  readonly fragment?: string;
+  readonly item?: ItemValue;
+}
+/**
+ * A value the record states that Wikidata marks as ended (an end time, P582): when it ended (`null` when
+ * Wikidata says "unknown value"), and the current value or values, when there are any.
+ */
+export interface EndedValue {
+  readonly value: ProposalValue;
+  readonly ended: string | null;
+  readonly current?: ProposalValue;
 }
 /** One of the values a record states for a fact, with where: the sides of a local conflict. */
 export interface StatedValue {
@@ -59,6 +85,20 @@ export interface Evidence {
   readonly retrievedAt: string;
   /** The Wikidata statement GUID, where there is one. */
   readonly statementId?: string;
+  /**
+   * The statement's qualifiers that scope its value (start and end time, language of work, place of
+   * publication, platform…), by property, shown beside the value.
+   */
+  readonly qualifiers?: Readonly<Record<string, readonly ProposalValue[]>>;
+  /** The other values Wikidata holds for the field, told apart by their qualifiers. */
+  readonly alternatives?: readonly Alternative[];
+}
+
+/** One of several values of a single-valued field that qualifiers tell apart (a website per language). */
+export interface Alternative {
+  readonly value: ProposalValue;
+  readonly statementId?: string;
+  readonly qualifiers: Readonly<Record<string, readonly ProposalValue[]>>;
 }
 
 export interface Finding {

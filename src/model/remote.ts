@@ -69,6 +69,20 @@ export interface MissingItem {
 
 export type ItemLookup = RemoteItem | MissingItem;
 
+/**
+ * An answer that could not be believed: an id asked for and not answered, an entity under another id with
+ * no `redirects` entry, a value of the wrong type or an impossible one. A failure of that entity — retried,
+ * then reported — never a finding.
+ */
+export interface UnreadableAnswer {
+  readonly kind: 'unreadable';
+  readonly requested: string;
+  readonly reason: string;
+}
+
+export const isUnreadable = (value: unknown): value is UnreadableAnswer =>
+  typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'unreadable';
+
 /** A revision check's answer for one item: cheap, no content. */
 export interface ItemRevision {
   readonly requested: ItemId;
@@ -79,7 +93,10 @@ export interface ItemRevision {
   readonly redirectedFrom?: ItemId;
 }
 
-/** The labels and aliases of a referenced item, by language: how "OpenAI" is matched to Q21708200. */
+/**
+ * The labels and aliases of a referenced item, by language (`mul` included: the name that is the same in
+ * every language): how "OpenAI" is matched to Q21708200.
+ */
 export interface ItemLabels {
   readonly id: ItemId;
   readonly labels: Readonly<Record<string, string>>;
@@ -104,8 +121,10 @@ export interface WikipediaPage {
   readonly disambiguation: boolean;
   /** The title before normalisation (`Sora_(x)` → `Sora (x)`), when it changed. */
   readonly normalizedFrom?: string;
-  /** The title that redirected here: the page was moved. */
+  /** The title that redirected here: the page was moved, or the title leads to another page. */
   readonly redirectedFrom?: string;
+  /** The section of `title` the redirect points at (`tofragment`): the title names part of a page. */
+  readonly redirectFragment?: string;
 }
 
 const RANK_ORDER: Record<Rank, number> = { preferred: 2, normal: 1, deprecated: 0 };

@@ -82,6 +82,8 @@ export interface RunRecord {
   counts: RunCounts;
   proposals: RunProposals;
   failures: RunFailure[];
+  /** Entities compared with something left out (more referenced items than the cap), with why. */
+  warnings?: RunFailure[];
   /** Requests and bytes by endpoint. */
   requests: Record<string, { requests: number; bytes: number }>;
   plan?: RunPlanRecord;

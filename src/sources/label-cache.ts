@@ -12,7 +12,9 @@ export interface LabelCache {
 }
 
 export function redisLabelCache(redis: Redis, prefix: string, ttlSeconds: number): LabelCache {
-  const key = (id: ItemId) => `${prefix}:labels:${id}`;
+  // v2: labels and aliases include `mul` (since 2024 a name the same in every language lives there);
+  // entries cached before without it would make mul-only items look unnamed for a week.
+  const key = (id: ItemId) => `${prefix}:labels:v2:${id}`;
   return {
     async get(ids) {
       const found = new Map<ItemId, ItemLabels>();

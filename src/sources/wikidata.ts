@@ -6,10 +6,12 @@ import { WBK } from 'wikibase-sdk';
 import type { FieldSpec } from '../model/fields.js';
 import { type ItemId, isItemId, itemIdProblem } from '../model/ids.js';
 import type { ItemLabels, ItemLookup, ItemRevision } from '../model/remote.js';
-import { type Fetched, inBatches } from './batches.js';
+import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
+import { HttpError } from './http-errors.js';
 import type { LabelCache } from './label-cache.js';
 import { parseEntities, parseLabels, parseRevisions } from './wikidata-parse.js';
+import { entitiesEnvelopeProblem, type Problem, queryEnvelopeProblem } from './wikidata-validate.js';
 
 export interface WikidataOptions {
   http: HttpClient;
@@ -70,9 +72,9 @@ export class WikidataSource {
     const result = await inBatches(valid, this.batchSize, async (batch) => {
       const url = this.entitiesUrl(batch, props);
       if (sites.length > 0) url.searchParams.set('sitefilter', sites.join('|'));
-      return parseEntities(await this.options.http.getJson(url, 'wbgetentities'), batch, {
-        properties: this.statementProperties,
-      });
+      const body = await this.answer(url, 'wbgetentities', entitiesEnvelopeProblem);
+      const parsed = parseEntities(body, batch, { properties: this.statementProperties, withInfo: true });
+      return believed(parsed, 'wbgetentities', url);
     });
     return { ...result, rejected };
   }
@@ -91,7 +93,8 @@ export class WikidataSource {
         formatversion: '2',
         maxlag: '5',
       }).toString();
-      return parseRevisions(await this.options.http.getJson(url, 'query-info'), batch);
+      const body = await this.answer(url, 'query-info', queryEnvelopeProblem);
+      return believed(parseRevisions(body, batch), 'query-info', url);
     });
     return { ...result, rejected };
   }
@@ -103,18 +106,29 @@ export class WikidataSource {
     const wanted = valid.filter((id) => !cached.has(id));
     const fetched = await inBatches(wanted, this.batchSize, async (batch) => {
       const url = this.entitiesUrl(batch, ['labels', 'aliases']);
-      return parseLabels(await this.options.http.getJson(url, 'wbgetentities-labels'), batch);
+      const body = await this.answer(url, 'wbgetentities-labels', entitiesEnvelopeProblem);
+      return believed(parseLabels(body, batch), 'wbgetentities-labels', url);
     });
     await this.options.labelCache?.put(fetched.found);
     return { found: new Map([...cached, ...fetched.found]), failures: fetched.failures, rejected };
   }
 
+  /** The JSON of `url`, refused whole when its envelope is not the endpoint's (no `entities`, no `query`). */
+  private async answer(url: URL, endpoint: string, envelope: (body: unknown) => Problem): Promise<unknown> {
+    const body = await this.options.http.getJson<unknown>(url, endpoint);
+    const problem = envelope(body);
+    if (problem) throw new HttpError('HTTP_BAD_BODY', endpoint, url.href, 1, problem, 200);
+    return body;
+  }
+
   private entitiesUrl(batch: readonly ItemId[], props: readonly Props[]): URL {
     // wikibase-sdk builds the URL; ids are set afterwards so a 500-id batch (apihighlimits) does not
-    // trip its 50-id warning.
+    // trip its 50-id warning. `mul` is always asked for: since 2024 a name that is the same in every
+    // language lives there, not under `en`. No `languagefallback`: it would list other languages' terms
+    // under the configured ones.
     const built = this.wbk.getEntities({
       ids: batch.slice(0, 1),
-      languages: [...this.options.languages],
+      languages: [...new Set([...this.options.languages, 'mul'])],
       props: props as Parameters<typeof this.wbk.getEntities>[0]['props'],
     });
     const url = new URL(built);

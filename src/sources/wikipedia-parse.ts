@@ -1,17 +1,33 @@
 // Wikipedia `action=query&prop=info|pageprops&redirects=1` responses → one page per requested title.
 // Pure. A requested title goes through `query.normalized` (underscores, first letter) and then
-// `query.redirects` (a moved page) to the page that answers for it.
+// `query.redirects` (a moved page, or a redirect to a section: `tofragment`) to the page that answers for
+// it. Only an explicit `missing`/`invalid` flag makes a page missing: a title the answer does not account
+// for, or a page of the wrong shape, is unreadable. The caller checks the envelope first.
 
 import { isItemId } from '../model/ids.js';
-import type { WikipediaPage } from '../model/remote.js';
+import type { UnreadableAnswer, WikipediaPage } from '../model/remote.js';
+import { pageProblem } from './wikidata-validate.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function mapping(list: unknown): Map<string, string> {
+interface Hop {
+  readonly to: string;
+  readonly fragment?: string;
+}
+
+function mapping(list: unknown): Map<string, Hop> {
   return new Map(
-    (Array.isArray(list) ? list : []).filter(isObject).map((entry) => [String(entry.from), String(entry.to)]),
+    (Array.isArray(list) ? list : []).filter(isObject).map((entry) => [
+      String(entry.from),
+      {
+        to: String(entry.to),
+        ...(typeof entry.tofragment === 'string' && entry.tofragment !== ''
+          ? { fragment: entry.tofragment }
+          : {}),
+      },
+    ]),
   );
 }
 
@@ -19,7 +35,7 @@ export function parsePages(
   body: unknown,
   lang: string,
   requested: readonly string[],
-): Map<string, WikipediaPage> {
+): Map<string, WikipediaPage | UnreadableAnswer> {
   const query = isObject(body) && isObject(body.query) ? body.query : {};
   const rawPages = Array.isArray(query.pages)
     ? query.pages
@@ -29,27 +45,38 @@ export function parsePages(
   const pages = new Map(rawPages.filter(isObject).map((page) => [String(page.title), page]));
   const normalized = mapping(query.normalized);
   const redirects = mapping(query.redirects);
-  const result = new Map<string, WikipediaPage>();
+  const result = new Map<string, WikipediaPage | UnreadableAnswer>();
   for (const title of requested) {
-    const normal = normalized.get(title) ?? title;
-    const target = redirects.get(normal) ?? normal;
+    const normal = normalized.get(title)?.to ?? title;
+    const hop = redirects.get(normal);
+    const target = hop?.to ?? normal;
     const page = pages.get(target);
-    const props = page && isObject(page.pageprops) ? page.pageprops : {};
+    const problem = page ? pageProblem(page) : 'was asked for and not answered';
+    if (!page || problem) {
+      result.set(title, {
+        kind: 'unreadable',
+        requested: title,
+        reason: `${lang}:${title}: ${problem}`,
+      });
+      continue;
+    }
+    const props = isObject(page.pageprops) ? page.pageprops : {};
     const missing =
-      !page || ('missing' in page && page.missing !== false) || ('invalid' in page && page.invalid !== false);
+      ('missing' in page && page.missing !== false) || ('invalid' in page && page.invalid !== false);
     result.set(title, {
       lang,
       requested: title,
       title: target,
       missing,
-      ...(page && 'invalid' in page ? { invalid: String(page.invalidreason ?? 'invalid title') } : {}),
-      ...(page && typeof page.pageid === 'number' && !missing ? { pageid: page.pageid } : {}),
-      ...(page && typeof page.lastrevid === 'number' ? { lastrevid: page.lastrevid } : {}),
-      ...(page && typeof page.touched === 'string' ? { touched: page.touched } : {}),
+      ...('invalid' in page ? { invalid: String(page.invalidreason ?? 'invalid title') } : {}),
+      ...(typeof page.pageid === 'number' && !missing ? { pageid: page.pageid } : {}),
+      ...(typeof page.lastrevid === 'number' ? { lastrevid: page.lastrevid } : {}),
+      ...(typeof page.touched === 'string' ? { touched: page.touched } : {}),
       ...(isItemId(props.wikibase_item) ? { wikibaseItem: props.wikibase_item } : {}),
       disambiguation: 'disambiguation' in props,
       ...(normal !== title ? { normalizedFrom: title } : {}),
-      ...(target !== normal ? { redirectedFrom: normal } : {}),
+      ...(hop ? { redirectedFrom: normal } : {}),
+      ...(hop?.fragment ? { redirectFragment: hop.fragment } : {}),
     });
   }
   return result;

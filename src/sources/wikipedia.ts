@@ -4,8 +4,10 @@
 
 import type { WikipediaPage } from '../model/remote.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../model/wikipedia.js';
-import { type Fetched, inBatches } from './batches.js';
+import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
+import { HttpError } from './http-errors.js';
+import { queryEnvelopeProblem } from './wikidata-validate.js';
 import { parsePages } from './wikipedia-parse.js';
 
 export interface WikipediaOptions {
@@ -50,7 +52,10 @@ export class WikipediaSource {
         formatversion: '2',
         maxlag: '5',
       }).toString();
-      return parsePages(await this.options.http.getJson(url, 'wikipedia-pages'), lang, batch);
+      const body = await this.options.http.getJson<unknown>(url, 'wikipedia-pages');
+      const problem = queryEnvelopeProblem(body);
+      if (problem) throw new HttpError('HTTP_BAD_BODY', 'wikipedia-pages', url.href, 1, problem, 200);
+      return believed(parsePages(body, lang, batch), 'wikipedia-pages', url);
     });
     return { ...result, rejected };
   }

@@ -17,11 +17,14 @@ import { parseEntities, parseLabels } from '../../src/sources/wikidata-parse.js'
 import { parsePages } from '../../src/sources/wikipedia-parse.js';
 import { testConfig } from '../helpers/config.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
+import { believe } from '../helpers/parsed.js';
 
 const { fields } = testConfig();
 const ctx: DiffContext = {
   fields,
   languages: ['en'],
+  qualifiers: ['P407', 'P291', 'P400', 'P518', 'P437'],
+  languageItems: ['Q1860'],
   retrievedAt: '2026-11-25T03:00:00Z',
   links: {
     item: (id, statement) => `https://www.wikidata.org/wiki/${id}${statement ? `#${statement}` : ''}`,
@@ -38,16 +41,18 @@ const SORA_IDS: ItemId[] = [
   'Q125218402',
   'Q124544998',
 ];
-const labels = parseLabels(wikimediaFixture('wbgetentities_labels_batch.json'), SORA_IDS);
+const labels = believe(parseLabels(wikimediaFixture('wbgetentities_labels_batch.json'), SORA_IDS));
 const soraItem = parseEntities(wikimediaFixture('wbgetentities_Q124544998.json'), ['Q124544998']).get(
   'Q124544998',
 ) as RemoteItem;
-const pages = parsePages(wikimediaFixture('wikipedia_query_pages.json'), 'en', [
-  'Sora (text-to-video model)',
-  'Sora_(OpenAI)',
-  'DALL-E',
-  'No_such_page_xyz',
-]);
+const pages = believe(
+  parsePages(wikimediaFixture('wikipedia_query_pages.json'), 'en', [
+    'Sora (text-to-video model)',
+    'Sora_(OpenAI)',
+    'DALL-E',
+    'No_such_page_xyz',
+  ]),
+);
 
 /** Sora as the local store would state it, in agreement with the fixture item. */
 const SORA = {
@@ -83,7 +88,7 @@ function diff(
   page: WikipediaPage | undefined = pages.get('Sora (text-to-video model)'),
   known: ReadonlyMap<ItemId, ItemLabels> = labels,
 ): Finding[] {
-  return diffRecord(local, { item, labels: known, ...(page ? { page } : {}) }, ctx);
+  return diffRecord(local, { item, labels: known, ...(page ? { page } : {}) }, ctx).findings;
 }
 
 const only = (findings: Finding[], field: string) => findings.filter((f) => f.field === field);
@@ -339,7 +344,7 @@ describe('Wikipedia pages', () => {
     ]);
   });
 
-  it('see a page whose own Wikidata item is another item', () => {
+  it('see a title that now redirects to a page of another item: a mismatch naming it, never a move', () => {
     const dalle = parseEntities(wikimediaFixture('wbgetentities_novalue_Q105078662.json'), [
       'Q105078662',
     ]).get('Q105078662') as RemoteItem;
@@ -354,8 +359,13 @@ describe('Wikipedia pages', () => {
       {},
     );
     const findings = only(diff(local, dalle, pages.get('DALL-E')), 'wikipedia');
-    expect(findings.map((f) => f.kind)).toEqual(['moved', 'mismatch']);
-    expect(findings[1]).toMatchObject({ local: { id: 'Q105078662' }, remote: { id: 'Q116219183' } });
+    expect(findings).toMatchObject([
+      {
+        kind: 'mismatch',
+        local: { lang: 'en', title: 'DALL-E' },
+        remote: { lang: 'en', title: 'DALL·E', item: { id: 'Q116219183' } },
+      },
+    ]);
   });
 
   it('propose the sitelink when the record has no Wikipedia page', () => {

@@ -9,6 +9,7 @@ import {
   wikidataTime,
 } from '../../src/sources/wikidata-parse.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
+import { believe } from '../helpers/parsed.js';
 
 function item(file: string, id: ItemId): RemoteItem {
   const lookup = parseEntities(wikimediaFixture(file), [id]).get(id);
@@ -92,10 +93,11 @@ describe('wbgetentities items', () => {
     expect(batch.get('Q124544998')).toMatchObject({ kind: 'item', id: 'Q124544998' });
   });
 
-  it('reports an id the response does not mention as missing rather than dropping it', () => {
+  it('reports an id the response does not mention as unreadable, not missing: only the marker says missing', () => {
     expect(parseEntities({ entities: {}, success: 1 }, ['Q5']).get('Q5')).toEqual({
-      kind: 'missing',
+      kind: 'unreadable',
       requested: 'Q5',
+      reason: 'Q5 was asked for and not answered',
     });
   });
 });
@@ -190,10 +192,9 @@ describe('Wikidata time values', () => {
 
 describe('labels and revisions', () => {
   it('reads labels and aliases of referenced items', () => {
-    const labels = parseLabels(wikimediaFixture('wbgetentities_labels_batch.json'), [
-      'Q21708200',
-      'Q136505399',
-    ]);
+    const labels = believe(
+      parseLabels(wikimediaFixture('wbgetentities_labels_batch.json'), ['Q21708200', 'Q136505399']),
+    );
     expect(labels.get('Q21708200')).toEqual({
       id: 'Q21708200',
       labels: { en: 'OpenAI' },
@@ -205,12 +206,9 @@ describe('labels and revisions', () => {
   it.each(['query_info_wikidata_batch.json', 'query_info_wikidata_batch_fv1.json'])(
     'reads lastrevid, merges and missing items from %s',
     (file) => {
-      const revisions = parseRevisions(wikimediaFixture(file), [
-        'Q124544998',
-        'Q21708200',
-        'Q120281745',
-        'Q999999901',
-      ]);
+      const revisions = believe(
+        parseRevisions(wikimediaFixture(file), ['Q124544998', 'Q21708200', 'Q120281745', 'Q999999901']),
+      );
       expect(revisions.get('Q21708200')).toEqual({
         requested: 'Q21708200',
         id: 'Q21708200',

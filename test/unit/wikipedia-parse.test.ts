@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parsePages } from '../../src/sources/wikipedia-parse.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
+import { believe } from '../helpers/parsed.js';
 
 const requested = ['Sora_(text-to-video_model)', 'OpenAI', 'Sora_(OpenAI)', 'DALL-E', 'No_such_page_xyz'];
-const pages = parsePages(wikimediaFixture('wikipedia_query_pages.json'), 'en', requested);
+const pages = believe(parsePages(wikimediaFixture('wikipedia_query_pages.json'), 'en', requested));
 
 describe('Wikipedia pages', () => {
   it('follows normalisation to the page and its Wikidata item', () => {
@@ -37,14 +38,16 @@ describe('Wikipedia pages', () => {
 
   it('reads lastrevid and a disambiguation page', () => {
     expect(pages.get('OpenAI')?.lastrevid).toBe(1332761904);
-    const disambiguation = parsePages(
-      {
-        query: {
-          pages: [{ pageid: 1, ns: 0, title: 'Sora', lastrevid: 5, pageprops: { disambiguation: '' } }],
+    const disambiguation = believe(
+      parsePages(
+        {
+          query: {
+            pages: [{ pageid: 1, ns: 0, title: 'Sora', lastrevid: 5, pageprops: { disambiguation: '' } }],
+          },
         },
-      },
-      'en',
-      ['Sora'],
+        'en',
+        ['Sora'],
+      ),
     );
     expect(disambiguation.get('Sora')?.disambiguation).toBe(true);
   });

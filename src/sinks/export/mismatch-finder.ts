@@ -79,6 +79,7 @@ const FOR_THE_RECORD = 'a change for the local record, nothing to report to Wiki
 
 export const KIND_REASONS: Readonly<Record<Exclude<ProposalKind, 'update' | 'upstream'>, string>> = {
   add: `Wikidata has a value the record lacks: ${FOR_THE_RECORD}`,
+  ended: `Wikidata says the record's value has ended (an end time): ${FOR_THE_RECORD}`,
   conflict:
     'Wikidata is ambiguous here (several best-rank values, or "no value"): a row names one statement and its value, which this proposal cannot give for each statement',
   'local-conflict': 'the record contradicts itself: fix the record first',

@@ -70,6 +70,7 @@ const FOR_THE_RECORD = 'a change for the local record (factsync apply), not a Wi
 export const KIND_REASONS: Readonly<Record<Exclude<ProposalKind, 'upstream'>, string>> = {
   add: `Wikidata has a value the record lacks: ${FOR_THE_RECORD}`,
   update: `Wikidata's value differs and the record is the side to change: ${FOR_THE_RECORD}; to report the difference to Wikidata, export it for Mismatch Finder`,
+  ended: `Wikidata says the record's value has ended (an end time): ${FOR_THE_RECORD}`,
   conflict:
     'Wikidata is ambiguous here (several best-rank values, or "no value"): a person decides on Wikidata',
   'local-conflict': 'the record contradicts itself: fix the record first',

@@ -1,0 +1,310 @@
+// The shapes of Wikidata's answers, checked before a value is believed (API:Wbgetentities, the Wikibase
+// JSON data model, API:Info). An answer that is well-formed JSON but not whole — an id asked for and not
+// answered, an entity under another id without a `redirects` entry, a label that is an object, a month 13 —
+// is a failure of that entity, never a finding. Pure; zod describes the shapes, the messages name the path.
+
+import { z } from 'zod';
+import { isItemId } from '../model/ids.js';
+
+/** Why a piece of an answer cannot be believed, or undefined when it can. */
+export type Problem = string | undefined;
+
+/**
+ * Text a real Wikibase never stores: control characters (terms and strings are trimmed and refuse tabs
+ * and newlines) and lone UTF-16 surrogates (not Unicode). Either means the answer is not Wikidata's.
+ */
+const IMPOSSIBLE_TEXT = /[\p{Cc}\p{Cs}]/u;
+
+export function textProblem(text: string): Problem {
+  const match = IMPOSSIBLE_TEXT.exec(text);
+  if (!match) return undefined;
+  const code = match[0].codePointAt(0)?.toString(16).padStart(4, '0');
+  return `holds U+${code?.toUpperCase()} at ${match.index}, which Wikibase never stores`;
+}
+
+const text = z.string().superRefine((value, ctx) => {
+  const problem = textProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const itemId = z.string().refine(isItemId, 'expected an item id such as "Q42"');
+const propertyId = z.string().regex(/^P[1-9]\d*$/, 'expected a property id such as "P31"');
+
+/**
+ * An empty map: `{}` since April 2019, `[]` in older answers (PHP's empty array). Any other array is not
+ * a map.
+ */
+const map = <T extends z.ZodType>(key: z.ZodType<string>, value: T) =>
+  z.union([z.record(key, value), z.array(z.never()).max(0)]);
+
+/** `+2024-02-15T00:00:00Z`: a signed year of up to 16 digits, month and day that can exist (or `00`). */
+const TIME = /^[+-](\d{1,16})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const timeValue = z.looseObject({
+  time: z.string().superRefine((value, ctx) => {
+    const match = TIME.exec(value);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" is not a Wikibase time` });
+      return;
+    }
+    const [month, day] = [Number(match[2]), Number(match[3])];
+    if (month > 12 || day > 31)
+      ctx.addIssue({ code: 'custom', message: `"${value}" has month ${month}, day ${day}` });
+  }),
+  precision: z.number().int().min(0).max(14),
+  calendarmodel: z.string(),
+  timezone: z.number().int().optional(),
+  before: z.number().int().optional(),
+  after: z.number().int().optional(),
+});
+
+const entityIdValue = z
+  .looseObject({
+    'entity-type': z.string().optional(),
+    'numeric-id': z.number().int().positive().optional(),
+    id: z.string().optional(),
+  })
+  .refine(
+    (value) => value.id !== undefined || value['numeric-id'] !== undefined,
+    'an entity value needs an id or a numeric-id',
+  );
+
+/** datavalue.type → the value's shape. */
+const DATAVALUES: Record<string, z.ZodType> = {
+  string: text,
+  'wikibase-entityid': entityIdValue,
+  time: timeValue,
+  monolingualtext: z.looseObject({ text, language: z.string() }),
+  quantity: z.looseObject({
+    amount: z.string().regex(/^[+-]?\d+(\.\d+)?$/, 'expected a decimal amount such as "+12"'),
+    unit: z.string(),
+  }),
+  globecoordinate: z.looseObject({ latitude: z.number(), longitude: z.number() }),
+};
+
+/** A property's datatype → the datavalue type it must carry. */
+const DATATYPE_VALUE: Record<string, string> = {
+  'wikibase-item': 'wikibase-entityid',
+  'wikibase-property': 'wikibase-entityid',
+  'wikibase-lexeme': 'wikibase-entityid',
+  'wikibase-form': 'wikibase-entityid',
+  'wikibase-sense': 'wikibase-entityid',
+  time: 'time',
+  url: 'string',
+  string: 'string',
+  'external-id': 'string',
+  commonsMedia: 'string',
+  'geo-shape': 'string',
+  'tabular-data': 'string',
+  math: 'string',
+  'musical-notation': 'string',
+  'entity-schema': 'wikibase-entityid',
+  monolingualtext: 'monolingualtext',
+  quantity: 'quantity',
+  'globe-coordinate': 'globecoordinate',
+};
+
+const snak = z
+  .looseObject({
+    snaktype: z.enum(['value', 'somevalue', 'novalue']),
+    property: propertyId,
+    datatype: z.string().optional(),
+    datavalue: z.looseObject({ type: z.string(), value: z.unknown() }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    const datavalue = value.datavalue;
+    if (value.snaktype !== 'value') {
+      if (datavalue) ctx.addIssue({ code: 'custom', message: `a ${value.snaktype} snak with a datavalue` });
+      return;
+    }
+    if (!datavalue) {
+      ctx.addIssue({ code: 'custom', message: 'a value snak without a datavalue' });
+      return;
+    }
+    const expected = value.datatype ? DATATYPE_VALUE[value.datatype] : undefined;
+    if (expected && datavalue.type !== expected) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datavalue', 'type'],
+        message: `a ${value.datatype} value must be ${expected}, got ${datavalue.type}`,
+      });
+      return;
+    }
+    const shape = DATAVALUES[datavalue.type];
+    if (!shape) return; // a datavalue type we never compare
+    const checked = shape.safeParse(datavalue.value);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      ctx.addIssue({
+        code: 'custom',
+        path: ['datavalue', 'value', ...(issue?.path ?? []).map(String)],
+        message: issue?.message ?? 'invalid value',
+      });
+    }
+  });
+
+const claim = z.looseObject({
+  mainsnak: snak,
+  type: z.literal('statement').optional(),
+  id: z.string().min(1),
+  rank: z.enum(['preferred', 'normal', 'deprecated']),
+  qualifiers: map(propertyId, z.array(snak)).optional(),
+});
+
+const term = z.looseObject({
+  language: z.string().min(1),
+  value: text,
+  'for-language': z.string().optional(),
+});
+
+const sitelink = z.looseObject({
+  site: z.string(),
+  title: text,
+  badges: z.array(z.string()).optional(),
+  url: z.string().optional(),
+});
+
+const entity = z.looseObject({
+  type: z.literal('item'),
+  id: itemId,
+  lastrevid: z.number().int().positive().optional(),
+  modified: z.string().optional(),
+  labels: map(z.string(), term).optional(),
+  descriptions: map(z.string(), term).optional(),
+  aliases: map(z.string(), z.array(term)).optional(),
+  sitelinks: map(z.string(), sitelink).optional(),
+  claims: map(propertyId, z.unknown()).optional(),
+  redirects: z.looseObject({ from: itemId, to: itemId }).optional(),
+});
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`));
+  return `${where.join('').replace(/^\./, '') || '(top)'}: ${issue.message}`;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The answer as a whole: an `entities` map, or nothing of it can be believed. */
+export function entitiesEnvelopeProblem(body: unknown): Problem {
+  if (!isObject(body)) return 'the answer is not a JSON object';
+  if (!isObject(body.entities))
+    return `the answer has no "entities" map (got ${body.entities === undefined ? 'none' : JSON.stringify(body.entities).slice(0, 40)})`;
+  return undefined;
+}
+
+/** A term's key must be its language, or a fallback's `for-language`. */
+function termProblems(name: string, terms: unknown): Problem {
+  if (!isObject(terms)) return undefined;
+  for (const [key, value] of Object.entries(terms)) {
+    const list = Array.isArray(value) ? value : [value];
+    for (const [index, one] of list.entries()) {
+      const entry = one as { language: string; 'for-language'?: string };
+      if (entry.language !== key && entry['for-language'] !== key) {
+        const where = Array.isArray(value) ? `${name}.${key}[${index}]` : `${name}.${key}`;
+        return `${where}: a term in "${entry.language}" listed under "${key}" without "for-language"`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One entity of a wbgetentities answer, as asked for `requested`: the right id (or a `redirects` entry
+ * naming it), the right types, and the statements of `properties` readable to the last qualifier.
+ * `withInfo`: the request asked for `props=info`, so an existing item carries its `lastrevid`.
+ */
+export function entityProblem(
+  requested: string,
+  raw: unknown,
+  properties: ReadonlySet<string> | undefined,
+  withInfo: boolean,
+): Problem {
+  if (raw === undefined) return `${requested} was asked for and not answered`;
+  if (!isObject(raw)) return `${requested}: the entity is not an object`;
+  if ('missing' in raw) {
+    if (raw.id !== requested) return `${requested}: answered missing under another id (${String(raw.id)})`;
+    return undefined;
+  }
+  const parsed = entity.safeParse(raw);
+  if (!parsed.success) return `${requested}: ${describeIssue(parsed.error)}`;
+  const item = parsed.data;
+  if (item.id !== requested) {
+    if (!item.redirects) return `${requested}: answered as ${item.id}, with no "redirects" entry`;
+    if (item.redirects.from !== requested || item.redirects.to !== item.id)
+      return `${requested}: a "redirects" entry from ${item.redirects.from} to ${item.redirects.to} for ${item.id}`;
+  } else if (item.redirects) {
+    return `${requested}: a "redirects" entry on the item itself`;
+  }
+  if (withInfo && item.lastrevid === undefined)
+    return `${requested}: no lastrevid although info was asked for`;
+  const terms =
+    termProblems('labels', item.labels) ??
+    termProblems('descriptions', item.descriptions) ??
+    termProblems('aliases', item.aliases);
+  if (terms) return `${requested}: ${terms}`;
+  if (isObject(item.sitelinks)) {
+    for (const [site, link] of Object.entries(item.sitelinks))
+      if (link.site !== site) return `${requested}: sitelinks.${site} names the site "${link.site}"`;
+  }
+  const claims = isObject(item.claims) ? item.claims : {};
+  for (const property of properties ?? Object.keys(claims)) {
+    if (!Object.hasOwn(claims, property)) continue;
+    const list = z.array(claim).safeParse(claims[property]);
+    if (!list.success)
+      return `${requested}: claims.${property}${describeIssue(list.error).replace(/^(?=[^[])/, '.')}`;
+    for (const [index, statement] of list.data.entries()) {
+      if (statement.mainsnak.property !== property)
+        return `${requested}: claims.${property}[${index}] is a statement of ${statement.mainsnak.property}`;
+      for (const [qualifier, snaks] of Object.entries(statement.qualifiers ?? {}))
+        for (const qualifierSnak of snaks as Array<{ property: string }>)
+          if (qualifierSnak.property !== qualifier)
+            return `${requested}: claims.${property}[${index}].qualifiers.${qualifier} holds a ${qualifierSnak.property} snak`;
+    }
+  }
+  return undefined;
+}
+
+/** An `action=query` answer: a `query` map whose `pages` are a list (fv2) or a map by page id (fv1). */
+export function queryEnvelopeProblem(body: unknown): Problem {
+  if (!isObject(body)) return 'the answer is not a JSON object';
+  if (!isObject(body.query))
+    return `the answer has no "query" map (got ${body.query === undefined ? 'none' : JSON.stringify(body.query).slice(0, 40)})`;
+  const pages = body.query.pages;
+  if (!Array.isArray(pages) && !isObject(pages)) return 'the answer has no "query.pages"';
+  for (const list of ['normalized', 'redirects'] as const) {
+    const entries = body.query[list];
+    if (entries === undefined) continue;
+    if (!Array.isArray(entries)) return `"query.${list}" is not a list`;
+    for (const [index, entry] of entries.entries()) {
+      if (!isObject(entry) || typeof entry.from !== 'string' || typeof entry.to !== 'string')
+        return `"query.${list}[${index}]" is not a {from, to} pair`;
+      if (entry.tofragment !== undefined && typeof entry.tofragment !== 'string')
+        return `"query.${list}[${index}].tofragment" is not text`;
+    }
+  }
+  return undefined;
+}
+
+const page = z.looseObject({
+  title: text,
+  ns: z.number().int().optional(),
+  pageid: z.number().int().positive().optional(),
+  lastrevid: z.number().int().nonnegative().optional(),
+  touched: z.string().optional(),
+  pageprops: z
+    .looseObject({ wikibase_item: itemId.optional(), disambiguation: z.unknown().optional() })
+    .optional(),
+});
+
+/** One page of an `action=query&prop=info` answer: typed fields, and a revision when it exists. */
+export function pageProblem(raw: unknown): Problem {
+  const parsed = page.safeParse(raw);
+  if (!parsed.success) return describeIssue(parsed.error);
+  const found = raw as Record<string, unknown>;
+  const absent =
+    ('missing' in found && found.missing !== false) || ('invalid' in found && found.invalid !== false);
+  if (!absent && (parsed.data.lastrevid === undefined || parsed.data.pageid === undefined))
+    return `the page "${parsed.data.title}" exists but has no pageid or lastrevid`;
+  return undefined;
+}
