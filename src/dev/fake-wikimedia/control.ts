@@ -3,7 +3,7 @@
 //   POST /__control/setStatementValue  {"qid":"Q124544998","property":"P856","value":"https://sora.com/"}
 // Actions: bumpRevision {qid} · setStatementValue {qid, property, value} · mergeItem {from, to} ·
 // deleteItem {qid} · movePage {lang, from, to, redirect?} · setPageItem {lang, title, qid} ·
-// editPage {lang, title, comment?} · deletePage {lang, title} ·
+// editPage {lang, title, comment?} · redirectPage {lang, from, to, fragment?} · deletePage {lang, title} ·
 // changeFraction {fraction, seed, valueShare?} · setFaults {faults: FaultSpec | "--faults text"} ·
 // advanceClock {ms} (the fake's world moves on: a night later, for the benchmark).
 
@@ -39,6 +39,7 @@ export const CONTROL_ACTIONS = [
   'movePage',
   'setPageItem',
   'editPage',
+  'redirectPage',
   'deletePage',
   'changeFraction',
   'setFaults',
@@ -75,6 +76,12 @@ export function runControl(
     case 'editPage': {
       const comment = args.comment === undefined ? undefined : text(args, 'comment');
       return { page: store.editPage(text(args, 'lang'), text(args, 'title'), comment) };
+    }
+    case 'redirectPage': {
+      const fragment = args.fragment === undefined ? undefined : text(args, 'fragment');
+      return {
+        page: store.redirectPage(text(args, 'lang'), text(args, 'from'), text(args, 'to'), fragment),
+      };
     }
     case 'deletePage':
       store.deletePage(text(args, 'lang'), text(args, 'title'));

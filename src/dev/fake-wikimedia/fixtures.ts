@@ -7,8 +7,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WikidataFixtures } from './items.js';
-import type { WikiFixtures } from './pages.js';
-import type { Entity, PageInfo, RecentChange, WikiPage } from './types.js';
+import type { WikiFixtures, WikiRedirect } from './pages.js';
+import { hash32 } from './random.js';
+import type { Entity, PageInfo, RecentChange, Term, WikiPage } from './types.js';
+import { mwTimestamp } from './types.js';
 
 export interface Fixtures {
   readonly wikidata: WikidataFixtures;
@@ -22,6 +24,30 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const MERGED_KEYS = ['labels', 'descriptions', 'aliases', 'claims', 'sitelinks'] as const;
+
+/** A captured term map without languagefallback's substitutes (a term in another language than its key). */
+function ownTerms(terms: unknown): unknown {
+  if (!isObject(terms)) return terms;
+  const own = Object.entries(terms).filter(
+    ([language, term]) => isObject(term) && term.language === language && term['for-language'] === undefined,
+  );
+  return Object.fromEntries(own) as Record<string, Term>;
+}
+
+/** prop=info facts of a Wikipedia page, with stand-ins (derived from the title) for those not captured. */
+function wikiPageInfo(lang: string, page: Json): PageInfo {
+  const n = hash32('captured-page', lang, String(page.title));
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
+  return {
+    pageid: number(page.pageid, 80_000_000 + (n % 9_000_000)),
+    lastrevid: number(page.lastrevid, 800_000_000 + (n % 100_000_000)),
+    touched:
+      typeof page.touched === 'string'
+        ? page.touched
+        : mwTimestamp(Date.UTC(2024, 0, 1) + (n % 31_536_000) * 1000),
+    length: number(page.length, 1_000 + (n % 50_000)),
+  };
+}
 
 /** Two captures of one entity as one: the newer revision's fields win, maps are united. */
 function mergeEntity(a: Entity | undefined, b: Entity): Entity {
@@ -49,7 +75,7 @@ export function collectFixtures(
   const itemPages = new Map<string, Partial<PageInfo>>();
   const redirects = new Map<string, string>();
   const missing = new Set<string>();
-  const wikis = new Map<string, { pages: Map<string, WikiPage>; redirects: Map<string, string> }>();
+  const wikis = new Map<string, { pages: Map<string, WikiPage>; redirects: Map<string, WikiRedirect> }>();
   const changes: RecentChange[] = [];
   const used: string[] = [];
   const skipped: Array<{ file: string; reason: string }> = [];
@@ -66,6 +92,8 @@ export function collectFixtures(
     const { redirects: via, ...rest } = value;
     if (isObject(via) && typeof via.from === 'string' && typeof via.to === 'string')
       redirects.set(via.from, via.to);
+    if ('labels' in rest) rest.labels = ownTerms(rest.labels);
+    if ('descriptions' in rest) rest.descriptions = ownTerms(rest.descriptions);
     entities.set(entity.id, mergeEntity(entities.get(entity.id), rest as unknown as Entity));
   };
 
@@ -98,7 +126,11 @@ export function collectFixtures(
       for (const r of Array.isArray(query.redirects) ? query.redirects.filter(isObject) : []) {
         if (typeof r.from !== 'string' || typeof r.to !== 'string') continue;
         if (isWikidata) redirects.set(r.from, r.to);
-        else wiki(lang).redirects.set(r.from, r.to);
+        else
+          wiki(lang).redirects.set(r.from, {
+            to: r.to,
+            ...(typeof r.tofragment === 'string' ? { fragment: r.tofragment } : {}),
+          });
       }
       for (const page of pages) {
         if (typeof page.title !== 'string' || present(page.invalid)) continue;
@@ -106,16 +138,16 @@ export function collectFixtures(
           if (isWikidata) missing.add(page.title);
           continue;
         }
-        const info = {
-          pageid: Number(page.pageid),
-          lastrevid: Number(page.lastrevid),
-          touched: String(page.touched),
-          length: Number(page.length),
-        };
         if (isWikidata) {
-          itemPages.set(page.title, info);
+          itemPages.set(page.title, {
+            pageid: Number(page.pageid),
+            lastrevid: Number(page.lastrevid),
+            touched: String(page.touched),
+            length: Number(page.length),
+          });
           continue;
         }
+        const info = wikiPageInfo(lang, page);
         const props = isObject(page.pageprops) ? page.pageprops : {};
         wiki(lang).pages.set(page.title, {
           ...info,

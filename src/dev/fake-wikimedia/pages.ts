@@ -8,11 +8,17 @@ import { hash32 } from './random.js';
 import type { WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
 
+/** Where a redirect page points: a title, and the section of it when the redirect names one. */
+export interface WikiRedirect {
+  readonly to: string;
+  readonly fragment?: string;
+}
+
 /** What fixture files say about one Wikipedia (see fixtures.ts). */
 export interface WikiFixtures {
   readonly pages: ReadonlyMap<string, WikiPage>;
-  /** Redirect title → target title. */
-  readonly redirects: ReadonlyMap<string, string>;
+  /** Redirect title → where it points. */
+  readonly redirects: ReadonlyMap<string, WikiRedirect>;
 }
 
 /** A title whose page was deleted: missing even where the generator would make a page. */
@@ -30,8 +36,8 @@ export class PageStore {
     for (const [lang, wiki] of fixtures) {
       const pages = this.wiki(lang);
       for (const [title, page] of wiki.pages) pages.set(title, page);
-      for (const [from, to] of wiki.redirects) {
-        if (!pages.has(from)) pages.set(from, redirectPage(lang, from, to, undefined));
+      for (const [from, target] of wiki.redirects) {
+        if (!pages.has(from)) pages.set(from, redirectPage(lang, from, target, undefined));
       }
     }
   }
@@ -83,7 +89,7 @@ export class PageStore {
       from,
       revision.redirectRevid === null
         ? DELETED
-        : redirectPage(lang, from, to, { lastrevid: revision.redirectRevid, touched }),
+        : redirectPage(lang, from, { to }, { lastrevid: revision.redirectRevid, touched }),
     );
     return moved;
   }
@@ -99,6 +105,31 @@ export class PageStore {
     };
     this.wiki(lang).set(title, edited);
     return edited;
+  }
+
+  /**
+   * Turns a page into a redirect to `target` (a section of it when `target.fragment` is given), at a new
+   * revision: what an editor does who replaces an article by `#REDIRECT [[Target#Section]]`. The page
+   * keeps its id and its Wikidata item; the target need not exist (MediaWiki allows that too).
+   */
+  redirect(
+    lang: string,
+    title: string,
+    target: WikiRedirect,
+    revision: { lastrevid: number; ms: number; length: number },
+  ): WikiPage {
+    const page = this.existing(lang, title, true);
+    const { redirectFragment: _fragment, ...rest } = page;
+    const redirected: WikiPage = {
+      ...rest,
+      lastrevid: revision.lastrevid,
+      touched: mwTimestamp(revision.ms),
+      length: revision.length,
+      redirectTo: target.to,
+      ...(target.fragment !== undefined ? { redirectFragment: target.fragment } : {}),
+    };
+    this.wiki(lang).set(title, redirected);
+    return redirected;
   }
 
   /** Deletes a page (a redirect page too): the title is missing from then on. */
@@ -132,7 +163,7 @@ export class PageStore {
 function redirectPage(
   lang: string,
   from: string,
-  to: string,
+  target: WikiRedirect,
   revision: { lastrevid: number; touched: string } | undefined,
 ): WikiPage {
   const n = hash32('redirect', lang, from);
@@ -141,7 +172,8 @@ function redirectPage(
     title: from,
     lastrevid: revision?.lastrevid ?? 900_000_000 + (n % 100_000_000),
     touched: revision?.touched ?? mwTimestamp(Date.UTC(2024, 0, 1) + (n % 31_536_000) * 1000),
-    length: 20 + to.length,
-    redirectTo: to,
+    length: 20 + target.to.length + (target.fragment === undefined ? 0 : target.fragment.length + 1),
+    redirectTo: target.to,
+    ...(target.fragment !== undefined ? { redirectFragment: target.fragment } : {}),
   };
 }

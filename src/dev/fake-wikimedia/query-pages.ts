@@ -3,7 +3,9 @@
 // when asked to resolve them (else the redirect page itself, flagged `redirect`), missing and invalid
 // titles with negative ids. formatversion=1 keys `pages` by page id and writes true as "";
 // formatversion=2 lists pages in an array with real booleans. Shapes follow the captures
-// mwcore_wikidata_query_info_*.json, android_reading_list_page_info.json and wptools_query_*.json.
+// mwcore_wikidata_query_info_*.json, android_reading_list_page_info.json and wptools_query_*.json; a
+// redirect to a section adds `tofragment` after `to` (ApiPageSet::getRedirectTitlesAsResult;
+// wikimedia-captures/wyqi_enwiki_prefixsearch_redirect_tofragment.json).
 
 import { type ApiRequest, flag, MULTI_VALUE_LIMIT, param } from './api.js';
 import { normalizeTitle, splitValues } from './titles.js';
@@ -16,6 +18,7 @@ export interface ResolvedPage {
   readonly touched: string;
   readonly length: number;
   readonly redirectTo?: string;
+  readonly redirectFragment?: string;
   readonly pageprops?: Readonly<Record<string, string>>;
 }
 
@@ -60,7 +63,7 @@ export function queryPages(request: ApiRequest, site: PageSite): PagesResult {
     if (!titles.includes(checked.title)) titles.push(checked.title);
   }
 
-  const redirects: Array<{ from: string; to: string }> = [];
+  const redirects: Array<{ from: string; to: string; tofragment?: string }> = [];
   const finals: string[] = [];
   for (const title of titles) {
     let current = title;
@@ -71,7 +74,11 @@ export function queryPages(request: ApiRequest, site: PageSite): PagesResult {
         page?.redirectTo !== undefined && !seen.has(page.redirectTo);
         page = site.get(current)
       ) {
-        redirects.push({ from: current, to: page.redirectTo });
+        redirects.push({
+          from: current,
+          to: page.redirectTo,
+          ...(page.redirectFragment !== undefined ? { tofragment: page.redirectFragment } : {}),
+        });
         current = page.redirectTo;
         seen.add(current);
       }

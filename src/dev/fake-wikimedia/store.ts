@@ -10,6 +10,7 @@ import type { ItemStore } from './items.js';
 import type { PageStore } from './pages.js';
 import { rngFor, unitHash } from './random.js';
 import { snakFromInput, statement } from './snaks.js';
+import { normalizeTitle } from './titles.js';
 import type { ItemLookup, PageInfo, PageLookup, WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
 import type { WikipediaFeeds } from './wikipedia-changes.js';
@@ -211,6 +212,22 @@ export class FakeStore {
   /** A new revision of a Wikipedia page that changes nothing factsync compares; returns the page. */
   editPage(lang: string, title: string, comment?: string): WikiPage {
     return this.wikipedia.edit(lang, title, comment);
+  }
+
+  /**
+   * Turns a Wikipedia page into a redirect to `to`, to its section `fragment` when given (an article
+   * merged into a section of another): the API then answers `redirects` with `tofragment`.
+   */
+  redirectPage(lang: string, from: string, to: string, fragment?: string): WikiPage {
+    const target = normalizeTitle(to);
+    if (!target.ok) throw new FakeInputError(`"to" is not a page title: ${target.reason}`);
+    if (target.title === from) throw new FakeInputError('a page cannot redirect to itself');
+    if (fragment !== undefined && fragment.trim() === '')
+      throw new FakeInputError('"fragment" must name a section, or be left out');
+    return this.wikipedia.redirect(lang, from, {
+      to: target.title,
+      ...(fragment !== undefined ? { fragment } : {}),
+    });
   }
 
   /** Deletes a Wikipedia page: it is missing from then on. */

@@ -83,7 +83,7 @@ export type PageLookup =
   | { readonly kind: 'redirect'; readonly to: string; readonly page: PageInfo }
   | { readonly kind: 'missing' };
 
-/** A page of a fake Wikipedia; a redirect page has `redirectTo`. */
+/** A page of a fake Wikipedia; a redirect page has `redirectTo` (and `redirectFragment` for a section). */
 export interface WikiPage {
   readonly pageid: number;
   readonly title: string;
@@ -93,6 +93,8 @@ export interface WikiPage {
   readonly wikibaseItem?: string;
   readonly disambiguation?: boolean;
   readonly redirectTo?: string;
+  /** The section a redirect page points at (`#REDIRECT [[To#Fragment]]`): the API's `tofragment`. */
+  readonly redirectFragment?: string;
 }
 
 /**

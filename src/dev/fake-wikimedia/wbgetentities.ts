@@ -21,8 +21,25 @@ import type { Entity, Sitelink, Term } from './types.js';
 const DEFAULT_PROPS = 'info|sitelinks|aliases|labels|descriptions|claims|datatype';
 const COMMA = Buffer.from(',');
 const ENTITY_ID = /^[QP][1-9]\d*$/;
-/** The fallback chain the fake applies with `languagefallback` (Wikidata's real chains are per language). */
-const FALLBACK = ['mul', 'en'];
+/**
+ * Explicit fallbacks of a language (MediaWiki's `$fallback`), for the few the fake knows: those shown
+ * by Wikibase's own GetEntitiesTest ("Oslo Fallback": sli and de-formal fall back to de). Any other
+ * language goes straight to the implicit ones.
+ */
+const EXPLICIT_FALLBACKS: Readonly<Record<string, readonly string[]>> = {
+  'de-formal': ['de'],
+  sli: ['de'],
+};
+
+/**
+ * The languages whose term stands in for `language` under `languagefallback`, in order, as Wikibase's
+ * LanguageFallbackChainFactory::buildFromLanguage builds it: the language, its explicit fallbacks,
+ * then the implicit `mul` and `en` (addImplicitFallbacksToChain), each once. So en → [en, mul],
+ * mul → [mul, en], vi → [vi, mul, en]. Script variants (zh, sr) are not modelled.
+ */
+export function fallbackChain(language: string): string[] {
+  return [...new Set([language, ...(EXPLICIT_FALLBACKS[language] ?? []), 'mul', 'en'])];
+}
 
 export interface EntityFilter {
   readonly props: ReadonlySet<string>;
@@ -31,23 +48,33 @@ export interface EntityFilter {
   readonly sites?: ReadonlySet<string>;
 }
 
-function terms(all: Readonly<Record<string, Term>> | undefined, filter: EntityFilter): Record<string, Term> {
-  const out: Record<string, Term> = {};
-  if (!filter.languages) return { ...all };
-  for (const language of filter.languages) {
-    const own = all?.[language];
-    if (own) {
-      out[language] = own;
-      continue;
-    }
-    if (!filter.languageFallback) continue;
-    for (const fallback of FALLBACK) {
-      const term = all?.[fallback];
-      if (term && fallback !== language) {
-        out[language] = { language: fallback, value: term.value, 'for-language': language };
-        break;
-      }
-    }
+/** A term standing in for another language, in the member order ResultBuilder writes it. */
+interface Substitute {
+  readonly value: string;
+  readonly language: string;
+  readonly 'for-language': string;
+}
+
+/**
+ * Labels or descriptions as wbgetentities shows them (ResultBuilder::getModifiedEntityArray): the
+ * entity's own terms in its own order, then, with languagefallback, one substitute for each requested
+ * language that has none, then everything outside `languages` dropped. Aliases never get substitutes
+ * (addEntitySerializationFallbackInfo handles labels and descriptions only).
+ */
+function terms(
+  all: Readonly<Record<string, Term>> | undefined,
+  filter: EntityFilter,
+): Record<string, Term | Substitute> {
+  const { languages } = filter;
+  if (!languages) return { ...all };
+  const out: Record<string, Term | Substitute> = {};
+  for (const [language, term] of Object.entries(all ?? {})) if (languages.has(language)) out[language] = term;
+  if (!filter.languageFallback) return out;
+  for (const language of languages) {
+    if (all?.[language]) continue;
+    const source = fallbackChain(language).find((code) => all?.[code]);
+    const term = source === undefined ? undefined : all?.[source];
+    if (term) out[language] = { value: term.value, language: term.language, 'for-language': language };
   }
   return out;
 }

@@ -2,7 +2,9 @@
 // language's change feed the way MediaWiki records it, so that a page's lastrevid is always the
 // revid of its newest row. Sources (MediaWiki core and Wikibase; shapes in
 // test/fixtures/wikimedia/README.md):
-// - an edit is one `edit` row with the new revision (old_revid = the previous one);
+// - an edit is one `edit` row with the new revision (old_revid = the previous one); turning a page
+//   into a redirect is such an edit, its text `#REDIRECT [[To#Fragment]]` and its summary MediaWiki's
+//   automatic one (message autoredircomment, "Redirected page to [[$1]]");
 // - a move saves a null revision on the moved page and a redirect revision at the old title, both
 //   without a row of their own (the redirect is saved with EDIT_SUPPRESS_RC), and publishes one
 //   `log` row move/move on the OLD title with the moved page's id, revid = the null revision and
@@ -14,7 +16,7 @@
 //   on Wikidata, and the Wikipedia shows that as an `external` row (Wikibase client's RC_EXTERNAL
 //   rows) with revid = old_revid = the page's current revision, which does not change.
 
-import type { PageStore } from './pages.js';
+import type { PageStore, WikiRedirect } from './pages.js';
 import type { WikiPage } from './types.js';
 import type { WikipediaFeeds } from './wikipedia-changes.js';
 
@@ -51,6 +53,33 @@ export class WikipediaEdits {
       ms,
     );
     return edited;
+  }
+
+  /** Replaces a page's text by a redirect to `target` (to its section when it names a fragment). */
+  redirect(lang: string, title: string, target: WikiRedirect): WikiPage {
+    const page = this.pages.existing(lang, title, true);
+    const feed = this.feeds.feed(lang);
+    const ms = this.clock();
+    const revid = feed.nextRevid(ms, page.lastrevid);
+    const link = target.fragment === undefined ? target.to : `${target.to}#${target.fragment}`;
+    const length = Buffer.byteLength(`#REDIRECT [[${link}]]`, 'utf8');
+    const redirected = this.pages.redirect(lang, title, target, { lastrevid: revid, ms, length });
+    feed.record(
+      {
+        type: 'edit',
+        ns: 0,
+        title,
+        pageid: page.pageid,
+        revid,
+        old_revid: page.lastrevid,
+        oldlen: page.length,
+        newlen: length,
+        user: 'FakeEditor',
+        comment: `Redirected page to [[${link}]]`,
+      },
+      ms,
+    );
+    return redirected;
   }
 
   /** Moves a page to a free title, leaving a redirect behind unless `redirect` is false. */
