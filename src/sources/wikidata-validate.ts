@@ -163,7 +163,8 @@ const sitelink = z.looseObject({
 });
 
 const entity = z.looseObject({
-  type: z.literal('item'),
+  // Always "item" in a wbgetentities answer; some stored captures dropped it.
+  type: z.literal('item').optional(),
   id: itemId,
   lastrevid: z.number().int().positive().optional(),
   modified: z.string().optional(),
@@ -175,11 +176,24 @@ const entity = z.looseObject({
   redirects: z.looseObject({ from: itemId, to: itemId }).optional(),
 });
 
+type Issue = z.core.$ZodIssue;
+
+/** The innermost reason: for a map that is neither `{…}` nor `[]`, what is wrong inside the `{…}`. */
+function innermost(issue: Issue, path: readonly PropertyKey[] = []): { path: PropertyKey[]; message: string } {
+  const here = [...path, ...issue.path];
+  if (issue.code === 'invalid_union') {
+    const inner = issue.errors[0]?.[0];
+    if (inner) return innermost(inner, here);
+  }
+  return { path: here, message: issue.message };
+}
+
 function describeIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid';
-  const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`));
-  return `${where.join('').replace(/^\./, '') || '(top)'}: ${issue.message}`;
+  const { path, message } = innermost(issue);
+  const where = path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`));
+  return `${where.join('').replace(/^\./, '') || '(top)'}: ${message}`;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

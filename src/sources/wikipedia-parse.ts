@@ -12,12 +12,13 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-interface Hop {
+export interface Hop {
   readonly to: string;
   readonly fragment?: string;
 }
 
-function mapping(list: unknown): Map<string, Hop> {
+/** `query.normalized` or `query.redirects` as from → {to, fragment}. */
+export function redirectHops(list: unknown): Map<string, Hop> {
   return new Map(
     (Array.isArray(list) ? list : []).filter(isObject).map((entry) => [
       String(entry.from),
@@ -43,8 +44,8 @@ export function parsePages(
       ? Object.values(query.pages)
       : [];
   const pages = new Map(rawPages.filter(isObject).map((page) => [String(page.title), page]));
-  const normalized = mapping(query.normalized);
-  const redirects = mapping(query.redirects);
+  const normalized = redirectHops(query.normalized);
+  const redirects = redirectHops(query.redirects);
   const result = new Map<string, WikipediaPage | UnreadableAnswer>();
   for (const title of requested) {
     const normal = normalized.get(title)?.to ?? title;

@@ -8,6 +8,7 @@ import {
   parseStatements,
   wikidataTime,
 } from '../../src/sources/wikidata-parse.js';
+import { entitiesEnvelopeProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
 import { believe } from '../helpers/parsed.js';
 
@@ -228,4 +229,96 @@ describe('labels and revisions', () => {
       });
     },
   );
+});
+
+describe('answers that are well-formed but cannot be believed (each a failure of its entity, never a finding)', () => {
+  const sora = () =>
+    structuredClone(
+      (
+        wikimediaFixture('wbgetentities_Q124544998.json') as {
+          entities: Record<string, Record<string, unknown>>;
+        }
+      ).entities.Q124544998 as Record<string, unknown>,
+    );
+  const answer = (entity: unknown) => ({ entities: { Q124544998: entity }, success: 1 });
+  const reason = (body: unknown, id = 'Q124544998') => {
+    const found = parseEntities(body, [id as 'Q124544998'], { withInfo: true }).get(id as 'Q124544998');
+    return found?.kind === 'unreadable' ? found.reason : `read as ${found?.kind}`;
+  };
+
+  it('refuses an answer with no entities map as a whole', () => {
+    expect(entitiesEnvelopeProblem({ batchcomplete: '' })).toMatch(/no "entities" map/);
+    expect(entitiesEnvelopeProblem({ entities: null })).toMatch(/no "entities" map/);
+    expect(entitiesEnvelopeProblem([])).toMatch(/not a JSON object/);
+    expect(entitiesEnvelopeProblem(wikimediaFixture('wbgetentities_Q124544998.json'))).toBeUndefined();
+  });
+
+  it('refuses a label that is an object, and a label in another language without for-language', () => {
+    const entity = sora();
+    (entity.labels as Record<string, unknown>).en = { language: 'en', value: { text: 'Sora' } };
+    expect(reason(answer(entity))).toMatch(/labels\.en\.value: .*string/);
+    const other = sora();
+    (other.labels as Record<string, unknown>).en = { language: 'de', value: 'Sora' };
+    expect(reason(answer(other))).toMatch(/labels\.en: a term in "de" listed under "en"/);
+  });
+
+  it('refuses an impossible time', () => {
+    const entity = sora();
+    const claims = entity.claims as Record<
+      string,
+      Array<{ mainsnak: { datavalue: { value: { time: string } } } }>
+    >;
+    (
+      claims.P577?.[0] as { mainsnak: { datavalue: { value: { time: string } } } }
+    ).mainsnak.datavalue.value.time = '+100000000000000000-13-45T00:00:00Z';
+    expect(reason(answer(entity))).toMatch(
+      /claims\.P577\[0\]\.mainsnak\.datavalue\.value\.time: .*not a Wikibase time/,
+    );
+    const month = sora();
+    const monthClaims = month.claims as typeof claims;
+    (
+      monthClaims.P577?.[0] as { mainsnak: { datavalue: { value: { time: string } } } }
+    ).mainsnak.datavalue.value.time = '+2024-13-45T00:00:00Z';
+    expect(reason(answer(month))).toMatch(/month 13, day 45/);
+  });
+
+  it('refuses an entity answered under another id without a redirects entry', () => {
+    const body = { entities: { Q124544998: { ...sora(), id: 'Q21708200', title: 'Q21708200' } }, success: 1 };
+    expect(reason(body)).toBe('Q124544998: answered as Q21708200, with no "redirects" entry');
+  });
+
+  it('refuses claims that are not a map of statements, and a value of the wrong type', () => {
+    expect(reason(answer({ ...sora(), claims: [1, 2, 3] }))).toMatch(/^Q124544998: claims/);
+    const entity = sora();
+    const claims = entity.claims as Record<string, Array<{ mainsnak: { datavalue: { value: unknown } } }>>;
+    (claims.P856?.[0] as { mainsnak: { datavalue: { value: unknown } } }).mainsnak.datavalue.value = {
+      url: 'x',
+    };
+    expect(reason(answer(entity))).toMatch(/claims\.P856\[0\]\.mainsnak\.datavalue\.value: .*string/);
+  });
+
+  it('refuses a label holding a control character or U+0000 (Wikibase never stores them)', () => {
+    const entity = sora();
+    (entity.labels as Record<string, unknown>).en = { language: 'en', value: 'So\u0000ra' };
+    expect(reason(answer(entity))).toMatch(/U\+0000/);
+    const escape = sora();
+    (escape.labels as Record<string, unknown>).en = { language: 'en', value: '\u001b]0;TITLE\u0007' };
+    expect(reason(answer(escape))).toMatch(/U\+001B/);
+  });
+
+  it('accepts the empty containers of older answers ([]) and refuses a lastrevid missing when info was asked', () => {
+    expect(reason(answer({ ...sora(), aliases: [], sitelinks: [] }))).toBe('read as item');
+    const { lastrevid: _, ...noRevision } = sora();
+    expect(reason(answer(noRevision))).toMatch(/no lastrevid/);
+  });
+
+  it('refuses a revision check that does not account for an id', () => {
+    const revisions = parseRevisions({ batchcomplete: true, query: { pages: [] } }, ['Q5']);
+    expect(revisions.get('Q5')).toEqual({
+      kind: 'unreadable',
+      requested: 'Q5',
+      reason: 'Q5 was asked for and not answered',
+    });
+    expect(queryEnvelopeProblem({ batchcomplete: true })).toMatch(/no "query" map/);
+  });
 });
