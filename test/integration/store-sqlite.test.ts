@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/model/proposal.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { openSqliteStore } from '../../src/sinks/sqlite.js';
+import { waitingStore } from '../../src/sinks/waiting-store.js';
 import { announcedFinding, soraFinding, storeConformance, time } from './store-conformance.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-store-'));
@@ -111,6 +112,24 @@ describe('sqlite store shared by processes', () => {
     expect(await store.count({})).toBe(1);
     await store.close();
   }, 60_000);
+});
+
+describe('waitingStore', () => {
+  it('passes the fields a run could not compare on to the store', async () => {
+    const store = waitingStore(await openSqliteStore(file), { maxWaitMs: 1_000 });
+    await store.migrate();
+    const entity = `sora-waiting-${Date.now()}`;
+    const { created } = await store.reconcile(entity, [soraFinding(entity)], { runId: 'r1', time: time(1) });
+    const partial = await store.reconcile(
+      entity,
+      [],
+      { runId: 'r2', time: time(2) },
+      { partialFields: ['followedBy'] },
+    );
+    expect(partial.resolved).toEqual([]);
+    expect((await store.get(created))[0]).toMatchObject({ status: 'open', lastRun: 'r1' });
+    await store.close();
+  });
 });
 
 describe('openStore', () => {
