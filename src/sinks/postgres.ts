@@ -6,6 +6,7 @@
 // password replaced by ***.
 
 import pg from 'pg';
+import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
@@ -15,6 +16,7 @@ import type {
   ProposalFilter,
   ProposalPage,
   ProposalStore,
+  ReconcileOptions,
   ReconcileResult,
   ReviewDecision,
   StreamOptions,
@@ -33,15 +35,17 @@ import {
   inOrder,
   JSON_COLUMNS,
   type ProposalRow,
-  planReconcile,
   proposalFromRow,
   READ_COLUMNS,
   REVIEWABLE,
+  RUN_MAY_SETTLE,
+  STORED_PROPOSAL_COLUMNS,
   StoreError,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
   whereClause,
 } from './store-rows.js';
+import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
 
 export interface PostgresStoreOptions {
   /** A schema of its own (created if missing), e.g. one per test file; default: the search_path. */
@@ -155,7 +159,9 @@ class PostgresStore implements ProposalStore {
     entity: string,
     findings: readonly Finding[],
     at: { runId: string; time: string },
+    options: ReconcileOptions = {},
   ): Promise<ReconcileResult> {
+    checkReconcile(entity, findings, at.runId);
     return this.transaction(async (client) => {
       // Named statements: parsed and planned once per connection, reconcile is the hot path.
       await client.query({
@@ -164,12 +170,12 @@ class PostgresStore implements ProposalStore {
         values: [ENTITY_LOCK_SPACE, entity],
       });
       // A statement of its own after the lock: its snapshot includes what the previous holder committed.
-      const existing = await client.query<{ id: string; status: string; field: string; kind: string }>({
+      const existing = await client.query<StoredProposal>({
         name: 'factsync-entity-rows',
-        text: 'SELECT id, status, field, kind FROM proposals WHERE entity = $1 ORDER BY id FOR UPDATE',
+        text: `SELECT ${STORED_PROPOSAL_COLUMNS} FROM proposals WHERE entity = $1 ORDER BY id FOR UPDATE`,
         values: [entity],
       });
-      const plan = planReconcile(entity, findings, existing.rows);
+      const plan = planReconcile(findings, existing.rows, { runId: at.runId, ...options });
       for (const part of chunks(plan.upserts, 200)) {
         const params: unknown[] = [];
         const rows = part.map(({ id, finding }) => {
@@ -186,17 +192,18 @@ class PostgresStore implements ProposalStore {
           values: params,
         });
       }
-      if (plan.supersededBy.size > 0)
+      if (plan.settle.length > 0)
         await client.query(
-          `UPDATE proposals AS p SET status = 'superseded', superseded_by = s.by
-           FROM unnest($1::text[], $2::text[]) AS s(id, by)
-           WHERE p.id = s.id AND p.status IN ('open', 'accepted')`,
-          [[...plan.supersededBy.keys()], [...plan.supersededBy.values()]],
-        );
-      if (plan.resolved.length > 0)
-        await client.query(
-          `UPDATE proposals SET status = 'resolved' WHERE id = ANY($1) AND status IN ('open', 'accepted')`,
-          [plan.resolved],
+          `UPDATE proposals AS p SET status = s.status, superseded_by = s.by, settled_run = $4, settled_at = $5
+           FROM unnest($1::text[], $2::text[], $3::text[]) AS s(id, status, by)
+           WHERE p.id = s.id AND p.${RUN_MAY_SETTLE}`,
+          [
+            plan.settle.map((change) => change.id),
+            plan.settle.map((change) => change.status),
+            plan.settle.map((change) => (change.status === 'superseded' ? change.by : null)),
+            at.runId,
+            at.time,
+          ],
         );
       const { created, seen, superseded, resolved } = plan;
       return { created, seen, superseded, resolved };
@@ -249,7 +256,7 @@ class PostgresStore implements ProposalStore {
   get(ids: readonly string[]): Promise<Proposal[]> {
     return this.run(async () => {
       const found: Proposal[] = [];
-      for (const part of chunks([...new Set(ids)], CHUNK * 4)) {
+      for (const part of chunks([...new Set(ids)].filter(isStorable), CHUNK * 4)) {
         const { rows } = await this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]);
         found.push(...rows.map(proposalFromRow));
       }
@@ -257,13 +264,19 @@ class PostgresStore implements ProposalStore {
     });
   }
 
-  review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]> {
+  async review(
+    ids: readonly string[],
+    decision: ReviewDecision,
+    at: string,
+    note?: string,
+  ): Promise<Proposal[]> {
+    checkNote(note);
     return this.transaction(async (client) => {
       const { rows } = await client.query<ProposalRow>(
         `UPDATE proposals SET status = $1, reviewed_at = $2, note = $3
          WHERE id IN (SELECT id FROM proposals WHERE id = ANY($4) AND status = ANY($5) ORDER BY id FOR UPDATE)
          ${RETURNING}`,
-        [decision, at, note ?? null, [...new Set(ids)], REVIEWABLE],
+        [decision, at, note ?? null, [...new Set(ids)].filter(isStorable), REVIEWABLE],
       );
       return inOrder(ids, rows.map(proposalFromRow));
     });
@@ -274,7 +287,8 @@ class PostgresStore implements ProposalStore {
       const result = await this.pool.query(
         `UPDATE proposals SET last_seen = $1, last_run = $2
          WHERE entity = ANY($3) AND status IN ('open', 'accepted', 'rejected')`,
-        [at.time, at.runId, [...new Set(entities)]],
+        // A key the store cannot hold has no proposals: nothing to touch.
+        [at.time, at.runId, [...new Set(entities)].filter(isStorable)],
       );
       return result.rowCount ?? 0;
     });
@@ -290,7 +304,8 @@ class PostgresStore implements ProposalStore {
     });
   }
 
-  async saveRun(run: RunRecord): Promise<void> {
+  async saveRun(record: RunRecord): Promise<void> {
+    const run = storableRun(record);
     await this.run(() =>
       this.pool.query(
         `INSERT INTO runs (id, started_at, finished_at, status, "trigger", record)

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
@@ -14,6 +15,7 @@ import type {
   ProposalFilter,
   ProposalPage,
   ProposalStore,
+  ReconcileOptions,
   ReconcileResult,
   ReviewDecision,
   StreamOptions,
@@ -30,14 +32,16 @@ import {
   findingValues,
   inOrder,
   type ProposalRow,
-  planReconcile,
   proposalFromRow,
   READ_COLUMNS,
   REVIEWABLE,
+  RUN_MAY_SETTLE,
+  STORED_PROPOSAL_COLUMNS,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
   whereClause,
 } from './store-rows.js';
+import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
 
 /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 15_000;
@@ -103,22 +107,28 @@ class SqliteStore implements ProposalStore {
     entity: string,
     findings: readonly Finding[],
     at: { runId: string; time: string },
+    options: ReconcileOptions = {},
   ): Promise<ReconcileResult> {
+    checkReconcile(entity, findings, at.runId);
     const reconcile = this.db.transaction(() => {
-      const existing = this.statement('SELECT id, status, field, kind FROM proposals WHERE entity = ?').all(
-        entity,
-      ) as { id: string; status: string; field: string; kind: string }[];
-      const plan = planReconcile(entity, findings, existing);
+      const existing = this.statement(
+        `SELECT ${STORED_PROPOSAL_COLUMNS} FROM proposals WHERE entity = ? ORDER BY id`,
+      ).all(entity) as StoredProposal[];
+      const plan = planReconcile(findings, existing, { runId: at.runId, ...options });
       const upsert = this.statement(UPSERT);
       for (const { id, finding } of plan.upserts) upsert.run(findingValues(id, finding, at));
-      const supersede = this.statement(
-        `UPDATE proposals SET status = 'superseded', superseded_by = ? WHERE id = ? AND status IN ('open', 'accepted')`,
+      const settle = this.statement(
+        `UPDATE proposals SET status = ?, superseded_by = ?, settled_run = ?, settled_at = ?
+         WHERE id = ? AND ${RUN_MAY_SETTLE}`,
       );
-      for (const [id, by] of plan.supersededBy) supersede.run(by, id);
-      const resolve = this.statement(
-        `UPDATE proposals SET status = 'resolved' WHERE id = ? AND status IN ('open', 'accepted')`,
-      );
-      for (const id of plan.resolved) resolve.run(id);
+      for (const change of plan.settle)
+        settle.run(
+          change.status,
+          change.status === 'superseded' ? change.by : null,
+          at.runId,
+          at.time,
+          change.id,
+        );
       const { created, seen, superseded, resolved } = plan;
       return { created, seen, superseded, resolved };
     });
@@ -157,7 +167,7 @@ class SqliteStore implements ProposalStore {
   }
 
   async get(ids: readonly string[]): Promise<Proposal[]> {
-    const rows = chunks([...new Set(ids)]).flatMap(
+    const rows = chunks([...new Set(ids)].filter(isStorable)).flatMap(
       (part) => this.statement(`${SELECT} WHERE id IN (${marks(part.length)})`).all(part) as ProposalRow[],
     );
     return inOrder(ids, rows.map(proposalFromRow));
@@ -169,8 +179,9 @@ class SqliteStore implements ProposalStore {
     at: string,
     note?: string,
   ): Promise<Proposal[]> {
+    checkNote(note);
     const review = this.db.transaction(() =>
-      chunks([...new Set(ids)]).flatMap(
+      chunks([...new Set(ids)].filter(isStorable)).flatMap(
         (part) =>
           this.statement(
             `UPDATE proposals SET status = ?, reviewed_at = ?, note = ?
@@ -185,7 +196,8 @@ class SqliteStore implements ProposalStore {
   async touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number> {
     let touched = 0;
     const touch = this.db.transaction(() => {
-      for (const part of chunks([...new Set(entities)]))
+      // A key the store cannot hold has no proposals: nothing to touch.
+      for (const part of chunks([...new Set(entities)].filter(isStorable)))
         touched += this.statement(
           `UPDATE proposals SET last_seen = ?, last_run = ?
            WHERE entity IN (${marks(part.length)}) AND status IN ('open', 'accepted', 'rejected')`,
@@ -206,7 +218,8 @@ class SqliteStore implements ProposalStore {
     apply.immediate();
   }
 
-  async saveRun(run: RunRecord): Promise<void> {
+  async saveRun(record: RunRecord): Promise<void> {
+    const run = storableRun(record);
     this.statement(
       `INSERT INTO runs (id, started_at, finished_at, status, "trigger", record) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = excluded.finished_at,

@@ -1,15 +1,11 @@
 // What the SQLite and PostgreSQL adapters share, so they cannot drift apart: the row ↔ Proposal
-// mapping, the SQL of a filter and of the paging cursor, the reconcile decision (pure: the entity's
-// current rows and a run's findings in, the changes out) and the store's named errors.
+// mapping, the SQL of a filter, of the paging cursor and of the reconcile upsert, and the store's
+// named errors. The reconcile decision itself is src/model/lifecycle.ts; what text the store cannot
+// hold is store-values.ts.
 
-import {
-  type Finding,
-  fingerprint,
-  type Proposal,
-  type ProposalKind,
-  type ProposalStatus,
-} from '../model/proposal.js';
-import type { ProposalFilter, ReconcileResult } from './store.js';
+import { REVIEWABLE_STATUSES, RUN_STATUSES, SETTLED_STATUSES } from '../model/lifecycle.js';
+import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
+import type { ProposalFilter } from './store.js';
 
 export type StoreErrorCode =
   /** The database could not be reached, or the connection broke: retrying later may work. */
@@ -19,7 +15,9 @@ export type StoreErrorCode =
   /** A `next` cursor that this store did not hand out. */
   | 'BAD_CURSOR'
   /** An argument that cannot be right (a finding of another entity, a limit below 1). */
-  | 'BAD_ARGUMENT';
+  | 'BAD_ARGUMENT'
+  /** Text the store cannot hold (U+0000, a lone surrogate) in a finding or a note: nothing was written. */
+  | 'BAD_VALUE';
 
 export class StoreError extends Error {
   constructor(
@@ -133,75 +131,33 @@ export function searchText(finding: Pick<Finding, 'entity' | 'label' | 'qid'>): 
   return [finding.entity, finding.label ?? '', finding.qid].join('\n').toLowerCase();
 }
 
-/** The ON CONFLICT clause of the upsert: refresh what may change without changing the identity. */
+const quoted = (statuses: readonly string[]) => statuses.map((status) => `'${status}'`).join(', ');
+
+/**
+ * The ON CONFLICT clause of the upsert: refresh what may change without changing the identity, and
+ * reopen a proposal a run had settled. A decision (any other status but open) stays as it is.
+ */
 export const UPSERT_CONFLICT = `ON CONFLICT (id) DO UPDATE SET
   label = excluded.label, qid = excluded.qid, property = excluded.property, local = excluded.local,
   remote = excluded.remote, evidence = excluded.evidence, search = excluded.search,
   last_seen = excluded.last_seen, last_run = excluded.last_run,
-  status = CASE WHEN proposals.status IN ('resolved', 'superseded') THEN 'open' ELSE proposals.status END,
-  superseded_by = CASE WHEN proposals.status IN ('resolved', 'superseded') THEN NULL
-    ELSE proposals.superseded_by END`;
+  status = CASE WHEN proposals.status IN (${quoted(SETTLED_STATUSES)}) THEN 'open' ELSE proposals.status END,
+  superseded_by = CASE WHEN proposals.status IN (${quoted(SETTLED_STATUSES)}) THEN NULL
+    ELSE proposals.superseded_by END,
+  settled_run = CASE WHEN proposals.status IN (${quoted(SETTLED_STATUSES)}) THEN NULL
+    ELSE proposals.settled_run END,
+  settled_at = CASE WHEN proposals.status IN (${quoted(SETTLED_STATUSES)}) THEN NULL
+    ELSE proposals.settled_at END`;
 
-/** Statuses a later run settles when the finding is gone; rejected and applied ones stay. */
-export const SETTLED_WHEN_GONE: readonly ProposalStatus[] = ['open', 'accepted'];
+/** The guard of every settling UPDATE: a run changes no decision, whatever it planned. */
+export const RUN_MAY_SETTLE = `status IN (${quoted(RUN_STATUSES)})`;
+
+/** The columns reconcile reads of an entity's proposals, as lifecycle's StoredProposal. */
+export const STORED_PROPOSAL_COLUMNS =
+  'id, status, field, kind, first_run AS "firstRun", superseded_by AS "supersededBy", settled_run AS "settledRun"';
+
 /** Statuses a review may change: a decision may be revised until the proposal is applied. */
-export const REVIEWABLE: readonly ProposalStatus[] = ['open', 'accepted', 'rejected'];
-
-export interface ExistingProposal {
-  readonly id: string;
-  readonly status: string;
-}
-
-export interface ReconcilePlan extends ReconcileResult {
-  /** The call's findings under their ids, duplicates dropped (the first one kept). */
-  readonly upserts: readonly { readonly id: string; readonly finding: Finding }[];
-  readonly supersededBy: ReadonlyMap<string, string>;
-}
-
-/**
- * The reconcile decision, made while the adapter holds the entity's lock: which findings are new,
- * which known ones are seen again, and which of the entity's open or accepted proposals the findings
- * no longer contain are superseded (a finding of the same field and kind replaces them) or resolved.
- */
-export function planReconcile(
-  entity: string,
-  findings: readonly Finding[],
-  existing: readonly (ExistingProposal & { readonly field: string; readonly kind: string })[],
-): ReconcilePlan {
-  const upserts = new Map<string, Finding>();
-  for (const finding of findings) {
-    if (finding.entity !== entity)
-      throw new StoreError(
-        'BAD_ARGUMENT',
-        `reconcile("${entity}"): a finding of entity "${finding.entity}" was passed; reconcile each entity on its own`,
-      );
-    const id = fingerprint(finding);
-    if (!upserts.has(id)) upserts.set(id, finding);
-  }
-  const known = new Set(existing.map((row) => row.id));
-  const replacement = new Map<string, string>();
-  for (const [id, finding] of upserts) {
-    const key = `${finding.field}\u0000${finding.kind}`;
-    if (!replacement.has(key)) replacement.set(key, id);
-  }
-  const supersededBy = new Map<string, string>();
-  const resolved: string[] = [];
-  for (const row of existing) {
-    if (upserts.has(row.id) || !SETTLED_WHEN_GONE.includes(row.status as ProposalStatus)) continue;
-    const by = replacement.get(`${row.field}\u0000${row.kind}`);
-    if (by === undefined) resolved.push(row.id);
-    else supersededBy.set(row.id, by);
-  }
-  const ids = [...upserts.keys()];
-  return {
-    upserts: [...upserts].map(([id, finding]) => ({ id, finding })),
-    created: ids.filter((id) => !known.has(id)),
-    seen: ids.filter((id) => known.has(id)),
-    superseded: [...supersededBy.keys()],
-    resolved,
-    supersededBy,
-  };
-}
+export const REVIEWABLE: readonly ProposalStatus[] = REVIEWABLE_STATUSES;
 
 /** How placeholders are spelled: `?` (SQLite) or `$1…` (PostgreSQL), given the params so far. */
 export type Placeholder = (params: unknown[]) => string;

@@ -3,11 +3,22 @@
 //
 // Contract:
 // - `reconcile(entity, findings)` is the only way findings enter. In one transaction it inserts a
-//   proposal per new fingerprint (status open), touches `lastSeen`/`lastRun` of known ones (whatever
-//   their status: a rejected proposal stays rejected while the remote value is unchanged), and
-//   settles the entity's open and accepted proposals that this set no longer contains: `superseded`
-//   (with `supersededBy`) when a finding of the same field and kind replaces it, else `resolved`
-//   (the local data caught up, or the remote value went away).
+//   proposal per new fingerprint (status open), touches `lastSeen`/`lastRun` of known ones, and
+//   settles the entity's open proposals that this set no longer contains: `superseded` (with
+//   `supersededBy`) when a finding of the same field and kind replaces it, else `resolved` (the local
+//   data caught up, or the remote value went away). A resolved or superseded proposal found again
+//   reopens. The lifecycle is src/model/lifecycle.ts.
+// - A run never changes a reviewer's decision (accepted, rejected, applied: every status but open,
+//   resolved and superseded): a decided proposal found again only has `lastSeen`/`lastRun` moved, and
+//   one whose finding is gone or replaced stays exactly as it is.
+// - Fields a run could not compare in full for the entity (`partialFields`) are left exactly as they
+//   are: none of their proposals is resolved, superseded or touched; findings of them are still stored.
+// - Its result describes what the run stored: a call repeated within one run (the same runId, a
+//   retried batch) returns what the first returned, even though the first already wrote it.
+// - Text the store cannot hold (U+0000, a lone UTF-16 surrogate) in a finding or its entity key is
+//   refused as BAD_VALUE before anything is written for the entity; in a review note as BAD_VALUE.
+//   Ids and entity keys holding it match nothing (get, review, touch); a run record is stored with
+//   U+FFFD in its place.
 // - It is idempotent and safe under concurrency: the same call twice, or from several workers at
 //   once, leaves one row per fingerprint and the same statuses.
 // - Listing filters and pages through 100,000 proposals quickly (indexed), newest first.
@@ -18,11 +29,23 @@
 import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 
+/** What a reconcile stored, as the run reports it; the same for a repeat of the call in the same run. */
 export interface ReconcileResult {
+  /** The findings first found in this run (by this call or an earlier attempt of it). */
   readonly created: readonly string[];
+  /** The findings known from an earlier run. */
   readonly seen: readonly string[];
+  /** The entity's proposals this run superseded or resolved. */
   readonly superseded: readonly string[];
   readonly resolved: readonly string[];
+}
+
+export interface ReconcileOptions {
+  /**
+   * Fields the run could NOT compare in full for this entity (e.g. a referenced item's labels could
+   * not be read): their proposals are left exactly as they are; findings given for them are stored.
+   */
+  readonly partialFields?: readonly string[];
 }
 
 export interface ProposalFilter {
@@ -66,6 +89,7 @@ export interface ProposalStore {
     entity: string,
     findings: readonly Finding[],
     at: { runId: string; time: string },
+    options?: ReconcileOptions,
   ): Promise<ReconcileResult>;
   list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage>;
   count(filter: ProposalFilter): Promise<number>;
@@ -79,11 +103,13 @@ export interface ProposalStore {
   review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]>;
   /**
    * An entity's remote data and local record did not change since the last run: its findings stand.
-   * Moves `lastSeen`/`lastRun` of its open, accepted and rejected proposals; returns how many.
+   * Moves `lastSeen`/`lastRun` of its open, accepted and rejected proposals; returns how many. A key
+   * the store cannot hold has no proposals and is skipped.
    */
   touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number>;
   /** Marks accepted proposals applied (written back into the local store). */
   markApplied(ids: readonly string[], at: string): Promise<void>;
+  /** Inserts or replaces a run record; text the store cannot hold is saved as U+FFFD. */
   saveRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;
   /** The most recent runs first. */

@@ -35,7 +35,8 @@ export function waitingStore(store: ProposalStore, options: WaitingOptions): Pro
   };
   return {
     migrate: () => wait('migrate', () => store.migrate()),
-    reconcile: (entity, findings, at) => wait('reconcile', () => store.reconcile(entity, findings, at)),
+    reconcile: (entity, findings, at, reconcileOptions) =>
+      wait('reconcile', () => store.reconcile(entity, findings, at, reconcileOptions)),
     list: (filter, page) => wait('list', () => store.list(filter, page)),
     count: (filter) => wait('count', () => store.count(filter)),
     countBy: (filter, by) => wait('countBy', () => store.countBy(filter, by)),

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/sinks/open-store.js';
 import { ENTITY_LOCK_SPACE, openPostgresStore } from '../../src/sinks/postgres.js';
 import { waitFor } from '../helpers/pipeline-harness.js';
-import { soraFinding, storeConformance } from './store-conformance.js';
+import { soraFinding, storeConformance, time } from './store-conformance.js';
+import { expectMigrated, LEGACY_MIGRATIONS, legacyRows } from './store-legacy.js';
 
 const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schema = `factsync_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
@@ -23,6 +24,45 @@ storeConformance(
     await client.end();
   },
 );
+
+describe('postgres store made by the previous version', () => {
+  it('migrates it, restoring the decisions its reconcile lost, and reconciles in it', async () => {
+    const legacy = `factsync_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${legacy}; SET search_path = ${legacy}`);
+      await admin.query(
+        'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)',
+      );
+      for (const migration of LEGACY_MIGRATIONS) {
+        await admin.query(migration.postgres);
+        await admin.query('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          time(0),
+        ]);
+      }
+      for (const row of legacyRows('sora')) {
+        const columns = Object.keys(row);
+        await admin.query(
+          `INSERT INTO proposals (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+          Object.values(row),
+        );
+      }
+      const store = await openPostgresStore(url, { schema: legacy, max: 2 });
+      try {
+        await store.migrate();
+        await expectMigrated(store, 'sora');
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${legacy} CASCADE`);
+      await admin.end();
+    }
+  });
+});
 
 describe('postgres store errors', () => {
   const secret = 'n0t-4-r3al-pa55word';

@@ -3,15 +3,18 @@
 // several processes at once) and openStore's choice of adapter.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/model/proposal.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { openSqliteStore } from '../../src/sinks/sqlite.js';
+import { waitingStore } from '../../src/sinks/waiting-store.js';
 import { announcedFinding, soraFinding, storeConformance, time } from './store-conformance.js';
+import { expectMigrated, LEGACY_MIGRATIONS, legacyRows } from './store-legacy.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-store-'));
 const file = path.join(dir, 'nested', 'factsync.db');
@@ -111,6 +114,57 @@ describe('sqlite store shared by processes', () => {
     expect(await store.count({})).toBe(1);
     await store.close();
   }, 60_000);
+});
+
+describe('sqlite store made by the previous version', () => {
+  it('migrates it, restoring the decisions its reconcile lost, and reconciles in it', async () => {
+    const legacy = path.join(dir, 'legacy', 'factsync.db');
+    mkdirSync(path.dirname(legacy), { recursive: true });
+    const db = new Database(legacy);
+    db.exec(
+      'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)',
+    );
+    for (const migration of LEGACY_MIGRATIONS) {
+      db.exec(migration.sqlite);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        time(0),
+      );
+    }
+    const rows = legacyRows('sora');
+    const columns = Object.keys(rows[0] ?? {});
+    const insert = db.prepare(
+      `INSERT INTO proposals (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    for (const row of rows) insert.run(Object.values(row));
+    db.close();
+
+    const store = await openStore({ store: { kind: 'sqlite', path: legacy, maxWaitMs: 0 } });
+    try {
+      await expectMigrated(store, 'sora');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('waitingStore', () => {
+  it('passes the fields a run could not compare on to the store', async () => {
+    const store = waitingStore(await openSqliteStore(file), { maxWaitMs: 1_000 });
+    await store.migrate();
+    const entity = `sora-waiting-${Date.now()}`;
+    const { created } = await store.reconcile(entity, [soraFinding(entity)], { runId: 'r1', time: time(1) });
+    const partial = await store.reconcile(
+      entity,
+      [],
+      { runId: 'r2', time: time(2) },
+      { partialFields: ['followedBy'] },
+    );
+    expect(partial.resolved).toEqual([]);
+    expect((await store.get(created))[0]).toMatchObject({ status: 'open', lastRun: 'r1' });
+    await store.close();
+  });
 });
 
 describe('openStore', () => {

@@ -1,9 +1,11 @@
 // Versioned schema migrations, applied in order, each in the transaction that records it in
-// `schema_migrations`. Append a new file per change (002_…); never edit one that has shipped.
+// `schema_migrations`. Append a new file per change (005_…); never edit one that has shipped.
 // Where the dialects differ, each migration carries one SQL text per dialect.
 
 import { initial } from './001_initial.js';
 import { runEntityOrder } from './002_run_entity_order.js';
+import { settledRun } from './003_settled_run.js';
+import { restoreDecisions } from './004_restore_decisions.js';
 
 export interface Migration {
   readonly version: number;
@@ -12,7 +14,7 @@ export interface Migration {
   readonly postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, runEntityOrder];
+export const MIGRATIONS: readonly Migration[] = [initial, runEntityOrder, settledRun, restoreDecisions];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
