@@ -219,7 +219,12 @@ export async function syncBatch(
     let diff: ReturnType<typeof diffRecord>;
     try {
       diff = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
-      settled = await deps.store.reconcile(record.key, diff.findings, { runId, time: deps.now() });
+      settled = await deps.store.reconcile(
+        record.key,
+        diff.findings,
+        { runId, time: deps.now() },
+        { partialFields: diff.undecided },
+      );
     } catch (error) {
       if (error instanceof StoreError && error.code === 'STORE_UNAVAILABLE') throw error;
       const code = (error as { code?: unknown }).code;

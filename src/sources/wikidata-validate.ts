@@ -179,7 +179,10 @@ const entity = z.looseObject({
 type Issue = z.core.$ZodIssue;
 
 /** The innermost reason: for a map that is neither `{…}` nor `[]`, what is wrong inside the `{…}`. */
-function innermost(issue: Issue, path: readonly PropertyKey[] = []): { path: PropertyKey[]; message: string } {
+function innermost(
+  issue: Issue,
+  path: readonly PropertyKey[] = [],
+): { path: PropertyKey[]; message: string } {
   const here = [...path, ...issue.path];
   if (issue.code === 'invalid_union') {
     const inner = issue.errors[0]?.[0];

@@ -8,7 +8,5 @@ export function wikimediaFixture(name: string): unknown {
 
 /** Real captured responses (test/fixtures/wikimedia-captures; provenance in its README). */
 export function wikimediaCapture(name: string): unknown {
-  return JSON.parse(
-    readFileSync(new URL(`../fixtures/wikimedia-captures/${name}`, import.meta.url), 'utf8'),
-  );
+  return JSON.parse(readFileSync(new URL(`../fixtures/wikimedia-captures/${name}`, import.meta.url), 'utf8'));
 }

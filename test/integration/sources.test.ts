@@ -55,15 +55,17 @@ describe('Wikidata items', () => {
     expect(requests.map((r) => r.params.ids?.split('|').length)).toEqual([50, 50, 1]);
   });
 
-  it('ask only for the props, languages and sites the fields need', async () => {
+  it('ask only for the props, languages (and mul, where 2026 names live) and sites the fields need', async () => {
     const narrow: FieldSpec[] = fields.filter((f) => f.name === 'announced');
     const source = new WikidataSource({ http, url: fake.wikidataUrl, languages: ['en'], fields: narrow });
     await source.fetchItems(['Q124544998']);
     expect(wbgetentities().at(-1)?.params).toMatchObject({
       props: 'info|claims',
-      languages: 'en',
+      languages: 'en|mul',
       maxlag: '5',
     });
+    // No languagefallback: it would list other languages' terms under the ones asked for.
+    expect(wbgetentities().at(-1)?.params.languagefallback).toBeUndefined();
     await wikidata.fetchItems(['Q124544998'], ['enwiki']);
     const full = wbgetentities().at(-1)?.params;
     expect(full?.props?.split('|').sort()).toEqual([
