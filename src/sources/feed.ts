@@ -46,6 +46,32 @@ export class FeedFormatError extends Error {
   readonly code = 'FEED_BAD_ANSWER';
 }
 
+const TYPES = new Set(['edit', 'new', 'log', 'external']);
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** Why a row of the feed cannot be believed: a row read wrong is a change missed, so none is skipped. */
+function rowProblem(change: unknown): string | undefined {
+  if (typeof change !== 'object' || change === null || Array.isArray(change)) return 'a row is not an object';
+  const row = change as RawChange;
+  if (typeof row.type !== 'string' || !TYPES.has(row.type))
+    return `a row of type ${JSON.stringify(row.type)}`;
+  if (typeof row.title !== 'string' || row.title === '') return 'a row without a title';
+  if (typeof row.timestamp !== 'string' || !TIMESTAMP.test(row.timestamp))
+    return `a row with the timestamp ${JSON.stringify(row.timestamp)}`;
+  if (!Number.isInteger(row.rcid) || (row.rcid as number) < 1)
+    return `a row with the rcid ${JSON.stringify(row.rcid)}`;
+  if (
+    (row.type === 'edit' || row.type === 'new') &&
+    (!Number.isInteger(row.revid) || (row.revid as number) < 1)
+  )
+    return `an ${row.type} row with the revid ${JSON.stringify(row.revid)}`;
+  return undefined;
+}
+
+/**
+ * One page of the feed. Every row must be whole: a row the parser skipped would be a change the night
+ * never sees, so an answer with one bad row is refused whole (the planner then sweeps instead).
+ */
 export function parseFeedAnswer(
   body: unknown,
   url: string,
@@ -53,22 +79,29 @@ export function parseFeedAnswer(
   const answer = body as RawAnswer;
   const changes = answer?.query?.recentchanges;
   if (!Array.isArray(changes)) throw new FeedFormatError(`no query.recentchanges in the answer of ${url}`);
+  const next = answer.continue;
+  if (
+    next !== undefined &&
+    (typeof next !== 'object' || next === null || Object.values(next).some((v) => typeof v !== 'string'))
+  )
+    throw new FeedFormatError(`a "continue" that is not a map of strings in the answer of ${url}`);
   const rows: FeedRow[] = [];
-  for (const change of changes) {
-    if (typeof change.title !== 'string' || typeof change.timestamp !== 'string') continue;
-    const type = change.type;
-    if (type !== 'edit' && type !== 'new' && type !== 'log' && type !== 'external') continue;
+  for (const [index, change] of changes.entries()) {
+    const problem = rowProblem(change);
+    if (problem) throw new FeedFormatError(`recentchanges[${index}]: ${problem}, in the answer of ${url}`);
+    const row = change as Required<Pick<RawChange, 'type' | 'title' | 'timestamp' | 'rcid'>> & RawChange;
+    const type = row.type as FeedRow['type'];
     rows.push({
       type,
-      title: change.title,
-      revid: type === 'edit' || type === 'new' ? (change.revid ?? 0) : 0,
-      timestamp: change.timestamp,
-      rcid: change.rcid ?? 0,
-      ...(change.logtype ? { logtype: change.logtype } : {}),
-      ...(change.logparams?.target_title ? { targetTitle: change.logparams.target_title } : {}),
+      title: row.title,
+      revid: type === 'edit' || type === 'new' ? (row.revid ?? 0) : 0,
+      timestamp: row.timestamp,
+      rcid: row.rcid,
+      ...(row.logtype ? { logtype: row.logtype } : {}),
+      ...(row.logparams?.target_title ? { targetTitle: row.logparams.target_title } : {}),
     });
   }
-  return { rows, ...(answer.continue ? { next: answer.continue } : {}) };
+  return { rows, ...(next ? { next } : {}) };
 }
 
 export class ChangeFeedSource {
