@@ -77,7 +77,14 @@ const schema = z.strictObject({
     concurrency: z.coerce.number().int().min(1).max(16),
     ratePerSecond: z.coerce.number().positive().max(1000),
     retries: z.coerce.number().int().min(0).max(20),
+    // One attempt in all: connect, headers and the whole body (also the gate's slot lease, plus 5 s).
     timeoutMs: z.coerce.number().int().min(100).max(600_000),
+    // The largest answer accepted, on the wire and once decompressed (a gzip bomb stops here).
+    maxBodyBytes: z.coerce
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024),
     maxWaitMs: z.coerce.number().int().min(0),
     // Requests an hour across all workers: `auto` is Wikimedia's anonymous allowance, or the
     // authenticated one when wikidata.token is set (resolved by budgetPerHour()).

@@ -2,14 +2,19 @@
 // message text. Each names the request (endpoint and URL) and how many attempts were made.
 
 export type HttpErrorCode =
-  /** An HTTP status that is an error (5xx after retries, or a 4xx that retrying cannot fix). */
+  /**
+   * Any status but 200 and the throttling 429/503: a 5xx, a redirect or another 2xx after retries
+   * (a proxy may be in the way), or a 4xx that retrying cannot fix. Only HTTP 200 is an answer.
+   */
   | 'HTTP_STATUS'
   /** The connection failed or was reset, or the body was cut short. */
   | 'HTTP_NETWORK'
-  /** No answer (connect, headers or body) within http.timeoutMs. */
+  /** No whole answer (connect, headers and the whole body) within http.timeoutMs, per attempt. */
   | 'HTTP_TIMEOUT'
-  /** A 2xx whose body is not the JSON expected. */
+  /** An HTTP 200 whose body is not a JSON object, does not decompress, or fails the caller's check. */
   | 'HTTP_BAD_BODY'
+  /** The body is over http.maxBodyBytes, on the wire or decompressed; not retried (it would be again). */
+  | 'HTTP_TOO_LARGE'
   /** The API answered with an `error` object. */
   | 'API_ERROR'
   /** Still throttled (maxlag, 429, 503) after waiting http.maxWaitMs in all. */

@@ -1,18 +1,24 @@
 // The one HTTP layer every remote source uses: an undici keep-alive pool, the configured User-Agent,
-// gzip, timeouts, an optional OAuth 2 bearer token, and Wikimedia's etiquette. Throttling (a maxlag
-// error on HTTP 200, 429, 503) waits for Retry-After — for every process, through the gate — and is not
-// a failure; other failures retry with exponential backoff and full jitter, then throw an HttpError.
+// gzip, an optional OAuth 2 bearer token, and Wikimedia's etiquette. Only a whole answer is returned:
+// HTTP 200 with a JSON object (that the caller's check accepts), read within http.maxBodyBytes and
+// http.timeoutMs in all. Throttling (a maxlag error on HTTP 200, 429, 503) waits for Retry-After — for
+// every process, through the gate — and is not a failure; other failures retry with exponential backoff
+// and full jitter, then throw an HttpError.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { promisify } from 'node:util';
-import { gunzip, inflate } from 'node:zlib';
 import { Agent, request } from 'undici';
 import type { Logger } from '../log.js';
-import { HttpError, type HttpErrorCode, transportCode } from './http-errors.js';
+import {
+  type AnswerCheck,
+  type Attempt,
+  type Failure,
+  notAnAnswer,
+  readAnswer,
+  retryAfterMs,
+} from './http-answer.js';
+import { BodyNotDecodable, BodyTooLarge, discardBody, readBoundedBody } from './http-body.js';
+import { HttpError, transportCode } from './http-errors.js';
 import type { RequestGate } from './http-gate.js';
-
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
 
 export interface HttpOptions {
   /** `name/version (contact)`; the client appends `undici/version`. */
@@ -21,7 +27,10 @@ export interface HttpOptions {
   /** OAuth 2 bearer token, sent only where `sendTokenTo` says (the configured Wikimedia hosts). */
   token?: string;
   sendTokenTo?: (url: URL) => boolean;
+  /** The most one attempt may take in all: connect, headers, the whole body and its decompression. */
   timeoutMs: number;
+  /** The largest body accepted, on the wire and once decompressed (http.maxBodyBytes). */
+  maxBodyBytes: number;
   retries: number;
   /** Requests in flight from this process (the gate bounds all processes together). */
   concurrency: number;
@@ -43,33 +52,26 @@ export interface EndpointStats {
   failures: number;
 }
 
+export interface GetJsonOptions {
+  /**
+   * Checks the answer's envelope (`entities` is an object, `query.pages` is there…): returns what is
+   * wrong, or undefined when the answer is whole. A problem makes the attempt a retryable HTTP_BAD_BODY.
+   */
+  check?: AnswerCheck;
+}
+
+export { retryAfterMs };
+
 /** Requests and bytes by endpoint, for one unit of work (a batch job): whatever runs inside `requestTally.run`. */
 export type Tally = Record<string, { requests: number; bytes: number }>;
 export const requestTally = new AsyncLocalStorage<Tally>();
 
-type Failure = {
-  ok: false;
-  code: HttpErrorCode;
-  retryable: boolean;
-  detail: string;
-  status?: number;
-  apiCode?: string;
-};
-/** One try: a value, a failure, or throttled (with the wait the server asked for, if it said). */
-type Attempt<T> = { ok: true; value: T } | Failure | { throttled: true; waitMs?: number; reason: string };
+/** Enough of an error page to keep the connection for the next request; more is dropped with it. */
+const ERROR_PAGE_BYTES = 64 * 1024;
 
 /** Waiting out throttling with no Retry-After: 5 s, doubling, at most a minute. */
 const THROTTLE_BACKOFF_MS = 5_000;
 const THROTTLE_BACKOFF_MAX_MS = 60_000;
-
-/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
 
 export class HttpClient {
   private readonly agent: Agent;
@@ -83,6 +85,7 @@ export class HttpClient {
     this.agent = new Agent({
       connections: options.concurrency,
       keepAliveTimeout: 30_000,
+      // Limits on silence; the deadline in attempt() bounds each attempt in all.
       connectTimeout: options.timeoutMs,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -90,13 +93,13 @@ export class HttpClient {
   }
 
   /** GETs `url` and parses its JSON, through throttling and retries; `endpoint` names it in stats and errors. */
-  async getJson<T>(url: URL, endpoint: string): Promise<T> {
+  async getJson<T>(url: URL, endpoint: string, options: GetJsonOptions = {}): Promise<T> {
     const stats = this.statsOf(endpoint);
     let [tries, failures, throttles, waited] = [0, 0, 0, 0];
     for (;;) {
       tries++;
       const result = await this.withSlot(async () => {
-        const attempt = await this.attempt<T>(url, endpoint, stats);
+        const attempt = await this.attempt<T>(url, endpoint, stats, options);
         if (!('throttled' in attempt)) return attempt;
         // Not a failure: the server asked us to wait. The pause is set before this request's slot is
         // given back, so no request of any process slips out in between.
@@ -201,7 +204,12 @@ export class HttpClient {
     return headers;
   }
 
-  private async attempt<T>(url: URL, endpoint: string, stats: EndpointStats): Promise<Attempt<T>> {
+  private async attempt<T>(
+    url: URL,
+    endpoint: string,
+    stats: EndpointStats,
+    options: GetJsonOptions,
+  ): Promise<Attempt<T>> {
     stats.requests++;
     const tally = requestTally.getStore();
     let tallied: { requests: number; bytes: number } | undefined;
@@ -210,65 +218,63 @@ export class HttpClient {
       tally[endpoint] = tallied;
       tallied.requests++;
     }
-    let status: number;
-    let headers: Record<string, string | string[] | undefined>;
-    let raw: Buffer;
+    const onWireBytes = (bytes: number) => {
+      stats.bytes += bytes;
+      if (tallied) tallied.bytes += bytes;
+    };
+    // undici's timeouts count silence, so a body dripping a byte a second would never end: one
+    // deadline bounds the whole attempt, and aborting it closes the connection.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
-      const response = await request(url, {
-        method: 'GET',
-        headers: this.headersFor(url),
-        dispatcher: this.agent,
-      });
-      status = response.statusCode;
-      headers = response.headers;
-      raw = Buffer.from(await response.body.arrayBuffer());
+      return await this.answer<T>(url, deadline.signal, onWireBytes, options);
     } catch (error) {
-      return { ok: false, code: transportCode(error), retryable: true, detail: (error as Error).message };
+      return this.failureOf(error, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
     }
-    stats.bytes += raw.length;
-    if (tallied) tallied.bytes += raw.length;
-    if (status === 429 || status === 503) {
-      return { throttled: true, waitMs: retryAfterMs(headers['retry-after']), reason: `HTTP ${status}` };
-    }
-    if (status >= 400) {
-      // A 4xx is a request retrying cannot fix; a 5xx may pass.
-      return { ok: false, code: 'HTTP_STATUS', retryable: status >= 500, status, detail: `HTTP ${status}` };
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse((await decode(raw, headers['content-encoding'])).toString('utf8'));
-    } catch (error) {
-      const detail = `the body is not JSON (${(error as Error).message})`;
-      return { ok: false, code: 'HTTP_BAD_BODY', retryable: true, status, detail };
-    }
-    const apiError = (body as { error?: { code?: string; info?: string; lag?: number } }).error;
-    if (apiError) {
-      if (apiError.code === 'maxlag') {
-        const lag = headers['x-database-lag'] ?? apiError.lag ?? '?';
-        return {
-          throttled: true,
-          waitMs: retryAfterMs(headers['retry-after']),
-          reason: `maxlag (database lag ${lag} s)`,
-        };
-      }
-      // Retrying cannot fix a request the API refuses (no-such-entity, badvalue, toomanyvalues…);
-      // an internal error or a read-only database may pass.
-      return {
-        ok: false,
-        code: 'API_ERROR',
-        retryable: /^internal_api_error|^readonly$/.test(apiError.code ?? ''),
-        status,
-        apiCode: apiError.code,
-        detail: `API error ${apiError.code}: ${apiError.info ?? ''}`.trim(),
-      };
-    }
-    return { ok: true, value: body as T };
   }
-}
 
-async function decode(raw: Buffer, encoding: string | string[] | undefined): Promise<Buffer> {
-  const value = (Array.isArray(encoding) ? encoding[0] : encoding)?.toLowerCase();
-  if (value === 'gzip' || value === 'x-gzip') return gunzipAsync(raw);
-  if (value === 'deflate') return inflateAsync(raw);
-  return raw;
+  /** One request and its whole body; throws transport, deadline and size failures for failureOf. */
+  private async answer<T>(
+    url: URL,
+    signal: AbortSignal,
+    onWireBytes: (bytes: number) => void,
+    options: GetJsonOptions,
+  ): Promise<Attempt<T>> {
+    const response = await request(url, {
+      method: 'GET',
+      headers: this.headersFor(url),
+      dispatcher: this.agent,
+      signal,
+    });
+    const { statusCode: status, headers } = response;
+    const bounds = { contentLength: headers['content-length'], signal, onWireBytes };
+    if (status !== 200) {
+      await discardBody(response.body, { ...bounds, maxBytes: ERROR_PAGE_BYTES });
+      return notAnAnswer(status, headers);
+    }
+    const raw = await readBoundedBody(response.body, {
+      ...bounds,
+      contentEncoding: headers['content-encoding'],
+      maxBytes: this.options.maxBodyBytes,
+    });
+    return readAnswer<T>(raw.toString('utf8'), headers, options.check);
+  }
+
+  private failureOf(error: unknown, pastDeadline: boolean): Failure {
+    const { timeoutMs, maxBodyBytes } = this.options;
+    if (pastDeadline) {
+      const detail = `no whole answer within http.timeoutMs (${timeoutMs} ms, body included)`;
+      return { ok: false, code: 'HTTP_TIMEOUT', retryable: true, detail };
+    }
+    if (error instanceof BodyTooLarge) {
+      const detail = `the body is larger than http.maxBodyBytes (${maxBodyBytes} bytes) ${error.where}; reading stopped there (raise http.maxBodyBytes if answers this large are real)`;
+      return { ok: false, code: 'HTTP_TOO_LARGE', retryable: false, status: 200, detail };
+    }
+    if (error instanceof BodyNotDecodable) {
+      return { ok: false, code: 'HTTP_BAD_BODY', retryable: true, status: 200, detail: error.message };
+    }
+    return { ok: false, code: transportCode(error), retryable: true, detail: (error as Error).message };
+  }
 }

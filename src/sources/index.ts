@@ -67,6 +67,7 @@ export async function createSources(config: Config, deps: { redis: Redis; log: L
     ...(config.wikidata.token ? { token: config.wikidata.token } : {}),
     sendTokenTo: tokenHosts(config),
     timeoutMs: config.http.timeoutMs,
+    maxBodyBytes: config.http.maxBodyBytes,
     retries: config.http.retries,
     concurrency: config.http.concurrency,
     maxWaitMs: config.http.maxWaitMs,

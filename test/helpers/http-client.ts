@@ -11,13 +11,16 @@ export function testHttpClient(redis: Redis, prefix: string, options: Partial<Ht
   return new HttpClient({
     userAgent: TEST_USER_AGENT,
     undiciVersion: '7.30.2',
-    timeoutMs: 2_000,
+    // A whole answer, body included: the fake Wikimedia's first batch of 50 generated items takes
+    // 2-3 s on a busy machine. Tests of the timeout set their own.
+    timeoutMs: 10_000,
+    maxBodyBytes: 64 * 1024 * 1024,
     retries: 3,
     concurrency,
     maxWaitMs: 60_000,
     backoffBaseMs: 10,
     backoffMaxMs: 50,
-    gate: redisGate(redis, { prefix, concurrency, ratePerSecond: 1000, leaseMs: 10_000 }),
+    gate: redisGate(redis, { prefix, concurrency, ratePerSecond: 1000, leaseMs: 15_000 }),
     ...options,
   });
 }

@@ -24,6 +24,7 @@ const http = new HttpClient({
   userAgent: 'factsync-tests/1.0 (tests@example.org)',
   undiciVersion: '7.30.2',
   timeoutMs: 5_000,
+  maxBodyBytes: 64 * 1024 * 1024,
   retries: 0,
   concurrency: Number(concurrency),
   maxWaitMs: 10_000,
