@@ -256,6 +256,19 @@ describe('JSON-LD', () => {
     );
     expect(read(result.text, 'sora-2').description).toBe(description);
   });
+  it('a value added where only JSON-LD can state it is not held to Markdown rules', () => {
+    const config = testConfig({ fields: { slogan: { type: 'text', property: 'P1451', jsonld: 'slogan' } } });
+    const text = example('sora');
+    const card = parseCard(text, 'sora', 'sora.md', config.fields);
+    if (!card.ok) throw new Error(card.error.error);
+    const slogan = 'Make <video> from *text*';
+    const p = proposal('sora', card.record.qid, { field: 'slogan', kind: 'add', remote: slogan });
+    const result = applyToCard(text, card.record, [p], config.fields);
+    expect(result.skipped).toEqual([]);
+    expect(result.text).toContain('\n  "slogan": "Make \\u003cvideo\\u003e from *text*"\n');
+    const back = parseCard(result.text, 'sora', 'sora.md', config.fields);
+    expect(back.ok && back.record.facts.slogan).toBe(slogan);
+  });
 });
 
 describe('JSONL', () => {

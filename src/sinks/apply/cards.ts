@@ -70,14 +70,16 @@ function firstJsonBlock(lines: readonly string[]): JsonBlock | undefined {
 
 /** States a value the card does not state yet. */
 function addStatement(lines: string[], change: Change): Edit {
-  const place = change.target === 'description' ? 'description line' : 'Key Facts';
-  const problem = placeProblem(change, place);
-  if (problem) return { ok: false, reason: problem };
-  if (change.target === 'description') return { ok: true, lines: insertDescription(lines, change.value) };
+  const refused = (place: string) => {
+    const reason = placeProblem(change, place);
+    return reason === undefined ? undefined : { ok: false as const, reason };
+  };
+  if (change.target === 'description')
+    return refused('description line') ?? { ok: true, lines: insertDescription(lines, change.value) };
   if (change.target === 'wikipedia') return { ok: true, lines: insertWikipediaHeader(lines, change.value) };
   if (change.target !== 'fact') return { ok: false, reason: `the card does not state its ${change.target}` };
   const bullet = factBullet(change.field, change.value);
-  if (bullet !== undefined) return { ok: true, lines: insertKeyFact(lines, bullet) };
+  if (bullet !== undefined) return refused('Key Facts') ?? { ok: true, lines: insertKeyFact(lines, bullet) };
   const block = change.field.jsonld ? firstJsonBlock(lines) : undefined;
   if (block && change.field.jsonld) {
     const value = editJsonLd(block.value, change.field.jsonld, change);

@@ -82,7 +82,7 @@ function readPage(value: unknown): Read<PageValue> {
   if (!isObject(value) || typeof value.lang !== 'string' || typeof value.title !== 'string')
     return { ok: false, reason: `the remote value ${show(value)} is not a Wikipedia page {lang, title}` };
   if (!isWikiLanguage(value.lang))
-    return { ok: false, reason: `"${value.lang}" is not a Wikipedia language code` };
+    return { ok: false, reason: `${quoted(value.lang)} is not a Wikipedia language code` };
   const title = value.title.replace(/_/g, ' ').trim();
   const problem = textProblem('the remote Wikipedia title', title) ?? wikipediaTitleProblem(title);
   return problem ? { ok: false, reason: problem } : { ok: true, value: { lang: value.lang, title } };
