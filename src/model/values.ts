@@ -30,17 +30,106 @@ export function labelKey(label: string): string {
     .trim();
 }
 
-/** A URL as the store keeps it, after checking that it is one (absolute, http or https). */
+/**
+ * Characters a value cannot carry into a local record or a terminal as they are: C0 and C1 controls,
+ * DEL, the line and paragraph separators (U+2028, U+2029: line ends to JavaScript and to many editors)
+ * and the bidirectional controls, which make text read differently from what it says.
+ */
+export const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/** What a URL must percent-encode: whitespace, controls, and the quotes, angle brackets, backtick and backslash that end or escape it in Markdown, HTML or JSON. */
+const NOT_IN_URL = /[\s\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069<>"'`\\]/u;
+
+const NAMES: Readonly<Record<string, string>> = {
+  ' ': 'a space',
+  '\t': 'a tab',
+  '\n': 'a newline',
+  '\r': 'a carriage return',
+  '\u2028': 'a line separator',
+  '\u2029': 'a paragraph separator',
+};
+const SIGNS: Readonly<Record<string, string>> = {
+  '"': 'a double quote (")',
+  "'": "an apostrophe (')",
+  '`': 'a backtick (`)',
+  '\\': 'a backslash (\\)',
+};
+
+const codePoint = (char: string) =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/** A character named for a message: `a newline (U+000A)`, `a double quote (")`, `"<"`. */
+export function characterName(char: string): string {
+  const named = NAMES[char];
+  if (named) return `${named} (${codePoint(char)})`;
+  if (/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(char))
+    return `a bidirectional control (${codePoint(char)})`;
+  if (/\p{Cc}/u.test(char)) return `a control character (${codePoint(char)})`;
+  if (/\s/u.test(char)) return `a whitespace character (${codePoint(char)})`;
+  return SIGNS[char] ?? `"${char}"`;
+}
+
+/** The first character of `text` that `pattern` (one character, no flags but `u`) matches, and its 1-based position in characters. */
+export function findCharacter(
+  text: string,
+  pattern: RegExp,
+): { char: string; position: number; name: string } | undefined {
+  let position = 0;
+  for (const char of text) {
+    position++;
+    if (pattern.test(char)) return { char, position, name: characterName(char) };
+  }
+  return undefined;
+}
+
+const UNPRINTABLE = /[\u007F-\u009F\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * A value as JSON for a message, on one line and safe to print: DEL, C1 controls, the line separators
+ * and the bidirectional controls are escaped too (JSON.stringify escapes only C0 controls).
+ */
+export function printableJson(value: unknown): string {
+  return (JSON.stringify(value) ?? String(value)).replace(
+    UNPRINTABLE,
+    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** Text quoted for a message (see printableJson); long text is cut at 120 characters. */
+export function quoted(text: string): string {
+  const chars = [...text];
+  return printableJson(chars.length > 120 ? `${chars.slice(0, 120).join('')}…` : text);
+}
+
+/** `%E2%80%A8` for U+2028: the UTF-8 percent-encoding of one character. */
+function percentEncoded(char: string): string {
+  return [...new TextEncoder().encode(char)]
+    .map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
+}
+
+/**
+ * A URL as the store keeps it, after checking that it is one (absolute, http or https). Whitespace,
+ * controls, quotes, angle brackets, a backtick or a backslash inside it are refused first, with the character and its position:
+ * `new URL` would silently drop a tab or newline and encode the rest, so the URL checked would not be
+ * the one a card or a JSONL line states.
+ */
 export function parseWebUrl(text: string): Parsed<string> {
   const trimmed = text.trim();
+  const found = findCharacter(trimmed, NOT_IN_URL);
+  if (found)
+    return {
+      ok: false,
+      reason: `${quoted(trimmed)} has ${found.name} at character ${found.position}: percent-encode it as ${percentEncoded(found.char)}`,
+    };
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    return { ok: false, reason: `"${trimmed.slice(0, 80)}" is not an absolute URL` };
+    return { ok: false, reason: `${quoted(trimmed)} is not an absolute URL` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, reason: `"${trimmed.slice(0, 80)}" is not an http(s) URL` };
+    return { ok: false, reason: `${quoted(trimmed)} is not an http(s) URL` };
   }
   return { ok: true, value: trimmed };
 }

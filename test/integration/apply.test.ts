@@ -20,6 +20,7 @@ import { applyAccepted } from '../../src/sinks/apply/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
 import { openLocalSource } from '../../src/sources/local/index.js';
+import { runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-'));
@@ -279,6 +280,108 @@ describe('apply to a JSONL file', () => {
       expect(read.size).toBe(examples.length - 2 + filler.length + 2); // no-qid, bad-date and long do not read
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('apply through the CLI: values a card cannot state safely', () => {
+  const root = path.join(dir, 'cli');
+  const cards = path.join(root, 'cards');
+  mkdirSync(cards, { recursive: true });
+  for (const name of readdirSync(new URL('cards/', EXAMPLES)))
+    copyFileSync(new URL(`cards/${name}`, EXAMPLES), path.join(cards, name));
+  // A line of prose that would clear a terminal and reverse the text after it, shown in the preview.
+  const chatgpt = path.join(cards, 'chatgpt.md');
+  writeFileSync(
+    chatgpt,
+    readFileSync(chatgpt, 'utf8').replace(
+      '- Offered in a free tier',
+      '- Offered\u001b[2J in a \u202efree tier',
+    ),
+  );
+  const configFile = path.join(root, 'factsync.yaml');
+  writeFileSync(configFile, 'local:\n  kind: cards\n  path: cards\nstore:\n  path: factsync.db\n');
+  const config = testConfig({
+    'local.kind': 'cards',
+    'local.path': cards,
+    'store.path': path.join(root, 'factsync.db'),
+  });
+  const env = { FACTSYNC_USER_AGENT: 'factsync-tests/1.0 (tests@example.org)', FACTSYNC_LOG_LEVEL: 'warn' };
+  const cli = (...args: string[]) => runCli([...args, '--config', configFile], env, root);
+  const bytes = (name: string) => readFileSync(path.join(cards, name));
+
+  it('refuses each unsafe value with its reason, leaves those cards byte for byte, and applies the rest', async () => {
+    const store = await openStore(config);
+    let ids: string[];
+    try {
+      ids = await propose(store, [
+        finding('openai', 'Q21708200', 'label', 'update', 'OpenAI', 'OpenAI <script>alert(3)</script>'),
+        finding(
+          'sora',
+          'Q124544998',
+          'website',
+          'update',
+          'https://openai.com/sora',
+          'https://sora.com/a\u2028b',
+        ),
+        finding(
+          'gpt-3',
+          'Q95726734',
+          'description',
+          'update',
+          '2020 large language model developed by OpenAI',
+          'language model\nby OpenAI',
+        ),
+        finding('dall-e', 'Q105078662', 'label', 'update', 'DALL-E', 'DALL\u202eE'),
+        finding('chatgpt', 'Q115564437', 'announced', 'add', null, '2022-11-30'),
+        finding('sora-2', 'Q136505399', 'wikipedia', 'add', null, { lang: 'en', title: 'Sora 2)' }),
+      ]);
+      await store.review(ids, 'accepted', now());
+    } finally {
+      await store.close();
+    }
+    const [label, url, description, bidi] = ids;
+    const refusedCards = ['openai.md', 'sora.md', 'gpt-3.md', 'dall-e.md'];
+    const before = new Map(refusedCards.map((name) => [name, bytes(name)]));
+    const reasons = [
+      `skipped ${label} (openai · label · update): the remote label "OpenAI <script>alert(3)</script>" has "<" at character 8, which the card's title cannot hold: Markdown reads it as HTML`,
+      `skipped ${url} (sora · website · update): the remote value: "https://sora.com/a\\u2028b" has a line separator (U+2028) at character 19: percent-encode it as %E2%80%A8`,
+      `skipped ${description} (gpt-3 · description · update): the remote description "language model\\nby OpenAI" has a newline (U+000A) at character 15, which a card or a JSONL record cannot state`,
+      `skipped ${bidi} (dall-e · label · update): the remote label "DALL\\u202eE" has a bidirectional control (U+202E) at character 5, which a card or a JSONL record cannot state`,
+    ];
+
+    const dry = await cli('apply', '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    for (const reason of reasons) expect(dry.stderr).toContain(`${reason}\n`);
+    expect(dry.stderr).toContain('6 accepted proposals: 2 would be applied, 4 skipped, 2 files would change');
+    expect(dry.stdout).toContain('+- Announced on November 30, 2022');
+    expect(dry.stdout).toContain('+**Wikipedia**: [English](https://en.wikipedia.org/wiki/Sora_2%29)  ');
+    expect(dry.stdout).toContain(' - Offered\\u001b[2J in a \\u202efree tier'); // the preview's context line
+    const printed = dry.stdout + dry.stderr;
+    expect(printed.includes('\u001b')).toBe(false);
+    expect(printed).not.toMatch(/[\u2028\u202e]/u);
+
+    const run = await cli('apply');
+    expect(run.code, run.stderr).toBe(0);
+    for (const reason of reasons) expect(run.stderr).toContain(`${reason}\n`);
+    expect(run.stderr).toContain('6 accepted proposals: 2 applied, 4 skipped, 2 files changed');
+    for (const [name, was] of before) expect(bytes(name).equals(was), name).toBe(true);
+
+    const read = await records(config);
+    expect(read.get('chatgpt')?.facts.announced).toMatchObject({ year: 2022, month: 11, day: 30 });
+    expect(read.get('sora-2')?.wikipedia).toEqual({ lang: 'en', title: 'Sora 2)' });
+    const check = await openStore(config);
+    try {
+      expect(await statuses(check, ids)).toEqual([
+        'accepted',
+        'accepted',
+        'accepted',
+        'accepted',
+        'applied',
+        'applied',
+      ]);
+    } finally {
+      await check.close();
     }
   });
 });

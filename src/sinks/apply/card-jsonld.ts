@@ -9,6 +9,7 @@ import { looseKey } from '../../model/statements.js';
 import { formatTime, type TimeValue } from '../../model/time.js';
 import { parseWikipediaUrl } from '../../model/wikipedia.js';
 import { typeLabel } from '../../sources/local/card-jsonld.js';
+import { jsonLdString } from './card-encode.js';
 import type { Change, FactItem } from './rules.js';
 import { wikipediaUrl, withWikidataId } from './wikipedia-url.js';
 
@@ -59,21 +60,23 @@ export function findJsonBlock(lines: readonly string[], at: number): JsonBlock |
   return { bodyStart, bodyEnd, value, indent };
 }
 
+/** A plain JSON value; strings with `<`, `>` and the line separators escaped (see jsonLdString). */
+const scalar = (value: unknown) => (typeof value === 'string' ? jsonLdString(value) : JSON.stringify(value));
+
 /** JSON in the cards' layout: objects one key a line, two spaces an indent; lists of plain values inline. */
 export function formatJsonLd(value: unknown, indent = ''): string {
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
-    if (value.every((v) => v === null || typeof v !== 'object'))
-      return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`;
+    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map(scalar).join(', ')}]`;
     return `[\n${value.map((v) => `${inner}${formatJsonLd(v, inner)}`).join(',\n')}\n${indent}]`;
   }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return '{}';
-    const body = entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${formatJsonLd(v, inner)}`);
+    const body = entries.map(([k, v]) => `${inner}${scalar(k)}: ${formatJsonLd(v, inner)}`);
     return `{\n${body.join(',\n')}\n${indent}}`;
   }
-  return JSON.stringify(value);
+  return scalar(value);
 }
 
 /** The block's new body lines. */

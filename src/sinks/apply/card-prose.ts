@@ -17,6 +17,7 @@ import {
   MARKDOWN_LINK,
   sentenceOf,
 } from '../../sources/local/card-phrases.js';
+import { linkText } from './card-encode.js';
 import type { FactItem } from './rules.js';
 
 const MARKDOWN_LINKS = new RegExp(MARKDOWN_LINK.source, 'g');
@@ -178,10 +179,11 @@ function replacement(
   if (field.type === 'url') {
     const url = value as string;
     const link = MARKDOWN_LINK.exec(old);
-    if (!link) return url;
+    // A bare URL stays bare unless Markdown would read some of it as emphasis or code: then a link.
+    if (!link) return linkText(url) === url ? url : `[${linkText(url)}](${url})`;
     const text = link[1] ?? '';
     // "[https://a](https://a)" shows the URL: both halves change. "[the site](https://a)": only the target.
-    return /^https?:\/\//i.test(text.trim()) ? `[${url}](${url})` : `[${text}](${url})`;
+    return /^https?:\/\//i.test(text.trim()) ? `[${linkText(url)}](${url})` : `[${text}](${url})`;
   }
   if (field.type === 'text') return value as string;
   const items = orderLike((Array.isArray(value) ? value : [value]) as ItemValue[], old);
@@ -249,7 +251,7 @@ export function factBullet(field: FieldSpec, value: FactItem | readonly FactItem
       return `${lead} ${formatCardDate(value as TimeValue)}`;
     case 'url': {
       const url = value as string;
-      return `${lead} ${URL_LEADS[phrase.toLowerCase()] ?? ''}[${url}](${url})`;
+      return `${lead} ${URL_LEADS[phrase.toLowerCase()] ?? ''}[${linkText(url)}](${url})`;
     }
     case 'item': {
       const items = (Array.isArray(value) ? value : [value]) as ItemValue[];

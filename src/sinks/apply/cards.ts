@@ -2,15 +2,18 @@
 //
 // A value is rewritten everywhere the card states it (Key Facts, Summary, header, JSON-LD), so the card
 // stays consistent; a value the card does not state is added (a Key Facts bullet, a description or
-// Wikipedia line). Each proposal is applied on its own and the card is then read back with the card
-// reader: the change is kept only if the card still reads, gives back exactly the proposed value, has
-// no new local conflict and says the same about everything else. Otherwise the proposal is skipped with
-// the reason, and the card is left as it was.
+// Wikipedia line). A value a place cannot hold as written (markup in a title, a URL a Markdown link
+// cannot hold) is refused before anything is rewritten (card-encode.ts). Each proposal is applied on its
+// own and the card is then read back with the card reader, place by place (card-verify.ts): the change
+// is kept only if the card still reads, states exactly the proposed value in every place it states the
+// field, has no new local conflict and says the same about everything else. Otherwise the proposal is
+// skipped with the reason, and the card is left as it was.
 
 import type { FieldSpec } from '../../model/fields.js';
 import { canonicalJson, type Proposal } from '../../model/proposal.js';
-import { type LocalRecord, type Origin, recordToJson } from '../../model/record.js';
+import type { LocalRecord, Origin } from '../../model/record.js';
 import { parseCard } from '../../sources/local/card-parser.js';
+import { placeProblem } from './card-encode.js';
 import { blockLines, editJsonLd, findJsonBlock, type JsonBlock } from './card-jsonld.js';
 import {
   insertDescription,
@@ -22,8 +25,9 @@ import {
   rewriteWikipediaHeader,
 } from './card-layout.js';
 import { factBullet, rewriteProse } from './card-prose.js';
-import { currentValue, staleReason, statesValue } from './record-state.js';
-import { type Change, onePerTarget, planChange, type Skip, show, targetKey } from './rules.js';
+import { verifyCard } from './card-verify.js';
+import { staleReason, statesValue } from './record-state.js';
+import { type Change, onePerTarget, planChange, type Skip, targetKey } from './rules.js';
 
 export interface CardApplyResult {
   /** The card's new text (the same string when nothing changed). */
@@ -66,11 +70,16 @@ function firstJsonBlock(lines: readonly string[]): JsonBlock | undefined {
 
 /** States a value the card does not state yet. */
 function addStatement(lines: string[], change: Change): Edit {
-  if (change.target === 'description') return { ok: true, lines: insertDescription(lines, change.value) };
+  const refused = (place: string) => {
+    const reason = placeProblem(change, place);
+    return reason === undefined ? undefined : { ok: false as const, reason };
+  };
+  if (change.target === 'description')
+    return refused('description line') ?? { ok: true, lines: insertDescription(lines, change.value) };
   if (change.target === 'wikipedia') return { ok: true, lines: insertWikipediaHeader(lines, change.value) };
   if (change.target !== 'fact') return { ok: false, reason: `the card does not state its ${change.target}` };
   const bullet = factBullet(change.field, change.value);
-  if (bullet !== undefined) return { ok: true, lines: insertKeyFact(lines, bullet) };
+  if (bullet !== undefined) return refused('Key Facts') ?? { ok: true, lines: insertKeyFact(lines, bullet) };
   const block = change.field.jsonld ? firstJsonBlock(lines) : undefined;
   if (block && change.field.jsonld) {
     const value = editJsonLd(block.value, change.field.jsonld, change);
@@ -108,6 +117,8 @@ function editCard(lines: string[], record: LocalRecord, change: Change): Edit {
     const line = out[index];
     const at = `${origin.where}${origin.line === undefined ? '' : `, line ${origin.line}`}`;
     if (line === undefined) return { ok: false, reason: `cannot find where the card states it (${at})` };
+    const problem = placeProblem(change, origin.where);
+    if (problem) return { ok: false, reason: problem };
     if (origin.where.startsWith('JSON-LD ')) {
       const block = findJsonBlock(out, index);
       if (!block) return { ok: false, reason: `cannot find the JSON-LD block that states it (${at})` };
@@ -133,54 +144,6 @@ function editCard(lines: string[], record: LocalRecord, change: Change): Edit {
     ];
   }
   return { ok: true, lines: result };
-}
-
-/** What a record says, key by key: the QID, label, description, Wikipedia page and each fact. */
-function statedValues(record: LocalRecord, fields: readonly FieldSpec[]): Map<string, string> {
-  const json = recordToJson(record, fields);
-  const values = new Map<string, string>();
-  for (const key of ['qid', 'label', 'description', 'wikipedia']) values.set(key, canonicalJson(json[key]));
-  for (const [name, value] of Object.entries(json.facts as Record<string, unknown>))
-    values.set(name, canonicalJson(value));
-  return values;
-}
-
-type Verified = { ok: true; record: LocalRecord } | { ok: false; reason: string };
-
-/** Reads the rewritten card back and checks it says what the change wants, and nothing else new. */
-function verify(before: LocalRecord, text: string, change: Change, fields: readonly FieldSpec[]): Verified {
-  const read = parseCard(text, before.key, before.file, fields);
-  if (!read.ok) {
-    const line = read.error.line === undefined ? '' : ` (line ${read.error.line})`;
-    return { ok: false, reason: `the rewritten card would not read: ${read.error.error}${line}` };
-  }
-  const after = read.record;
-  const key = targetKey(change);
-  if (!statesValue(after, change))
-    return {
-      ok: false,
-      reason: `the card cannot state ${show(change.value)} so that it reads back: it would read ${show(
-        currentValue(after, change),
-      )}`,
-    };
-  const still = after.conflicts.find((c) => c.field === key);
-  if (still) {
-    const places = still.values.map((v) => `${v.where}${v.line === undefined ? '' : ` line ${v.line}`}`);
-    return { ok: false, reason: `the card would still state "${key}" two ways (${places.join(' vs ')})` };
-  }
-  const had = new Set(before.conflicts.map((c) => c.field));
-  const created = after.conflicts.find((c) => !had.has(c.field));
-  if (created)
-    return { ok: false, reason: `rewriting it would create a local conflict on "${created.field}"` };
-  const [was, now] = [statedValues(before, fields), statedValues(after, fields)];
-  for (const name of new Set([...was.keys(), ...now.keys()])) {
-    if (name !== key && was.get(name) !== now.get(name))
-      return {
-        ok: false,
-        reason: `the card states "${key}" in the same words as "${name}", so rewriting it would change both; edit the card by hand`,
-      };
-  }
-  return { ok: true, record: after };
 }
 
 /**
@@ -229,7 +192,7 @@ export function applyToCard(
       continue;
     }
     const next = edit.lines.join(eol);
-    const verified = verify(current.record, next, change, fields);
+    const verified = verifyCard(current, next, change, fields);
     if (!verified.ok) {
       skipped.push({ id: proposal.id, reason: verified.reason });
       continue;

@@ -4,14 +4,15 @@
 // `{id, label}` when the remote value has both), a many-valued field as an array — and the record's
 // `label`, `description`, `wikipedia` and, for a redirect, `qid` are set at the top level. Every other
 // key, known or not, keeps its value and its place. The new line is read back with the JSONL reader and
-// kept only if it gives back exactly the proposed value.
+// kept only if it gives back exactly the proposed value and every other field as before. A value with a
+// control character, a line end or a bidirectional control is refused before (rules.ts).
 
 import type { FieldSpec } from '../../model/fields.js';
-import type { ItemValue, Proposal } from '../../model/proposal.js';
-import type { LocalRecord } from '../../model/record.js';
+import { canonicalJson, type ItemValue, type Proposal } from '../../model/proposal.js';
+import { type LocalRecord, recordToJson } from '../../model/record.js';
 import { formatTime, type TimeValue } from '../../model/time.js';
 import { parseJsonlRecord } from '../../sources/local/jsonl-record.js';
-import { currentValue, staleReason, statesValue } from './record-state.js';
+import { currentValue, staleReason, statesExactly, statesValue, valuesOf } from './record-state.js';
 import { type Change, type FactItem, onePerTarget, planChange, type Skip, show, targetKey } from './rules.js';
 
 export interface JsonlApplyResult {
@@ -96,6 +97,23 @@ function edit(json: Json, change: Change): Json {
   return out;
 }
 
+/** The first field other than `key` (and the conflicts a change settles) that reads differently in `after`. */
+function otherChange(
+  before: LocalRecord,
+  after: LocalRecord,
+  key: string,
+  fields: readonly FieldSpec[],
+): string | undefined {
+  const flat = (record: LocalRecord) => {
+    const { facts, conflicts: _, ...top } = recordToJson(record, fields);
+    return new Map(
+      [...Object.entries(top), ...Object.entries(facts as Json)].map(([k, v]) => [k, canonicalJson(v)]),
+    );
+  };
+  const [was, now] = [flat(before), flat(after)];
+  return [...new Set([...was.keys(), ...now.keys()])].find((k) => k !== key && was.get(k) !== now.get(k));
+}
+
 /**
  * Writes accepted proposals into one JSONL line. A line that is not a readable record is left as it
  * is and every proposal skipped with the reader's reason. `file` and `lineNumber` only name the line in
@@ -116,7 +134,7 @@ export function applyToJsonlLine(
   }
   let json = JSON.parse(line) as Json;
   let record: LocalRecord = initial.record;
-  let changed = false;
+  let rewritten = false;
   const { chosen, skipped } = onePerTarget(proposals, fields);
   for (const proposal of chosen) {
     const planned = planChange(proposal, fields, STORE);
@@ -138,7 +156,8 @@ export function applyToJsonlLine(
     }
     const next = edit(json, change);
     const read = parseJsonlRecord(JSON.stringify(next), file, lineNumber, fields);
-    if (!read.ok || !statesValue(read.record, change)) {
+    const key = targetKey(change);
+    if (!read.ok || !statesExactly(valuesOf(read.record, key), change)) {
       const got = read.ok ? show(currentValue(read.record, change)) : read.error.error;
       skipped.push({
         id: proposal.id,
@@ -146,10 +165,18 @@ export function applyToJsonlLine(
       });
       continue;
     }
+    const changed = otherChange(record, read.record, key, fields);
+    if (changed) {
+      skipped.push({
+        id: proposal.id,
+        reason: `writing it would change the record's "${changed}" too; edit the record by hand`,
+      });
+      continue;
+    }
     json = next;
     record = read.record;
-    changed = true;
+    rewritten = true;
     applied.push(proposal.id);
   }
-  return { line: changed ? JSON.stringify(json) : line, applied, skipped };
+  return { line: rewritten ? JSON.stringify(json) : line, applied, skipped };
 }

@@ -6,7 +6,8 @@
 
 import type { FactValue, SingleFact } from '../../model/fields.js';
 import type { ItemValue, PageValue, Proposal, ProposalValue } from '../../model/proposal.js';
-import type { LocalRecord } from '../../model/record.js';
+import type { LocalRecord, WikipediaLink } from '../../model/record.js';
+import { looseKey } from '../../model/statements.js';
 import { formatTime, isTimeValue, parseIsoTime, type TimeValue } from '../../model/time.js';
 import { type ItemRef, labelKey, normalizeText, urlKey } from '../../model/values.js';
 import { sameWikipediaPage } from '../../model/wikipedia.js';
@@ -82,6 +83,68 @@ export function statesValue(record: LocalRecord, change: Change): boolean {
       return Array.isArray(wanted)
         ? sameSet(asList(current), wanted as FactItem[], same)
         : !Array.isArray(current) && same(current as SingleFact, wanted as FactItem);
+    }
+  }
+}
+
+/** A record's values for a target key (`qid`, `label`, …, or a fact's name), as a list. */
+export function valuesOf(record: LocalRecord, key: string): unknown[] {
+  const value =
+    key === 'qid' || key === 'label' || key === 'description' || key === 'wikipedia'
+      ? record[key]
+      : record.facts[key];
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Whether an item read at `where` is exactly the item written: JSON-LD types are CamelCase, so loosely there. */
+function sameItemWritten(read: ItemRef, wanted: ItemRef, where: string): boolean {
+  if (read.id && wanted.id) return read.id === wanted.id;
+  if (read.label === undefined || wanted.label === undefined) return false;
+  return where.startsWith('JSON-LD ')
+    ? looseKey(read.label) === looseKey(wanted.label)
+    : read.label === wanted.label;
+}
+
+function sameFactWritten(type: string, read: unknown, wanted: FactItem, where: string): boolean {
+  if (type === 'time') return isTimeValue(read) && formatTime(read) === formatTime(wanted as TimeValue);
+  if (type === 'item') return sameItemWritten(read as ItemRef, wanted as ItemRef, where);
+  return read === wanted;
+}
+
+/**
+ * Whether `values` — what a record, or one place of a card (`where`, as the card reader names it),
+ * states about the change's target — are exactly the value the change writes: the same string, time
+ * at the same precision, QID or label; for a list, the same items, each once.
+ */
+export function statesExactly(values: readonly unknown[], change: Change, where = ''): boolean {
+  if (values.length === 0) return false;
+  switch (change.target) {
+    case 'qid':
+    case 'label':
+    case 'description':
+      return values.every((v) => v === change.value);
+    case 'wikipedia':
+      return values.every(
+        (v) =>
+          (v as WikipediaLink).lang === change.value.lang &&
+          (v as WikipediaLink).title === change.value.title,
+      );
+    case 'fact': {
+      const same = (read: unknown, wanted: FactItem) =>
+        sameFactWritten(change.field.type, read, wanted, where);
+      if (!Array.isArray(change.value))
+        return values.length === 1 && same(values[0], change.value as FactItem);
+      const wanted = change.value as FactItem[];
+      const used = new Set<number>();
+      return (
+        values.length === wanted.length &&
+        wanted.every((w) => {
+          const index = values.findIndex((v, i) => !used.has(i) && same(v, w));
+          if (index >= 0) used.add(index);
+          return index >= 0;
+        })
+      );
     }
   }
 }

@@ -10,7 +10,14 @@ import type { FieldSpec } from '../../model/fields.js';
 import { type ItemId, isItemId } from '../../model/ids.js';
 import type { ItemValue, PageValue, Proposal, ProposalValue } from '../../model/proposal.js';
 import { formatTime, isTimeValue, parseIsoTime, type TimeValue } from '../../model/time.js';
-import { parseWebUrl } from '../../model/values.js';
+import {
+  CONTROL_CHARACTER,
+  findCharacter,
+  normalizeText,
+  parseWebUrl,
+  printableJson,
+  quoted,
+} from '../../model/values.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../../model/wikipedia.js';
 
 /** A proposal that was not applied, and why. */
@@ -59,20 +66,35 @@ function isNoValue(value: unknown): boolean {
 
 type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * Why a remote text cannot be written into a local record at all: a control character, a line end or a
+ * bidirectional control would break the card's line or make it read differently from what it says.
+ * Other whitespace is written as the readers read it, collapsed to single spaces (normalizeText).
+ */
+function textProblem(what: string, text: string): string | undefined {
+  const found = findCharacter(text, CONTROL_CHARACTER);
+  return found
+    ? `${what} ${quoted(text)} has ${found.name} at character ${found.position}, which a card or a JSONL record cannot state`
+    : undefined;
+}
+
 function readPage(value: unknown): Read<PageValue> {
   if (!isObject(value) || typeof value.lang !== 'string' || typeof value.title !== 'string')
     return { ok: false, reason: `the remote value ${show(value)} is not a Wikipedia page {lang, title}` };
   if (!isWikiLanguage(value.lang))
-    return { ok: false, reason: `"${value.lang}" is not a Wikipedia language code` };
+    return { ok: false, reason: `${quoted(value.lang)} is not a Wikipedia language code` };
   const title = value.title.replace(/_/g, ' ').trim();
-  const problem = wikipediaTitleProblem(title);
+  const problem = textProblem('the remote Wikipedia title', title) ?? wikipediaTitleProblem(title);
   return problem ? { ok: false, reason: problem } : { ok: true, value: { lang: value.lang, title } };
 }
 
 function readItem(value: unknown): Read<ItemValue> {
   if (!isObject(value)) return { ok: false, reason: `the remote value ${show(value)} is not an item` };
   const id = value.id;
-  const label = typeof value.label === 'string' && value.label.trim() !== '' ? value.label.trim() : undefined;
+  const text = typeof value.label === 'string' ? value.label.trim() : '';
+  const problem = textProblem('the remote item', text);
+  if (problem) return { ok: false, reason: problem };
+  const label = text === '' ? undefined : normalizeText(text);
   if (id !== undefined && !isItemId(id)) return { ok: false, reason: `${show(id)} is not a QID` };
   if (id === undefined && label === undefined)
     return { ok: false, reason: 'the remote item has no id or label' };
@@ -98,10 +120,12 @@ function readSingle(field: FieldSpec, value: unknown): Read<FactItem> {
       const url = parseWebUrl(value);
       return url.ok ? url : { ok: false, reason: `the remote value: ${url.reason}` };
     }
-    case 'text':
+    case 'text': {
       if (typeof value !== 'string' || value.trim() === '')
         return { ok: false, reason: `the remote value ${show(value)} is not text` };
-      return { ok: true, value: value.trim() };
+      const problem = textProblem(`the remote value of "${field.name}"`, value.trim());
+      return problem ? { ok: false, reason: problem } : { ok: true, value: normalizeText(value) };
+    }
     case 'page':
       return { ok: false, reason: 'a page field is the record\'s "wikipedia", not a fact' };
   }
@@ -158,7 +182,9 @@ export function planChange(proposal: Proposal, fields: readonly FieldSpec[], sto
   if (field.source === 'label' || field.source === 'description') {
     if (typeof remote !== 'string' || remote.trim() === '')
       return { ok: false, reason: `the remote ${field.source} ${show(remote)} is not text` };
-    return { ok: true, change: { target: field.source, field, value: remote.trim() } };
+    const problem = textProblem(`the remote ${field.source}`, remote.trim());
+    if (problem) return { ok: false, reason: problem };
+    return { ok: true, change: { target: field.source, field, value: normalizeText(remote) } };
   }
   const fact = readFact(field, remote);
   return fact.ok ? { ok: true, change: { target: 'fact', field, value: fact.value } } : fact;
@@ -199,19 +225,19 @@ export function onePerTarget(
   return { chosen, skipped };
 }
 
-/** A value for a reason: short, on one line. */
+/** A value for a reason: short, on one line, safe to print. */
 export function show(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoted(value);
   if (Array.isArray(value)) return `[${value.map(show).join(', ')}]`;
   if (isObject(value)) {
     if (isTimeValue(value)) return formatTime(value);
     if (typeof value.lang === 'string' && typeof value.title === 'string')
-      return `${value.lang}: "${value.title}"`;
+      return `${isWikiLanguage(value.lang) ? value.lang : printableJson(value.lang)}: ${quoted(value.title)}`;
     if ('id' in value || 'label' in value) {
       const { id, label } = value as ItemValue;
-      return id && label ? `"${label}" (${id})` : JSON.stringify(label ?? id);
+      return id && label ? `${quoted(label)} (${id})` : printableJson(label ?? id);
     }
   }
-  return JSON.stringify(value);
+  return printableJson(value);
 }
