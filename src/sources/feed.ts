@@ -104,6 +104,16 @@ export function parseFeedAnswer(
   return { rows, ...(next ? { next } : {}) };
 }
 
+/** The HTTP layer's check: an unreadable page is retried there, then fails the feed. */
+function feedProblem(body: unknown): string | undefined {
+  try {
+    parseFeedAnswer(body, '');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/, in the answer of $| in the answer of $/, '');
+  }
+}
+
 export class ChangeFeedSource {
   constructor(
     private readonly http: HttpClient,
@@ -133,7 +143,10 @@ export class ChangeFeedSource {
   /** The newest change's time: the wiki's own "now", as its feed sees it (none when the feed is empty). */
   async head(): Promise<string | undefined> {
     const url = this.url({ rcdir: 'older', rclimit: '1' });
-    const { rows } = parseFeedAnswer(await this.http.getJson(url, this.endpoint), url.href);
+    const { rows } = parseFeedAnswer(
+      await this.http.getJson(url, this.endpoint, { check: feedProblem }),
+      url.href,
+    );
     return rows[0]?.timestamp;
   }
 
@@ -148,7 +161,10 @@ export class ChangeFeedSource {
     let last = { timestamp: from, rcid: after };
     do {
       const url = this.url({ rcdir: 'newer', rcstart: from, rclimit: String(this.rowsPerRequest), ...next });
-      const page = parseFeedAnswer(await this.http.getJson(url, this.endpoint), url.href);
+      const page = parseFeedAnswer(
+        await this.http.getJson(url, this.endpoint, { check: feedProblem }),
+        url.href,
+      );
       const rows = page.rows.filter((row) => row.timestamp > from || row.rcid > after);
       for (const row of rows) {
         if (row.timestamp > last.timestamp || (row.timestamp === last.timestamp && row.rcid > last.rcid))

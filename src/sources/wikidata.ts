@@ -8,7 +8,6 @@ import { type ItemId, isItemId, itemIdProblem } from '../model/ids.js';
 import type { ItemLabels, ItemLookup, ItemRevision } from '../model/remote.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
-import { HttpError } from './http-errors.js';
 import type { LabelCache } from './label-cache.js';
 import { parseEntities, parseLabels, parseRevisions } from './wikidata-parse.js';
 import { entitiesEnvelopeProblem, type Problem, queryEnvelopeProblem } from './wikidata-validate.js';
@@ -113,12 +112,12 @@ export class WikidataSource {
     return { found: new Map([...cached, ...fetched.found]), failures: fetched.failures, rejected };
   }
 
-  /** The JSON of `url`, refused whole when its envelope is not the endpoint's (no `entities`, no `query`). */
-  private async answer(url: URL, endpoint: string, envelope: (body: unknown) => Problem): Promise<unknown> {
-    const body = await this.options.http.getJson<unknown>(url, endpoint);
-    const problem = envelope(body);
-    if (problem) throw new HttpError('HTTP_BAD_BODY', endpoint, url.href, 1, problem, 200);
-    return body;
+  /**
+   * The JSON of `url`, its envelope checked by the HTTP layer: an answer with no `entities` or no `query`
+   * is retried there like any malformed answer, then fails its batch.
+   */
+  private answer(url: URL, endpoint: string, envelope: (body: unknown) => Problem): Promise<unknown> {
+    return this.options.http.getJson<unknown>(url, endpoint, { check: envelope });
   }
 
   private entitiesUrl(batch: readonly ItemId[], props: readonly Props[]): URL {

@@ -6,7 +6,6 @@ import type { WikipediaPage } from '../model/remote.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../model/wikipedia.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
-import { HttpError } from './http-errors.js';
 import { queryEnvelopeProblem } from './wikidata-validate.js';
 import { parsePages } from './wikipedia-parse.js';
 
@@ -52,9 +51,9 @@ export class WikipediaSource {
         formatversion: '2',
         maxlag: '5',
       }).toString();
-      const body = await this.options.http.getJson<unknown>(url, 'wikipedia-pages');
-      const problem = queryEnvelopeProblem(body);
-      if (problem) throw new HttpError('HTTP_BAD_BODY', 'wikipedia-pages', url.href, 1, problem, 200);
+      const body = await this.options.http.getJson<unknown>(url, 'wikipedia-pages', {
+        check: queryEnvelopeProblem,
+      });
       return believed(parsePages(body, lang, batch), 'wikipedia-pages', url);
     });
     return { ...result, rejected };

@@ -262,23 +262,19 @@ describe('answers that are well-formed but cannot be believed (each a failure of
     expect(reason(answer(other))).toMatch(/labels\.en: a term in "de" listed under "en"/);
   });
 
+  type Claim = { mainsnak: { datavalue: { value: unknown } } };
+  const firstClaim = (entity: Record<string, unknown>, property: string) =>
+    ((entity.claims as Record<string, Claim[]>)[property] as Claim[])[0] as Claim;
+
   it('refuses an impossible time', () => {
     const entity = sora();
-    const claims = entity.claims as Record<
-      string,
-      Array<{ mainsnak: { datavalue: { value: { time: string } } } }>
-    >;
-    (
-      claims.P577?.[0] as { mainsnak: { datavalue: { value: { time: string } } } }
-    ).mainsnak.datavalue.value.time = '+100000000000000000-13-45T00:00:00Z';
+    (firstClaim(entity, 'P577').mainsnak.datavalue.value as { time: string }).time =
+      '+100000000000000000-13-45T00:00:00Z';
     expect(reason(answer(entity))).toMatch(
       /claims\.P577\[0\]\.mainsnak\.datavalue\.value\.time: .*not a Wikibase time/,
     );
     const month = sora();
-    const monthClaims = month.claims as typeof claims;
-    (
-      monthClaims.P577?.[0] as { mainsnak: { datavalue: { value: { time: string } } } }
-    ).mainsnak.datavalue.value.time = '+2024-13-45T00:00:00Z';
+    (firstClaim(month, 'P577').mainsnak.datavalue.value as { time: string }).time = '+2024-13-45T00:00:00Z';
     expect(reason(answer(month))).toMatch(/month 13, day 45/);
   });
 
@@ -290,10 +286,7 @@ describe('answers that are well-formed but cannot be believed (each a failure of
   it('refuses claims that are not a map of statements, and a value of the wrong type', () => {
     expect(reason(answer({ ...sora(), claims: [1, 2, 3] }))).toMatch(/^Q124544998: claims/);
     const entity = sora();
-    const claims = entity.claims as Record<string, Array<{ mainsnak: { datavalue: { value: unknown } } }>>;
-    (claims.P856?.[0] as { mainsnak: { datavalue: { value: unknown } } }).mainsnak.datavalue.value = {
-      url: 'x',
-    };
+    firstClaim(entity, 'P856').mainsnak.datavalue.value = { url: 'x' };
     expect(reason(answer(entity))).toMatch(/claims\.P856\[0\]\.mainsnak\.datavalue\.value: .*string/);
   });
 
