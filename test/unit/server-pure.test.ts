@@ -27,8 +27,33 @@ describe('html', () => {
 
   it('redirects back only to a path of this site', () => {
     expect(localPath('/proposals?kind=add', '/')).toBe('/proposals?kind=add');
-    for (const bad of ['//evil.example/x', '/\\evil.example', 'https://evil.example', 'javascript:x', 42])
-      expect(localPath(bad, '/proposals')).toBe('/proposals');
+    expect(localPath('/entities/my%20key?q=https://x.example/a', '/')).toBe(
+      '/entities/my%20key?q=https://x.example/a',
+    );
+    expect(localPath('/a/../proposals?q=1', '/')).toBe('/proposals?q=1');
+    expect(localPath('/', '/proposals')).toBe('/');
+    const bad = [
+      '//evil.example/x',
+      '/\\evil.example',
+      'https://evil.example',
+      'javascript:x',
+      42,
+      '/..//evil.example',
+      '/./\\evil.example',
+      '/%2F%2Fevil.example',
+      '/%5Cevil.example',
+      '/%2e%2e//evil.example',
+      '/\t/evil.example',
+      '/%09/evil.example',
+      '/%0a/evil.example',
+      '/proposals?q=%00',
+      '/%',
+      ' /proposals',
+      '',
+      `/${'a'.repeat(2001)}`,
+    ];
+    for (const value of bad)
+      expect({ value, to: localPath(value, '/proposals') }).toEqual({ value, to: '/proposals' });
   });
 });
 
