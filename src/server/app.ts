@@ -13,6 +13,7 @@ import Fastify, {
 import { ProgressTracker, RefreshTracker } from '../jobs/progress.js';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
 import { StoreError } from '../sinks/store-rows.js';
+import { LocalKeyIndex } from '../sources/local/key-index.js';
 import { SCRIPT, STYLE } from './assets.js';
 import { chromeFor, type ServerContext, type ServerDeps, sendPage, wantsJson } from './context.js';
 import { CountCache } from './counts.js';
@@ -77,6 +78,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const ctx: ServerContext = {
     ...deps,
     settings,
+    localIndex: deps.local ? new LocalKeyIndex(deps.local) : undefined,
     guard: new Guard(deps.config.serve.token),
     counts: new CountCache(deps.store),
     runs: openQueue(settings, RUN_QUEUE),
