@@ -29,7 +29,11 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   DATABASE_URL: 'store.url',
   FACTSYNC_LOG_LEVEL: 'log.level',
   FACTSYNC_TOKEN: 'serve.token',
+  FACTSYNC_ALLOWED_HOSTS: 'serve.allowedHosts',
 };
+
+/** The shortest serve.token accepted: shorter ones could be guessed, even at 10 tries a minute. */
+export const MIN_TOKEN_LENGTH = 16;
 
 const httpUrl = (what: string) =>
   z.string().refine((value) => /^https?:\/\/[^\s/]+/i.test(value), `expected an http(s) URL of ${what}`);
@@ -128,8 +132,33 @@ const schema = z.strictObject({
   serve: z.strictObject({
     port: z.coerce.number().int().min(0).max(65_535),
     host: z.string().min(1),
-    // Coerced, never refused for its shape: a validation message would print the value.
-    token: z.coerce.string().min(1).optional(),
+    // Coerced, so no message quotes it for its type; a secret key's value is never shown (shownValue).
+    token: z.coerce
+      .string()
+      .min(
+        MIN_TOKEN_LENGTH,
+        `expected at least ${MIN_TOKEN_LENGTH} characters (\`openssl rand -hex 32\` makes a good one)`,
+      )
+      .optional(),
+    // Host names the page answers to besides loopback and serve.host (DNS-rebinding defence); a list,
+    // or comma-separated in FACTSYNC_ALLOWED_HOSTS.
+    allowedHosts: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((entry) => entry.trim())
+              .filter(Boolean)
+          : value,
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.:-]+)(:\d{1,5})?$/,
+            'expected a host name or address, with :port to pin one (review.example.org, 192.0.2.7:8080)',
+          ),
+      ),
+    ),
   }),
   compare: z.strictObject({
     // Qualifiers that tell several values of a single-valued field apart (a website per language).

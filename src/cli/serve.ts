@@ -63,7 +63,13 @@ export function registerServe(program: Command): void {
           'read-only: no token configured (set FACTSYNC_TOKEN to accept, reject and refresh from the page)\n',
         );
       }
-      log.info({ url: server.url, readOnly: !config.serve.token }, 'serving');
+      // The names a browser may use (DNS-rebinding defence); others get 421 naming serve.allowedHosts.
+      const { configuredHostRules } = await import('../server/request-checks.js');
+      const hosts = [
+        'localhost',
+        ...configuredHostRules(config.serve).map((r) => (r.port ? `${r.name}:${r.port}` : r.name)),
+      ];
+      log.info({ url: server.url, readOnly: !config.serve.token, hosts }, 'serving');
       writeErr(`factsync serve: ${server.url}/proposals (Ctrl-C or SIGTERM to stop)\n`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));

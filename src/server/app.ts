@@ -3,7 +3,6 @@
 // the guard (src/server/security.ts); every response carries a strict Content-Security-Policy.
 
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -14,9 +13,16 @@ import Fastify, {
 import { ProgressTracker, RefreshTracker } from '../jobs/progress.js';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
 import { StoreError } from '../sinks/store-rows.js';
+import { LocalKeyIndex } from '../sources/local/key-index.js';
 import { SCRIPT, STYLE } from './assets.js';
 import { chromeFor, type ServerContext, type ServerDeps, sendPage, wantsJson } from './context.js';
 import { CountCache } from './counts.js';
+import {
+  configuredHostRules,
+  frameworkErrors,
+  HEALTH_PATH,
+  registerRequestChecks,
+} from './request-checks.js';
 import { authRoutes } from './routes/auth.js';
 import { entityRoutes } from './routes/entities.js';
 import { proposalRoutes } from './routes/proposals.js';
@@ -72,6 +78,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const ctx: ServerContext = {
     ...deps,
     settings,
+    localIndex: deps.local ? new LocalKeyIndex(deps.local) : undefined,
     guard: new Guard(deps.config.serve.token),
     counts: new CountCache(deps.store),
     runs: openQueue(settings, RUN_QUEUE),
@@ -85,12 +92,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    frameworkErrors,
   });
   app.addHook('onClose', async () => {
     await Promise.allSettled([ctx.runs.close(), ctx.batches.close()]);
   });
   await app.register(cookie);
-  await app.register(formbody);
+  // First of all: the Host header, NUL and UTF-8 in parameters and bodies, too many wrong tokens.
+  registerRequestChecks(app, ctx.guard, configuredHostRules(deps.config.serve));
 
   // Writes from another site are refused before anything else, whatever they carry.
   app.addHook('onRequest', async (request, reply) => {
@@ -150,7 +159,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/', async (_request, reply) => reply.redirect('/proposals', 302));
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
-  app.get('/healthz', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
+  app.get(HEALTH_PATH, async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
   app.get('/assets/app.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(STYLE),
   );

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { ProposalStore } from '../sinks/store.js';
 import type { LocalSource } from '../sources/local/index.js';
+import type { LocalKeyIndex } from '../sources/local/key-index.js';
 import type { CountCache } from './counts.js';
 import type { RefreshDeps } from './refresh.js';
 import type { Guard } from './security.js';
@@ -24,6 +25,8 @@ export interface ServerDeps {
 }
 
 export interface ServerContext extends ServerDeps, RefreshDeps {
+  /** Where each record of `local` is, by key and QID (built on the first lookup). */
+  readonly localIndex: LocalKeyIndex | undefined;
   readonly guard: Guard;
   readonly counts: CountCache;
   readonly runs: Queue;

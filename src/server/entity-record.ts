@@ -1,6 +1,7 @@
 // An entity's local record for its page. Cards: `<key>.md` directly under local.path is read at once
-// (with its text, for a preview); otherwise the local store is streamed until the key turns up, within
-// a bound of records and time, so a page never reads a million-line file to the end.
+// (with its text, for a preview); otherwise the key index of the local store says where the record is
+// (a card in a sub-folder, a QID, a JSONL line), so a page — even for a key that does not exist — never
+// reads the store through: the index is built once, by one read shared by every request.
 
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,9 +10,7 @@ import type { LocalRecord, ReadError, ReadWarning } from '../model/record.js';
 import { recordKeyProblem } from '../model/record.js';
 import { readCardFile } from '../sources/local/cards.js';
 import type { LocalSource } from '../sources/local/index.js';
-
-export const SCAN_LIMIT = 200_000;
-export const SCAN_MS = 3_000;
+import type { LocalKeyIndex } from '../sources/local/key-index.js';
 /** A card preview shows at most this much text. */
 export const PREVIEW_BYTES = 64 * 1024;
 
@@ -35,6 +34,7 @@ async function cardText(file: string): Promise<{ text: string; truncated: boolea
 export async function findEntityRecord(
   key: string,
   local: LocalSource | undefined,
+  index: LocalKeyIndex | undefined,
   config: Pick<Config, 'local' | 'fields'>,
 ): Promise<EntityRecord> {
   if (!local) return { found: false, reason: `the local store (${config.local.path}) cannot be opened` };
@@ -55,22 +55,22 @@ export async function findEntityRecord(
       };
     }
   }
-  // A QID, a card in a sub-folder, or a JSONL line: look for it, within bounds.
-  const deadline = Date.now() + SCAN_MS;
-  let scanned = 0;
-  for await (const result of local.records()) {
-    if (result.ok && (result.record.key === key || result.record.qid === key)) {
-      const preview =
-        local.kind === 'cards' ? await cardText(result.record.file).catch(() => undefined) : undefined;
-      return {
-        found: true,
-        record: result.record,
-        warnings: result.warnings,
-        ...(preview ? { cardText: preview.text, truncated: preview.truncated } : {}),
-      };
-    }
-    if (++scanned >= SCAN_LIMIT || Date.now() > deadline)
-      return { found: false, reason: `not among the first ${scanned.toLocaleString('en')} records read` };
+  // A QID, a card in a sub-folder, or a JSONL line: where the index says it is.
+  if (!index) return { found: false, reason: `no record "${key}" in ${local.path}` };
+  let result: Awaited<ReturnType<LocalKeyIndex['find']>>;
+  try {
+    result = await index.find(key);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { found: false, reason: `the local store (${local.path}) cannot be read (${code})` };
   }
-  return { found: false, reason: `no record "${key}" in ${local.path}` };
+  if (!result?.ok) return { found: false, reason: `no record "${key}" in ${local.path}` };
+  const preview =
+    local.kind === 'cards' ? await cardText(result.record.file).catch(() => undefined) : undefined;
+  return {
+    found: true,
+    record: result.record,
+    warnings: result.warnings,
+    ...(preview ? { cardText: preview.text, truncated: preview.truncated } : {}),
+  };
 }

@@ -35,10 +35,42 @@ export function webLink(url: string | undefined, text: string, title?: string): 
   return html`<a href="${url}" rel="noopener noreferrer" target="_blank"${title ? html` title="${title}"` : ''}>${text}</a>`;
 }
 
-/** Where a path-and-query may send the browser back to: this site only (no `//host`, no scheme). */
+const SITE = 'http://factsync.invalid';
+// Browsers strip tabs and newlines from a URL (`/\t/evil.example` is `//evil.example` to them): no
+// control character (C0, DEL, C1) may appear, decoded or not, nor raw whitespace.
+const CONTROL = /\p{Cc}/u;
+const RAW_SPACE = /\s/;
+
+function decoded(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a path (no query) is not this site's: `//host`, a backslash (`/\host`), or no leading `/`. */
+function offSite(pathname: string | undefined): boolean {
+  return (
+    pathname === undefined || !pathname.startsWith('/') || pathname.includes('//') || pathname.includes('\\')
+  );
+}
+
+const pathPart = (text: string) => text.split(/[?#]/, 1)[0] ?? '';
+
+/**
+ * Where a path-and-query may send the browser back to (`back` after a review, `next` after signing in):
+ * a path of this site only — checked as written, percent-decoded, and normalised (`/..//host` normalises
+ * to `//host`) — else `fallback`. The query may hold anything but control characters.
+ */
 export function localPath(value: unknown, fallback: string): string {
-  if (typeof value !== 'string' || !/^\/(?![/\\])[^\s]*$/.test(value) || value.length > 2000) return fallback;
-  return value;
+  if (typeof value !== 'string' || value.length > 2000 || RAW_SPACE.test(value)) return fallback;
+  const plain = decoded(value);
+  if (plain === undefined || CONTROL.test(plain)) return fallback;
+  if (offSite(pathPart(value)) || offSite(pathPart(plain))) return fallback;
+  const url = new URL(value, SITE);
+  if (url.origin !== SITE || offSite(url.pathname) || offSite(decoded(url.pathname))) return fallback;
+  return `${url.pathname}${url.search}`;
 }
 
 /** A path-and-query with the given parameters, the empty ones left out. */

@@ -3,7 +3,8 @@
 // signed-in browser (an HttpOnly, SameSite=Strict cookie derived from the token and the session, set by
 // /login) or by a script (`Authorization: Bearer TOKEN`). A browser's form also carries an anti-CSRF
 // token (an HMAC of its session cookie), and a write from another site (Origin/Referer) is refused
-// whatever it carries. The token itself is never put in a cookie, a page or a log line.
+// whatever it carries. The token itself is never put in a cookie, a page or a log line. Wrong tokens —
+// typed into /login or sent as a Bearer header, to any URL — count against one limiter per address.
 
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 const WEEK_SECONDS = 7 * 24 * 3600;
 
 const COOKIE = { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' } as const;
+
+export const TOO_MANY_MESSAGE = 'Too many wrong tokens from this address: wait a minute.';
 
 export const NO_TOKEN_MESSAGE =
   'This factsync server is read-only: no token is configured. Set FACTSYNC_TOKEN (or serve.token in the ' +
@@ -36,10 +39,22 @@ export type WriteCheck =
   | { readonly ok: true; readonly by: 'bearer' | 'cookie' }
   | { readonly ok: false; readonly reason: string; readonly signIn?: boolean };
 
+/**
+ * What a request's Authorization header proves: nothing sent (`none`), the token (`right`), something
+ * else (`wrong`, counted as a failed try), or nothing, because its address has failed too often
+ * (`blocked`: not even compared, so a right token waits out the window like a wrong one).
+ */
+export type BearerCheck = 'none' | 'right' | 'wrong' | 'blocked';
+
 export class Guard {
   private readonly csrfKey: Buffer;
+  private readonly bearers = new WeakMap<FastifyRequest, BearerCheck>();
 
-  constructor(private readonly token: string | undefined) {
+  constructor(
+    private readonly token: string | undefined,
+    /** Failed tries per address, shared by /login and Bearer headers. */
+    readonly limiter = new SignInLimiter(),
+  ) {
     // Derived from the token, so forms stay valid across a restart; random when read-only.
     this.csrfKey = token ? digest(`factsync-csrf-key\0${token}`) : randomBytes(32);
   }
@@ -103,12 +118,28 @@ export class Guard {
     return typeof sent === 'string' && sameSecret(sent, this.csrfToken(session));
   }
 
+  /** The request's Authorization header, checked once per request (a wrong one counts once). */
+  bearer(request: FastifyRequest): BearerCheck {
+    const known = this.bearers.get(request);
+    if (known) return known;
+    const authorization = request.headers.authorization;
+    let check: BearerCheck;
+    if (authorization === undefined || !this.token) check = 'none';
+    else if (this.limiter.blocked(request.ip)) check = 'blocked';
+    else {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+      check = match?.[1] && sameSecret(match[1], this.token) ? 'right' : 'wrong';
+      if (check === 'wrong') this.limiter.failed(request.ip);
+    }
+    this.bearers.set(request, check);
+    return check;
+  }
+
   /** Whether the request carries the token (a bearer header, or a signed-in browser's cookie). */
   mayWrite(request: FastifyRequest): boolean {
     if (!this.token) return false;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (match?.[1]) return sameSecret(match[1], this.token);
-    return this.signedIn(request);
+    const bearer = this.bearer(request);
+    return bearer === 'none' ? this.signedIn(request) : bearer === 'right';
   }
 
   /**
@@ -118,13 +149,11 @@ export class Guard {
    */
   checkWrite(request: FastifyRequest, options: { originSuffices: boolean }): WriteCheck {
     if (!this.token) return { ok: false, reason: NO_TOKEN_MESSAGE };
-    const authorization = request.headers.authorization;
-    if (authorization !== undefined) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-      return match?.[1] && sameSecret(match[1], this.token)
-        ? { ok: true, by: 'bearer' }
-        : { ok: false, reason: 'The Authorization header does not carry the right token.' };
-    }
+    const bearer = this.bearer(request);
+    if (bearer === 'right') return { ok: true, by: 'bearer' };
+    if (bearer === 'blocked') return { ok: false, reason: TOO_MANY_MESSAGE };
+    if (bearer === 'wrong')
+      return { ok: false, reason: 'The Authorization header does not carry the right token.' };
     if (!this.signedIn(request))
       return { ok: false, reason: 'Sign in with the token to change anything.', signIn: true };
     if (this.csrfValid(request)) return { ok: true, by: 'cookie' };
@@ -168,6 +197,12 @@ export class SignInLimiter {
     const entry = this.failures.get(address);
     if (!entry || entry.until < now) return false;
     return entry.count >= this.maxFailures;
+  }
+
+  /** Seconds until a blocked address may try again (at least 1). */
+  retryAfterSeconds(address: string, now = Date.now()): number {
+    const entry = this.failures.get(address);
+    return Math.max(1, Math.ceil(((entry?.until ?? now) - now) / 1000));
   }
 
   failed(address: string, now = Date.now()): void {

@@ -4,11 +4,12 @@
 import type { FastifyInstance } from 'fastify';
 import { chromeFor, type ServerContext, sendPage } from '../context.js';
 import { localPath } from '../html.js';
-import { SignInLimiter } from '../security.js';
+import { TOO_MANY_MESSAGE } from '../security.js';
 import { loginPage, messagePage } from '../views/messages.js';
 
 export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const limiter = new SignInLimiter();
+  // Shared with Bearer headers: guessing through either counts against the same address.
+  const { limiter } = ctx.guard;
 
   app.get<{ Querystring: Record<string, unknown> }>('/login', async (request, reply) => {
     const chrome = await chromeFor(ctx, request, reply);
@@ -26,8 +27,10 @@ export function authRoutes(app: FastifyInstance, ctx: ServerContext): void {
         loginPage(chrome, next, 'The form expired (or cookies are off): sign in again.'),
         403,
       );
-    if (limiter.blocked(request.ip))
-      return sendPage(reply, loginPage(chrome, next, 'Too many wrong tokens: wait a minute.'), 429);
+    if (limiter.blocked(request.ip)) {
+      reply.header('retry-after', String(limiter.retryAfterSeconds(request.ip)));
+      return sendPage(reply, loginPage(chrome, next, TOO_MANY_MESSAGE), 429);
+    }
     if (!ctx.guard.tokenMatches(body.token)) {
       limiter.failed(request.ip);
       request.log.warn({ ip: request.ip }, 'sign-in with a wrong token');

@@ -25,7 +25,7 @@ export function entityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const { key } = request.params;
       const [chrome, record, page] = await Promise.all([
         chromeFor(ctx, request, reply),
-        findEntityRecord(key, ctx.local, ctx.config),
+        findEntityRecord(key, ctx.local, ctx.localIndex, ctx.config),
         ctx.store.list({ entity: key }, { limit: ENTITY_PAGE_LIMIT }),
       ]);
       if (!record.found && !record.error && page.proposals.length === 0)

@@ -35,11 +35,15 @@ export function reportCsp(page: string): string {
   return `default-src 'none'; style-src ${hash('style')}; script-src ${hash('script')}; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 }
 
-const FORMATS = {
-  html: { type: 'text/html; charset=utf-8', file: 'html' },
-  md: { type: 'text/plain; charset=utf-8', file: 'markdown' },
-  json: { type: 'application/json; charset=utf-8', file: 'json' },
-} as const;
+/**
+ * The report files by URL suffix. A Map, not an object literal: `report.constructor` or
+ * `report.__proto__` must find nothing, not Object.prototype's own members.
+ */
+const FORMATS: ReadonlyMap<string, { type: string; file: 'html' | 'markdown' | 'json' }> = new Map([
+  ['html', { type: 'text/html; charset=utf-8', file: 'html' }],
+  ['md', { type: 'text/plain; charset=utf-8', file: 'markdown' }],
+  ['json', { type: 'application/json; charset=utf-8', file: 'json' }],
+]);
 
 export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/runs', async (request, reply) => {
@@ -78,7 +82,7 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
   });
 
   app.get<{ Params: { id: string; format: string } }>('/runs/:id/report.:format', async (request, reply) => {
-    const format = FORMATS[request.params.format as keyof typeof FORMATS];
+    const format = FORMATS.get(request.params.format);
     const run = format ? await ctx.store.getRun(request.params.id) : undefined;
     if (!format || !run) return reply.code(404).type('text/plain; charset=utf-8').send('no such report\n');
     const paths = reportPaths(ctx.config.reports.dir, run.id);
