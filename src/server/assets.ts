@@ -55,7 +55,7 @@ td.value .none{color:#8c959f}
 td.evidence a,td.evidence span{display:inline-block;margin-right:8px;font-size:12.5px}
 td.actions{white-space:nowrap;width:1%} td.actions .btn{margin:0 0 4px}
 .kind{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:600;background:#ddf4ff;color:#0969da;white-space:nowrap}
-.kind-update,.kind-conflict,.kind-local-conflict,.kind-mismatch{background:#fff1e5;color:#bc4c00}
+.kind-update,.kind-ended,.kind-conflict,.kind-local-conflict,.kind-mismatch{background:#fff1e5;color:#bc4c00}
 .kind-missing,.kind-redirect,.kind-moved{background:#ffebe9;color:#cf222e}
 .kind-upstream{background:#dafbe1;color:#1a7f37}
 .status{display:inline-block;border-radius:6px;padding:0 7px;font-size:12px;font-weight:600;border:1px solid #d0d7de;color:#57606a;background:#f6f8fa}

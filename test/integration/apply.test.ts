@@ -385,3 +385,49 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     }
   });
 });
+
+describe('apply after Wikidata changed since the decision', () => {
+  it('keeps the accepted proposal accepted but does not write it while a later run found another value', async () => {
+    const cards = path.join(dir, 'cards-overtaken');
+    mkdirSync(cards);
+    copyFileSync(new URL('cards/sora.md', EXAMPLES), path.join(cards, 'sora.md'));
+    const config = testConfig({
+      'local.kind': 'cards',
+      'local.path': cards,
+      'store.path': path.join(dir, 'overtaken.db'),
+    });
+    const store = await openStore(config);
+    try {
+      const before = readFileSync(path.join(cards, 'sora.md'), 'utf8');
+      const [first] = await propose(store, [
+        finding('sora', 'Q124544998', 'website', 'update', 'https://openai.com/sora', 'https://sora.com/'),
+      ]);
+      await store.review([first as string], 'accepted', now());
+      // The next night Wikidata says something else: a new open proposal of the same field and kind.
+      const later = await store.reconcile(
+        'sora',
+        [
+          finding(
+            'sora',
+            'Q124544998',
+            'website',
+            'update',
+            'https://openai.com/sora',
+            'https://sora.openai.com/',
+          ),
+        ],
+        { runId: 'run-2', time: '2025-10-02T03:00:00.000Z' },
+      );
+      expect(await statuses(store, [first as string])).toEqual(['accepted']);
+      const result = await applyAccepted({ store, config, now, dryRun: false });
+      expect(result.counts).toMatchObject({ accepted: 1, applied: 0, skipped: 1 });
+      expect(result.skipped[0]?.reason).toContain(
+        `a later run found another value (${later.created[0]}, open)`,
+      );
+      expect(readFileSync(path.join(cards, 'sora.md'), 'utf8')).toBe(before);
+      expect(await statuses(store, [first as string])).toEqual(['accepted']);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // Shared by the proposals list, a run's page and an entity's page; the rows sit in one review form.
 
 import type { Proposal } from '../../model/proposal.js';
-import { displayValue, isWebLink, KIND_HELP } from '../../sinks/report/format.js';
+import { displayValue, isWebLink, KIND_HELP, scopeNote } from '../../sinks/report/format.js';
 import { type Html, html, webLink } from '../html.js';
 import { type Chrome, canWrite, writeHint } from './layout.js';
 
@@ -27,6 +27,12 @@ export function when(iso: string | undefined): Html {
 function value(shown: Proposal['local']): Html {
   const text = displayValue(shown);
   return text === '—' ? html`<span class="none">—</span>` : html`${text}`;
+}
+
+/** The remote value's scoping qualifiers and the field's other values on Wikidata, under the value. */
+function scoped(proposal: Proposal): Html {
+  const note = scopeNote(proposal.evidence);
+  return note ? html`<br><small class="muted scope">${note}</small>` : html``;
 }
 
 /** The evidence as links: the statement or page, the item, and the revision the value was read at. */
@@ -104,7 +110,7 @@ function row(proposal: Proposal, options: TableOptions, writable: boolean): Html
 ${entity}<td><b>${proposal.field}</b>${proposal.property ? html`<br><small class="muted">${proposal.property}</small>` : html``}</td>
 <td>${kindBadge(proposal.kind)}</td>
 <td class="value local">${value(proposal.local)}</td>
-<td class="value remote">${value(proposal.remote)}</td>
+<td class="value remote">${value(proposal.remote)}${scoped(proposal)}</td>
 <td class="evidence">${evidenceLinks(proposal, options.wikidataUrl)}</td>
 <td class="state">${statusBadge(proposal.status)}${note}${reviewed}</td>${times}
 <td class="actions">${actions(proposal, writable)}</td></tr>`;

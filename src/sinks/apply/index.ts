@@ -96,16 +96,48 @@ class Outcome {
   }
 }
 
+/**
+ * Accepted proposals whose finding a later run replaced: a run never changes a decision, so the accepted
+ * proposal stays accepted, but an open one of the same field and kind seen after it says Wikidata's
+ * value changed since. Writing the value that was accepted would be writing yesterday's; it waits for
+ * a new review instead.
+ */
+async function overtaken(store: ProposalStore, accepted: readonly Proposal[]): Promise<Skip[]> {
+  const skips: Skip[] = [];
+  for (const entity of new Set(accepted.map((p) => p.entity))) {
+    const open = await store.list({ entity, status: ['open'] }, { limit: PAGE });
+    for (const proposal of accepted.filter((p) => p.entity === entity)) {
+      const newer = open.proposals.find(
+        (o) =>
+          o.entity === entity &&
+          o.field === proposal.field &&
+          o.kind === proposal.kind &&
+          o.lastSeen > proposal.lastSeen,
+      );
+      if (newer)
+        skips.push({
+          id: proposal.id,
+          reason: `a later run found another value (${newer.id}, open): Wikidata changed since this was accepted; review that one`,
+        });
+    }
+  }
+  return skips;
+}
+
 export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult> {
   const dryRun = options.dryRun ?? false;
-  const accepted = await acceptedProposals(options.store);
+  const all = await acceptedProposals(options.store);
+  const stale = await overtaken(options.store, all);
+  const staleIds = new Set(stale.map((s) => s.id));
+  const accepted = all.filter((p) => !staleIds.has(p.id));
   const byEntity = new Map<string, Proposal[]>();
   for (const proposal of accepted) {
     const list = byEntity.get(proposal.entity) ?? [];
     list.push(proposal);
     byEntity.set(proposal.entity, list);
   }
-  const outcome = new Outcome(new Map(accepted.map((p) => [p.id, p])));
+  const outcome = new Outcome(new Map(all.map((p) => [p.id, p])));
+  outcome.skip(stale);
   if (accepted.length > 0) {
     if (options.config.local.kind === 'jsonl') await applyJsonl(options, byEntity, outcome, dryRun);
     else await applyCards(options, byEntity, outcome, dryRun);
@@ -118,7 +150,7 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
   return {
     dryRun,
     counts: {
-      accepted: accepted.length,
+      accepted: all.length,
       applied: outcome.applied.length,
       skipped: outcome.skipped.length,
       files: outcome.files.length,

@@ -2,8 +2,9 @@
 //
 // `add` and `update` set a field to the remote value, `redirect` replaces the record's QID with the
 // item it was merged into, `moved` replaces the Wikipedia title with the page's new title. The other
-// kinds are not local edits: `upstream` is an edit for Wikidata, and `conflict`, `local-conflict`,
-// `missing` and `mismatch` need a person to decide what is true. Each refusal says why, in words a
+// kinds are not local edits: `upstream` is an edit for Wikidata, and `ended`, `conflict`,
+// `local-conflict`, `missing` and `mismatch` need a person to decide what is true (a `mismatch` never
+// relinks the record to the page its title leads to). Each refusal says why, in words a
 // reviewer can act on.
 
 import type { FieldSpec } from '../../model/fields.js';
@@ -46,6 +47,8 @@ export function targetKey(change: Change): string {
 /** Why each kind that is not a local edit is left alone; `{store}` is "card" or "JSONL record". */
 const NOT_LOCAL: Readonly<Record<string, string>> = {
   upstream: 'upstream proposals are edits for Wikidata, not for the {store}',
+  ended:
+    'Wikidata says the value has ended: decide by hand what the {store} should say now (drop it, or state the current value)',
   conflict:
     'Wikidata is ambiguous here (several best-rank values, or novalue): decide by hand what the {store} should say',
   'local-conflict':

@@ -1,11 +1,13 @@
 // Proposal values and evidence as a reviewer reads them, in plain text (the HTML escapes it). Pure.
 
 import type {
+  EndedValue,
   Evidence,
   ItemValue,
   PageValue,
   Proposal,
   ProposalValue,
+  RedirectTarget,
   StatedValue,
 } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
@@ -22,7 +24,17 @@ function single(value: ProposalValue): string {
     return `${shown} (${value.where}${value.line === undefined ? '' : `, line ${value.line}`})`;
   }
   if ('snaktype' in value) return 'no value (Wikidata states there is none)';
-  if ('lang' in value) return `${(value as PageValue).lang}: ${(value as PageValue).title}`;
+  if ('ended' in value) {
+    const ended = value as EndedValue;
+    const when = ended.ended === null ? 'at an unknown date' : `on ${ended.ended}`;
+    const now = ended.current === undefined ? 'no current value' : `now ${single(ended.current)}`;
+    return `${single(ended.value)} — ended ${when}; ${now}`;
+  }
+  if ('lang' in value) {
+    const target = value as RedirectTarget;
+    const page = `${target.lang}: ${(target as PageValue).title}${target.fragment ? ` § ${target.fragment}` : ''}`;
+    return target.item ? `${page} (the page of ${single(target.item)})` : page;
+  }
   const item = value as ItemValue;
   if (item.id && item.label) return `${item.label} (${item.id})`;
   return item.label ?? item.id ?? '';
@@ -75,13 +87,52 @@ export const KIND_HELP: Record<string, string> = {
   add: 'Wikidata has it, the record lacks it',
   update: 'both have it, they differ',
   upstream: 'the record has it, Wikidata lacks it (a candidate edit for Wikidata)',
-  conflict: 'Wikidata is ambiguous (several best-rank values, or no value)',
+  ended: 'Wikidata says the value the record states has ended (an end time), and what holds now',
+  conflict: 'Wikidata is ambiguous (several best-rank values nothing tells apart, or no value)',
   'local-conflict': 'the record contradicts itself',
   redirect: "the record's QID was merged into another item",
   missing: 'the QID or the Wikipedia page does not exist',
-  moved: 'the Wikipedia title now redirects',
-  mismatch: "the Wikipedia page's own item is another item",
+  moved: 'the Wikipedia title now redirects, whole, to the article of the same item',
+  mismatch:
+    "the Wikipedia title leads to another item's page, or to a section of a page, or the page's own item is another item",
 };
+
+/** The qualifiers that scope values, by name: what a reviewer reads beside a value. */
+const QUALIFIER_NAMES: Record<string, string> = {
+  P580: 'start time',
+  P582: 'end time',
+  P407: 'language',
+  P291: 'place of publication',
+  P400: 'platform',
+  P518: 'applies to part',
+  P437: 'distribution format',
+};
+
+function qualifiersText(qualifiers: Readonly<Record<string, readonly ProposalValue[]>>): string {
+  return Object.entries(qualifiers)
+    .map(([property, values]) => `${QUALIFIER_NAMES[property] ?? property}: ${values.map(single).join(', ')}`)
+    .join('; ');
+}
+
+/**
+ * The statement's scoping qualifiers and the other values Wikidata holds for the field, as a sentence:
+ * "language: English (Q1860). Also on Wikidata: https://www.bahn.de/ (language: German (Q188))".
+ */
+export function scopeNote(evidence: Evidence): string {
+  const parts: string[] = [];
+  if (evidence.qualifiers && Object.keys(evidence.qualifiers).length > 0)
+    parts.push(`${qualifiersText(evidence.qualifiers)}.`);
+  if (evidence.alternatives && evidence.alternatives.length > 0)
+    parts.push(
+      `Also on Wikidata: ${evidence.alternatives
+        .map((a) => {
+          const scope = qualifiersText(a.qualifiers);
+          return scope ? `${single(a.value)} (${scope})` : single(a.value);
+        })
+        .join('; ')}.`,
+    );
+  return parts.join(' ');
+}
 
 /** A run's headline figures, labelled, in the order the report and the review page show them. */
 export function runFigures(run: RunRecord): Array<[label: string, value: number]> {

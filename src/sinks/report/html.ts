@@ -10,6 +10,7 @@ import {
   KIND_HELP,
   planNotes,
   runFigures,
+  scopeNote,
 } from './format.js';
 
 export function escapeHtml(text: string): string {
@@ -31,7 +32,7 @@ table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:6px 10p
 th{font-size:12px;color:#57606a;font-weight:600;border-top:none}
 td.value{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px;word-break:break-word;max-width:380px}
 .kind{display:inline-block;border-radius:10px;padding:1px 8px;font-size:12px;font-weight:600;background:#ddf4ff;color:#0969da}
-.kind-update,.kind-conflict,.kind-local-conflict,.kind-mismatch{background:#fff1e5;color:#bc4c00}
+.kind-update,.kind-ended,.kind-conflict,.kind-local-conflict,.kind-mismatch{background:#fff1e5;color:#bc4c00}
 .kind-missing,.kind-redirect,.kind-moved{background:#ffebe9;color:#cf222e}
 .kind-upstream{background:#dafbe1;color:#1a7f37}
 .new{background:#8250df;color:#fff;border-radius:10px;padding:1px 6px;font-size:11px;margin-left:4px}
@@ -92,7 +93,7 @@ function entity(run: RunRecord, group: EntityGroup): string {
 <td>${escapeHtml(p.field)}</td>
 <td><span class="kind kind-${escapeHtml(p.kind)}" title="${escapeHtml(KIND_HELP[p.kind] ?? '')}">${escapeHtml(p.kind)}</span>${p.firstRun === run.id ? '<span class="new">new</span>' : ''}</td>
 <td class="value">${escapeHtml(displayValue(p.local))}</td>
-<td class="value">${escapeHtml(displayValue(p.remote))}</td>
+<td class="value">${escapeHtml(displayValue(p.remote))}${scopeNote(p.evidence) ? `<br><small>${escapeHtml(scopeNote(p.evidence))}</small>` : ''}</td>
 <td>${link(p.evidence.url, evidenceLabel(p.evidence))}</td>
 <td class="status">${escapeHtml(p.status)}</td>
 <td class="id">${escapeHtml(p.id)}</td>

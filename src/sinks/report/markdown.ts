@@ -1,7 +1,16 @@
 // The run report as Markdown: summary, failures, then proposals grouped by entity. Pure.
 
+import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
-import { displayValue, type EntityGroup, evidenceLabel, isWebLink, KIND_HELP, planNotes } from './format.js';
+import {
+  displayValue,
+  type EntityGroup,
+  evidenceLabel,
+  isWebLink,
+  KIND_HELP,
+  planNotes,
+  scopeNote,
+} from './format.js';
 
 /** Markdown table cells: pipes and line breaks would break the table, and HTML must stay text. */
 function cell(text: string): string {
@@ -11,6 +20,12 @@ function cell(text: string): string {
 /** A URL safe inside `[text](url)`: no character of it can end the link or open HTML. */
 function linkTarget(url: string): string {
   return url.replace(/[()<>"\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/** The remote value, with its scoping qualifiers and the field's other values on Wikidata. */
+function remoteShown(proposal: Proposal): string {
+  const note = scopeNote(proposal.evidence);
+  return note ? `${displayValue(proposal.remote)} — ${note}` : displayValue(proposal.remote);
 }
 
 export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], omitted = 0): string {
@@ -65,7 +80,7 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
         ? `[${evidenceLabel(proposal.evidence)}](${linkTarget(proposal.evidence.url)})`
         : cell(proposal.evidence.url);
       lines.push(
-        `| ${isNew} | ${cell(proposal.field)} | ${proposal.kind} | ${cell(displayValue(proposal.local))} | ${cell(displayValue(proposal.remote))} | ${evidence} | ${proposal.status} | \`${proposal.id}\` |`,
+        `| ${isNew} | ${cell(proposal.field)} | ${proposal.kind} | ${cell(displayValue(proposal.local))} | ${cell(remoteShown(proposal))} | ${evidence} | ${proposal.status} | \`${proposal.id}\` |`,
       );
     }
     lines.push('');
