@@ -28,11 +28,15 @@ export interface TestInstall {
 export async function testInstall(
   name: string,
   overrides: Record<string, unknown> = {},
+  options: { readonly fixturesDir?: string } = {},
 ): Promise<TestInstall> {
   const dir = mkdtempSync(path.join(tmpdir(), `factsync-${name}-`));
   const cards = path.join(dir, 'cards');
   cpSync(path.join(ROOT, 'examples', 'cards'), cards, { recursive: true });
-  const fake = await startFakeWikimedia({ seed: 11 });
+  const fake = await startFakeWikimedia({
+    seed: 11,
+    ...(options.fixturesDir ? { fixturesDir: options.fixturesDir } : {}),
+  });
   const prefix = testPrefix(name);
   const settings: Record<string, unknown> = {
     'redis.url': REDIS_URL,
