@@ -294,9 +294,9 @@ describe('answers that are well-formed but cannot be believed (each a failure of
     const entity = sora();
     (entity.labels as Record<string, unknown>).en = { language: 'en', value: 'So\u0000ra' };
     expect(reason(answer(entity))).toMatch(/U\+0000/);
-    const escape = sora();
-    (escape.labels as Record<string, unknown>).en = { language: 'en', value: '\u001b]0;TITLE\u0007' };
-    expect(reason(answer(escape))).toMatch(/U\+001B/);
+    const terminal = sora();
+    (terminal.labels as Record<string, unknown>).en = { language: 'en', value: '\u001b]0;TITLE\u0007' };
+    expect(reason(answer(terminal))).toMatch(/U\+001B/);
   });
 
   it('accepts the empty containers of older answers ([]) and refuses a lastrevid missing when info was asked', () => {
