@@ -76,6 +76,97 @@ const table = (head: string[], rows: Array<Array<string | number | undefined>>) 
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
+/** What each mutation of the fuzz suite made of an answer, and the code the run reports it with. */
+const FUZZ_KINDS: ReadonlyArray<readonly [kind: string, what: string, code: string]> = [
+  ['drop', 'the item left out of `entities`', 'UPSTREAM_INVALID'],
+  ['otherId', 'the item under another QID, without `redirects`', 'UPSTREAM_INVALID'],
+  ['bogusRedirect', '`redirects` from it to another QID on the item itself', 'UPSTREAM_INVALID'],
+  ['labelObject', '`labels.en.value` an object `{"text": …}`', 'UPSTREAM_INVALID'],
+  ['badTime', 'a compared time `+100000000000000000-13-45T00:00:00Z`', 'UPSTREAM_INVALID'],
+  ['claimsArray', '`claims` the array `[1,2,3]`', 'UPSTREAM_INVALID'],
+  ['wrongType', 'a compared item value the string `"Q5"`, or a URL value `42`', 'UPSTREAM_INVALID'],
+  ['nul', '`labels.en.value` with U+0000 inside', 'UPSTREAM_INVALID'],
+  ['noRevision', '`lastrevid` left out', 'UPSTREAM_INVALID'],
+  ['pageDrop', 'the Wikipedia page left out of `pages`, `normalized` and `redirects`', 'UPSTREAM_INVALID'],
+  ['pageBadType', 'the Wikipedia page\'s `pageid` the string `"x"`', 'UPSTREAM_INVALID'],
+  ['batchcomplete', 'the whole answer: HTTP 200 `{"batchcomplete":""}`', 'HTTP_BAD_BODY'],
+  ['entitiesNull', 'the whole answer: HTTP 200 `{"entities":null}`', 'HTTP_BAD_BODY'],
+  ['redirect302', 'the whole answer: HTTP 302 `{}`', 'HTTP_STATUS'],
+  ['truncated', 'the whole answer: its JSON cut in half', 'HTTP_BAD_BODY'],
+  ['huge', 'the whole answer: gzip inflating to 1 MiB past `http.maxBodyBytes`', 'HTTP_TOO_LARGE'],
+  ['drip', 'the whole answer: headers, then a byte every 500 ms', 'HTTP_TIMEOUT'],
+];
+
+function fuzzSection(fuzz: Json): string {
+  const runs = fuzz.runs as Json[];
+  const seeds = runs.map((r) => `seed ${r.seed}`);
+  const kib = (bytes: number) => `${Math.round(bytes / 1024)} KiB`;
+  const mib = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 10) / 10} MiB`;
+  return `## 6. Upstream fuzz (\`upstream-fuzz.reliability.ts\`, proxy in \`fuzz-proxy.ts\`, mutators in \`fuzz-mutators.ts\`)
+
+${fuzz.entities} generated entities, factsync pointed at a proxy in front of the fake Wikimedia; batches of
+${fuzz.config.sync.batchSize}, \`http.timeoutMs\` ${fuzz.config.http.timeoutMs}, \`http.retries\` ${fuzz.config.http.retries}, \`worker.attempts\` ${fuzz.config.worker.attempts}, \`http.maxBodyBytes\` ${mib(fuzz.config.http.maxBodyBytes)}
+(the largest item answer of the clean run: ${kib(fuzz.clean.largestItemAnswerBytes)}). A clean run (${fuzz.clean.seconds} s) made ${fuzz.clean.proposals} proposals; a
+reviewer accepted ${fuzz.review.accepted}, rejected ${fuzz.review.rejected} and left ${fuzz.review.open} open. Then, over that store, a full run (every
+entity fetched again) for each seed, with a tenth of the records drawn as victims: an item victim's
+entity spoiled in every full \`wbgetentities\` answer, a page victim's page in every Wikipedia answer,
+a whole-request victim's request answered wrong as a whole (its ${fuzz.config.sync.batchSize} entities affected). The entities
+affected are those the proxy actually spoiled; the labels lookups are never touched.
+
+${table(
+  [
+    'mutation',
+    'what the answer became',
+    'reported as',
+    ...seeds.flatMap((s) => [`victims, ${s}`, `answers, ${s}`]),
+  ],
+  FUZZ_KINDS.map(([kind, what, reported]) => [
+    code(kind),
+    what,
+    code(reported),
+    ...runs.flatMap((r) => [r.victimsByKind[kind], r.answersTried[kind]]),
+  ]),
+)}
+
+${table(
+  [
+    'run',
+    'requests proxied',
+    'entities affected',
+    'entities failed',
+    'decisions checked',
+    'decisions preserved',
+    'decisions on affected entities',
+    'open proposals of affected entities',
+    'drips ended by hang-up',
+    'reasons',
+    'duration',
+  ],
+  runs.map((r) => [
+    `seed ${r.seed}`,
+    r.requestsProxied,
+    r.entitiesAffected,
+    r.entitiesFailed,
+    r.decisionsChecked,
+    r.decisionsPreserved,
+    r.decisionsOfAffected,
+    r.openOfAffected,
+    r.dripsStoppedByHangUp,
+    code(JSON.stringify(Object.fromEntries(Object.entries(r.failureCodes).sort()))),
+    `${r.seconds} s`,
+  ]),
+)}
+
+After each run: no decided proposal changed status or note; no proposal id the clean run did not make;
+every affected entity reported failed, with the code its answer calls for (\`UPSTREAM_INVALID\` naming the
+QID or page for one entity's answer) and no other entity failed (\`counts.failed\` = entities affected);
+every other entity's proposals (ids, statuses, values, notes) exactly as the reviewer left them, and the
+affected ones too (an open proposal of a failed entity is not resolved). An answer counts once each
+time it was spoiled: retries (\`http.retries\`) and the batch's second attempt ask again (\`huge\` is asked
+once an attempt: \`HTTP_TOO_LARGE\` is not retried).
+`;
+}
+
 function render(dir: string, vitest: Json, totalSeconds: number): string {
   const read = (name: string): Json => JSON.parse(readFileSync(path.join(dir, `${name}.json`), 'utf8'));
   const faults = read('upstream-faults');
@@ -83,6 +174,7 @@ function render(dir: string, vitest: Json, totalSeconds: number): string {
   const outage = read('store-outage');
   const bad = read('bad-input');
   const secrets = read('secrets');
+  const fuzz = read('upstream-fuzz');
   const known = (tests: Json[]) => tests.filter((a) => String(a.title).startsWith('KNOWN ISSUE')).length;
   const files = (vitest.testResults as Json[]).map((f) => {
     const name = path.basename(f.name, '.reliability.ts');
@@ -232,6 +324,7 @@ ${table(
   ]),
 )}
 
+${fuzzSection(fuzz)}
 ${DEFECTS.join('\n')}
 `;
 }
