@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { applyAccepted } from '../sinks/apply/index.js';
-import { writeErr, writeOut } from './output.js';
+import { printable } from '../text/safe.js';
+import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';
 
 export function registerApply(program: Command): void {
@@ -22,16 +23,17 @@ export function registerApply(program: Command): void {
           dryRun: options.dryRun === true,
         });
         for (const file of result.files) {
-          await writeOut(
-            `${result.dryRun ? 'would change' : 'changed'} ${path.relative(process.cwd(), file.file) || file.file}\n`,
+          await printLines(
+            `${result.dryRun ? 'would change' : 'changed'} ${path.relative(process.cwd(), file.file) || file.file}`,
           );
-          if (file.preview) await writeOut(`${file.preview}\n`);
+          // A diff: several lines by design, each still shown safe.
+          if (file.preview) await writeOut(`${printable(file.preview, { keepLayout: true })}\n`);
         }
         for (const skip of result.skipped)
-          writeErr(`skipped ${skip.id} (${skip.entity} · ${skip.field} · ${skip.kind}): ${skip.reason}\n`);
+          warnLines(`skipped ${skip.id} (${skip.entity} · ${skip.field} · ${skip.kind}): ${skip.reason}`);
         const { accepted, applied, skipped, files } = result.counts;
-        writeErr(
-          `${accepted} accepted proposals: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${skipped} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}\n`,
+        warnLines(
+          `${accepted} accepted proposals: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${skipped} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}`,
         );
       });
     });
