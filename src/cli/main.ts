@@ -30,7 +30,8 @@ export function buildProgram(): Command {
     .option('--config <file>', 'a YAML file overlaid on config/default.yaml')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
-    // Commander's own messages quote the argument given ("unknown option '…'").
+    // Commander's own messages quote the argument given ("unknown option '…'"); they are several lines
+    // by design ("(Did you mean …?)"), and the argument is the user's own: escaped, layout kept.
     .configureOutput({ outputError: (text, write) => write(printable(text, { keepLayout: true })) })
     .exitOverride();
   registerEntities(program);
@@ -51,11 +52,11 @@ export function buildProgram(): Command {
 }
 
 /**
- * An error as printed: its message from any layer (a driver, an upstream server) safe to show, and a
- * line after the first indented, so that none passes for a line of its own.
+ * An error as printed: its message, from any layer (a driver, an upstream server, a value quoted), on
+ * one line, safe to show — a line break in it shows as `\n`, so no part passes for a line of its own.
  */
 function errorText(error: unknown): string {
-  return printable(messageOf(error), { keepLayout: true }).replace(/\r?\n/g, '\n  ');
+  return printable(messageOf(error));
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, ROOT, runCli } from '../helpers/cli.js';
+import { controlsIn } from '../helpers/controls.js';
 
 const COMMANDS = [
   'entities',
@@ -66,6 +67,27 @@ describe('exit codes', () => {
     const { code, stderr } = await runCli(['entities'], { FACTSYNC_LOCAL: '/nonexistent/cards' });
     expect(code).toBe(2);
     expect(stderr).toContain('local.path: /nonexistent/cards does not exist');
+  });
+});
+
+describe('error messages', () => {
+  const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2J\n- forged line';
+
+  it('show the argument they quote escaped, on the one line', async () => {
+    const { code, stderr } = await runCli(['fake-wikimedia', '--fixtures', `/nonexistent${HOSTILE}`]);
+    expect(code).toBe(2);
+    expect(controlsIn(stderr)).toEqual([]);
+    expect(stderr).not.toMatch(/^- forged line/m);
+    expect(stderr).toContain(
+      '--fixtures: no folder at /nonexistent\\x1b]0;TITLE\\x07\\x1b[2J\\n- forged line',
+    );
+  });
+
+  it('of the argument parser too', async () => {
+    const { code, stderr } = await runCli(['entities', `--x${HOSTILE}`]);
+    expect(code).toBe(2);
+    expect(controlsIn(stderr)).toEqual([]);
+    expect(stderr).toContain("unknown option '--x\\x1b]0;TITLE");
   });
 });
 
