@@ -5,10 +5,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLError } from 'yaml';
 import { z } from 'zod';
 import type { FieldSpec } from './model/fields.js';
 import { isItemId, isPropertyId } from './model/ids.js';
+import { redactSecrets, redactUrl, secretValuesInYaml, withoutValues } from './text/redact.js';
+
+export { redactUrl } from './text/redact.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEFAULTS_FILE = path.join(PROJECT_ROOT, 'config', 'default.yaml');
@@ -225,12 +228,33 @@ function readYaml(file: string, what: string): Tree {
   }
   const doc = parseDocument(text, { prettyErrors: true });
   const problem = doc.errors[0];
-  if (problem) throw new ConfigError(what, `${what}: ${file} is not valid YAML: ${problem.message}`);
-  const value: unknown = doc.toJS() ?? {};
+  if (problem)
+    throw new ConfigError(what, `${what}: ${file} is not valid YAML ${yamlProblem(problem, text)}`);
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (error) {
+    // An alias to no anchor, or one that expands without end: the message names the alias, not a line.
+    const problem = withoutValues(redactSecrets((error as Error).message), secretValuesInYaml(text));
+    throw new ConfigError(what, `${what}: ${file} is not valid YAML: ${problem}`);
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(what, `${what}: ${file} must hold a mapping of keys, such as "redis: {url: …}"`);
   }
   return value as Tree;
+}
+
+/**
+ * Where and what: "at line 3, column 1: Missing closing quote". The parser's own message goes on to
+ * quote the lines around the error, which may hold a token or a password: that excerpt is dropped,
+ * and any secret value of the file the rest still quotes is masked.
+ */
+function yamlProblem(problem: YAMLError, text: string): string {
+  const [first = problem.code] = problem.message.split('\n');
+  const what = first.replace(/ at line \d+, column \d+:?\s*$/, '');
+  const at = problem.linePos?.[0];
+  const where = at ? `at line ${at.line}, column ${at.col}` : `at offset ${problem.pos[0]}`;
+  return `${where}: ${withoutValues(redactSecrets(what), secretValuesInYaml(text))}`;
 }
 
 function isTree(value: unknown): value is Tree {
@@ -276,23 +300,24 @@ function resolvePaths(config: RawConfig, fileTree: Tree, file: string | undefine
   }
 }
 
-/** Keys whose value is a secret or may hold one (a URL with a password). */
-const SECRET_KEYS = new Set(['redis.url', 'store.url', 'wikidata.token', 'serve.token']);
+/** Keys whose value is a secret, or a connection string that may be one when not URL-shaped. */
+const SECRET_KEYS = new Set(['wikidata.token', 'serve.token', 'redis.url', 'store.url']);
+/** Keys whose value is a URL: its userinfo or query string may carry a credential. */
+const URL_KEYS = new Set(['redis.url', 'store.url', 'wikidata.url', 'wikipedia.url']);
+const URL_SHAPED = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 /**
- * A value as a validation message may show it: a URL with its password hidden; a secret, or a section
- * that holds one (`store` given as a string), not at all.
+ * A value as a validation message may show it: a URL with its credentials hidden; a secret, or a
+ * section that holds one (`store` given as a string), not at all; any other text with whatever looks
+ * like a credential masked.
  */
 function shownValue(key: string, value: unknown): unknown {
+  if (value === undefined) return value;
+  if (URL_KEYS.has(key) && typeof value === 'string' && URL_SHAPED.test(value)) return redactUrl(value);
   const holdsSecret =
     [...SECRET_KEYS].some((k) => k === key || k.startsWith(`${key}.`)) || key === '(top level)';
-  if (value === undefined || !holdsSecret) return value;
-  return SECRET_KEYS.has(key) &&
-    key.endsWith('.url') &&
-    typeof value === 'string' &&
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(value)
-    ? redactUrl(value)
-    : '(hidden)';
+  if (holdsSecret) return '(hidden)';
+  return typeof value === 'string' ? redactSecrets(value) : value;
 }
 
 export function loadConfig(options: LoadConfigOptions = {}): Config {
@@ -351,30 +376,26 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return { ...config, fields };
 }
 
-/** The config as a user may see it: every secret replaced by "***". */
+/**
+ * The config as a user may see it: every secret replaced by "***", the credentials of every URL
+ * hidden, and any other value that looks like it carries one masked.
+ */
 export function redactedConfig(config: Config): unknown {
   const copy = structuredClone({
     ...config,
     fields: Object.fromEntries(config.fields.map((f) => [f.name, f])),
   });
-  if (copy.wikidata.token) copy.wikidata.token = '***';
-  if (copy.serve.token) copy.serve.token = '***';
-  if (copy.store.url) copy.store.url = redactUrl(copy.store.url);
-  copy.redis.url = redactUrl(copy.redis.url);
-  return copy;
-}
-
-/** A URL with its password (and a user that is a bare token) replaced by "***". */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    else if (parsed.username && url.includes('@') && parsed.protocol.startsWith('redis'))
-      parsed.username = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//***@');
-  }
+  const hide = (value: unknown, key: string): unknown => {
+    if (typeof value === 'string') {
+      if (URL_KEYS.has(key)) return redactUrl(value);
+      return SECRET_KEYS.has(key) ? '***' : redactSecrets(value);
+    }
+    if (Array.isArray(value)) return value.map((item) => hide(item, key));
+    if (isTree(value))
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hide(v, key ? `${key}.${k}` : k)]));
+    return value;
+  };
+  return hide(copy, '');
 }
 
 /** Wikimedia's hourly allowances (mediawiki.org, "Wikimedia APIs/Rate limits", 2026): conservative figures. */

@@ -3,8 +3,9 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { redactedConfig } from '../config.js';
+import { printable } from '../text/safe.js';
 import { configOf } from './context.js';
-import { writeOut } from './output.js';
+import { printJson, writeOut } from './output.js';
 
 export function registerConfig(program: Command): void {
   program
@@ -13,6 +14,7 @@ export function registerConfig(program: Command): void {
     .option('--json', 'as JSON instead of YAML')
     .action(async (options: { json?: boolean }, command: Command) => {
       const shown = redactedConfig(configOf(command));
-      await writeOut(options.json ? `${JSON.stringify(shown, null, 2)}\n` : stringify(shown));
+      if (options.json) await printJson(shown, { indent: 2 });
+      else await writeOut(printable(stringify(shown), { keepLayout: true }));
     });
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { syncNow } from '../jobs/sync.js';
 import { configOf } from './context.js';
-import { writeErr, writeOut } from './output.js';
+import { printLines, writeErr } from './output.js';
 import { withRuntimeFor } from './runtime-context.js';
 import { summary } from './sync.js';
 
@@ -42,9 +42,9 @@ export function registerDemo(program: Command): void {
         };
         await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
           const result = await syncNow(runtime, { trigger: 'one-off', full: true });
-          await writeOut(summary(result.run, result.reports));
-          await writeOut(
-            'review them: npx factsync proposals --config config/demo.yaml (or open the HTML report)\n',
+          await printLines(
+            ...summary(result.run, result.reports),
+            'review them: npx factsync proposals --config config/demo.yaml (or open the HTML report)',
           );
         });
       } finally {

@@ -7,12 +7,12 @@ import { type LocalRecord, type ReadResult, readErrorToJson, recordToJson } from
 import { openLocalSource } from '../sources/local/index.js';
 import { duplicateKeyError, recordLocation } from '../sources/local/plan.js';
 import { configOf } from './context.js';
-import { writeErr, writeOut } from './output.js';
+import { printJson, printLines, warnLines } from './output.js';
 
 const shown = (file: string) => path.relative(process.cwd(), file) || file;
 const at = (file: string, line?: number) => `${shown(file)}${line === undefined ? '' : `:${line}`}`;
 
-function describeRecord(record: LocalRecord): string {
+function describeRecord(record: LocalRecord): string[] {
   const facts = Object.keys(record.facts).length;
   const page = record.wikipedia ? `  [${record.wikipedia.lang}: ${record.wikipedia.title}]` : '';
   const lines = [
@@ -24,7 +24,7 @@ function describeRecord(record: LocalRecord): string {
       .join(' vs ');
     lines.push(`  ! local conflict on ${conflict.field}: ${values}`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 function matches(result: ReadResult, wanted: Set<string>): boolean {
@@ -57,23 +57,24 @@ export function registerEntities(program: Command): void {
         }
         if (!result.ok) {
           errors++;
+          // As data to convert: the record's text kept whole, control characters escaped as JSON does.
           if (options.json && wanted.size === 0)
-            await writeOut(`${JSON.stringify(readErrorToJson(result.error))}\n`);
+            await printJson(readErrorToJson(result.error), { credentials: 'keep' });
           if (!options.json)
-            writeErr(`✗ ${at(result.error.file, result.error.line)}  ${result.error.error}\n`);
+            warnLines(`✗ ${at(result.error.file, result.error.line)}  ${result.error.error}`);
           continue;
         }
         for (const warning of result.warnings)
-          writeErr(`warning: ${at(warning.file, warning.line)}  ${warning.warning}\n`);
+          warnLines(`warning: ${at(warning.file, warning.line)}  ${warning.warning}`);
         if (!matches(result, wanted)) continue;
         records++;
         if (result.record.conflicts.length > 0) conflicted++;
-        const text = options.json
-          ? `${JSON.stringify(recordToJson(result.record, config.fields))}\n`
-          : describeRecord(result.record);
-        await writeOut(text);
+        if (options.json)
+          await printJson(recordToJson(result.record, config.fields), { credentials: 'keep' });
+        else await printLines(...describeRecord(result.record));
       }
-      const summary = `${records} records, ${errors} unreadable, ${conflicted} with local conflicts (${config.local.kind}: ${shown(source.path)})\n`;
-      writeErr(summary);
+      warnLines(
+        `${records} records, ${errors} unreadable, ${conflicted} with local conflicts (${config.local.kind}: ${shown(source.path)})`,
+      );
     });
 }

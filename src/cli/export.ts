@@ -5,8 +5,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { EXPORT_FORMATS, exportProposals, isExportFormat } from '../sinks/export/index.js';
+import { printableJson } from '../text/safe.js';
 import { UsageError } from './errors.js';
-import { writeErr, writeOut } from './output.js';
+import { warnLines, writeOut } from './output.js';
 import { addFilterOptions, type FilterOptions, filterOf, withStore } from './store-context.js';
 
 export function registerExport(program: Command): void {
@@ -21,7 +22,10 @@ export function registerExport(program: Command): void {
       const filter = filterOf({ ...(format === 'jsonl' ? {} : { status: 'open,accepted' }), ...options });
       await withStore(command, async (store, config) => {
         const file = options.out ? createWriteStream(options.out) : undefined;
-        const out = async (text: string) => {
+        // JSONL carries evidence URLs, which may hold the credentials of wikidata.url; the Wikidata
+        // formats carry values exactly as they are to be uploaded.
+        const out = async (piece: string) => {
+          const text = format === 'jsonl' ? printableJson(piece) : piece;
           if (!file) return writeOut(text);
           if (!file.write(text)) await once(file, 'drain');
         };
@@ -32,12 +36,12 @@ export function registerExport(program: Command): void {
           await new Promise<void>((resolve, reject) =>
             file.end((error?: Error | null) => (error ? reject(error) : resolve())),
           );
-        for (const skipped of report.skipped) writeErr(`skipped ${skipped.id}: ${skipped.reason}\n`);
+        for (const skipped of report.skipped) warnLines(`skipped ${skipped.id}: ${skipped.reason}`);
         for (const partial of report.incomplete)
-          writeErr(`partly exported ${partial.id}: ${partial.reason}\n`);
+          warnLines(`partly exported ${partial.id}: ${partial.reason}`);
         if (report.exceedsUploadLimit)
-          writeErr('warning: the file is over Mismatch Finder’s 10 MB upload limit; split it\n');
-        writeErr(`${report.exported} proposals exported as ${format}, ${report.skipped.length} skipped\n`);
+          warnLines('warning: the file is over Mismatch Finder’s 10 MB upload limit; split it');
+        warnLines(`${report.exported} proposals exported as ${format}, ${report.skipped.length} skipped`);
       });
     });
 }

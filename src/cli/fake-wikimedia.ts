@@ -17,7 +17,7 @@ import {
   startFakeWikimedia,
 } from '../dev/fake-wikimedia/index.js';
 import { UsageError } from './errors.js';
-import { writeOut } from './output.js';
+import { printLines } from './output.js';
 
 export interface FakeWikimediaFlags {
   host?: string;
@@ -143,18 +143,20 @@ export function registerFakeWikimedia(program: Command): void {
       const options = fakeWikimediaOptions(flags);
       const fake = await startFakeWikimedia(options);
       const stopped = untilSignal();
-      await writeOut(
-        [
-          `export WIKIDATA_URL=${fake.wikidataUrl}`,
-          `export WIKIPEDIA_URL='${fake.wikipediaUrl}'`,
-          `# ${describeFake(fake, options)}`,
-          `# stats: curl ${fake.url}/__stats · edits: curl -X POST ${fake.url}/__control/bumpRevision -d '{"qid":"Q124544998"}'`,
-          '# Ctrl-C stops it',
-          '',
-        ].join('\n'),
+      await printLines(
+        `export WIKIDATA_URL=${fake.wikidataUrl}`,
+        `export WIKIPEDIA_URL='${fake.wikipediaUrl}'`,
+        `# ${describeFake(fake, options)}`,
+        `# stats: curl ${fake.url}/__stats · edits: curl -X POST ${fake.url}/__control/bumpRevision -d '{"qid":"Q124544998"}'`,
+        '# Ctrl-C stops it',
       );
       const signal = await stopped;
       await fake.close();
-      await writeOut(`# stopped (${signal})\n${describeStats(fake.stats()).replace(/^/gm, '# ')}\n`);
+      await printLines(
+        `# stopped (${signal})`,
+        ...describeStats(fake.stats())
+          .split('\n')
+          .map((line) => `# ${line}`),
+      );
     });
 }

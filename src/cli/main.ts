@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { printable } from '../text/safe.js';
 import { registerApply } from './apply.js';
 import { registerConfig } from './config-cmd.js';
 import { registerDemo } from './demo.js';
@@ -29,6 +30,9 @@ export function buildProgram(): Command {
     .option('--config <file>', 'a YAML file overlaid on config/default.yaml')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
+    // Commander's own messages quote the argument given ("unknown option '…'"); they are several lines
+    // by design ("(Did you mean …?)"), and the argument is the user's own: escaped, layout kept.
+    .configureOutput({ outputError: (text, write) => write(printable(text, { keepLayout: true })) })
     .exitOverride();
   registerEntities(program);
   registerConfig(program);
@@ -47,6 +51,14 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * An error as printed: its message, from any layer (a driver, an upstream server, a value quoted), on
+ * one line, safe to show — a line break in it shows as `\n`, so no part passes for a line of its own.
+ */
+function errorText(error: unknown): string {
+  return printable(messageOf(error));
+}
+
 async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
@@ -57,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
       // Help and --version end with exit code 0; a usage error with 2 (commander already printed it).
       return error.exitCode === 0 ? 0 : 2;
     }
-    process.stderr.write(`factsync: ${messageOf(error)}\n`);
+    process.stderr.write(`factsync: ${errorText(error)}\n`);
     return exitCodeOf(error);
   }
 }

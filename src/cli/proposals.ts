@@ -5,12 +5,13 @@ import type { Proposal } from '../model/proposal.js';
 import { proposalJson } from '../sinks/export/index.js';
 import { displayValue } from '../sinks/report/format.js';
 import { UsageError } from './errors.js';
-import { writeErr, writeOut } from './output.js';
+import { printJson, printLines, warnLines } from './output.js';
 import { addFilterOptions, type FilterOptions, filterOf, withStore } from './store-context.js';
 
+/** One proposal on one line (printLines makes it safe: a value's line break shows as `\n`). */
 export function proposalLine(p: Proposal): string {
   const change = `${displayValue(p.local)} → ${displayValue(p.remote)}`;
-  return `${p.id}  ${p.status.padEnd(9)} ${p.kind.padEnd(14)} ${p.entity} · ${p.field}: ${change}\n`;
+  return `${p.id}  ${p.status.padEnd(9)} ${p.kind.padEnd(14)} ${p.entity} · ${p.field}: ${change}`;
 }
 
 export function registerProposals(program: Command): void {
@@ -24,14 +25,13 @@ export function registerProposals(program: Command): void {
       const filter = filterOf(options);
       await withStore(command, async (store) => {
         if (options.json) {
-          for await (const proposal of store.stream(filter))
-            await writeOut(`${JSON.stringify(proposalJson(proposal))}\n`);
+          for await (const proposal of store.stream(filter)) await printJson(proposalJson(proposal));
           return;
         }
         const [page, total] = await Promise.all([store.list(filter, { limit }), store.count(filter)]);
-        for (const proposal of page.proposals) await writeOut(proposalLine(proposal));
-        writeErr(
-          `${page.proposals.length} of ${total} proposals${total > page.proposals.length ? ' (use --limit or --json for more)' : ''}\n`,
+        for (const proposal of page.proposals) await printLines(proposalLine(proposal));
+        warnLines(
+          `${page.proposals.length} of ${total} proposals${total > page.proposals.length ? ' (use --limit or --json for more)' : ''}`,
         );
       });
     });
@@ -49,11 +49,11 @@ export function registerProposals(program: Command): void {
     command.action(async (ids: string[], options: { note?: string }, cmd: Command) => {
       await withStore(cmd, async (store) => {
         const changed = await store.review(ids, decision, new Date().toISOString(), options.note);
-        for (const proposal of changed) await writeOut(proposalLine(proposal));
+        for (const proposal of changed) await printLines(proposalLine(proposal));
         const missed = ids.filter((id) => !changed.some((p) => p.id === id));
         if (missed.length > 0) {
-          writeErr(
-            `not ${decision} (unknown, or already applied, superseded or resolved): ${missed.join(', ')}\n`,
+          warnLines(
+            `not ${decision} (unknown, or already applied, superseded or resolved): ${missed.join(', ')}`,
           );
           process.exitCode = 1;
         }

@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { runProposalStream } from '../sinks/report/collect.js';
 import { reportPaths, writeReports } from '../sinks/report/index.js';
+import { printable, printableJson } from '../text/safe.js';
 import { UsageError } from './errors.js';
-import { writeErr, writeOut } from './output.js';
+import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';
 
 export function registerReport(program: Command): void {
@@ -31,10 +32,14 @@ export function registerReport(program: Command): void {
           const text = await readFile(file, 'utf8').catch(() => undefined);
           if (text === undefined) {
             paths = await writeReports(config.reports.dir, run, runProposalStream(store, run.id));
-            writeErr(`report written again from the store: ${paths.markdown}\n`);
+            warnLines(`report written again from the store: ${paths.markdown}`);
           }
-          if (options.path) await writeOut(`${file}\n`);
-          else await writeOut(text ?? (await readFile(file, 'utf8')));
+          if (options.path) return printLines(file);
+          // Written safe since this version; a report file of an earlier one, or edited, may not be.
+          const report = text ?? (await readFile(file, 'utf8'));
+          await writeOut(
+            options.format === 'json' ? printableJson(report) : printable(report, { keepLayout: true }),
+          );
         });
       },
     );

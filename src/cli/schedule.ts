@@ -5,7 +5,7 @@ import { CronExpressionParser } from 'cron-parser';
 import { scheduleStatus, setSchedule } from '../jobs/scheduler.js';
 import { configOf, connectForCommand } from './context.js';
 import { UsageError } from './errors.js';
-import { writeOut } from './output.js';
+import { printLines } from './output.js';
 
 export function registerSchedule(program: Command): void {
   program
@@ -37,13 +37,13 @@ export function registerSchedule(program: Command): void {
         }
         const status = await scheduleStatus(settings, redis);
         if (!status.schedule)
-          await writeOut(
-            `schedule: off (${status.source === 'command' ? 'cleared with `factsync schedule --off`' : 'no worker has registered it yet'})\n`,
+          await printLines(
+            `schedule: off (${status.source === 'command' ? 'cleared with `factsync schedule --off`' : 'no worker has registered it yet'})`,
           );
         else {
           const next = status.next ? status.next.toISOString() : 'unknown';
-          await writeOut(
-            `schedule: "${status.schedule.cron}" in ${status.schedule.tz} (from ${status.source === 'command' ? '`factsync schedule`' : 'the config'}); next run ${next}\n`,
+          await printLines(
+            `schedule: "${status.schedule.cron}" in ${status.schedule.tz} (from ${status.source === 'command' ? '`factsync schedule`' : 'the config'}); next run ${next}`,
           );
         }
       } finally {

@@ -5,7 +5,7 @@ import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
 import { scheduleStatus } from '../jobs/scheduler.js';
 import { openStore } from '../sinks/open-store.js';
 import { configOf, connectForCommand } from './context.js';
-import { writeOut } from './output.js';
+import { printJson, printLines } from './output.js';
 
 const STATES = [
   'waiting',
@@ -36,7 +36,7 @@ export function registerStatus(program: Command): void {
         const schedule = await scheduleStatus(settings, redis);
         const runs = await store.listRuns(5);
         if (options.json) {
-          await writeOut(`${JSON.stringify({ queues: counts, workers, schedule, runs }, null, 2)}\n`);
+          await printJson({ queues: counts, workers, schedule, runs }, { indent: 2 });
           return;
         }
         const lines = ['queues:'];
@@ -59,7 +59,7 @@ export function registerStatus(program: Command): void {
             `  ${run.id}  ${run.trigger.padEnd(8)} ${run.status.padEnd(7)} ${c.seen} entities, ${run.proposals.created} new proposals, ${c.failed} failed`,
           );
         }
-        await writeOut(`${lines.join('\n')}\n`);
+        await printLines(...lines);
       } finally {
         await Promise.all(queues.map((q) => q.close()));
         await store.close();

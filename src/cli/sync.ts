@@ -10,7 +10,7 @@ import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
 import { UsageError } from './errors.js';
-import { isTerminal, writeErr, writeOut } from './output.js';
+import { isTerminal, printLines, warnLines, writeErr } from './output.js';
 import { proposalLine } from './proposals.js';
 import { withRuntime } from './runtime-context.js';
 
@@ -49,7 +49,8 @@ function progressReporter(): { update(progress: RunProgress): void; stop(): void
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
-export function summary(run: RunRecord, reports: SyncResult['reports']): string {
+/** A run's summary, a line an entry (printLines shows them safe: failure reasons are upstream text). */
+export function summary(run: RunRecord, reports: SyncResult['reports']): string[] {
   const c = run.counts;
   const p = run.proposals;
   const kinds = Object.entries(p.byKind)
@@ -73,7 +74,7 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string 
     ...(run.failures.length > 10 ? [`  …and ${run.failures.length - 10} more failures in the report`] : []),
     `report: ${path.relative(process.cwd(), reports.html) || reports.html} (also .md and .json)`,
   ];
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 async function syncAndReport(
@@ -100,7 +101,7 @@ export function registerSync(program: Command): void {
     .action(async (keys: string[], options: { full?: boolean }, command: Command) => {
       await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
         const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
-        await writeOut(summary(result.run, result.reports));
+        await printLines(...summary(result.run, result.reports));
         if (result.run.counts.seen > 0 && result.run.counts.failed === result.run.counts.seen)
           process.exitCode = 1;
       });
@@ -118,12 +119,12 @@ export function registerSync(program: Command): void {
         const claimedRun = `refresh-${Date.now()}`;
         const pending = await runtime.refreshes.claim(keys, claimedRun);
         for (const [key, run] of pending)
-          writeErr(`${key}: a refresh is already waiting (${run}); not queued again\n`);
+          warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
         const wanted = keys.filter((key) => !pending.has(key));
         if (wanted.length === 0) return;
         if (!options.wait) {
           const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
-          await writeOut(`queued run ${started.runId} for ${wanted.join(', ')}\n`);
+          await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
           if ((await liveWorkers(runtime)) === 0)
             writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
           return;
@@ -134,10 +135,10 @@ export function registerSync(program: Command): void {
             { entity: key, status: ['open', 'accepted'] },
             { limit: 100 },
           );
-          if (proposals.length === 0) await writeOut(`${key}: no open proposals\n`);
-          for (const proposal of proposals) await writeOut(proposalLine(proposal));
+          if (proposals.length === 0) await printLines(`${key}: no open proposals`);
+          for (const proposal of proposals) await printLines(proposalLine(proposal));
         }
-        await writeOut(summary(result.run, result.reports));
+        await printLines(...summary(result.run, result.reports));
       });
     });
 }

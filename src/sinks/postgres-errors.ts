@@ -2,7 +2,7 @@
 // batch), anything else STORE_FAILED; the URL's password never appears in a message or a cause.
 
 import { inspect } from 'node:util';
-import { redactUrl } from '../config.js';
+import { redactSecrets, redactUrl } from '../text/redact.js';
 import { StoreError } from './store-rows.js';
 
 /** Connection-level failures (network errno, SQLSTATE class 08, shutdown, too many connections). */
@@ -23,7 +23,8 @@ const UNAVAILABLE_STATE = /^(08|57P0[123]|53300)/;
  */
 export function redactor(url: string): (error: unknown) => StoreError {
   const secrets = passwordsOf(url);
-  const scrub = (text: string) => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  const scrub = (text: string) =>
+    redactSecrets(secrets.reduce((out, secret) => out.split(secret).join('***'), text));
   const where = redactUrl(url);
   return (error) => {
     if (error instanceof StoreError && secrets.every((s) => !error.message.includes(s))) return error;
@@ -56,21 +57,22 @@ export function redactor(url: string): (error: unknown) => StoreError {
   };
 }
 
+/** The passwords a connection string carries: in its userinfo, and as ?password= or ?sslpassword=. */
 function passwordsOf(url: string): string[] {
-  let password: string | undefined;
+  const found = [...url.matchAll(/[?&](?:ssl)?password=([^&#]*)/gi)].map((match) => match[1] ?? '');
   try {
-    password = new URL(url).password;
+    found.push(new URL(url).password);
   } catch {
-    password = /^[a-z]+:\/\/[^:/@]*:([^@/]*)@/i.exec(url)?.[1];
+    found.push(/^[a-z]+:\/\/[^:/@]*:([^@/]*)@/i.exec(url)?.[1] ?? '');
   }
-  if (!password) return [];
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {
-    // keep the raw form only
-  }
-  return [...new Set([password, decoded])].filter((s) => s.length > 0);
+  const forms = found.flatMap((password) => {
+    try {
+      return [password, decodeURIComponent(password)];
+    } catch {
+      return [password];
+    }
+  });
+  return [...new Set(forms)].filter((s) => s.length > 0);
 }
 
 export async function guarded<T>(redact: (error: unknown) => StoreError, work: () => Promise<T>): Promise<T> {

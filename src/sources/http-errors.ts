@@ -1,5 +1,8 @@
 // The HTTP layer's failures: a small named set with stable `code`s that callers branch on, never on
-// message text. Each names the request (endpoint and URL) and how many attempts were made.
+// message text. Each names the request (endpoint and URL, credentials masked) and how many attempts were
+// made.
+
+import { redactUrl } from '../text/redact.js';
 
 export type HttpErrorCode =
   /**
@@ -39,7 +42,9 @@ export class HttpError extends Error {
   }
 }
 
-function shorten(url: string): string {
+/** The URL as an error shows it: credentials masked (a proxy's user and password), at most 300 characters. */
+function shorten(raw: string): string {
+  const url = redactUrl(raw);
   return url.length <= 300 ? url : `${url.slice(0, 297)}…`;
 }
 

@@ -58,7 +58,7 @@ export class WikidataSource {
 
   /** The item's page: evidence links point here (with `#statementId` for a statement). */
   itemUrl(id: ItemId, statementId?: string): string {
-    return `${this.options.url.replace(/\/+$/, '')}/wiki/${id}${statementId ? `#${encodeURIComponent(statementId)}` : ''}`;
+    return `${withoutCredentials(this.options.url)}/wiki/${id}${statementId ? `#${encodeURIComponent(statementId)}` : ''}`;
   }
 
   /** `wbgetentities` for `ids`; `sites` (such as ["enwiki"]) narrows the sitelinks asked for. */
@@ -134,6 +134,21 @@ export class WikidataSource {
     url.searchParams.set('ids', batch.join('|'));
     url.searchParams.set('maxlag', '5');
     return url;
+  }
+}
+
+/**
+ * A site as evidence links show it: without the user and password a proxy may need (they would be
+ * stored with every proposal and shown on the review page).
+ */
+export function withoutCredentials(site: string): string {
+  try {
+    const url = new URL(site);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return site.replace(/\/\/[^/]*@/, '//').replace(/\/+$/, '');
   }
 }
 

@@ -7,6 +7,7 @@ import { isWikiLanguage, wikipediaTitleProblem } from '../model/wikipedia.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
 import { queryEnvelopeProblem } from './wikidata-validate.js';
+import { withoutCredentials } from './wikidata.js';
 import { parsePages } from './wikipedia-parse.js';
 
 export interface WikipediaOptions {
@@ -26,7 +27,7 @@ export class WikipediaSource {
   }
 
   pageUrl(lang: string, title: string): string {
-    return `${this.site(lang)}/wiki/${encodeURIComponent(title.replace(/ /g, '_')).replace(/%2F/g, '/')}`;
+    return `${withoutCredentials(this.site(lang))}/wiki/${encodeURIComponent(title.replace(/ /g, '_')).replace(/%2F/g, '/')}`;
   }
 
   async fetchPages(lang: string, titles: readonly string[]): Promise<Fetched<string, WikipediaPage>> {

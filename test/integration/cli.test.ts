@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, ROOT, runCli } from '../helpers/cli.js';
+import { controlsIn } from '../helpers/controls.js';
 
 const COMMANDS = [
   'entities',
@@ -69,6 +70,27 @@ describe('exit codes', () => {
   });
 });
 
+describe('error messages', () => {
+  const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2J\n- forged line';
+
+  it('show the argument they quote escaped, on the one line', async () => {
+    const { code, stderr } = await runCli(['fake-wikimedia', '--fixtures', `/nonexistent${HOSTILE}`]);
+    expect(code).toBe(2);
+    expect(controlsIn(stderr)).toEqual([]);
+    expect(stderr).not.toMatch(/^- forged line/m);
+    expect(stderr).toContain(
+      '--fixtures: no folder at /nonexistent\\x1b]0;TITLE\\x07\\x1b[2J\\n- forged line',
+    );
+  });
+
+  it('of the argument parser too', async () => {
+    const { code, stderr } = await runCli(['entities', `--x${HOSTILE}`]);
+    expect(code).toBe(2);
+    expect(controlsIn(stderr)).toEqual([]);
+    expect(stderr).toContain("unknown option '--x\\x1b]0;TITLE");
+  });
+});
+
 describe('factsync entities', () => {
   it('lists the example cards, reports the defective one and the local conflict', async () => {
     const { code, stdout, stderr } = await runCli(['entities']);
@@ -118,6 +140,59 @@ describe('factsync entities', () => {
         .map((r) => r.key)
         .sort(),
     ).toEqual(['openai', 'sora']);
+  });
+});
+
+describe('secrets in the configuration', () => {
+  const DATABASE_URL = 'postgres://u@127.0.0.1:1/db?password=s3cret';
+  const WIKIDATA_URL = 'http://user:pa55@127.0.0.1:9/';
+  const printed = (result: { stdout: string; stderr: string }) => result.stdout + result.stderr;
+
+  it('config hides a password in the query string and the userinfo of any URL', async () => {
+    const env = { DATABASE_URL, WIKIDATA_URL, WIKIPEDIA_URL: 'https://bot:wp-s3cret@{lang}.example.org' };
+    const text = await runCli(['config'], env);
+    expect(text.code, text.stderr).toBe(0);
+    const json = await runCli(['config', '--json'], env);
+    expect(json.code, json.stderr).toBe(0);
+    for (const result of [text, json]) {
+      expect(printed(result)).not.toContain('s3cret');
+      expect(printed(result)).not.toContain('pa55');
+    }
+    const shown = JSON.parse(json.stdout);
+    expect(shown.store.url).toBe('postgres://***@127.0.0.1:1/db?password=***');
+    expect(shown.wikidata.url).toBe('http://user:***@127.0.0.1:9/');
+    expect(shown.wikipedia.url).toBe('https://bot:***@{lang}.example.org');
+  });
+
+  it('a URL refused by validation is shown without its password', async () => {
+    const { code, stderr } = await runCli(['config'], { WIKIDATA_URL: 'ftp://user:pa55@127.0.0.1:9/' });
+    expect(code).toBe(2);
+    expect(stderr).toContain('config wikidata.url');
+    expect(stderr).not.toContain('pa55');
+  });
+
+  it('"PostgreSQL is unavailable" names the server without the password of its query string', async () => {
+    const { code, stderr, stdout } = await runCli(['proposals'], { DATABASE_URL });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/db\?password=\*\*\* is unavailable/,
+    );
+    expect(stdout + stderr).not.toContain('s3cret');
+  });
+
+  it.each([
+    ['the line after it', 'wikidata:\n  token: t0ken-9f8e7d6c5b4a\n bad: indent\n'],
+    ['its own line', 'wikidata:\n  token: t0ken-9f8e7d6c5b4a: x\n'],
+    ['an unclosed quote', 'wikidata:\n  token: "t0ken-9f8e7d6c5b4a\n'],
+  ])('a YAML syntax error on %s names the line, never the token', async (_, yaml) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'factsync-cli-'));
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(file, yaml);
+    const { code, stderr, stdout } = await runCli(['config', '--config', file]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${file} is not valid YAML`);
+    expect(stderr).toMatch(/line \d+, column \d+/);
+    expect(stdout + stderr).not.toContain('t0ken');
   });
 });
 

@@ -210,7 +210,7 @@ describe('the fake over the captures', () => {
           reason: 'neither entities nor a query response',
         },
       ]);
-      expect(files).toHaveLength(8);
+      expect(files).toHaveLength(9);
     });
 
     it('answers the revision check for captured items and the merged id', async () => {

@@ -1,9 +1,10 @@
 // The morning review through the CLI, as a reviewer types it: sync, proposals, accept, reject,
 // apply, export and report, against the fake Wikimedia and a SQLite store.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli.js';
+import { controlsIn } from '../helpers/controls.js';
 import { type TestInstall, testInstall } from '../helpers/pipeline.js';
 
 let install: TestInstall;
@@ -62,7 +63,8 @@ describe('the review commands', () => {
     const bad = await cli('proposals', '--kind', 'bogus');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--kind: "bogus" is not one of');
-  });
+    // Six runs of the bin: more than the default 30 s on a loaded machine.
+  }, 90_000);
 
   it('apply writes the accepted value into the card and marks it applied', async () => {
     const dry = await cli('apply', '--dry-run');
@@ -90,5 +92,137 @@ describe('the review commands', () => {
     expect(stdout).toContain('# factsync run');
     const path = (await cli('report', '--format', 'html', '--path')).stdout.trim();
     expect(readFileSync(path, 'utf8')).toContain('<!doctype html>');
+  });
+});
+
+// A card and a Wikidata statement that try to drive the reviewer's terminal: an OSC that sets the
+// window title, a BEL, a clear-screen, and line breaks that would forge a list line and a heading.
+const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2J';
+const FORGED = '\n- forged line\n# forged heading';
+
+describe('values that try to drive the terminal', () => {
+  let hostile: TestInstall;
+  const run = (...args: string[]) => runCli([...args, '--config', hostile.configFile], hostile.env);
+
+  beforeAll(async () => {
+    hostile = await testInstall('hostile');
+    const card = `${hostile.cards}/sora.md`;
+    writeFileSync(card, readFileSync(card, 'utf8').replace(/^# Sora$/m, `# Sora${HOSTILE}`));
+    const answer = await fetch(`${hostile.fake.url}/__control/setStatementValue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        qid: 'Q124544998',
+        property: 'P856',
+        value: `https://openai.com/sora${HOSTILE}${FORGED}`,
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const synced = await run('sync');
+    expect(synced.code, synced.stderr).toBe(0);
+  });
+  afterAll(async () => hostile?.close());
+
+  it('proposals prints them escaped, each proposal on its one line', async () => {
+    const { code, stdout, stderr } = await run('proposals', '--entity', 'sora');
+    expect(code, stderr).toBe(0);
+    expect(controlsIn(stdout)).toEqual([]);
+    expect(stdout).not.toMatch(/^(- forged line|# forged heading)/m);
+    const website = stdout.split('\n').filter((line) => line.includes('website'));
+    expect(website).toHaveLength(1);
+    expect(website[0]).toContain(
+      'https://openai.com/sora\\x1b]0;TITLE\\x07\\x1b[2J\\n- forged line\\n# forged heading',
+    );
+    const label = stdout.split('\n').find((line) => line.includes(' label: '));
+    expect(label).toContain('Sora\\x1b]0;TITLE\\x07\\x1b[2J');
+  });
+
+  it('report --format md prints them escaped, and the Markdown file holds no forged line', async () => {
+    const { code, stdout, stderr } = await run('report', '--format', 'md');
+    expect(code, stderr).toBe(0);
+    expect(controlsIn(stdout)).toEqual([]);
+    expect(stdout).not.toMatch(/^(- forged line|# forged heading)/m);
+    const file = (await run('report', '--format', 'md', '--path')).stdout.trim();
+    const markdown = readFileSync(file, 'utf8');
+    expect(controlsIn(markdown)).toEqual([]);
+    expect(markdown).not.toMatch(/^(- forged line|# forged heading)/m);
+    expect(markdown).toMatch(/^### Sora\\+x1b\\?\]0;TITLE\\+x07\\+x1b\\?\[2J /m);
+  });
+
+  it('entities prints the card as read, escaped', async () => {
+    const { code, stdout, stderr } = await run('entities', 'sora');
+    expect(code, stderr).toBe(0);
+    expect(controlsIn(stdout + stderr)).toEqual([]);
+    expect(stdout).toMatch(/^sora\s+Q124544998\s+Sora\\x1b\]0;TITLE\\x07\\x1b\[2J /m);
+  });
+
+  it('--json stays JSON, with the values intact', async () => {
+    const { code, stdout } = await run('proposals', '--json', '--entity', 'sora', '--field', 'website');
+    expect(code).toBe(0);
+    expect(controlsIn(stdout)).toEqual([]);
+    const [website] = jsonLines(stdout);
+    expect(website?.remote).toBe(`https://openai.com/sora${HOSTILE}${FORGED}`);
+  });
+});
+
+// wikidata.url and wikipedia.url with credentials (a proxy that wants them): the evidence links and
+// the URL of a failed request are built from them, and no output may show them.
+describe('credentials in the Wikimedia URLs', () => {
+  const PASSWORD = 'pa55-0c7e1b';
+  let install: TestInstall;
+  let env: Record<string, string>;
+  let configFile: string;
+  const run = (...args: string[]) => runCli([...args, '--config', configFile], env);
+  const withCredentials = (url: string) => url.replace('http://', `http://proxyuser:${PASSWORD}@`);
+  const everything = (result: { stdout: string; stderr: string }) => result.stdout + result.stderr;
+
+  beforeAll(async () => {
+    install = await testInstall('credentials');
+    env = {
+      ...install.env,
+      WIKIDATA_URL: withCredentials(install.fake.wikidataUrl),
+      WIKIPEDIA_URL: withCredentials(install.fake.wikipediaUrl),
+      FACTSYNC_LOG_LEVEL: 'info',
+    };
+    // A failed request fails at once, and its batch is not tried again.
+    configFile = `${install.dir}/credentials.yaml`;
+    writeFileSync(
+      configFile,
+      readFileSync(install.configFile, 'utf8')
+        .replace('http:\n', 'http:\n  retries: 0\n')
+        .replace('worker:\n', 'worker:\n  attempts: 1\n'),
+    );
+  });
+  afterAll(async () => install?.close());
+
+  it('are in no output of a run that worked: summary, proposals, reports, export', async () => {
+    const synced = await run('sync');
+    expect(synced.code, synced.stderr).toBe(0);
+    const outputs = [
+      synced,
+      await run('proposals'),
+      await run('proposals', '--json'),
+      await run('report', '--format', 'md'),
+      await run('report', '--format', 'html'),
+      await run('report', '--format', 'json'),
+      await run('export', '--format', 'jsonl'),
+    ];
+    for (const output of outputs) expect(everything(output)).not.toContain(PASSWORD);
+    // The evidence links are still there, with the credentials masked.
+    expect(outputs[2]?.stdout).toContain(`http://proxyuser:***@127.0.0.1:`);
+    for (const file of readdirSync(install.config.reports.dir))
+      expect(readFileSync(`${install.config.reports.dir}/${file}`, 'utf8'), file).not.toContain(PASSWORD);
+  });
+
+  it('are in no message of a run whose requests failed', async () => {
+    install.fake.setFaults('error=1');
+    const failed = await run('sync', '--full');
+    install.fake.setFaults('error=0');
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stdout).toMatch(/failed: \S+ .*GET http:\/\/proxyuser:\*\*\*@127\.0\.0\.1:/);
+    expect(everything(failed)).not.toContain(PASSWORD);
+    const report = await run('report', '--format', 'md');
+    expect(report.stdout).toMatch(/## Failures/);
+    expect(everything(report)).not.toContain(PASSWORD);
   });
 });

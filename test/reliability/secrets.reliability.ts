@@ -7,9 +7,12 @@
 // wrong password typed in its place) appears in any stdout or stderr, in any report file, in what
 // Redis or PostgreSQL hold, or in the pages serve sends. The Wikimedia token does go where it belongs:
 // the fake's request log shows it in the Authorization header of every request.
+// Secrets also ride in other shapes: a PostgreSQL password in the URL's query string (?password=),
+// credentials in the userinfo of WIKIDATA_URL and WIKIPEDIA_URL, and a token next to a syntax error
+// in a --config file; `config`, `proposals` and the error messages show none of them.
 
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +48,8 @@ const SECRETS = {
   postgresPassword: secret('pgpw'),
   wikimediaToken: secret('wmtoken'),
   serveToken: secret('servetoken'),
+  wikimediaUrlPassword: secret('wmurlpw'),
+  yamlToken: secret('yamltoken'),
 };
 /** Wrong passwords typed in place of the right ones: credentials too, never to be echoed. */
 const WRONG = { redisPassword: secret('wrongredispw'), postgresPassword: secret('wrongpgpw') };
@@ -304,6 +309,53 @@ describe('secrets', () => {
     );
     if (cluster.private)
       expect(failed('proposals, wrong PostgreSQL password')).toMatch(/password authentication failed/);
+  });
+
+  it('never appear in a query string, in the Wikimedia URLs or beside a YAML syntax error', async () => {
+    const database = new URL(databaseUrl);
+    // The password as a query parameter, which the driver reads as well as the userinfo.
+    const queryForm = new URL(databaseUrl);
+    queryForm.password = '';
+    queryForm.searchParams.set('password', decodeURIComponent(database.password));
+    const queryFormDown = new URL(queryForm);
+    queryFormDown.port = String(await freePort());
+    const userinfo = (url: string) => url.replace('http://', `http://wm:${SECRETS.wikimediaUrlPassword}@`);
+    const wikimedia = {
+      WIKIDATA_URL: userinfo(target.fake.wikidataUrl),
+      WIKIPEDIA_URL: userinfo(target.fake.wikipediaUrl),
+    };
+    const broken = path.join(path.dirname(target.configFile), 'broken.yaml');
+    writeFileSync(broken, `serve:\n  token: ${SECRETS.yamlToken}\n port: 8080\n`);
+
+    const shown = await cli('config --json, ?password= and Wikimedia userinfo', ['config', '--json'], {
+      DATABASE_URL: queryForm.toString(),
+      ...wikimedia,
+    });
+    expect(shown.code, shown.stderr).toBe(0);
+    const config = JSON.parse(shown.stdout);
+    expect(config.store.url).toMatch(/^postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/\w+\?password=\*\*\*$/);
+    expect(config.wikidata.url).toMatch(/^http:\/\/wm:\*\*\*@127\.0\.0\.1:\d+$/);
+    expect(config.wikipedia.url).toMatch(/^http:\/\/wm:\*\*\*@127\.0\.0\.1:\d+\/wikipedia\/\{lang\}$/);
+    const text = await cli('config, ?password= and Wikimedia userinfo', ['config'], {
+      DATABASE_URL: queryForm.toString(),
+      ...wikimedia,
+    });
+    expect(text.code, text.stderr).toBe(0);
+    // The driver takes the password from the query string: the store opens, and lists.
+    const listed = await cli('proposals, ?password=', ['proposals'], { DATABASE_URL: queryForm.toString() });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout.length).toBeGreaterThan(0);
+    const down = await cli('proposals, PostgreSQL down, ?password=', ['proposals'], {
+      DATABASE_URL: queryFormDown.toString(),
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/\S+ is unavailable/);
+    const yaml = await runCliTracked(['--config', broken, 'config'], target.env, 90_000);
+    transcripts.push({ command: 'config, YAML syntax error beside a token', ...yaml });
+    expect(yaml.code).toBe(2);
+    expect(yaml.stderr).toMatch(/is not valid YAML at line 3, column \d+/);
+
+    for (const t of transcripts.slice(-5)) expect(leaks(t.stdout + t.stderr), t.command).toEqual([]);
   });
 
   it('never appear in the reports, in Redis or in PostgreSQL', async () => {

@@ -1,4 +1,6 @@
 // Proposal values and evidence as a reviewer reads them, in plain text (the HTML escapes it). Pure.
+// Values come from cards and from Wikimedia: what is displayed is made printable here, once, for every
+// output that shows them (the command line, the reports, the review page).
 
 import type {
   EndedValue,
@@ -11,6 +13,7 @@ import type {
   StatedValue,
 } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
+import { printable } from '../../text/safe.js';
 
 function isStated(value: unknown): value is StatedValue {
   return typeof value === 'object' && value !== null && 'where' in value && 'value' in value;
@@ -40,11 +43,14 @@ function single(value: ProposalValue): string {
   return item.label ?? item.id ?? '';
 }
 
-/** A value for display: "—" for none; the sides of a local conflict joined with "vs". */
+/**
+ * A value for display: "—" for none; the sides of a local conflict joined with "vs". On one line, with
+ * control characters as visible escapes (`\x1b`, `\n`) and any credential in it masked.
+ */
 export function displayValue(value: ProposalValue | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value) && value.every(isStated)) return value.map(single).join(' vs ');
-  return single(value);
+  if (Array.isArray(value) && value.every(isStated)) return printable(value.map(single).join(' vs '));
+  return printable(single(value));
 }
 
 export function evidenceLabel(evidence: Evidence): string {
@@ -131,7 +137,7 @@ export function scopeNote(evidence: Evidence): string {
         })
         .join('; ')}.`,
     );
-  return parts.join(' ');
+  return printable(parts.join(' '));
 }
 
 /** A run's headline figures, labelled, in the order the report and the review page show them. */

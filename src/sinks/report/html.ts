@@ -1,7 +1,9 @@
 // The run report as one self-contained HTML page (inline style and script, nothing fetched). Every
-// value from a card or from Wikimedia is escaped: a label "<script>alert(1)</script>" shows as text.
+// value from a card or from Wikimedia is escaped: a label "<script>alert(1)</script>" shows as text;
+// and made printable first: control characters and bidi overrides show as escapes, credentials masked.
 
 import type { RunRecord } from '../../model/run.js';
+import { printable, redactSecrets } from '../../text/safe.js';
 import {
   displayValue,
   type EntityGroup,
@@ -16,6 +18,9 @@ import {
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** Text from a card, from Wikimedia or from an error, as HTML text. */
+const shown = (text: string) => escapeHtml(printable(text));
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1f2328;background:#f6f8fa}
@@ -47,8 +52,8 @@ for(const s of document.querySelectorAll('section.entity')){s.hidden=q!==''&&!s.
 `;
 
 function link(url: string, text: string): string {
-  if (!isWebLink(url)) return escapeHtml(url);
-  return `<a href="${escapeHtml(url)}" rel="noopener noreferrer" target="_blank">${escapeHtml(text)}</a>`;
+  if (!isWebLink(url)) return shown(url);
+  return `<a href="${escapeHtml(redactSecrets(url))}" rel="noopener noreferrer" target="_blank">${shown(text)}</a>`;
 }
 
 function summary(run: RunRecord): string {
@@ -65,9 +70,9 @@ function summary(run: RunRecord): string {
 
 /** How the run went about it, and the requests it spent by endpoint. */
 function planning(run: RunRecord): string {
-  const notes = planNotes(run).map((note) => `<li>${escapeHtml(note)}</li>`);
+  const notes = planNotes(run).map((note) => `<li>${shown(note)}</li>`);
   const requests = Object.entries(run.requests).map(
-    ([endpoint, r]) => `<tr><td>${escapeHtml(endpoint)}</td><td>${r.requests}</td><td>${r.bytes}</td></tr>`,
+    ([endpoint, r]) => `<tr><td>${shown(endpoint)}</td><td>${r.requests}</td><td>${r.bytes}</td></tr>`,
   );
   return `${notes.length ? `<ul class="plan">${notes.join('')}</ul>` : ''}${
     requests.length
@@ -82,7 +87,7 @@ function failures(run: RunRecord): string {
     const what =
       f.entity ??
       (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
-    return `<li><b>${escapeHtml(what)}</b>: ${escapeHtml(f.reason)}${f.code ? ` <span class="status">${escapeHtml(f.code)}</span>` : ''}</li>`;
+    return `<li><b>${shown(what)}</b>: ${shown(f.reason)}${f.code ? ` <span class="status">${shown(f.code)}</span>` : ''}</li>`;
   });
   return `<h2>Failures (${run.failures.length})</h2><ul class="failures">${items.join('')}</ul>`;
 }
@@ -90,17 +95,17 @@ function failures(run: RunRecord): string {
 function entity(run: RunRecord, group: EntityGroup): string {
   const rows = group.proposals.map(
     (p) => `<tr>
-<td>${escapeHtml(p.field)}</td>
+<td>${shown(p.field)}</td>
 <td><span class="kind kind-${escapeHtml(p.kind)}" title="${escapeHtml(KIND_HELP[p.kind] ?? '')}">${escapeHtml(p.kind)}</span>${p.firstRun === run.id ? '<span class="new">new</span>' : ''}</td>
 <td class="value">${escapeHtml(displayValue(p.local))}</td>
 <td class="value">${escapeHtml(displayValue(p.remote))}${scopeNote(p.evidence) ? `<br><small>${escapeHtml(scopeNote(p.evidence))}</small>` : ''}</td>
 <td>${link(p.evidence.url, evidenceLabel(p.evidence))}</td>
-<td class="status">${escapeHtml(p.status)}</td>
-<td class="id">${escapeHtml(p.id)}</td>
+<td class="status">${shown(p.status)}</td>
+<td class="id">${shown(p.id)}</td>
 </tr>`,
   );
-  const title = escapeHtml(group.label ?? group.entity);
-  return `<section class="entity"><h3>${title} <small>${escapeHtml(group.entity)} · ${escapeHtml(group.qid)}</small></h3>
+  const title = shown(group.label ?? group.entity);
+  return `<section class="entity"><h3>${title} <small>${shown(group.entity)} · ${shown(group.qid)}</small></h3>
 <table><thead><tr><th>field</th><th>kind</th><th>local</th><th>remote</th><th>evidence</th><th>status</th><th>id</th></tr></thead>
 <tbody>${rows.join('')}</tbody></table></section>`;
 }

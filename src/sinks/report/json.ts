@@ -1,9 +1,12 @@
 // The run report as JSON, a piece at a time: a night's run holds millions of proposals, too many for
 // one string. The pieces join into exactly what `JSON.stringify({ run, proposals }, null, 2)` and a
-// newline give (the review page and scripts read that document), so the streaming is invisible. Pure.
+// newline give (the review page and scripts read that document), so the streaming is invisible —
+// except that credentials are masked and the control characters JSON leaves raw are escaped
+// (printableJson: the same value, minus the secrets). Each piece holds whole values. Pure.
 
 import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
+import { printableJson } from '../../text/safe.js';
 
 /** About this many characters per piece: few enough writes, and a bounded buffer. */
 const PIECE = 64 * 1024;
@@ -26,9 +29,9 @@ export async function* reportJsonPieces(
     piece += `${any ? ',' : ''}\n    ${nested(proposal, 2)}`;
     any = true;
     if (piece.length >= PIECE) {
-      yield piece;
+      yield printableJson(piece);
       piece = '';
     }
   }
-  yield `${piece}${any ? '\n  ' : ''}]\n}\n`;
+  yield printableJson(`${piece}${any ? '\n  ' : ''}]\n}\n`);
 }
