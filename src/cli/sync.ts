@@ -72,6 +72,11 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
           `  failed: ${f.entity ?? (f.file ? `${path.relative(process.cwd(), f.file)}${f.line ? `:${f.line}` : ''}` : '')} ${f.reason}`,
       ),
     ...(run.failures.length > 10 ? [`  …and ${run.failures.length - 10} more failures in the report`] : []),
+    ...((run.warnings ?? []).length > 0
+      ? [
+          `  warnings: ${(run.warnings ?? []).length} (first: ${run.warnings?.[0]?.entity ?? ''} ${run.warnings?.[0]?.reason ?? ''})`,
+        ]
+      : []),
     `report: ${path.relative(process.cwd(), reports.html) || reports.html} (also .md and .json)`,
   ];
   return lines;

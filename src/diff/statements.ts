@@ -65,6 +65,12 @@ export function diffStatementField(
     show: (value) => remoteProposalValue(value, remote.labels, ctx.languages),
   };
   const { best, ended } = scopeStatements(spec, item.statements[spec.property ?? ''] ?? [], ctx.retrievedAt);
+  // An item shown without its label would be another proposal (the label is part of the value): when a
+  // name was not read (more referenced items than wikidata.maxReferencedItems), the field waits.
+  const unnamed = [...best, ...ended.map((e) => e.statement)].some(
+    (s) => s.value?.type === 'item' && !remote.labels.has(s.value.id),
+  );
+  if (unnamed) return UNDECIDED;
   const novalue = best.find((s) => s.snaktype === 'novalue');
   const values = distinctValues(best);
   const localShown = (value: SingleFact) => localProposalValue(spec, value);

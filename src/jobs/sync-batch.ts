@@ -60,6 +60,17 @@ export function emptyBatchResult(): BatchResult {
   };
 }
 
+/** Why an id could not be read, with the failure's stable code (UPSTREAM_INVALID, HTTP_TIMEOUT…). */
+interface FetchProblem {
+  readonly reason: string;
+  readonly code: string;
+}
+
+const problemOf = (failure: BatchFailure): FetchProblem => ({
+  reason: describeFailure(failure),
+  code: failure.error.code,
+});
+
 function describeFailure(failure: BatchFailure): string {
   return `${failure.error.code}: ${failure.error.message}`;
 }
@@ -67,7 +78,7 @@ function describeFailure(failure: BatchFailure): string {
 export interface FetchedPages {
   /** By "lang:title". */
   readonly pages: Map<string, WikipediaPage>;
-  readonly failed: Map<string, string>;
+  readonly failed: Map<string, FetchProblem>;
 }
 
 export const pageKey = (record: LocalRecord) =>
@@ -84,13 +95,14 @@ export async function fetchPages(
     byLang.set(record.wikipedia.lang, [...(byLang.get(record.wikipedia.lang) ?? []), record.wikipedia.title]);
   }
   const pages = new Map<string, WikipediaPage>();
-  const failed = new Map<string, string>(); // "lang:title" → reason
+  const failed = new Map<string, FetchProblem>(); // "lang:title" → why
   for (const [lang, titles] of byLang) {
     const result = await wikipedia.fetchPages(lang, titles);
     for (const [title, page] of result.found) pages.set(`${lang}:${title}`, page);
     for (const failure of result.failures)
-      for (const title of failure.ids) failed.set(`${lang}:${title}`, describeFailure(failure));
-    for (const rejected of result.rejected) failed.set(`${lang}:${rejected.id}`, rejected.reason);
+      for (const title of failure.ids) failed.set(`${lang}:${title}`, problemOf(failure));
+    for (const rejected of result.rejected)
+      failed.set(`${lang}:${rejected.id}`, { reason: rejected.reason, code: 'INVALID_TITLE' });
   }
   return { pages, failed };
 }
@@ -153,9 +165,9 @@ export async function syncBatch(
     records.map((r) => r.qid),
     sites,
   );
-  const itemFailures = new Map<string, string>();
+  const itemFailures = new Map<string, FetchProblem>();
   for (const failure of items.failures)
-    for (const id of failure.ids) itemFailures.set(id, describeFailure(failure));
+    for (const id of failure.ids) itemFailures.set(id, problemOf(failure));
   const { pages: pageOf, failed: pageFailures } = await completePages(records, deps.wikipedia, pages);
 
   // Labels of the items each record and its item refer to, at most maxReferencedItems an entity: an item
@@ -185,9 +197,9 @@ export async function syncBatch(
     for (const id of kept) wanted.add(id);
   }
   const labels = await deps.wikidata.labels([...wanted]);
-  const labelFailed = new Map<string, string>();
+  const labelFailed = new Map<string, FetchProblem>();
   for (const failure of labels.failures)
-    for (const id of failure.ids) labelFailed.set(id, describeFailure(failure));
+    for (const id of failure.ids) labelFailed.set(id, problemOf(failure));
   const known: ReadonlyMap<ItemId, ItemLabels> = labels.found;
 
   const ctx: DiffContext = {
@@ -209,7 +221,7 @@ export async function syncBatch(
       .find((reason) => reason !== undefined);
     const reason = itemFailures.get(record.qid) ?? (key ? pageFailures.get(key) : undefined) ?? labelProblem;
     if (!item || reason) {
-      fail(record, reason ?? 'the item was not fetched', 'FETCH_FAILED');
+      fail(record, reason?.reason ?? 'the item was not fetched', reason?.code ?? 'FETCH_FAILED');
       continue;
     }
     const page = key ? pageOf.get(key) : undefined;
@@ -218,7 +230,13 @@ export async function syncBatch(
     let settled: Awaited<ReturnType<ProposalStore['reconcile']>>;
     let diff: ReturnType<typeof diffRecord>;
     try {
-      diff = diffRecord(record, { item, labels: known, ...(page ? { page } : {}) }, ctx);
+      // Only the names read for this record: what it is compared with does not depend on its neighbours.
+      const names = new Map<ItemId, ItemLabels>();
+      for (const id of referenced.get(record.key) ?? []) {
+        const found = known.get(id);
+        if (found) names.set(id, found);
+      }
+      diff = diffRecord(record, { item, labels: names, ...(page ? { page } : {}) }, ctx);
       settled = await deps.store.reconcile(
         record.key,
         diff.findings,

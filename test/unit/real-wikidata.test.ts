@@ -191,15 +191,22 @@ describe('statements scoped by start and end time', () => {
   // Karlsruhe (real, Wikidata-Toolkit): six ended mayors on P6 with P580/P582, the current one
   // preferred with P580 only; P17 Germany current (preferred), West Germany ended in 1990.
   const karlsruhe = item('wdtk_wbgetentities-Q32063953.json', 'Q32063953');
+  // The referenced items' names were read (none in English: shown by QID).
+  const named = new Map(
+    Object.values(karlsruhe.statements)
+      .flat()
+      .flatMap((s) => (s.value?.type === 'item' ? [s.value.id] : []))
+      .map((id) => [id, { id, labels: {}, aliases: {} }] as const),
+  );
 
   it('never proposes an ended value as an add', () => {
-    const findings = of(diff(record({ qid: 'Q1040' }), karlsruhe), 'headOfGovernment');
+    const findings = of(diff(record({ qid: 'Q1040' }), karlsruhe, named), 'headOfGovernment');
     expect(findings).toMatchObject([{ kind: 'add', remote: { id: 'Q1443774' } }]);
   });
 
   it('says when a value the record states has ended, with the current one', () => {
     const findings = of(
-      diff(record({ qid: 'Q1040', facts: { headOfGovernment: 'Q107280' } }), karlsruhe),
+      diff(record({ qid: 'Q1040', facts: { headOfGovernment: 'Q107280' } }), karlsruhe, named),
       'headOfGovernment',
     );
     expect(findings).toMatchObject([
@@ -210,20 +217,35 @@ describe('statements scoped by start and end time', () => {
         evidence: { qualifiers: { P580: ['1998'], P582: ['2013'] } },
       },
     ]);
-    const country = of(diff(record({ qid: 'Q1040', facts: { country: 'Q713750' } }), karlsruhe), 'country');
+    const country = of(
+      diff(record({ qid: 'Q1040', facts: { country: 'Q713750' } }), karlsruhe, named),
+      'country',
+    );
     expect(country).toMatchObject([
       { kind: 'ended', remote: { ended: '1990-10-02', current: { id: 'Q183' } } },
     ]);
   });
 
+  it('leaves a field undecided, proposing nothing, when a name it would show was not read', () => {
+    const result = diffRecord(record({ qid: 'Q1040' }), { item: karlsruhe, labels: new Map() }, ctx);
+    expect(result.undecided).toEqual(expect.arrayContaining(['headOfGovernment', 'country']));
+    expect(of(result.findings, 'headOfGovernment')).toEqual([]);
+  });
+
   it('agrees with a record that states the current value', () => {
     expect(
       of(
-        diff(record({ qid: 'Q1040', facts: { headOfGovernment: 'Q1443774', country: 'Q183' } }), karlsruhe),
+        diff(
+          record({ qid: 'Q1040', facts: { headOfGovernment: 'Q1443774', country: 'Q183' } }),
+          karlsruhe,
+          named,
+        ),
         'headOfGovernment',
       ),
     ).toEqual([]);
-    expect(of(diff(record({ qid: 'Q1040', facts: { country: 'Q183' } }), karlsruhe), 'country')).toEqual([]);
+    expect(
+      of(diff(record({ qid: 'Q1040', facts: { country: 'Q183' } }), karlsruhe, named), 'country'),
+    ).toEqual([]);
   });
 
   it('reads an ended website and the current one (invented: no capture of an ended P856 exists)', () => {

@@ -81,15 +81,15 @@ function planning(run: RunRecord): string {
   }`;
 }
 
-function failures(run: RunRecord): string {
-  if (run.failures.length === 0) return '';
-  const items = run.failures.map((f) => {
+function failures(run: RunRecord, title = 'Failures', entries = run.failures): string {
+  if (entries.length === 0) return '';
+  const items = entries.map((f) => {
     const what =
       f.entity ??
       (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
     return `<li><b>${shown(what)}</b>: ${shown(f.reason)}${f.code ? ` <span class="status">${shown(f.code)}</span>` : ''}</li>`;
   });
-  return `<h2>Failures (${run.failures.length})</h2><ul class="failures">${items.join('')}</ul>`;
+  return `<h2>${title} (${entries.length})</h2><ul class="failures">${items.join('')}</ul>`;
 }
 
 function entity(run: RunRecord, group: EntityGroup): string {
@@ -125,7 +125,7 @@ export function renderHtml(run: RunRecord, groups: readonly EntityGroup[], omitt
 <title>factsync run ${escapeHtml(run.id)}</title><style>${STYLE}</style></head>
 <body><header><h1>factsync run <code>${escapeHtml(run.id)}</code></h1>
 <div class="status">${escapeHtml(run.trigger)} · ${escapeHtml(run.status)} · ${escapeHtml(when)}</div>${summary(run)}</header>
-<main>${planning(run)}${failures(run)}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
+<main>${planning(run)}${failures(run)}${failures(run, 'Warnings', run.warnings ?? [])}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
 ${body}${more}</main><script>${SCRIPT}</script></body></html>
 `;
 }

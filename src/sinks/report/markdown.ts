@@ -70,16 +70,19 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
     for (const [endpoint, r] of requests) lines.push(`| ${cell(endpoint)} | ${r.requests} | ${r.bytes} |`);
     lines.push('');
   }
-  if (run.failures.length > 0) {
-    lines.push(`## Failures (${run.failures.length})`, '');
-    for (const f of run.failures) {
+  const listed = (title: string, entries: RunRecord['failures']) => {
+    if (entries.length === 0) return;
+    lines.push(`## ${title} (${entries.length})`, '');
+    for (const f of entries) {
       const what =
         f.entity ??
         (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
       lines.push(`- ${cell(what)}: ${cell(f.reason)}${f.code ? ` (${cell(f.code)})` : ''}`);
     }
     lines.push('');
-  }
+  };
+  listed('Failures', run.failures);
+  listed('Warnings', run.warnings ?? []);
   lines.push(`## Proposals by entity`, '');
   if (groups.length === 0)
     lines.push('No proposals: the knowledge base agrees with Wikidata and Wikipedia.', '');
