@@ -356,7 +356,7 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     expect(dry.stderr).toContain('6 accepted proposals: 2 would be applied, 4 skipped, 2 files would change');
     expect(dry.stdout).toContain('+- Announced on November 30, 2022');
     expect(dry.stdout).toContain('+**Wikipedia**: [English](https://en.wikipedia.org/wiki/Sora_2%29)  ');
-    expect(dry.stdout).toContain(' - Offered\\u001b[2J in a \\u202efree tier'); // the preview's context line
+    expect(dry.stdout).toContain(' - Offered\\x1b[2J in a \\u202efree tier'); // the preview's context line
     const printed = dry.stdout + dry.stderr;
     expect(printed.includes('\u001b')).toBe(false);
     expect(printed).not.toMatch(/[\u2028\u202e]/u);

@@ -3,6 +3,8 @@
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/model/proposal.js';
+import { openStore } from '../../src/sinks/open-store.js';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { controlsIn } from '../helpers/controls.js';
 import { type TestInstall, testInstall } from '../helpers/pipeline.js';
@@ -108,18 +110,38 @@ describe('values that try to drive the terminal', () => {
     hostile = await testInstall('hostile');
     const card = `${hostile.cards}/sora.md`;
     writeFileSync(card, readFileSync(card, 'utf8').replace(/^# Sora$/m, `# Sora${HOSTILE}`));
-    const answer = await fetch(`${hostile.fake.url}/__control/setStatementValue`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        qid: 'Q124544998',
-        property: 'P856',
-        value: `https://openai.com/sora${HOSTILE}${FORGED}`,
-      }),
-    });
-    expect(answer.status).toBe(200);
     const synced = await run('sync');
     expect(synced.code, synced.stderr).toBe(0);
+    // Wikidata itself can no longer deliver such a value: an answer holding control characters is
+    // refused as unreadable (test/unit/wikidata-parse.test.ts). A store written by an earlier version
+    // may still hold one, so it is put there directly: what is printed must be safe either way.
+    const store = await openStore(hostile.config);
+    try {
+      const website: Finding = {
+        entity: 'sora',
+        label: 'Sora',
+        qid: 'Q124544998',
+        field: 'website',
+        property: 'P856',
+        kind: 'update',
+        local: 'https://openai.com/sora',
+        remote: `https://openai.com/sora${HOSTILE}${FORGED}`,
+        evidence: {
+          source: 'wikidata',
+          url: 'https://www.wikidata.org/wiki/Q124544998',
+          retrievedAt: new Date().toISOString(),
+        },
+      };
+      const others = hostile.config.fields.map((f) => f.name).filter((name) => name !== 'website');
+      await store.reconcile(
+        'sora',
+        [website],
+        { runId: 'an-earlier-version', time: new Date().toISOString() },
+        { partialFields: others },
+      );
+    } finally {
+      await store.close();
+    }
   });
   afterAll(async () => hostile?.close());
 
@@ -208,8 +230,9 @@ describe('credentials in the Wikimedia URLs', () => {
       await run('export', '--format', 'jsonl'),
     ];
     for (const output of outputs) expect(everything(output)).not.toContain(PASSWORD);
-    // The evidence links are still there, with the credentials masked.
-    expect(outputs[2]?.stdout).toContain(`http://proxyuser:***@127.0.0.1:`);
+    // The evidence links are still there, built without the credentials.
+    expect(outputs[2]?.stdout).toContain(`"url":"http://127.0.0.1:`);
+    expect(everything(outputs[2] as { stdout: string; stderr: string })).not.toContain('proxyuser');
     for (const file of readdirSync(install.config.reports.dir))
       expect(readFileSync(`${install.config.reports.dir}/${file}`, 'utf8'), file).not.toContain(PASSWORD);
   });

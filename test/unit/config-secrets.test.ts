@@ -34,13 +34,21 @@ describe('the config shown', () => {
           WIKIDATA_URL: 'http://user:pa55@127.0.0.1:9/',
           WIKIPEDIA_URL: 'https://{lang}.example.org/?access_token=wp-tok',
           WIKIMEDIA_TOKEN: 'tok-123',
-          FACTSYNC_TOKEN: 'serve-tok',
+          FACTSYNC_TOKEN: 'serve-tok-0123456789',
           FACTSYNC_USER_AGENT: 'bot/1.0 (https://ops:agent-pw@example.org; me@example.org)',
         },
       }),
     ) as Record<string, Record<string, unknown>>;
     const text = JSON.stringify(shown);
-    for (const secret of ['hunter2', 's3cret', 'pa55', 'wp-tok', 'tok-123', 'serve-tok', 'agent-pw'])
+    for (const secret of [
+      'hunter2',
+      's3cret',
+      'pa55',
+      'wp-tok',
+      'tok-123',
+      'serve-tok-0123456789',
+      'agent-pw',
+    ])
       expect(text).not.toContain(secret);
     expect(shown.store?.url).toBe('postgres://***@db/kb?sslmode=require&password=***');
     expect(shown.wikidata).toMatchObject({ url: 'http://user:***@127.0.0.1:9/', token: '***' });
