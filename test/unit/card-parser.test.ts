@@ -278,6 +278,12 @@ describe('hostile cards of up to local.maxRecordBytes are read to the end', () =
     expect(result.ok && result.record.label).toBe('Thing x');
   });
 
+  it('a Wikidata line with a long run of spaces', { timeout: 60_000 }, async () => {
+    const link = '**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)';
+    const result = await parseInWorker(`# Thing\n\n${link}${' '.repeat(MIB / 2)}x\n`);
+    expect(result.ok && result.record.qid).toBe('Q42');
+  });
+
   it('a list of 40 names without "and"', { timeout: 60_000 }, async () => {
     expect(await factsOf(`${header}## Key Facts\n- Developed by ${names.join(', ')}\n`)).toEqual({
       developer: ['Name0'],

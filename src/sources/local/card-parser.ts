@@ -31,7 +31,7 @@ class CardError extends Error {
   }
 }
 
-const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*?)\s*$/;
+const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*)$/;
 const LINK = /^\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/;
 // The language is optional as a whole, so no two `\s*` meet over one run of spaces.
 const FENCE = /^\s*```(?:\s*([\w+-]+))?\s*$/;
@@ -197,7 +197,7 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
     }
     const header = HEADER_LINK.exec(line);
     if (header && section === '') {
-      scan.statements.push(...headerStatements(header[1] ?? '', header[2] ?? '', lineNo));
+      scan.statements.push(...headerStatements(header[1] ?? '', (header[2] ?? '').trimEnd(), lineNo));
       continue;
     }
     const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);

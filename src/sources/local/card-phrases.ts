@@ -129,8 +129,9 @@ export function looksLikeDate(rest: string): boolean {
 
 /**
  * Every fact the configured phrases find in one bullet or sentence, up to `limit` findings (the caller
- * refuses a card that states more). Runs of white space are one space: what is read is the same, and no
- * pattern can backtrack over a long run of them.
+ * refuses a card that states more). Runs of white space count as one space, so no pattern backtracks
+ * over a long run of them; values are normalised that way anyway, and a phrase written with a double
+ * space or a no-break space is found too.
  */
 export function findPhraseFacts(
   line: string,
