@@ -1,12 +1,26 @@
-// The cards and jsonl adapters on real files: good and defective records side by side.
+// The cards and jsonl adapters on real files: good and defective records side by side; a cards folder
+// with FIFOs, a socket and symlinks of every kind; and bad JSONL lines through the real `factsync` bin.
 
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadResult } from '../../src/model/record.js';
+import { readCardFile } from '../../src/sources/local/cards.js';
 import { openLocalSource } from '../../src/sources/local/index.js';
 import { LocalSourceError } from '../../src/sources/local/source.js';
+import { jsonLines, runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 
 const MAX = 4096;
@@ -118,5 +132,172 @@ describe('jsonl file', () => {
     await expect(openLocalSource(testConfig({ 'local.path': file }))).rejects.toThrow(
       /set local.kind: jsonl/,
     );
+  });
+});
+
+describe('a cards folder with FIFOs, a socket and symlinks', () => {
+  // cards/ holds good cards, a FIFO and a socket named like cards, symlinks to them, to a card and a
+  // folder outside, to a folder inside (read once), to a hidden folder inside (read through the link),
+  // a loop back to the top, a broken link and a link to itself. outside/ holds a valid card.
+  const top = mkdtempSync(path.join(tmpdir(), 'factsync-special-'));
+  const dir = path.join(top, 'cards');
+  const outside = path.join(top, 'outside');
+  const fifos = [path.join(dir, 'pipe.md'), path.join(top, 'single.md')];
+  const at = (...parts: string[]) => path.join(dir, ...parts);
+  let socket: Server;
+
+  beforeAll(async () => {
+    mkdirSync(path.join(dir, 'nested', 'deeper'), { recursive: true });
+    mkdirSync(path.join(dir, '.drafts'), { recursive: true });
+    mkdirSync(outside);
+    copyFileSync(fixtureCard, at('whisper.md'));
+    copyFileSync(fixtureCard, at('nested', 'deeper', 'whisper-copy.md'));
+    copyFileSync(fixtureCard, at('.drafts', 'draft.md'));
+    copyFileSync(fixtureCard, path.join(outside, 'secret.md'));
+    for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+    socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(at('socket.md'), resolve));
+    symlinkSync('pipe.md', at('pipe-link.md'));
+    symlinkSync('../outside/secret.md', at('secret.md'));
+    symlinkSync('../outside', at('elsewhere'));
+    symlinkSync('nested', at('shortcut'));
+    symlinkSync('.drafts', at('drafts'));
+    symlinkSync('..', at('nested', 'up'));
+    symlinkSync('nowhere.md', at('broken.md'));
+    symlinkSync('self.md', at('self.md'));
+    symlinkSync('cards', path.join(top, 'cards-link'));
+  });
+
+  afterAll(async () => {
+    // A reader blocked opening a FIFO (the fault this guards against) is let go by a writer.
+    for (const fifo of fifos) {
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {}
+    }
+    await new Promise((resolve) => socket?.close(resolve));
+  });
+
+  const expected = (shown: string) =>
+    [
+      { file: 'broken.md', error: 'broken symlink (ENOENT), skipped' },
+      { file: 'drafts', error: undefined },
+      {
+        file: 'elsewhere',
+        error: `symlink points outside local.path (to ${outside}), skipped`,
+      },
+      { file: 'nested/up', error: `symlink loop: leads back to ${shown}, not followed` },
+      { file: 'pipe-link.md', error: 'not a regular file: FIFO, skipped' },
+      { file: 'pipe.md', error: 'not a regular file: FIFO, skipped' },
+      {
+        file: 'secret.md',
+        error: `symlink points outside local.path (to ${path.join(outside, 'secret.md')}), skipped`,
+      },
+      { file: 'self.md', error: 'symlink loop (ELOOP), skipped' },
+      { file: 'shortcut', error: 'symlink to a folder already read (nested), not followed' },
+      { file: 'socket.md', error: 'not a regular file: socket, skipped' },
+    ].filter((e) => e.error !== undefined);
+
+  async function readFolder(where: string) {
+    const results = await readAll('cards', where);
+    const errors = results.flatMap((r) =>
+      r.ok ? [] : [{ file: path.relative(where, r.error.file), error: r.error.error }],
+    );
+    const files = results.flatMap((r) => (r.ok ? [path.relative(where, r.record.file)] : []));
+    return { errors, files };
+  }
+
+  it('finishes, reads each card inside once, and reports every file it does not read with the reason', async () => {
+    const { errors, files } = await readFolder(dir);
+    expect(files.sort()).toEqual(['drafts/draft.md', 'nested/deeper/whisper-copy.md', 'whisper.md']);
+    expect(errors.sort((a, b) => a.file.localeCompare(b.file))).toEqual(expected('local.path'));
+  }, 20_000);
+
+  it('reads the same through a local.path that is itself a symlink', async () => {
+    const { errors, files } = await readFolder(path.join(top, 'cards-link'));
+    expect(files.sort()).toEqual(['drafts/draft.md', 'nested/deeper/whisper-copy.md', 'whisper.md']);
+    expect(errors.sort((a, b) => a.file.localeCompare(b.file))).toEqual(expected('local.path'));
+  }, 20_000);
+
+  it('reads one card (as the entity page does) only when its symlink stays in its folder', async () => {
+    const { fields } = testConfig();
+    const outsideCard = await readCardFile(at('secret.md'), fields, MAX);
+    expect(outsideCard.ok ? 'read' : outsideCard.error.error).toBe(
+      `symlink points outside local.path (to ${path.join(outside, 'secret.md')}), skipped`,
+    );
+    const pipe = await readCardFile(at('pipe-link.md'), fields, MAX);
+    expect(pipe.ok ? 'read' : pipe.error.error).toBe('not a regular file: FIFO, skipped');
+    symlinkSync('whisper.md', at('whisper-link.md'));
+    const inside = await readCardFile(at('whisper-link.md'), fields, MAX);
+    expect(inside.ok && inside.record.key).toBe('whisper-link');
+  }, 20_000);
+
+  it('exits 2 naming local.path when it is a FIFO', async () => {
+    const { code, stderr } = await runCli(['entities'], { FACTSYNC_LOCAL: fifos[1] as string });
+    expect(code).toBe(2);
+    expect(stderr).toContain(`local.path: ${fifos[1]} is not a regular file or a folder but a FIFO`);
+  }, 20_000);
+
+  it('refuses a local.path that is a FIFO, naming local.path, instead of waiting on it', async () => {
+    for (const kind of ['cards', 'jsonl'] as const) {
+      const config = testConfig({ 'local.kind': kind, 'local.path': fifos[1] });
+      await expect(openLocalSource(config)).rejects.toMatchObject({
+        code: 'LOCAL_PATH_KIND',
+        key: 'local.path',
+        message: `local.path: ${fifos[1]} is not a regular file or a folder but a FIFO`,
+      });
+    }
+  }, 20_000);
+});
+
+describe('factsync entities on JSONL lines of the wrong shape', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'factsync-shape-'));
+  const file = path.join(dir, 'kb.jsonl');
+  const lines = [
+    { key: 'one', qid: 'Q1', label: 'One' },
+    { key: 'two', qid: 'Q2', conflicts: [{ field: 'label' }] },
+    { key: 'three', qid: 'Q3', conflicts: 'none' },
+    { key: 'four', qid: 'Q4', conflicts: [{ field: 'label', values: [{ value: 'a', where: 'x' }, 'b'] }] },
+    { key: 'five', qid: 'Q5', label: 'Five\u0000' },
+    {
+      key: 'six',
+      qid: 'Q6',
+      conflicts: [
+        {
+          field: 'label',
+          values: [
+            { value: 'Six', where: 'title', line: 1 },
+            { value: '6', where: 'JSON-LD name' },
+          ],
+        },
+      ],
+    },
+  ];
+  writeFileSync(file, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+  const env = { FACTSYNC_LOCAL: file, FACTSYNC_LOCAL_KIND: 'jsonl' };
+  const refused = [
+    [2, '"conflicts[0].values": expected a list of 2 or more {"value","where","line"}, got nothing'],
+    [3, '"conflicts": expected a list, got the string "none"'],
+    [4, '"conflicts[0].values[1]": expected an object such as {"value":…,"where":"…"}, got the string "b"'],
+    [5, '"label": contains U+0000 (NUL), which the store cannot hold'],
+  ] as const;
+
+  it('--json prints the good records and one error line for each bad one, and exits 0', async () => {
+    const { code, stdout, stderr } = await runCli(['entities', '--json'], env);
+    expect(code, stderr).toBe(0);
+    const output = jsonLines(stdout);
+    expect(output.filter((o) => 'key' in o).map((o) => o.key)).toEqual(['one', 'six']);
+    expect(output.filter((o) => 'error' in o)).toEqual(
+      refused.map(([line, error]) => ({ error, file, line })),
+    );
+    expect(stderr).toContain('2 records, 4 unreadable, 1 with local conflicts');
+  });
+
+  it('prints the same for people: the records, the conflict, and a ✗ line for each bad one', async () => {
+    const { code, stdout, stderr } = await runCli(['entities'], env);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain('! local conflict on label: "Six" (title, line 1) vs "6" (JSON-LD name)');
+    for (const [line, error] of refused)
+      expect(stderr).toContain(`✗ ${path.relative(process.cwd(), file)}:${line}  ${error}`);
   });
 });

@@ -1,6 +1,8 @@
 // The bad-input corpus: Markdown cards (corpus/cards/) and JSONL lines (corpus/records.jsonl) that are
 // truncated, binary, huge, of the wrong types, with invalid or lower-case QIDs, with titles that try
-// `../`, `?`, `#` and `%`, with injected HTML and Markdown, duplicated keys and conflicting facts —
+// `../`, `?`, `#` and `%`, with injected HTML and Markdown, duplicated keys and conflicting facts, with
+// text the store cannot hold (U+0000, lone surrogates), conflicts of the wrong shape, and cards built to
+// make a backtracking parser take for ever —
 // among valid records of the fake Wikimedia's generated world (seed 7, 12 entities), which must still
 // sync. Each input says what the readers must make of it: the exact reason it is refused, or, for an
 // input that is odd but readable, what is kept.
@@ -424,6 +426,61 @@ function cardSpecs(): CardSpec[] {
         line: 6,
       },
     },
+    // --- text the store cannot hold, through JSON-LD escapes
+    {
+      name: 'jsonld-nul.md',
+      what: 'U+0000 in the JSON-LD name (a \\u0000 escape)',
+      body: minimal('Nul', [wd('Q1000011')], ['', ...jsonLd('{ "name": "Nul\\u0000" }')]),
+      expect: {
+        error: 'label (JSON-LD name): contains U+0000 (NUL), which the store cannot hold',
+        line: 8,
+      },
+    },
+    {
+      name: 'jsonld-surrogate.md',
+      what: 'a lone UTF-16 surrogate in the JSON-LD description (a \\ud800 escape)',
+      body: minimal('Half', [wd('Q1000011')], ['', ...jsonLd('{ "description": "half \\ud800 a pair" }')]),
+      expect: {
+        error:
+          'description (JSON-LD description): contains a lone UTF-16 surrogate (U+D800), which the store cannot hold',
+        line: 8,
+      },
+    },
+    {
+      name: 'jsonld-deep.md',
+      what: 'a JSON-LD url nested 1,000 arrays deep',
+      body: minimal(
+        'Deep',
+        [wd('Q1000011')],
+        ['', ...jsonLd(`{ "url": ${'['.repeat(1000)}${']'.repeat(1000)} }`)],
+      ),
+      expect: { error: 'JSON-LD url: expected a string, got an array', line: 8 },
+    },
+    // --- built to make a backtracking parser take for ever: each is read, quickly
+    {
+      name: 'list-many-commas.md',
+      what: 'a Key Facts list of 40 developers without "and" (exponential for a backtracking list pattern)',
+      body: minimal(
+        'Many commas',
+        [wd('Q1000011')],
+        [`- Developed by ${Array.from({ length: 40 }, (_, i) => `Dev${i}`).join(', ')}`],
+      ),
+      expect: {
+        key: 'list-many-commas',
+        has: { qid: 'Q1000011', facts: { developer: ['Dev0'] } },
+        note: 'read: not a list (no "and"), so the first developer up to the comma',
+      },
+    },
+    {
+      name: 'title-spaces.md',
+      what: 'a title with 3,000 spaces inside it (cubic for a backtracking heading pattern)',
+      body: minimal(`Spaced${' '.repeat(3000)}Title`, [wd('Q1000011')]),
+      expect: {
+        key: 'title-spaces',
+        has: { qid: 'Q1000011', label: 'Spaced Title' },
+        note: 'read: the spaces are one',
+      },
+    },
     // --- duplicated keys: two cards with the same file name in different folders (the walk reads
     // gen-6.md before the folder later/, so the one in the folder is the second)
     {
@@ -612,6 +669,106 @@ function lineSpecs(): LineSpec[] {
         key: 'html',
         has: { label: '<script>alert(1)</script>' },
         note: 'read as text; the HTML report must escape it',
+      },
+    },
+    err(
+      'conflicts without values',
+      json({ ...base, conflicts: [{ field: 'label' }] }),
+      '"conflicts[0].values": expected a list of 2 or more {"value","where","line"}, got nothing',
+    ),
+    err(
+      'conflicts not a list',
+      json({ ...base, conflicts: 'label' }),
+      '"conflicts": expected a list, got the string "label"',
+    ),
+    err(
+      'conflict about a field that is not configured',
+      json({
+        ...base,
+        conflicts: [
+          {
+            field: 'colour',
+            values: [
+              { value: 'a', where: 'x' },
+              { value: 'b', where: 'y' },
+            ],
+          },
+        ],
+      }),
+      '"conflicts[0].field": "colour" is not a configured field (nor qid, label, description or wikipedia)',
+    ),
+    err(
+      'conflict value with line 0',
+      json({
+        ...base,
+        conflicts: [
+          {
+            field: 'label',
+            values: [
+              { value: 'a', where: 'x', line: 0 },
+              { value: 'b', where: 'y' },
+            ],
+          },
+        ],
+      }),
+      '"conflicts[0].values[0].line": expected a line number (1 or more), got number 0',
+    ),
+    err(
+      'conflict value nested',
+      json({
+        ...base,
+        conflicts: [
+          {
+            field: 'label',
+            values: [
+              { value: [[['a']]], where: 'x' },
+              { value: 'b', where: 'y' },
+            ],
+          },
+        ],
+      }),
+      '"conflicts[0].values[0].value[0]": expected text or an object of texts, got an array',
+    ),
+    err(
+      'U+0000 in the label (a \\u0000 escape)',
+      json({ ...base, label: 'Bad\u0000' }),
+      '"label": contains U+0000 (NUL), which the store cannot hold',
+    ),
+    err(
+      'a lone surrogate in an item label (a \\udc00 escape)',
+      json({ ...base, facts: { developer: ['Acme', '\udc00'] } }),
+      '"facts.developer[1]": contains a lone UTF-16 surrogate (U+DC00), which the store cannot hold',
+    ),
+    {
+      what: 'well-formed conflicts, as `entities --json` prints them',
+      text: json({
+        key: 'listed-conflict',
+        qid: 'Q1000004',
+        label: 'Listed',
+        conflicts: [
+          {
+            field: 'label',
+            values: [
+              { value: 'Listed', where: 'title', line: 1 },
+              { value: 'Listed 2', where: 'JSON-LD name', line: 12 },
+            ],
+          },
+        ],
+      }),
+      expect: {
+        key: 'listed-conflict',
+        has: {
+          conflicts: [
+            {
+              field: 'label',
+              values: [
+                { value: 'Listed', where: 'title', line: 1 },
+                { value: 'Listed 2', where: 'JSON-LD name', line: 12 },
+              ],
+            },
+          ],
+        },
+        note: 'read, the conflict kept',
       },
     },
     {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
 import { recordToJson } from '../../src/model/record.js';
 import { parseCard } from '../../src/sources/local/card-parser.js';
 import { testConfig } from '../helpers/config.js';
@@ -201,5 +202,159 @@ describe('defective cards', () => {
       ),
     );
     expect(error.error).toContain('relative path');
+  });
+});
+
+describe('text the store cannot hold, from JSON-LD escapes', () => {
+  // The card is valid UTF-8 without NUL bytes, but a JSON string may still escape U+0000 or half a pair.
+  it.each([
+    ['{"name": "Thing\\u0000"}', 'label (JSON-LD name): contains U+0000 (NUL)'],
+    [
+      '{"description": "a thing \\ud800"}',
+      'description (JSON-LD description): contains a lone UTF-16 surrogate (U+D800)',
+    ],
+    [
+      '{"additionalType": ["Robot", "Toy\\udc00"]}',
+      'instanceOf (JSON-LD additionalType): contains a lone UTF-16 surrogate (U+DC00)',
+    ],
+  ])('%s', (json, reason) => {
+    expect(readError(card(`\`\`\`json\n${json}\n\`\`\``))).toEqual({
+      file: 'test.md',
+      line: 8,
+      error: `${reason}, which the store cannot hold`,
+    });
+  });
+});
+
+/**
+ * Cards parsed in a worker thread, so that a parser stuck in a regular expression fails the test by its
+ * timeout instead of blocking the test runner; the worker is ended either way.
+ */
+const workers = new Set<Worker>();
+afterEach(async () => {
+  await Promise.all([...workers].map((worker) => worker.terminate()));
+  workers.clear();
+});
+
+function parseInWorker(text: string): Promise<ReturnType<typeof parseCard>> {
+  const modules = ['../../src/sources/local/card-parser.ts', '../helpers/config.ts'].map(
+    (file) => new URL(file, import.meta.url).href,
+  );
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    (async () => {
+      (await import('tsx/esm/api')).register();
+      const { parseCard } = await import(${JSON.stringify(modules[0])});
+      const { testConfig } = await import(${JSON.stringify(modules[1])});
+      parentPort.postMessage(parseCard(workerData, 'test', 'test.md', testConfig().fields));
+    })();`;
+  const worker = new Worker(code, { eval: true, workerData: text });
+  workers.add(worker);
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+describe('hostile cards of up to local.maxRecordBytes are read to the end', () => {
+  const MIB = 1024 * 1024;
+  const header = '# Thing\n\n**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)\n\n';
+  const names = Array.from({ length: 40 }, (_, i) => `Name${i}`);
+  const factsOf = async (text: string) => {
+    const result = await parseInWorker(text);
+    if (!result.ok) throw new Error(`expected a record, got: ${result.error.error}`);
+    return recordToJson(result.record, fields).facts as Record<string, unknown>;
+  };
+  const errorOf = async (text: string) => {
+    const result = await parseInWorker(text);
+    if (result.ok) throw new Error('expected an error');
+    return result.error;
+  };
+
+  it('a title followed by a long run of spaces', { timeout: 60_000 }, async () => {
+    const result = await parseInWorker(
+      `# Thing${' '.repeat(MIB / 2)}x\n\n**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)\n`,
+    );
+    expect(result.ok && result.record.label).toBe('Thing x');
+  });
+
+  it('a Wikidata line with a long run of spaces', { timeout: 60_000 }, async () => {
+    const link = '**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)';
+    const result = await parseInWorker(`# Thing\n\n${link}${' '.repeat(MIB / 2)}x\n`);
+    expect(result.ok && result.record.qid).toBe('Q42');
+  });
+
+  it('a list of 40 names without "and"', { timeout: 60_000 }, async () => {
+    expect(await factsOf(`${header}## Key Facts\n- Developed by ${names.join(', ')}\n`)).toEqual({
+      developer: ['Name0'],
+    });
+  });
+
+  it('a long run of spaces inside a fact', { timeout: 60_000 }, async () => {
+    expect(await factsOf(`${header}## Key Facts\n- Developed by Acme${' '.repeat(MIB / 2)}Labs\n`)).toEqual({
+      developer: ['Acme Labs'],
+    });
+  });
+
+  it('a phrase followed by half a megabyte of "[" without the end of a sentence', {
+    timeout: 60_000,
+  }, async () => {
+    expect(await errorOf(`${header}## Key Facts\n- Developed by Acme ${'['.repeat(MIB / 2)}\n`)).toEqual({
+      file: 'test.md',
+      line: 6,
+      error: 'more than 10,000 characters after "Developed by" without the end of a sentence',
+    });
+  });
+
+  it('a hundred sentences of a link text with thousands of "["', { timeout: 60_000 }, async () => {
+    const sentence = `Developed by Acme ${'['.repeat(9000)}. `;
+    const facts = await factsOf(`${header}## Summary\n${sentence.repeat(100)}\n`);
+    expect(facts.developer).toEqual([`Acme ${'['.repeat(9000)}`]);
+  });
+
+  it('"x and x and …" ending in a comma', { timeout: 60_000 }, async () => {
+    const text = `${header}## Key Facts\n- Classified as ${'robot and '.repeat(MIB / 10 - 20)}toy,\n`;
+    expect((await errorOf(text)).error).toBe(
+      'more than 10,000 characters after "Classified as" without the end of a sentence',
+    );
+  });
+
+  it('a URL with a long run of dots', { timeout: 60_000 }, async () => {
+    const text = `${header}## Key Facts\n- Available on https://a.example/${'.'.repeat(MIB / 2)}x\n`;
+    expect((await errorOf(text)).error).toBe(
+      'more than 10,000 characters after "Available on" without the end of a sentence',
+    );
+  });
+
+  it('an unclosed JSON-LD block of lines of "}"', { timeout: 60_000 }, async () => {
+    const text = `${header}\`\`\`json\n{"name": "Thing"}\n${'}\n'.repeat(MIB / 4)}`;
+    expect(await errorOf(text)).toEqual({
+      file: 'test.md',
+      line: 5,
+      error:
+        'the JSON-LD block is not valid JSON: Unexpected non-whitespace character after JSON at position 18',
+    });
+  });
+
+  it('a code fence line with a long run of spaces', { timeout: 60_000 }, async () => {
+    const text = `${header}\`\`\`${' '.repeat(MIB / 2)}x y\n## Key Facts\n- Developed by Acme\n`;
+    expect(await factsOf(text)).toEqual({ developer: ['Acme'] });
+  });
+
+  it('a JSON-LD value nested a hundred thousand deep', { timeout: 60_000 }, async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(await errorOf(`${header}\`\`\`json\n{"url": ${deep}}\n\`\`\`\n`)).toEqual({
+      file: 'test.md',
+      line: 6,
+      error: 'JSON-LD url: expected a string, got an array',
+    });
+  });
+
+  it('a Summary that states a fact forty thousand times', { timeout: 60_000 }, async () => {
+    expect(await errorOf(`${header}## Summary\n${'It was developed by Acme. '.repeat(40_000)}\n`)).toEqual({
+      file: 'test.md',
+      line: 6,
+      error: 'more than 1,000 facts stated by phrase: not read as a card',
+    });
   });
 });

@@ -31,9 +31,16 @@ export function typeLabel(text: string): string {
   return last.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_]+/g, ' ');
 }
 
+/** A JSON value as an error message shows it: short, and without walking a (possibly deep) structure. */
+function shown(raw: unknown): string {
+  if (Array.isArray(raw)) return 'an array';
+  if (typeof raw === 'object' && raw !== null) return 'an object';
+  return typeof raw === 'string' ? JSON.stringify(raw.slice(0, 80)) : String(raw);
+}
+
 function itemOf(raw: unknown): Parsed<ItemRef> {
   if (typeof raw !== 'string' || raw.trim() === '')
-    return { ok: false, reason: `expected a name or URL, got ${JSON.stringify(raw)}` };
+    return { ok: false, reason: `expected a name or URL, got ${shown(raw)}` };
   const id = wikidataUrlSegment(raw);
   if (id === undefined) return { ok: true, value: { label: normalizeText(typeLabel(raw.trim())) } };
   return isItemId(id)
@@ -43,7 +50,7 @@ function itemOf(raw: unknown): Parsed<ItemRef> {
 
 function jsonLdValue(field: FieldSpec, raw: unknown): Parsed<unknown> {
   if (field.type === 'item') return itemOf(raw);
-  if (typeof raw !== 'string') return { ok: false, reason: `expected a string, got ${JSON.stringify(raw)}` };
+  if (typeof raw !== 'string') return { ok: false, reason: `expected a string, got ${shown(raw)}` };
   if (field.type === 'time') return parseDate(raw);
   if (field.type === 'url') return parseWebUrl(raw);
   return { ok: true, value: normalizeText(raw) };

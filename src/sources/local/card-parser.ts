@@ -1,6 +1,8 @@
 // A Markdown card (the format of shared/sora-card.md) → a local record. Pure: text in, record or error out.
 // Every fact may be stated in several places (header, Key Facts, Summary, JSON-LD); each statement is
 // kept with its line, and contradictions become local conflicts instead of being silently resolved.
+// A card is untrusted text of up to local.maxRecordBytes: every pattern here runs in time linear in the
+// line it reads (no pattern that can backtrack over a long run), so no card can stall the reader.
 
 import type { FactValue, FieldSpec, SingleFact } from '../../model/fields.js';
 import { formatFactValue, statementFields } from '../../model/fields.js';
@@ -13,6 +15,7 @@ import type {
   ReadWarning,
   WikipediaLink,
 } from '../../model/record.js';
+import { unstorableText } from '../../model/record.js';
 import { resolveMany, resolveSingle, type Statement } from '../../model/statements.js';
 import { normalizeText } from '../../model/values.js';
 import { parseWikipediaUrl } from '../../model/wikipedia.js';
@@ -28,9 +31,13 @@ class CardError extends Error {
   }
 }
 
-const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*?)\s*$/;
+const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*)$/;
 const LINK = /^\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/;
-const FENCE = /^\s*```\s*([\w+-]*)\s*$/;
+// The language is optional as a whole, so no two `\s*` meet over one run of spaces.
+const FENCE = /^\s*```(?:\s*([\w+-]+))?\s*$/;
+const HEADING = /^(#{1,6})\s+(.*)$/;
+/** A card that states more facts than this in prose is refused rather than read at any cost. */
+const MAX_PHRASE_FACTS = 1000;
 
 interface CardScan {
   statements: Statement[];
@@ -62,35 +69,60 @@ function headerStatements(kind: string, target: string, line: number): Statement
   return [{ field: 'wikipedia', value: page.value, where: 'header Wikipedia link', line, group: 'header' }];
 }
 
-/** Reads a fenced JSON-LD block from `lines[start]` on; tolerates a missing closing fence, as in the seed card. */
+/**
+ * Reads a fenced JSON-LD block from `lines[start]` on; tolerates a missing closing fence, as in the seed
+ * card: the block then ends at the `}` line that closes its top-level object, if the JSON up to there is
+ * valid. Each line is looked at once and the JSON parsed at most twice, however the block is built.
+ */
 function readJsonLd(
   lines: readonly string[],
   start: number,
   scan: CardScan,
   file: string,
 ): { block: JsonLdBlock; end: number } {
-  const body: string[] = [];
-  let lastError = '';
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (FENCE.test(line)) return { block: parseBlock(body, start, lastError), end: i };
-    body.push(line);
-    if (line.trim() === '}') {
-      try {
-        const value = JSON.parse(body.join('\n')) as unknown;
-        if (!lines.slice(i + 1).some((rest) => FENCE.test(rest))) {
-          scan.warnings.push({ file, line: start, warning: 'the JSON-LD block is not closed with ```' });
-          return { block: asBlock(value, body, start), end: i };
-        }
-      } catch (error) {
-        lastError = (error as Error).message;
-      }
+  let close = start;
+  while (close < lines.length && !FENCE.test(lines[close] ?? '')) close++;
+  if (close < lines.length) return { block: parseBlock(lines.slice(start, close), start, ''), end: close };
+  const last = topLevelEnd(lines, start);
+  if (last >= 0 && (lines[last] ?? '').trim() === '}') {
+    const body = lines.slice(start, last + 1);
+    let value: unknown;
+    try {
+      value = JSON.parse(body.join('\n'));
+    } catch {
+      value = undefined;
+    }
+    if (value !== undefined) {
+      scan.warnings.push({ file, line: start, warning: 'the JSON-LD block is not closed with ```' });
+      return { block: asBlock(value, body, start), end: last };
     }
   }
   return {
-    block: parseBlock(body, start, lastError || 'the block is not closed with ```'),
+    block: parseBlock(lines.slice(start), start, 'the block is not closed with ```'),
     end: lines.length,
   };
+}
+
+/** The line on which the JSON value starting at `lines[start]` closes its outermost bracket, or -1. */
+function topLevelEnd(lines: readonly string[], start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    for (let j = 0; j < line.length; j++) {
+      const char = line[j];
+      if (inString) {
+        if (char === '\\') j++;
+        else if (char === '"') inString = false;
+      } else if (char === '"') inString = true;
+      else if (char === '{' || char === '[') depth++;
+      else if (char === '}' || char === ']') {
+        depth--;
+        if (depth <= 0) return i;
+      }
+    }
+  }
+  return -1;
 }
 
 function parseBlock(body: string[], start: number, hint: string): JsonLdBlock {
@@ -115,6 +147,7 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
   const facts = statementFields(fields);
   let section = '';
   let sawTitle = false;
+  let phraseFacts = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const lineNo = i + 1;
@@ -128,14 +161,15 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
         scan.statements.push(...found.statements);
         i = end;
       } else {
-        const close = lines.findIndex((rest, j) => j > i && FENCE.test(rest));
-        i = close < 0 ? lines.length : close;
+        let close = i + 1;
+        while (close < lines.length && !FENCE.test(lines[close] ?? '')) close++;
+        i = close;
       }
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
+    const heading = HEADING.exec(line);
     if (heading) {
-      const [level, title] = [heading[1]?.length ?? 0, heading[2] ?? ''];
+      const [level, title] = [heading[1]?.length ?? 0, headingText(heading[2] ?? '')];
       if (level === 1 && !sawTitle) {
         sawTitle = true;
         scan.statements.push({
@@ -163,7 +197,7 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
     }
     const header = HEADER_LINK.exec(line);
     if (header && section === '') {
-      scan.statements.push(...headerStatements(header[1] ?? '', header[2] ?? '', lineNo));
+      scan.statements.push(...headerStatements(header[1] ?? '', (header[2] ?? '').trimEnd(), lineNo));
       continue;
     }
     const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
@@ -171,7 +205,13 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
       section === 'key facts' ? bullet?.[1] : section === 'summary' && line.trim() ? line : undefined;
     if (prose === undefined) continue;
     const where = section === 'key facts' ? 'Key Facts' : 'Summary';
-    for (const finding of findPhraseFacts(prose, facts)) {
+    const findings = findPhraseFacts(prose, facts, MAX_PHRASE_FACTS - phraseFacts + 1);
+    phraseFacts += findings.length;
+    if (phraseFacts > MAX_PHRASE_FACTS) {
+      const reason = `more than ${MAX_PHRASE_FACTS.toLocaleString('en')} facts stated by phrase: not read as a card`;
+      throw new CardError(reason, lineNo);
+    }
+    for (const finding of findings) {
       if (!finding.ok) throw new CardError(finding.reason, lineNo);
       scan.statements.push({
         field: finding.field.name,
@@ -183,7 +223,22 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
     }
   }
   if (!sawTitle) throw new CardError('no title line ("# Name")');
+  for (const statement of scan.statements) {
+    // Only JSON-LD escapes can bring these into a card that decoded as UTF-8 without NUL bytes.
+    const found = unstorableText(statement.value, '');
+    if (found) {
+      const reason = `${statement.field} (${statement.where}): ${found.problem}, which the store cannot hold`;
+      throw new CardError(reason, statement.line);
+    }
+  }
   return scan;
+}
+
+/** A heading's text without its closing `#` sequence and the spaces around it, in one pass. */
+function headingText(text: string): string {
+  let end = text.trimEnd().length;
+  while (end > 0 && text[end - 1] === '#') end--;
+  return text.slice(0, end).trimEnd();
 }
 
 /** A card's text as a record; `key` is its file name without `.md`. */

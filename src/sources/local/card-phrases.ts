@@ -1,6 +1,8 @@
 // The facts a card states in prose: "Developed by OpenAI, announced on February 15, 2024". Each field's
 // configured phrases are looked for in Key Facts bullets and Summary sentences; what follows a phrase is
 // read as the field's type (a date, an item or a list of items, a URL). Pure.
+// The text is untrusted: every pattern runs in time linear in what it reads, and what follows a phrase
+// is read from at most PHRASE_REACH characters, so a long line of repeated phrases stays cheap.
 
 import type { FieldSpec, SingleFact } from '../../model/fields.js';
 import { itemIdFromUrl } from '../../model/ids.js';
@@ -22,16 +24,44 @@ function patternsOf(field: FieldSpec): RegExp[] {
   return patterns;
 }
 
-/** A sentence that is a list: it ends in "…, and X" or "… and X". */
-export const LIST_SENTENCE = /^[^,]+(?:,\s*[^,]+)*,?\s+and\s+[^,]+$/i;
+/** How many characters after a phrase its value is read from: far more than any name, date or URL. */
+export const PHRASE_REACH = 10_000;
 
-export const MARKDOWN_LINK = /\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/;
+/**
+ * A sentence that is a list: it ends in "…, and X" or "… and X". Each comma-separated part is one
+ * `[^,]+` (a `\s*` before it would make the parts ambiguous, and the search exponential).
+ */
+export const LIST_SENTENCE = /^[^,]+(?:,[^,]+)*,?\s+and\s+[^,]+$/i;
+
+const ENDS_IN_AND_ITEM = /\s+and\s+[^,]+$/i;
+const AND_ITEM_AFTER_TEXT = /.\s+and\s+[^,]+$/i;
+
+/** LIST_SENTENCE, decided in one pass: no empty part between commas, and the last part is "… and X". */
+export function isListSentence(sentence: string): boolean {
+  const parts = sentence.split(',');
+  const last = parts.at(-1) ?? '';
+  if (parts.some((part) => part === '')) return false;
+  // A lone part needs some text before " and "; after a comma the last part may start with it.
+  return parts.length > 1 ? ENDS_IN_AND_ITEM.test(last) : AND_ITEM_AFTER_TEXT.test(last);
+}
+
+/** `[text](url)`; the text holds no `[`, so a run of `[` is passed over once, not once per bracket. */
+export const MARKDOWN_LINK = /\[([^\][]*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/;
+
+/** `text` without the given characters at its start and end, in one pass (no backtracking `[…]+$`). */
+function trimChars(text: string, leading: string, trailing: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && leading.includes(text[start] as string)) start++;
+  while (end > start && trailing.includes(text[end - 1] as string)) end--;
+  return text.slice(start, end);
+}
 
 /** `[OpenAI](https://www.wikidata.org/wiki/Q21708200)` → { id, label }; plain text → { label }. */
 function itemFrom(text: string): ItemRef | undefined {
   const link = MARKDOWN_LINK.exec(text);
   const label = normalizeText(
-    (link ? text.replace(MARKDOWN_LINK, link[1] ?? '') : text).replace(/^[*_"'“]+|[*_"'”]+$/g, ''),
+    trimChars(link ? text.replace(MARKDOWN_LINK, link[1] ?? '') : text, '*_"\'“', '*_"\'”'),
   )
     .replace(/^(?:a|an|the)\s+/i, '')
     .trim();
@@ -40,14 +70,23 @@ function itemFrom(text: string): ItemRef | undefined {
   return label ? { label } : undefined;
 }
 
+const SENTENCE_END = /;|\.(?=\s|$)/;
+const CLAUSE_END = /[,;:(]|\.(?=\s|$)|\s[—–-]\s/;
+
+/** `rest` up to the first match of `end` (a search, not a split of the whole rest). */
+function upTo(rest: string, end: RegExp): string {
+  const at = rest.search(end);
+  return at < 0 ? rest : rest.slice(0, at);
+}
+
 /** Up to the end of the sentence: `;`, or `.` followed by a space or the end. */
 export function sentenceOf(rest: string): string {
-  return rest.split(/;|\.(?=\s|$)/)[0] ?? '';
+  return upTo(rest, SENTENCE_END);
 }
 
 /** Up to the end of the clause: also `,`, `:`, `(` and a dash. */
 export function clauseOf(rest: string): string {
-  return rest.split(/[,;:(]|\.(?=\s|$)|\s[—–-]\s/)[0] ?? '';
+  return upTo(rest, CLAUSE_END);
 }
 
 /**
@@ -66,7 +105,7 @@ function itemsAfter(text: string, many: boolean): ItemRef[] {
     part.replace(/\uE000(\d+)\uE001/g, (_, index: string) => links[Number(index)] ?? '');
   const sentence = sentenceOf(rest);
   let parts: string[];
-  if (many && LIST_SENTENCE.test(sentence.trim())) {
+  if (many && isListSentence(sentence.trim())) {
     parts = sentence.split(/,\s*(?:and\s+)?|\s+and\s+/i);
   } else {
     const clause = clauseOf(rest);
@@ -80,7 +119,7 @@ function urlAfter(rest: string): string | undefined {
   const link = MARKDOWN_LINK.exec(sentence);
   if (link && /^https?:\/\//i.test(link[2] ?? '')) return link[2];
   const bare = /https?:\/\/[^\s<>()[\]]+/i.exec(sentence)?.[0];
-  return bare?.replace(/[.,;:!?'"”)]+$/, '');
+  return bare === undefined ? undefined : trimChars(bare, '', '.,;:!?\'"”)');
 }
 
 /** Whether the words after a time phrase are meant as a date ("February 15, 2024", "2024"), not prose. */
@@ -88,15 +127,34 @@ export function looksLikeDate(rest: string): boolean {
   return /^(?:\d|[A-Za-z]+\.?\s+\d)/.test(rest);
 }
 
-/** Every fact the configured phrases find in one bullet or sentence. */
-export function findPhraseFacts(text: string, fields: readonly FieldSpec[]): PhraseFinding[] {
+/**
+ * Every fact the configured phrases find in one bullet or sentence, up to `limit` findings (the caller
+ * refuses a card that states more). Runs of white space count as one space, so no pattern backtracks
+ * over a long run of them; values are normalised that way anyway, and a phrase written with a double
+ * space or a no-break space is found too.
+ */
+export function findPhraseFacts(
+  line: string,
+  fields: readonly FieldSpec[],
+  limit = Number.POSITIVE_INFINITY,
+): PhraseFinding[] {
+  const text = line.replace(/\s+/g, ' ');
   const findings: PhraseFinding[] = [];
   for (const field of fields) {
     for (const pattern of patternsOf(field)) {
       pattern.lastIndex = 0;
       for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-        const rest = text.slice(match.index + match[0].length);
+        if (findings.length >= limit) return findings;
+        const from = match.index + match[0].length;
+        const rest = text.slice(from, from + PHRASE_REACH);
         const phrase = match[0].trim();
+        // A value read from a sentence cut short could be a different value: refuse, do not guess.
+        if (field.type !== 'time' && from + PHRASE_REACH < text.length && !/;|\.\s/.test(rest)) {
+          const reach = PHRASE_REACH.toLocaleString('en');
+          const reason = `more than ${reach} characters after "${phrase}" without the end of a sentence`;
+          findings.push({ ok: false, reason });
+          continue;
+        }
         if (field.type === 'time') {
           if (!looksLikeDate(rest)) continue;
           const date = parseDatePrefix(rest);

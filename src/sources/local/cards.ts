@@ -1,12 +1,14 @@
 // The cards adapter: a folder (walked recursively, streamed) or a single file of Markdown cards.
-// Files are read a few at a time, in order, each checked for size and encoding before it is parsed.
+// Files are read a few at a time, in order, each checked for its kind, size and encoding before it is
+// parsed; the walk (card-folder.ts) decides which files are cards to read.
 
-import { type Dirent, constants as fsConstants } from 'node:fs';
-import { open, opendir, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pMapIterable } from 'p-map';
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
+import { cardFiles, type FolderItem, fileKind, isInside, skipped } from './card-folder.js';
 import { parseCard } from './card-parser.js';
 import { type LocalSource, LocalSourceError } from './source.js';
 import { decodeText } from './text.js';
@@ -19,52 +21,53 @@ export interface CardsOptions {
   readonly concurrency?: number;
 }
 
-const isCardName = (name: string) =>
-  name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md';
+// Never wait on a FIFO that appeared since the walk; never follow a symlink without checking where to.
+const OPEN_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NONBLOCK;
+const NO_FOLLOW = fsConstants.O_NOFOLLOW ?? 0;
 
-/** Names are sorted a batch at a time: small folders come out in order, huge ones in bounded memory. */
-const SORT_BATCH = 10_000;
-
-/** Card files under `dir`, depth first, without ever listing a whole huge folder into memory. */
-async function* walk(dir: string): AsyncGenerator<string> {
-  let batch: Dirent[] = [];
-  async function* flush(): AsyncGenerator<string> {
-    const entries = batch.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    batch = [];
-    for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) yield* walk(full);
-      else yield full;
-    }
+/**
+ * Opens a card file. A symlink is opened only when its real path is inside `root` (the real path of
+ * local.path; by default the real path of the card's folder).
+ */
+async function openCard(file: string, root: string | undefined): Promise<FileHandle | string> {
+  try {
+    return await open(file, OPEN_FLAGS | NO_FOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ELOOP' || NO_FOLLOW === 0) throw error;
   }
-  for await (const entry of await opendir(dir, { bufferSize: 256 })) {
-    const wanted = entry.isDirectory()
-      ? !entry.name.startsWith('.')
-      : (entry.isFile() || entry.isSymbolicLink()) && isCardName(entry.name);
-    if (wanted) batch.push(entry);
-    if (batch.length >= SORT_BATCH) yield* flush();
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch (error) {
+    return skipped.unresolved(error);
   }
-  yield* flush();
+  const within = root ?? (await realpath(path.dirname(file)));
+  if (!isInside(real, within)) return skipped.outside(real);
+  return await open(real, OPEN_FLAGS);
 }
 
-/** One card file, read and parsed; a huge, binary or vanished file is an error result. */
+/** One card file, read and parsed; a huge, binary, vanished or special file is an error result. */
 export async function readCardFile(
   file: string,
   fields: readonly FieldSpec[],
   maxBytes: number,
+  root?: string,
 ): Promise<ReadResult> {
   const key = path.basename(file, '.md');
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let handle: FileHandle | undefined;
   try {
-    handle = await open(file, fsConstants.O_RDONLY);
-    const { size } = await handle.stat();
-    if (size > maxBytes) {
+    const opened = await openCard(file, root);
+    if (typeof opened === 'string') return { ok: false, error: { file, error: opened } };
+    handle = opened;
+    const info = await handle.stat();
+    if (!info.isFile()) return { ok: false, error: { file, error: skipped.notRegular(info) } };
+    if (info.size > maxBytes) {
       return {
         ok: false,
-        error: { file, error: `file is ${size} bytes, over local.maxRecordBytes (${maxBytes})` },
+        error: { file, error: `file is ${info.size} bytes, over local.maxRecordBytes (${maxBytes})` },
       };
     }
-    if (size === 0) return { ok: false, error: { file, error: 'empty file' } };
+    if (info.size === 0) return { ok: false, error: { file, error: 'empty file' } };
     const bytes = await handle.readFile();
     const decoded = decodeText(bytes);
     if (!decoded.ok) return { ok: false, error: { file, error: decoded.reason } };
@@ -86,6 +89,13 @@ export async function openCards(options: CardsOptions): Promise<LocalSource> {
       `local.path: ${options.path} does not exist`,
     );
   }
+  if (!info.isFile() && !info.isDirectory()) {
+    throw new LocalSourceError(
+      'LOCAL_PATH_KIND',
+      'local.path',
+      `local.path: ${options.path} is not a regular file or a folder but a ${fileKind(info)}`,
+    );
+  }
   if (info.isFile() && /\.(jsonl|ndjson)$/i.test(options.path)) {
     throw new LocalSourceError(
       'LOCAL_PATH_KIND',
@@ -93,16 +103,25 @@ export async function openCards(options: CardsOptions): Promise<LocalSource> {
       `local.kind is "cards" but ${options.path} is a JSONL file: set local.kind: jsonl (or FACTSYNC_LOCAL_KIND=jsonl)`,
     );
   }
+  // local.path may itself be a symlink: what is inside is judged by real paths.
+  const root = await realpath(options.path);
   const files = info.isDirectory()
-    ? () => walk(options.path)
+    ? () => cardFiles(options.path, root)
     : async function* () {
         yield options.path;
       };
-  const read = (paths: AsyncIterable<string> | Iterable<string>) =>
-    pMapIterable(paths, (file) => readCardFile(file, options.fields, options.maxRecordBytes), {
-      concurrency: options.concurrency ?? 8,
-      backpressure: (options.concurrency ?? 8) * 2,
-    });
+  const read = (items: AsyncIterable<FolderItem> | Iterable<FolderItem>) =>
+    pMapIterable(
+      items,
+      (item): Promise<ReadResult> | ReadResult =>
+        typeof item === 'string'
+          ? readCardFile(item, options.fields, options.maxRecordBytes, root)
+          : { ok: false, error: item },
+      {
+        concurrency: options.concurrency ?? 8,
+        backpressure: (options.concurrency ?? 8) * 2,
+      },
+    );
   return {
     kind: 'cards',
     path: options.path,

@@ -1,5 +1,7 @@
-// One JSONL line (SPEC §2) → a local record. Pure. Unknown facts are kept out of the record and
-// reported as warnings, so a misspelt field name is seen rather than silently never compared.
+// One JSONL line (SPEC §2) → a local record. Pure. Every key the program uses is checked for the type
+// it assumes, `conflicts` included, so a malformed line is one refused record, never a crash further on.
+// Unknown facts are kept out of the record and reported as warnings, so a misspelt field name is seen
+// rather than silently never compared.
 
 import { type FactValue, type FieldSpec, parseFactValue, statementFields } from '../../model/fields.js';
 import { type ItemId, itemIdProblem } from '../../model/ids.js';
@@ -8,8 +10,9 @@ import {
   type ReadResult,
   type ReadWarning,
   recordKeyProblem,
+  unstorableText,
 } from '../../model/record.js';
-import { describe, normalizeText } from '../../model/values.js';
+import { describe, normalizeText, type Parsed } from '../../model/values.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../../model/wikipedia.js';
 
 const TOP_LEVEL = new Set(['key', 'qid', 'label', 'description', 'wikipedia', 'facts', 'conflicts']);
@@ -36,6 +39,98 @@ function fieldsByName(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
   }
   return map;
 }
+
+/** The names a conflict may be about: every configured field, and the record's own keys. */
+const conflictFields = new WeakMap<readonly FieldSpec[], Set<string>>();
+
+function conflictFieldNames(fields: readonly FieldSpec[]): Set<string> {
+  let names = conflictFields.get(fields);
+  if (!names) {
+    names = new Set(['qid', 'label', 'description', 'wikipedia', ...fields.map((field) => field.name)]);
+    conflictFields.set(fields, names);
+  }
+  return names;
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string';
+
+/** Why a conflict's value is not one the readers write: a text, an object of texts, or a list of those. */
+function conflictValueProblem(value: unknown, at: string): string | undefined {
+  if (value === undefined) return `"${at}": missing`;
+  if (isText(value)) return undefined;
+  const flat = (item: unknown, where: string): string | undefined => {
+    if (isText(item)) return undefined;
+    if (!isObject(item)) return `"${where}": expected text or an object of texts, got ${describe(item)}`;
+    for (const [name, member] of Object.entries(item))
+      if (!isText(member)) return `"${where}.${name}": expected text, got ${describe(member)}`;
+    return undefined;
+  };
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const problem = flat(item, `${at}[${index}]`);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (isObject(value)) return flat(value, at);
+  return `"${at}": expected text, an object of texts, or a list of those, got ${describe(value)}`;
+}
+
+/** A line's `conflicts`, checked whole: each {field, values: 2 or more {value, where, line?}}. */
+function parseConflicts(raw: unknown, fields: readonly FieldSpec[]): Parsed<LocalConflict[]> {
+  if (raw === undefined || raw === null) return { ok: true, value: [] };
+  if (!Array.isArray(raw)) return { ok: false, reason: `"conflicts": expected a list, got ${describe(raw)}` };
+  const names = conflictFieldNames(fields);
+  const conflicts: LocalConflict[] = [];
+  for (const [index, entry] of raw.entries()) {
+    const at = `conflicts[${index}]`;
+    if (!isObject(entry)) {
+      const expected = 'expected an object such as {"field":…,"values":[…]}';
+      return { ok: false, reason: `"${at}": ${expected}, got ${describe(entry)}` };
+    }
+    const { field, values } = entry;
+    if (!isText(field))
+      return { ok: false, reason: `"${at}.field": expected a field name, got ${describe(field)}` };
+    if (!names.has(field)) {
+      const reason = `"${at}.field": ${JSON.stringify(field.slice(0, 60))} is not a configured field (nor qid, label, description or wikipedia)`;
+      return { ok: false, reason };
+    }
+    if (!Array.isArray(values) || values.length < 2) {
+      const got = Array.isArray(values) ? `a list of ${values.length}` : describe(values);
+      return {
+        ok: false,
+        reason: `"${at}.values": expected a list of 2 or more {"value","where","line"}, got ${got}`,
+      };
+    }
+    const stated: Array<LocalConflict['values'][number]> = [];
+    for (const [position, item] of values.entries()) {
+      const where = `${at}.values[${position}]`;
+      if (!isObject(item)) {
+        const expected = 'expected an object such as {"value":…,"where":"…"}';
+        return { ok: false, reason: `"${where}": ${expected}, got ${describe(item)}` };
+      }
+      const problem = conflictValueProblem(item.value, `${where}.value`);
+      if (problem) return { ok: false, reason: problem };
+      if (!isText(item.where))
+        return { ok: false, reason: `"${where}.where": expected text, got ${describe(item.where)}` };
+      const line = item.line;
+      if (line !== undefined && !(Number.isInteger(line) && (line as number) >= 1)) {
+        const reason = `"${where}.line": expected a line number (1 or more), got ${describe(line)}`;
+        return { ok: false, reason };
+      }
+      stated.push({
+        value: item.value,
+        where: item.where,
+        ...(line === undefined ? {} : { line: line as number }),
+      });
+    }
+    conflicts.push({ field, values: stated });
+  }
+  return { ok: true, value: conflicts };
+}
+
+/** The keys whose text ends up in the record, and so in the store. */
+const STORED = ['key', 'label', 'description', 'wikipedia', 'facts', 'conflicts'] as const;
 
 function fail(file: string, line: number, error: string): ReadResult {
   return { ok: false, error: { file, line, error } };
@@ -118,9 +213,16 @@ export function parseJsonlRecord(
     facts[name] = parsed.value;
   }
 
-  const conflicts = Array.isArray(json.conflicts)
-    ? (json.conflicts.filter(isObject) as unknown as LocalConflict[])
-    : [];
+  const conflicts = parseConflicts(json.conflicts, fields);
+  if (!conflicts.ok) return fail(file, line, conflicts.reason);
+
+  // The line is valid UTF-8 without NUL bytes, so such text can only come from a \u escape.
+  if (text.includes('\\u')) {
+    for (const name of STORED) {
+      const found = unstorableText(json[name], name);
+      if (found) return fail(file, line, `"${found.path}": ${found.problem}, which the store cannot hold`);
+    }
+  }
   return {
     ok: true,
     warnings,
@@ -131,7 +233,7 @@ export function parseJsonlRecord(
       ...(description === undefined ? {} : { description }),
       ...(wikipedia === undefined ? {} : { wikipedia }),
       facts,
-      conflicts,
+      conflicts: conflicts.value,
       file,
       line,
     },

@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
+import { fileKind } from './card-folder.js';
 import { parseJsonlRecord } from './jsonl-record.js';
 import { type LineRange, readLines } from './lines.js';
 import { type LocalSource, LocalSourceError } from './source.js';
@@ -44,11 +45,10 @@ export async function openJsonl(options: JsonlOptions): Promise<LocalSource> {
       `local.path: ${options.path} does not exist`,
     );
   if (!info.isFile()) {
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${options.path} is a folder; local.kind jsonl reads one file`,
-    );
+    const message = info.isDirectory()
+      ? `local.path: ${options.path} is a folder; local.kind jsonl reads one file`
+      : `local.path: ${options.path} is not a regular file or a folder but a ${fileKind(info)}`;
+    throw new LocalSourceError('LOCAL_PATH_KIND', 'local.path', message);
   }
   return {
     kind: 'jsonl',

@@ -2,7 +2,10 @@
 // size) and skipped without ever being held whole, so one huge line cannot exhaust memory. Each line
 // comes with its byte span, so a batch of lines can be read again later by range.
 
-import { createReadStream } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { fileKind } from './card-folder.js';
+import { LocalSourceError } from './source.js';
 
 /** A line, with the byte offset where it starts and where the next one starts. */
 export type FileLine = { line: number; start: number; end: number } & (
@@ -54,7 +57,15 @@ export async function* readLines(
     return result;
   };
 
-  const stream = createReadStream(file, {
+  // Non-blocking, and checked once open: a file replaced by a FIFO since it was planned never blocks.
+  const handle = await open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    const message = `local.path: ${file} is not a regular file or a folder but a ${fileKind(info)}`;
+    throw new LocalSourceError('LOCAL_PATH_KIND', 'local.path', message);
+  }
+  const stream = handle.createReadStream({
     highWaterMark: 256 * 1024,
     ...(range ? { start: range.start, end: range.end - 1 } : {}),
   });
