@@ -3,6 +3,7 @@
 
 import { type FactValue, type FieldSpec, formatFactValue } from './fields.js';
 import type { ItemId } from './ids.js';
+import { findUnstorable, unstorableName } from './storable.js';
 
 export interface WikipediaLink {
   /** The wiki's language code, from the host: `en` for en.wikipedia.org. */
@@ -91,45 +92,16 @@ export function recordKeyProblem(key: unknown): string | undefined {
   return undefined;
 }
 
-/** U+0000, or a UTF-16 surrogate that is not half of a pair: text PostgreSQL (and JSON text) cannot hold. */
-const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-function unstorableChar(text: string): string | undefined {
-  const found = UNSTORABLE.exec(text)?.[0];
-  if (found === undefined) return undefined;
-  if (found === '\0') return 'U+0000 (NUL)';
-  const code = found.charCodeAt(0).toString(16).toUpperCase();
-  return `a lone UTF-16 surrogate (U+${code})`;
-}
-
 /**
  * Where in `value` (a JSON value, or a record's typed value) there is text the store cannot hold, and
- * what: `{ path: 'facts.developer[1].label', problem: 'contains U+0000 (NUL)' }`. Walks without
- * recursion, so a deeply nested value cannot overflow the stack.
+ * what: `{ path: 'facts.developer[1].label', problem: 'contains U+0000 (NUL)' }`.
  */
 export function unstorableText(
   value: unknown,
   path: string,
 ): { readonly path: string; readonly problem: string } | undefined {
-  const pending: Array<[unknown, string]> = [[value, path]];
-  for (let next = pending.pop(); next; next = pending.pop()) {
-    const [item, at] = next;
-    if (typeof item === 'string') {
-      const found = unstorableChar(item);
-      if (found) return { path: at, problem: `contains ${found}` };
-    } else if (Array.isArray(item)) {
-      for (let i = item.length - 1; i >= 0; i--) pending.push([item[i], `${at}[${i}]`]);
-    } else if (typeof item === 'object' && item !== null) {
-      const entries = Object.entries(item);
-      for (const [key] of entries) {
-        const found = unstorableChar(key);
-        if (found) return { path: at, problem: `a key contains ${found}` };
-      }
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, member] = entries[i] as [string, unknown];
-        pending.push([member, at === '' ? key : `${at}.${key}`]);
-      }
-    }
-  }
-  return undefined;
+  const found = findUnstorable(value, path);
+  if (!found) return undefined;
+  const what = found.char === '\0' ? 'U+0000 (NUL)' : unstorableName(found.char);
+  return { path: found.path, problem: found.inKey ? `a key contains ${what}` : `contains ${what}` };
 }

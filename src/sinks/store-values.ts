@@ -6,58 +6,28 @@
 
 import type { Finding } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
+import {
+  findUnstorable,
+  isStorable,
+  UNSTORABLE_ALL,
+  unstorableChar,
+  unstorableName,
+} from '../model/storable.js';
 import { StoreError } from './store-rows.js';
 
-/** U+0000, or a surrogate that is not half of a pair (in `u` mode a pair reads as one code point). */
-const UNSTORABLE = /[\0\p{Cs}]/u;
-const UNSTORABLE_ALL = /[\0\p{Cs}]/gu;
-/** Any surrogate or U+0000: a quicker first look, paired surrogates (emoji) included. */
-const SUSPECT = /[\0\ud800-\udfff]/;
-
-export function isStorable(text: string): boolean {
-  return !SUSPECT.test(text) || !UNSTORABLE.test(text);
-}
+export { isStorable } from '../model/storable.js';
 
 /** What is wrong with a text, for messages: never the character itself. */
 function problem(text: string): string {
-  const found = UNSTORABLE.exec(text)?.[0] ?? '';
-  if (found === '\0') return 'U+0000';
-  const code = found.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-  return `a lone UTF-16 surrogate (U+${code})`;
+  return unstorableName(unstorableChar(text) ?? '');
 }
 
-/** Whether every key and string in `value` can be stored: the fast check on every finding. */
-function allStorable(value: unknown): boolean {
-  if (typeof value === 'string') return isStorable(value);
-  if (value === null || typeof value !== 'object') return true;
-  if (Array.isArray(value)) {
-    for (const item of value) if (!allStorable(item)) return false;
-    return true;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key in record) if (!isStorable(key) || !allStorable(record[key])) return false;
-  return true;
-}
-
-/** The path of the first key or string in `value` the store cannot hold, and what is wrong with it. */
-function findUnstorable(value: unknown, path: string): { path: string; problem: string } | undefined {
-  if (typeof value === 'string') return isStorable(value) ? undefined : { path, problem: problem(value) };
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const at = path === '' ? key : `${path}.${key}`;
-      if (!isStorable(key)) return { path: `a key in ${path || 'the finding'}`, problem: problem(key) };
-      const found = findUnstorable(item, at);
-      if (found) return found;
-    }
-  }
-  return undefined;
+/** The first key or string of a finding the store cannot hold: its path and what is wrong. */
+function unstorableIn(value: unknown): { path: string; problem: string } | undefined {
+  const found = findUnstorable(value, '');
+  if (!found) return undefined;
+  const path = found.inKey ? `a key in ${found.path || 'the finding'}` : found.path;
+  return { path, problem: unstorableName(found.char) };
 }
 
 /**
@@ -81,7 +51,7 @@ export function checkReconcile(entity: string, findings: readonly Finding[], run
         'BAD_ARGUMENT',
         `${call}: a finding of entity ${JSON.stringify(finding.entity)} was passed; reconcile each entity on its own`,
       );
-    const found = allStorable(finding) ? undefined : findUnstorable(finding, '');
+    const found = unstorableIn(finding);
     if (found)
       throw new StoreError(
         'BAD_VALUE',
@@ -100,7 +70,7 @@ export function checkNote(note: string | undefined): void {
 
 /** A run record with U+FFFD in place of what the store cannot hold (a failure quoting a bad record). */
 export function storableRun(run: RunRecord): RunRecord {
-  return allStorable(run) ? run : (replaceUnstorable(run) as RunRecord);
+  return findUnstorable(run, '') ? (replaceUnstorable(run) as RunRecord) : run;
 }
 
 function replaceUnstorable(value: unknown): unknown {
