@@ -16,7 +16,7 @@ import {
 import { formatTime } from '../model/time.js';
 import { sameRemote } from './compare.js';
 import type { DiffContext, RemoteState } from './context.js';
-import { END_TIME, periodStart, type Scope, START_TIME, statementScope } from './scope.js';
+import { dayOf, END_TIME, periodStart, type Scope, START_TIME, statementScope } from './scope.js';
 import { remoteProposalValue } from './values.js';
 
 /** A distinct value of a field and the first statement that states it. */
@@ -48,11 +48,12 @@ export function scopeStatements(
   today: string,
 ): ScopedStatements {
   if (!field.current) return { best: bestStatements(statements), ended: [] };
+  const day = dayOf(today);
   const holding: RemoteStatement[] = [];
   const ended: EndedCandidate[] = [];
   for (const statement of statements) {
     if (statement.rank === 'deprecated') continue;
-    const scope = statementScope(statement, today);
+    const scope = statementScope(statement, day);
     if (scope.state === 'current') holding.push(statement);
     else if (scope.state === 'ended' && statement.value)
       ended.push({ value: statement.value, statement, scope });

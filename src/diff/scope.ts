@@ -15,7 +15,7 @@ export type Scope =
   | { readonly state: 'ended'; readonly end?: Extract<RemoteValue, { type: 'time' }> };
 
 /** A day as `year, month, day`; `today` is the fetch's date (ISO). */
-interface Day {
+export interface Day {
   readonly year: number;
   readonly month: number;
   readonly day: number;
@@ -52,8 +52,7 @@ const timeOf = (snak: RemoteSnak) => (snak.value?.type === 'time' ? snak.value :
  * time of unknown value (`somevalue`) means it ended at a time nobody recorded; `novalue` means it never
  * ends. A start time whose period begins after today is in the future.
  */
-export function statementScope(statement: RemoteStatement, today: string): Scope {
-  const day = dayOf(today);
+export function statementScope(statement: RemoteStatement, day: Day): Scope {
   for (const snak of statement.qualifiers[END_TIME] ?? []) {
     if (snak.snaktype === 'somevalue') return { state: 'ended' };
     const end = timeOf(snak);

@@ -149,6 +149,9 @@ const claim = z.looseObject({
   qualifiers: map(propertyId, z.array(snak)).optional(),
 });
 
+/** A property's statements: built once, checked for every compared property of every entity. */
+const claimList = z.array(claim);
+
 const term = z.looseObject({
   language: z.string().min(1),
   value: text,
@@ -267,7 +270,7 @@ export function entityProblem(
   const claims = isObject(item.claims) ? item.claims : {};
   for (const property of properties ?? Object.keys(claims)) {
     if (!Object.hasOwn(claims, property)) continue;
-    const list = z.array(claim).safeParse(claims[property]);
+    const list = claimList.safeParse(claims[property]);
     if (!list.success)
       return `${requested}: claims.${property}${describeIssue(list.error).replace(/^(?=[^[])/, '.')}`;
     for (const [index, statement] of list.data.entries()) {
