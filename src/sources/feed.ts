@@ -69,26 +69,37 @@ function rowProblem(change: unknown): string | undefined {
 }
 
 /**
- * One page of the feed. Every row must be whole: a row the parser skipped would be a change the night
- * never sees, so an answer with one bad row is refused whole (the planner then sweeps instead).
+ * Why a page of the feed cannot be believed. Every row must be whole: a row skipped would be a change
+ * the night never sees, so one bad row refuses the page (the planner then sweeps instead). The HTTP
+ * layer runs this as its check, so a bad page is retried there first.
  */
-export function parseFeedAnswer(
-  body: unknown,
-  url: string,
-): { rows: FeedRow[]; next?: Record<string, string> } {
+function feedProblem(body: unknown): string | undefined {
   const answer = body as RawAnswer;
   const changes = answer?.query?.recentchanges;
-  if (!Array.isArray(changes)) throw new FeedFormatError(`no query.recentchanges in the answer of ${url}`);
+  if (!Array.isArray(changes)) return 'no query.recentchanges';
   const next = answer.continue;
   if (
     next !== undefined &&
     (typeof next !== 'object' || next === null || Object.values(next).some((v) => typeof v !== 'string'))
   )
-    throw new FeedFormatError(`a "continue" that is not a map of strings in the answer of ${url}`);
-  const rows: FeedRow[] = [];
+    return 'a "continue" that is not a map of strings';
   for (const [index, change] of changes.entries()) {
     const problem = rowProblem(change);
-    if (problem) throw new FeedFormatError(`recentchanges[${index}]: ${problem}, in the answer of ${url}`);
+    if (problem) return `recentchanges[${index}]: ${problem}`;
+  }
+  return undefined;
+}
+
+/** One page of the feed, checked whole (feedProblem). */
+export function parseFeedAnswer(
+  body: unknown,
+  url: string,
+): { rows: FeedRow[]; next?: Record<string, string> } {
+  const problem = feedProblem(body);
+  if (problem) throw new FeedFormatError(`${problem}, in the answer of ${url}`);
+  const answer = body as Required<Pick<RawAnswer, 'query'>> & RawAnswer;
+  const rows: FeedRow[] = [];
+  for (const change of answer.query.recentchanges as RawChange[]) {
     const row = change as Required<Pick<RawChange, 'type' | 'title' | 'timestamp' | 'rcid'>> & RawChange;
     const type = row.type as FeedRow['type'];
     rows.push({
@@ -101,17 +112,7 @@ export function parseFeedAnswer(
       ...(row.logparams?.target_title ? { targetTitle: row.logparams.target_title } : {}),
     });
   }
-  return { rows, ...(next ? { next } : {}) };
-}
-
-/** The HTTP layer's check: an unreadable page is retried there, then fails the feed. */
-function feedProblem(body: unknown): string | undefined {
-  try {
-    parseFeedAnswer(body, '');
-    return undefined;
-  } catch (error) {
-    return (error as Error).message.replace(/, in the answer of $| in the answer of $/, '');
-  }
+  return { rows, ...(answer.continue ? { next: answer.continue } : {}) };
 }
 
 export class ChangeFeedSource {
