@@ -6,6 +6,7 @@ import { WBK } from 'wikibase-sdk';
 import type { FieldSpec } from '../model/fields.js';
 import { type ItemId, isItemId, itemIdProblem } from '../model/ids.js';
 import type { ItemLabels, ItemLookup, ItemRevision } from '../model/remote.js';
+import { withoutCredentials } from '../text/redact.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
 import type { LabelCache } from './label-cache.js';
@@ -43,12 +44,15 @@ export class WikidataSource {
   private readonly batchSize: number;
   /** The properties the statement fields compare: the only statements the diff reads. */
   private readonly statementProperties: ReadonlySet<string>;
+  /** The site as evidence links name it (no credentials): built once, used for every finding. */
+  private readonly linkSite: string;
 
   constructor(private readonly options: WikidataOptions) {
     const site = options.url.replace(/\/+$/, '');
     this.api = `${site}/w/api.php`;
     this.wbk = WBK({ instance: site, sparqlEndpoint: `${site}/sparql` });
     this.batchSize = options.batchSize ?? 50;
+    this.linkSite = withoutCredentials(site);
     this.statementProperties = new Set(
       options.fields.flatMap((field) =>
         field.source === 'statement' && field.property ? [field.property] : [],
@@ -58,7 +62,7 @@ export class WikidataSource {
 
   /** The item's page: evidence links point here (with `#statementId` for a statement). */
   itemUrl(id: ItemId, statementId?: string): string {
-    return `${withoutCredentials(this.options.url)}/wiki/${id}${statementId ? `#${encodeURIComponent(statementId)}` : ''}`;
+    return `${this.linkSite}/wiki/${id}${statementId ? `#${encodeURIComponent(statementId)}` : ''}`;
   }
 
   /** `wbgetentities` for `ids`; `sites` (such as ["enwiki"]) narrows the sitelinks asked for. */
@@ -134,21 +138,6 @@ export class WikidataSource {
     url.searchParams.set('ids', batch.join('|'));
     url.searchParams.set('maxlag', '5');
     return url;
-  }
-}
-
-/**
- * A site as evidence links show it: without the user and password a proxy may need (they would be
- * stored with every proposal and shown on the review page).
- */
-export function withoutCredentials(site: string): string {
-  try {
-    const url = new URL(site);
-    url.username = '';
-    url.password = '';
-    return url.href.replace(/\/+$/, '');
-  } catch {
-    return site.replace(/\/\/[^/]*@/, '//').replace(/\/+$/, '');
   }
 }
 

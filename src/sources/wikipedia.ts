@@ -4,9 +4,9 @@
 
 import type { WikipediaPage } from '../model/remote.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../model/wikipedia.js';
+import { withoutCredentials } from '../text/redact.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
-import { withoutCredentials } from './wikidata.js';
 import { queryEnvelopeProblem } from './wikidata-validate.js';
 import { parsePages } from './wikipedia-parse.js';
 

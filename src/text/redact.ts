@@ -99,3 +99,18 @@ export function secretValuesInYaml(yaml: string): string[] {
 export function withoutValues(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join(MASK), text);
 }
+
+/**
+ * A site as evidence links show it: without the user and password a proxy may need (they would be
+ * stored with every proposal and shown on the review page).
+ */
+export function withoutCredentials(site: string): string {
+  try {
+    const url = new URL(site);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    return site.replace(/\/\/[^/]*@/, '//').replace(/\/+$/, '');
+  }
+}

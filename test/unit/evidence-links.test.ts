@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpClient } from '../../src/sources/http.js';
 import { HttpError } from '../../src/sources/http-errors.js';
-import { WikidataSource, withoutCredentials } from '../../src/sources/wikidata.js';
+import { WikidataSource } from '../../src/sources/wikidata.js';
 import { WikipediaSource } from '../../src/sources/wikipedia.js';
+import { withoutCredentials } from '../../src/text/redact.js';
 
 const http = {} as HttpClient; // never called: only links are built
 
