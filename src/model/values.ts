@@ -1,6 +1,7 @@
 // Plain values of facts and their normalisation for comparison (SPEC §3): text, URLs, item references.
 // Normalised forms are comparison keys only; what a user wrote is kept as written.
 
+import { BIDI_CONTROLS, escapeJsonControl } from '../text/escape.js';
 import { type ItemId, isItemId } from './ids.js';
 
 /** The result of reading a value: the value, or why it is not one. */
@@ -35,10 +36,12 @@ export function labelKey(label: string): string {
  * DEL, the line and paragraph separators (U+2028, U+2029: line ends to JavaScript and to many editors)
  * and the bidirectional controls, which make text read differently from what it says.
  */
-export const CONTROL_CHARACTER = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+export const CONTROL_CHARACTER = new RegExp(`[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'u');
 
 /** What a URL must percent-encode: whitespace, controls, and the quotes, angle brackets, backtick and backslash that end or escape it in Markdown, HTML or JSON. */
-const NOT_IN_URL = /[\s\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069<>"'`\\]/u;
+const NOT_IN_URL = new RegExp(`[\\s\\p{Cc}${BIDI_CONTROLS}<>"'\`\\\\]`, 'u');
+
+const BIDI = new RegExp(`[${BIDI_CONTROLS}]`, 'u');
 
 const NAMES: Readonly<Record<string, string>> = {
   ' ': 'a space',
@@ -62,8 +65,7 @@ const codePoint = (char: string) =>
 export function characterName(char: string): string {
   const named = NAMES[char];
   if (named) return `${named} (${codePoint(char)})`;
-  if (/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(char))
-    return `a bidirectional control (${codePoint(char)})`;
+  if (BIDI.test(char)) return `a bidirectional control (${codePoint(char)})`;
   if (/\p{Cc}/u.test(char)) return `a control character (${codePoint(char)})`;
   if (/\s/u.test(char)) return `a whitespace character (${codePoint(char)})`;
   return SIGNS[char] ?? `"${char}"`;
@@ -82,17 +84,12 @@ export function findCharacter(
   return undefined;
 }
 
-const UNPRINTABLE = /[\u007F-\u009F\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
-
 /**
  * A value as JSON for a message, on one line and safe to print: DEL, C1 controls, the line separators
  * and the bidirectional controls are escaped too (JSON.stringify escapes only C0 controls).
  */
 export function printableJson(value: unknown): string {
-  return (JSON.stringify(value) ?? String(value)).replace(
-    UNPRINTABLE,
-    (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
-  );
+  return escapeJsonControl(JSON.stringify(value) ?? String(value));
 }
 
 /** Text quoted for a message (see printableJson); long text is cut at 120 characters. */

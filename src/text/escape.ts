@@ -4,15 +4,18 @@
 // list, bidi overrides reorder what the reader sees. Here they become visible escapes. Pure.
 
 /**
- * C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidi embeddings,
- * overrides and isolates (the "Trojan Source" set).
+ * The bidirectional marks, embeddings, overrides and isolates (the "Trojan Source" set): text that reads
+ * differently from what it says. A regular-expression class body, shared with the checks that refuse them.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const BIDI_CONTROLS = '\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+
+/** C0 controls, DEL, C1 controls, the Unicode line and paragraph separators, and the bidi controls. */
+const CONTROL = new RegExp(`[\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'g');
 /** The same, but line breaks and tabs, for text whose layout is meant (a diff, a report file). */
-const CONTROL_BUT_LAYOUT =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+const CONTROL_BUT_LAYOUT = new RegExp(
+  `[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]|\\r(?!\\n)`,
+  'g',
+);
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -43,7 +46,7 @@ export function escapeControl(text: string, options: EscapeOptions = {}): string
 }
 
 /** JSON never holds these raw outside a string, and JSON.stringify leaves them raw inside one. */
-const RAW_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const RAW_IN_JSON = new RegExp(`[\\u007f-\\u009f\\u2028\\u2029${BIDI_CONTROLS}]`, 'g');
 
 /**
  * JSON text (from JSON.stringify) with the characters JSON leaves raw — DEL, C1 controls, U+2028/9
