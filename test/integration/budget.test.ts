@@ -1,24 +1,13 @@
 // The hourly request budget (http.budgetPerHour) as the gate keeps it: two clients sharing one Redis
 // gate, against a real loopback server, never send more than the budget allows in any window.
 
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { budgetBucket, redisGate } from '../../src/sources/http-gate.js';
-import { testHttpClient } from '../helpers/http-client.js';
-import { connectRedis, dropPrefix, testPrefix } from '../helpers/redis.js';
+import { httpRig, testHttpClient } from '../helpers/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
-const redis = connectRedis();
-const prefix = testPrefix('budget');
-let server: ScriptedServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const rig = httpRig<ScriptedServer>('budget');
+const { redis, prefix } = rig;
 
 describe('the hourly request budget', () => {
   it('paces two clients together so that no window holds more than the budget allows', async () => {
@@ -26,7 +15,7 @@ describe('the hourly request budget', () => {
     const budgetPerHour = 18_000;
     const { burst, refillPerSecond } = budgetBucket(budgetPerHour);
     expect(burst + refillPerSecond * 3600).toBeLessThanOrEqual(budgetPerHour);
-    server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
+    rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
     const gateOptions = {
       prefix: `${prefix}:a`,
       concurrency: 8,
@@ -40,10 +29,10 @@ describe('the hourly request budget', () => {
     const total = 80;
     await Promise.all(
       Array.from({ length: total }, (_, i) =>
-        (clients[i % 2] as (typeof clients)[number]).getJson(new URL(`${server?.url}/r${i}`), 'test'),
+        (clients[i % 2] as (typeof clients)[number]).getJson(new URL(`${rig.server?.url}/r${i}`), 'test'),
       ),
     );
-    const times = server.arrivals.map((a) => a.at).sort((a, b) => a - b);
+    const times = rig.server.arrivals.map((a) => a.at).sort((a, b) => a - b);
     expect(times).toHaveLength(total);
     // Every window [times[i], times[j]] holds at most burst + refill × its length (+1 for clock rounding).
     for (let i = 0; i < times.length; i++) {
@@ -59,13 +48,13 @@ describe('the hourly request budget', () => {
   });
 
   it('is not spent by a gate without a budget', async () => {
-    server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
+    rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
     const client = testHttpClient(redis, `${prefix}:b`, { concurrency: 8 });
     const started = Date.now();
     await Promise.all(
-      Array.from({ length: 60 }, (_, i) => client.getJson(new URL(`${server?.url}/r${i}`), 'test')),
+      Array.from({ length: 60 }, (_, i) => client.getJson(new URL(`${rig.server?.url}/r${i}`), 'test')),
     );
-    expect(server.arrivals).toHaveLength(60);
+    expect(rig.server.arrivals).toHaveLength(60);
     expect(Date.now() - started).toBeLessThan(5_000);
     await client.close();
   });

@@ -2,31 +2,13 @@
 // Anything else — a redirect, a 204, a JSON null, an envelope without its data — is a failure that is
 // retried and then thrown, never handed to a source as the truth. Real loopback server, real Redis gate.
 
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HttpError } from '../../src/sources/http-errors.js';
+import { describe, expect, it } from 'vitest';
 import { wikimediaFixture } from '../helpers/fixtures.js';
-import { testHttpClient } from '../helpers/http-client.js';
-import { connectRedis, dropPrefix, testPrefix } from '../helpers/redis.js';
+import { expectHttpError, httpRig, testHttpClient } from '../helpers/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
-const redis = connectRedis();
-const prefix = testPrefix('http-answers');
-let server: ScriptedServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
-
-async function expectHttpError(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
-}
+const rig = httpRig<ScriptedServer>('http-answers');
+const { redis, prefix } = rig;
 
 describe('only HTTP 200 is an answer', () => {
   it.each([
@@ -34,25 +16,25 @@ describe('only HTTP 200 is an answer', () => {
     ['a 204 with no body', { status: 204, body: '' }],
     ['a 203 with an entities object', { status: 203, body: { entities: { Q1: { id: 'Q1' } } } }],
   ])('%s is retried, then fails with HTTP_STATUS', async (name, answer) => {
-    server = await startScriptedServer([answer]);
+    rig.server = await startScriptedServer([answer]);
     const http = testHttpClient(redis, `${prefix}:status:${name}`, { retries: 2 });
-    const url = new URL(`${server.url}/w/api.php?action=wbgetentities&ids=Q1`);
+    const url = new URL(`${rig.server.url}/w/api.php?action=wbgetentities&ids=Q1`);
     const error = await expectHttpError(http.getJson(url, 'wbgetentities'));
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: answer.status, attempts: 3 });
     expect(error.message).toContain(`HTTP ${answer.status}`);
-    expect(server.arrivals).toHaveLength(3);
+    expect(rig.server.arrivals).toHaveLength(3);
     expect(http.statsByEndpoint().wbgetentities).toMatchObject({ requests: 3, retries: 2, failures: 1 });
     await http.close();
   });
 
   it('a redirect that passes is followed by the answer', async () => {
-    server = await startScriptedServer([
+    rig.server = await startScriptedServer([
       { status: 307, body: {} },
       { status: 200, body: { success: 1 } },
     ]);
     const http = testHttpClient(redis, `${prefix}:status-passes`);
-    expect(await http.getJson(new URL(server.url), 'test')).toEqual({ success: 1 });
-    expect(server.arrivals).toHaveLength(2);
+    expect(await http.getJson(new URL(rig.server.url), 'test')).toEqual({ success: 1 });
+    expect(rig.server.arrivals).toHaveLength(2);
     await http.close();
   });
 });
@@ -64,12 +46,12 @@ describe('the body must be a JSON object', () => {
     ['"x"', 'the body is a JSON string, not an object'],
     ['42', 'the body is a JSON number, not an object'],
   ])('%s is retried, then fails with HTTP_BAD_BODY', async (body, detail) => {
-    server = await startScriptedServer([{ status: 200, body }]);
+    rig.server = await startScriptedServer([{ status: 200, body }]);
     const http = testHttpClient(redis, `${prefix}:shape:${body}`, { retries: 1 });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'wbgetentities'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'wbgetentities'));
     expect(error).toMatchObject({ code: 'HTTP_BAD_BODY', status: 200, attempts: 2 });
     expect(error.message).toContain(detail);
-    expect(server.arrivals).toHaveLength(2);
+    expect(rig.server.arrivals).toHaveLength(2);
     await http.close();
   });
 });
@@ -81,37 +63,37 @@ describe("the caller's check of the answer", () => {
       : 'the answer has no "entities" object';
 
   it('a refused answer is retried, then fails with HTTP_BAD_BODY and the check’s text', async () => {
-    server = await startScriptedServer([{ status: 200, body: { batchcomplete: '' } }]);
+    rig.server = await startScriptedServer([{ status: 200, body: { batchcomplete: '' } }]);
     const http = testHttpClient(redis, `${prefix}:check-refuses`, { retries: 2 });
     const error = await expectHttpError(
-      http.getJson(new URL(server.url), 'wbgetentities', { check: entitiesPresent }),
+      http.getJson(new URL(rig.server.url), 'wbgetentities', { check: entitiesPresent }),
     );
     expect(error).toMatchObject({ code: 'HTTP_BAD_BODY', attempts: 3 });
     expect(error.message).toContain('the answer has no "entities" object');
-    expect(server.arrivals).toHaveLength(3);
+    expect(rig.server.arrivals).toHaveLength(3);
     await http.close();
   });
 
   it('a malformed answer that passes on retry is returned', async () => {
-    server = await startScriptedServer([
+    rig.server = await startScriptedServer([
       { status: 200, body: { entities: null } },
       { status: 200, body: { entities: { Q1: { id: 'Q1' } } } },
     ]);
     const http = testHttpClient(redis, `${prefix}:check-passes`);
-    expect(await http.getJson(new URL(server.url), 'wbgetentities', { check: entitiesPresent })).toEqual({
+    expect(await http.getJson(new URL(rig.server.url), 'wbgetentities', { check: entitiesPresent })).toEqual({
       entities: { Q1: { id: 'Q1' } },
     });
-    expect(server.arrivals).toHaveLength(2);
+    expect(rig.server.arrivals).toHaveLength(2);
     await http.close();
   });
 
   it('an API error is still an API error, not a failed check', async () => {
-    server = await startScriptedServer([
+    rig.server = await startScriptedServer([
       { status: 200, body: wikimediaFixture('wbgetentities_error_no_such_entity.json') },
     ]);
     const http = testHttpClient(redis, `${prefix}:check-apierror`);
     const error = await expectHttpError(
-      http.getJson(new URL(server.url), 'wbgetentities', { check: entitiesPresent }),
+      http.getJson(new URL(rig.server.url), 'wbgetentities', { check: entitiesPresent }),
     );
     expect(error).toMatchObject({ code: 'API_ERROR', apiCode: 'no-such-entity', attempts: 1 });
     await http.close();

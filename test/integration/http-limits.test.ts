@@ -6,31 +6,14 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/sources/http-errors.js';
-import { testHttpClient } from '../helpers/http-client.js';
+import { expectHttpError, httpRig, testHttpClient } from '../helpers/http-client.js';
 import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.js';
-import { connectRedis, dropPrefix, testPrefix } from '../helpers/redis.js';
 
 const MiB = 1024 * 1024;
-const redis = connectRedis();
-const prefix = testPrefix('http-limits');
-let server: LoopbackServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
-
-async function expectHttpError(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
-}
+const rig = httpRig<LoopbackServer>('http-limits');
+const { redis, prefix } = rig;
 
 /** Valid JSON of `size` bytes, mostly spaces, gzipped a megabyte at a time (never whole in memory). */
 async function gzipBomb(size: number): Promise<Buffer> {
@@ -58,7 +41,7 @@ describe('the decompressed body is bounded by http.maxBodyBytes', () => {
   it('a gzip bomb (200 MiB of JSON in a small gzip) fails with HTTP_TOO_LARGE without being expanded', async () => {
     const bomb = await gzipBomb(200 * MiB);
     expect(bomb.length).toBeLessThan(2 * MiB);
-    server = await startLoopbackServer((_req, res, write) => {
+    rig.server = await startLoopbackServer((_req, res, write) => {
       res.writeHead(200, {
         'content-type': 'application/json',
         'content-encoding': 'gzip',
@@ -69,13 +52,13 @@ describe('the decompressed body is bounded by http.maxBodyBytes', () => {
     });
     const http = testHttpClient(redis, `${prefix}:bomb`, { maxBodyBytes: 8 * MiB, timeoutMs: 20_000 });
     const before = peakRss();
-    const error = await http.getJson(new URL(server.url), 'wbgetentities').catch((e: unknown) => e);
+    const error = await http.getJson(new URL(rig.server.url), 'wbgetentities').catch((e: unknown) => e);
     const grewMiB = (peakRss() - before) / MiB;
     expect(grewMiB).toBeLessThan(100);
     expect(error).toBeInstanceOf(HttpError);
     expect(error).toMatchObject({ code: 'HTTP_TOO_LARGE', attempts: 1 });
     expect((error as HttpError).message).toContain('http.maxBodyBytes (8388608 bytes)');
-    expect(server.exchanges).toHaveLength(1);
+    expect(rig.server.exchanges).toHaveLength(1);
     await http.close();
   });
 
@@ -84,7 +67,7 @@ describe('the decompressed body is bounded by http.maxBodyBytes', () => {
     ['sent chunked, with no length', false],
   ])('an uncompressed body over the limit, %s, fails with HTTP_TOO_LARGE', async (_name, announced) => {
     const body = Buffer.from(JSON.stringify({ pad: 'x'.repeat(3 * MiB) }));
-    server = await startLoopbackServer((_req, res, write) => {
+    rig.server = await startLoopbackServer((_req, res, write) => {
       res.writeHead(200, {
         'content-type': 'application/json',
         ...(announced ? { 'content-length': String(body.length) } : {}),
@@ -93,10 +76,10 @@ describe('the decompressed body is bounded by http.maxBodyBytes', () => {
       res.end();
     });
     const http = testHttpClient(redis, `${prefix}:plain:${announced}`, { maxBodyBytes: MiB });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'wikipedia-pages'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'wikipedia-pages'));
     expect(error).toMatchObject({ code: 'HTTP_TOO_LARGE', attempts: 1 });
     expect(error.message).toContain('http.maxBodyBytes (1048576 bytes)');
-    expect(server.exchanges).toHaveLength(1);
+    expect(rig.server.exchanges).toHaveLength(1);
     await http.close();
   });
 });
@@ -104,7 +87,7 @@ describe('the decompressed body is bounded by http.maxBodyBytes', () => {
 describe('one attempt has http.timeoutMs in all, body included', () => {
   it('a body that drips a byte every 500 ms fails with HTTP_TIMEOUT, and the client hangs up', async () => {
     const body = `{"entities":{}${' '.repeat(15)}}`; // 30 bytes: 15 s to drip
-    server = await startLoopbackServer((_req, res, write) => {
+    rig.server = await startLoopbackServer((_req, res, write) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       let at = 0;
       const drip = setInterval(() => {
@@ -114,10 +97,10 @@ describe('one attempt has http.timeoutMs in all, body included', () => {
       res.on('close', () => clearInterval(drip));
     });
     const http = testHttpClient(redis, `${prefix}:drip`, { timeoutMs: 1_500, retries: 0 });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'wbgetentities'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'wbgetentities'));
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', attempts: 1 });
     expect(error.message).toContain('http.timeoutMs');
-    const [exchange] = server.exchanges;
+    const [exchange] = rig.server.exchanges;
     await exchange?.closed;
     expect(exchange).toMatchObject({ finished: false });
     expect(exchange?.sent).toBeLessThan(body.length / 2);
@@ -125,17 +108,17 @@ describe('one attempt has http.timeoutMs in all, body included', () => {
   });
 
   it('each retry gets the whole limit again', async () => {
-    server = await startLoopbackServer((_req, res, write) => {
+    rig.server = await startLoopbackServer((_req, res, write) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       write('{');
       const drip = setInterval(() => write(' '), 200);
       res.on('close', () => clearInterval(drip));
     });
     const http = testHttpClient(redis, `${prefix}:drip-retries`, { timeoutMs: 600, retries: 2 });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'test'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'test'));
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', attempts: 3 });
-    expect(server.exchanges).toHaveLength(3);
-    await Promise.all(server.exchanges.map((exchange) => exchange.closed));
+    expect(rig.server.exchanges).toHaveLength(3);
+    await Promise.all(rig.server.exchanges.map((exchange) => exchange.closed));
     await http.close();
   });
 });

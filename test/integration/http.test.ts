@@ -1,26 +1,14 @@
 // The HTTP layer against a real loopback server and a real Redis: throttling, retries, typed failures.
 
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/sources/http.js';
-import { HttpError } from '../../src/sources/http-errors.js';
 import { wikimediaFixture } from '../helpers/fixtures.js';
-import { TEST_USER_AGENT, testHttpClient } from '../helpers/http-client.js';
-import { connectRedis, dropPrefix, testPrefix } from '../helpers/redis.js';
+import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../helpers/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
-const redis = connectRedis();
-const prefix = testPrefix('http');
-let server: ScriptedServer | undefined;
-
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-afterAll(async () => {
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
+const rig = httpRig<ScriptedServer>('http');
+const { redis, prefix } = rig;
 
 const OK = { status: 200, body: { success: 1 } };
 const MAXLAG = {
@@ -29,25 +17,19 @@ const MAXLAG = {
   body: wikimediaFixture('maxlag_error.json'),
 };
 
-async function expectHttpError(promise: Promise<unknown>): Promise<HttpError> {
-  const error = await promise.catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
-}
-
 describe('requests', () => {
   it('carry the configured User-Agent with the undici version, and gzip is decoded', async () => {
-    server = await startScriptedServer([{ status: 200, body: { hello: 'wörld' }, gzip: true }]);
+    rig.server = await startScriptedServer([{ status: 200, body: { hello: 'wörld' }, gzip: true }]);
     const http = testHttpClient(redis, `${prefix}:ua`);
-    expect(await http.getJson(new URL(`${server.url}/w/api.php`), 'test')).toEqual({ hello: 'wörld' });
-    expect(server.arrivals[0]?.headers['user-agent']).toBe(`${TEST_USER_AGENT} undici/7.30.2`);
-    expect(server.arrivals[0]?.headers['accept-encoding']).toContain('gzip');
+    expect(await http.getJson(new URL(`${rig.server.url}/w/api.php`), 'test')).toEqual({ hello: 'wörld' });
+    expect(rig.server.arrivals[0]?.headers['user-agent']).toBe(`${TEST_USER_AGENT} undici/7.30.2`);
+    expect(rig.server.arrivals[0]?.headers['accept-encoding']).toContain('gzip');
     await http.close();
   });
 
   it('send the token only to the hosts it is for', async () => {
-    server = await startScriptedServer([OK]);
-    const url = new URL(`${server.url}/w/api.php`);
+    rig.server = await startScriptedServer([OK]);
+    const url = new URL(`${rig.server.url}/w/api.php`);
     const trusted = testHttpClient(redis, `${prefix}:tok`, {
       token: 'sekrit',
       sendTokenTo: (u) => u.host === url.host,
@@ -55,7 +37,7 @@ describe('requests', () => {
     await trusted.getJson(url, 'test');
     const other = testHttpClient(redis, `${prefix}:tok`, { token: 'sekrit', sendTokenTo: () => false });
     await other.getJson(url, 'test');
-    expect(server.arrivals.map((a) => a.headers.authorization)).toEqual(['Bearer sekrit', undefined]);
+    expect(rig.server.arrivals.map((a) => a.headers.authorization)).toEqual(['Bearer sekrit', undefined]);
     await Promise.all([trusted.close(), other.close()]);
   });
 });
@@ -66,10 +48,10 @@ describe('throttling waits for Retry-After and is not a failure', () => {
     ['a 429', { status: 429, headers: { 'retry-after': '1' }, body: 'slow down' }],
     ['a 503', { status: 503, headers: { 'retry-after': '1' }, body: 'busy' }],
   ])('%s', async (_name, throttle) => {
-    server = await startScriptedServer([throttle, OK]);
+    rig.server = await startScriptedServer([throttle, OK]);
     const http = testHttpClient(redis, `${prefix}:throttle:${_name}`, { retries: 0 });
-    expect(await http.getJson(new URL(server.url), 'wbgetentities')).toEqual({ success: 1 });
-    const [first, second] = server.arrivals;
+    expect(await http.getJson(new URL(rig.server.url), 'wbgetentities')).toEqual({ success: 1 });
+    const [first, second] = rig.server.arrivals;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
     expect(http.statsByEndpoint().wbgetentities).toMatchObject({
       requests: 2,
@@ -81,22 +63,22 @@ describe('throttling waits for Retry-After and is not a failure', () => {
   });
 
   it('holds every client sharing the gate, not only the one that was told', async () => {
-    server = await startScriptedServer([{ status: 429, headers: { 'retry-after': '1' } }, OK, OK]);
+    rig.server = await startScriptedServer([{ status: 429, headers: { 'retry-after': '1' } }, OK, OK]);
     const shared = `${prefix}:shared`;
     const [a, b] = [testHttpClient(redis, shared), testHttpClient(redis, shared)];
-    const first = a.getJson(new URL(server.url), 'test');
+    const first = a.getJson(new URL(rig.server.url), 'test');
     await new Promise((resolve) => setTimeout(resolve, 200)); // a has heard the 429 by now
-    const second = b.getJson(new URL(server.url), 'test');
+    const second = b.getJson(new URL(rig.server.url), 'test');
     await Promise.all([first, second]);
-    const [throttled, ...later] = server.arrivals;
+    const [throttled, ...later] = rig.server.arrivals;
     for (const arrival of later) expect(arrival.at - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
     await Promise.all([a.close(), b.close()]);
   });
 
   it('gives up with THROTTLED once it has waited http.maxWaitMs', async () => {
-    server = await startScriptedServer([{ status: 429, headers: { 'retry-after': '1' } }]);
+    rig.server = await startScriptedServer([{ status: 429, headers: { 'retry-after': '1' } }]);
     const http = testHttpClient(redis, `${prefix}:maxwait`, { maxWaitMs: 1_500 });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'wbgetentities'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'wbgetentities'));
     expect(error.code).toBe('THROTTLED');
     await http.close();
   });
@@ -113,65 +95,65 @@ describe('throttling waits for Retry-After and is not a failure', () => {
 
 describe('failures retry with backoff, then fail with a typed error', () => {
   it('succeeds after two 5xx', async () => {
-    server = await startScriptedServer([{ status: 502 }, { status: 500 }, OK]);
+    rig.server = await startScriptedServer([{ status: 502 }, { status: 500 }, OK]);
     const http = testHttpClient(redis, `${prefix}:5xx`);
-    expect(await http.getJson(new URL(server.url), 'wbgetentities')).toEqual({ success: 1 });
+    expect(await http.getJson(new URL(rig.server.url), 'wbgetentities')).toEqual({ success: 1 });
     expect(http.statsByEndpoint().wbgetentities).toMatchObject({ requests: 3, retries: 2, failures: 0 });
     await http.close();
   });
 
   it('fails with HTTP_STATUS naming the request after persistent 5xx', async () => {
-    server = await startScriptedServer([{ status: 500 }]);
+    rig.server = await startScriptedServer([{ status: 500 }]);
     const http = testHttpClient(redis, `${prefix}:5xx-persistent`, { retries: 2 });
-    const url = new URL(`${server.url}/w/api.php?action=wbgetentities&ids=Q1`);
+    const url = new URL(`${rig.server.url}/w/api.php?action=wbgetentities&ids=Q1`);
     const error = await expectHttpError(http.getJson(url, 'wbgetentities'));
     expect(error).toMatchObject({ code: 'HTTP_STATUS', status: 500, attempts: 3, endpoint: 'wbgetentities' });
     expect(error.message).toContain('action=wbgetentities&ids=Q1');
-    expect(server.arrivals).toHaveLength(3);
+    expect(rig.server.arrivals).toHaveLength(3);
     await http.close();
   });
 
   it('retries a truncated body', async () => {
-    server = await startScriptedServer([
+    rig.server = await startScriptedServer([
       { status: 200, body: { entities: { Q1: { id: 'Q1' } } }, truncate: true },
       OK,
     ]);
     const http = testHttpClient(redis, `${prefix}:truncated`);
-    expect(await http.getJson(new URL(server.url), 'test')).toEqual({ success: 1 });
-    expect(server.arrivals).toHaveLength(2);
+    expect(await http.getJson(new URL(rig.server.url), 'test')).toEqual({ success: 1 });
+    expect(rig.server.arrivals).toHaveLength(2);
     await http.close();
   });
 
   it('retries a body that is not JSON, then fails with HTTP_BAD_BODY', async () => {
-    server = await startScriptedServer([{ status: 200, body: '<html>Wikimedia Error</html>' }]);
+    rig.server = await startScriptedServer([{ status: 200, body: '<html>Wikimedia Error</html>' }]);
     const http = testHttpClient(redis, `${prefix}:badbody`, { retries: 1 });
-    expect((await expectHttpError(http.getJson(new URL(server.url), 'test'))).code).toBe('HTTP_BAD_BODY');
-    expect(server.arrivals).toHaveLength(2);
+    expect((await expectHttpError(http.getJson(new URL(rig.server.url), 'test'))).code).toBe('HTTP_BAD_BODY');
+    expect(rig.server.arrivals).toHaveLength(2);
     await http.close();
   });
 
   it('times out a request that gets no answer', async () => {
-    server = await startScriptedServer([{ hang: true }]);
+    rig.server = await startScriptedServer([{ hang: true }]);
     const http = testHttpClient(redis, `${prefix}:timeout`, { timeoutMs: 300, retries: 1 });
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'test'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'test'));
     expect(error).toMatchObject({ code: 'HTTP_TIMEOUT', attempts: 2 });
     await http.close();
   });
 
   it('does not retry an API error that retrying cannot fix', async () => {
-    server = await startScriptedServer([
+    rig.server = await startScriptedServer([
       { status: 200, body: wikimediaFixture('wbgetentities_error_no_such_entity.json') },
     ]);
     const http = testHttpClient(redis, `${prefix}:apierror`);
-    const error = await expectHttpError(http.getJson(new URL(server.url), 'wbgetentities'));
+    const error = await expectHttpError(http.getJson(new URL(rig.server.url), 'wbgetentities'));
     expect(error).toMatchObject({ code: 'API_ERROR', apiCode: 'no-such-entity', attempts: 1 });
     await http.close();
   });
 
   it('does not retry a 404', async () => {
-    server = await startScriptedServer([{ status: 404 }]);
+    rig.server = await startScriptedServer([{ status: 404 }]);
     const http = testHttpClient(redis, `${prefix}:404`);
-    expect(await expectHttpError(http.getJson(new URL(server.url), 'test'))).toMatchObject({
+    expect(await expectHttpError(http.getJson(new URL(rig.server.url), 'test'))).toMatchObject({
       code: 'HTTP_STATUS',
       status: 404,
       attempts: 1,
@@ -182,7 +164,7 @@ describe('failures retry with backoff, then fail with a typed error', () => {
 
 describe('politeness limits hold across worker processes', () => {
   it('two processes together stay within http.concurrency and http.ratePerSecond', async () => {
-    server = await startScriptedServer(() => ({ status: 200, body: { success: 1 }, delayMs: 40 }));
+    rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 }, delayMs: 40 }));
     const shared = `${prefix}:processes`;
     const [concurrency, rate, perProcess] = [2, 20, 15];
     const run = () =>
@@ -193,7 +175,7 @@ describe('politeness limits hold across worker processes', () => {
             '--import',
             'tsx',
             'test/helpers/http-worker.ts',
-            server?.url ?? '',
+            rig.server?.url ?? '',
             shared,
             String(perProcess),
             String(concurrency),
@@ -209,10 +191,10 @@ describe('politeness limits hold across worker processes', () => {
       });
     const outputs = await Promise.all([run(), run()]);
     for (const out of outputs) expect(JSON.parse(out).test.requests).toBe(perProcess);
-    expect(server.arrivals).toHaveLength(2 * perProcess);
+    expect(rig.server.arrivals).toHaveLength(2 * perProcess);
     // Each process alone allows `concurrency` requests: together they would reach twice that.
-    expect(server.maxInFlight).toBeLessThanOrEqual(concurrency);
-    const times = server.arrivals.map((a) => a.at).sort((x, y) => x - y);
+    expect(rig.server.maxInFlight).toBeLessThanOrEqual(concurrency);
+    const times = rig.server.arrivals.map((a) => a.at).sort((x, y) => x - y);
     const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1_000).length));
     expect(busiestSecond).toBeLessThanOrEqual(rate + 1);
   }, 30_000);
