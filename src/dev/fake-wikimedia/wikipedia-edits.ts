@@ -31,12 +31,42 @@ export class WikipediaEdits {
 
   /** A new revision of a page (a redirect page too); returns the page as it is now. */
   edit(lang: string, title: string, comment = 'copyedit'): WikiPage {
+    return this.revise(
+      lang,
+      title,
+      comment,
+      (page) => page.length + 10 + (this.edits++ % 90),
+      (revision) => this.pages.edit(lang, title, revision),
+    );
+  }
+
+  /** Replaces a page's text by a redirect to `target` (to its section when it names a fragment). */
+  redirect(lang: string, title: string, target: WikiRedirect): WikiPage {
+    const link = target.fragment === undefined ? target.to : `${target.to}#${target.fragment}`;
+    const length = Buffer.byteLength(`#REDIRECT [[${link}]]`, 'utf8');
+    return this.revise(
+      lang,
+      title,
+      `Redirected page to [[${link}]]`,
+      () => length,
+      (revision) => this.pages.redirect(lang, title, target, revision),
+    );
+  }
+
+  /** A new revision of an existing page, written by `write` and recorded in the feed as an `edit` row. */
+  private revise(
+    lang: string,
+    title: string,
+    comment: string,
+    lengthAfter: (page: WikiPage) => number,
+    write: (revision: { lastrevid: number; ms: number; length: number }) => WikiPage,
+  ): WikiPage {
     const page = this.pages.existing(lang, title, true);
     const feed = this.feeds.feed(lang);
     const ms = this.clock();
     const revid = feed.nextRevid(ms, page.lastrevid);
-    const length = page.length + 10 + (this.edits++ % 90);
-    const edited = this.pages.edit(lang, title, { lastrevid: revid, ms, length });
+    const length = lengthAfter(page);
+    const written = write({ lastrevid: revid, ms, length });
     feed.record(
       {
         type: 'edit',
@@ -52,34 +82,7 @@ export class WikipediaEdits {
       },
       ms,
     );
-    return edited;
-  }
-
-  /** Replaces a page's text by a redirect to `target` (to its section when it names a fragment). */
-  redirect(lang: string, title: string, target: WikiRedirect): WikiPage {
-    const page = this.pages.existing(lang, title, true);
-    const feed = this.feeds.feed(lang);
-    const ms = this.clock();
-    const revid = feed.nextRevid(ms, page.lastrevid);
-    const link = target.fragment === undefined ? target.to : `${target.to}#${target.fragment}`;
-    const length = Buffer.byteLength(`#REDIRECT [[${link}]]`, 'utf8');
-    const redirected = this.pages.redirect(lang, title, target, { lastrevid: revid, ms, length });
-    feed.record(
-      {
-        type: 'edit',
-        ns: 0,
-        title,
-        pageid: page.pageid,
-        revid,
-        old_revid: page.lastrevid,
-        oldlen: page.length,
-        newlen: length,
-        user: 'FakeEditor',
-        comment: `Redirected page to [[${link}]]`,
-      },
-      ms,
-    );
-    return redirected;
+    return written;
   }
 
   /** Moves a page to a free title, leaving a redirect behind unless `redirect` is false. */
