@@ -92,13 +92,19 @@ function failures(run: RunRecord, title = 'Failures', entries = run.failures): s
   return `<h2>${title} (${entries.length})</h2><ul class="failures">${items.join('')}</ul>`;
 }
 
+/** The remote value's scoping qualifiers and the field's other values, under the value. */
+function scoped(proposal: EntityGroup['proposals'][number]): string {
+  const note = scopeNote(proposal.evidence);
+  return note ? `<br><small>${escapeHtml(note)}</small>` : '';
+}
+
 function entity(run: RunRecord, group: EntityGroup): string {
   const rows = group.proposals.map(
     (p) => `<tr>
 <td>${shown(p.field)}</td>
 <td><span class="kind kind-${escapeHtml(p.kind)}" title="${escapeHtml(KIND_HELP[p.kind] ?? '')}">${escapeHtml(p.kind)}</span>${p.firstRun === run.id ? '<span class="new">new</span>' : ''}</td>
 <td class="value">${escapeHtml(displayValue(p.local))}</td>
-<td class="value">${escapeHtml(displayValue(p.remote))}${scopeNote(p.evidence) ? `<br><small>${escapeHtml(scopeNote(p.evidence))}</small>` : ''}</td>
+<td class="value">${escapeHtml(displayValue(p.remote))}${scoped(p)}</td>
 <td>${link(p.evidence.url, evidenceLabel(p.evidence))}</td>
 <td class="status">${shown(p.status)}</td>
 <td class="id">${shown(p.id)}</td>
