@@ -61,15 +61,14 @@ export function believed<K extends string, V>(
 export async function inBatches<I, K, V>(
   ids: readonly I[],
   size: number,
-  fetch: (batch: I[]) => Promise<Map<K, V> | Answered<K, V>>,
+  fetch: (batch: I[]) => Promise<Answered<K, V>>,
 ): Promise<Pick<Fetched<K, V>, 'found' | 'failures'>> {
   const found = new Map<K, V>();
   const failures: BatchFailure[] = [];
   await Promise.all(
     chunk(ids, size).map(async (batch) => {
       try {
-        const answer = await fetch(batch);
-        const answered = answer instanceof Map ? { found: answer } : answer;
+        const answered = await fetch(batch);
         for (const [key, value] of answered.found) found.set(key, value);
         for (const { id, error } of answered.unreadable ?? []) failures.push({ ids: [id], error });
       } catch (error) {
