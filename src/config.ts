@@ -68,7 +68,11 @@ const fieldSchema = z
 const schema = z.strictObject({
   redis: z.strictObject({
     url: z.string().refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
-    prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
+    // Unset: each store gets a prefix of its own (see jobs/store-scope.ts); set: used as is.
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"')
+      .optional(),
   }),
   wikidata: z.strictObject({
     url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
