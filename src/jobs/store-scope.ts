@@ -33,11 +33,14 @@ export function storeScope(config: Pick<Config, 'redis' | 'store'>): StoreScope 
 }
 
 /**
- * SQLite: the file's absolute path. PostgreSQL: host, port and database, and the schema when the URL
- * sets a search_path — what tells one database's tables from another's; user and password do not (and
- * the password must never reach a job, a log line or a hash someone could test guesses against).
+ * `store.name` when set: one store reached by different paths or host names (a container and the host)
+ * is still one store. Else SQLite: the file's absolute path. PostgreSQL: host, port and database, and the
+ * schema when the URL sets a search_path — what tells one database's tables from another's; user and
+ * password do not (and the password must never reach a job, a log line or a hash anyone could test
+ * guesses against).
  */
 export function storeIdentity(store: Config['store']): string {
+  if (store.name !== undefined) return `name:${store.name}`;
   if (store.kind === 'sqlite') return `sqlite:${path.resolve(store.path)}`;
   const url = URL.canParse(store.url ?? '') ? new URL(store.url as string) : undefined;
   // Opening such a store fails with its own message; the URL itself may hold a password.

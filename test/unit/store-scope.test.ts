@@ -99,6 +99,32 @@ describe('a PostgreSQL store', () => {
   });
 });
 
+describe('a store given a name', () => {
+  it('is that name however it is reached, so a container and the host share its runs', () => {
+    const inContainer = storeScope(
+      loadConfig({
+        env: { FACTSYNC_STORE_NAME: 'team-kb', DATABASE_URL: 'postgres://u:p@postgres:5432/kb' },
+      }),
+    );
+    const onHost = storeScope(
+      loadConfig({
+        env: { FACTSYNC_STORE_NAME: 'team-kb', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/kb' },
+      }),
+    );
+    expect(inContainer).toEqual(onHost);
+    expect(inContainer).toMatchObject({ store: 'name:team-kb', derived: true });
+    expect(storeScope(loadConfig({ env: { FACTSYNC_STORE_NAME: 'other' } })).prefix).not.toBe(
+      inContainer.prefix,
+    );
+  });
+
+  it('is refused with the key named when it is not a plain name', () => {
+    expect(() => loadConfig({ env: { FACTSYNC_STORE_NAME: 'my kb' } })).toThrow(
+      /^config store\.name: expected letters/,
+    );
+  });
+});
+
 describe('what status and config say', () => {
   it('names the store and says where the prefix comes from', () => {
     expect(scopeLines(storeScope(sqlite('/srv/a.db')))).toEqual([
