@@ -137,6 +137,26 @@ describe('two stores on one Redis, each with the prefix derived from it', () => 
     expect(await runIds(a)).toEqual([first.id, forA.runId].sort());
     expect(await runIds(b)).toEqual([second.id, again.id, forB.runId].sort());
   });
+
+  it('a store does not adopt the sync state an older factsync left under "factsync", and says so', async () => {
+    const a = (await storeRuntime('a')).runtime;
+    // What an older factsync would have left: the state of every entity A fetched in the test above.
+    const state = await a.redis.hgetall(`${a.scope.prefix}:state`);
+    expect(Object.keys(state)).toHaveLength(9);
+    await a.redis.hset('factsync:state', state);
+    try {
+      const { runtime: c, logged } = await storeRuntime('c');
+      expect(logged.map((line) => line.msg)).toContainEqual(
+        expect.stringContaining(
+          `this store's runs use "${c.scope.prefix}" and do not read it, so its next run fetches every entity again`,
+        ),
+      );
+      const run = (await syncNow(c, { trigger: 'nightly' })).run;
+      expect(run.counts).toMatchObject({ seen: 9, fetched: 9, unchanged: 0 });
+    } finally {
+      await a.redis.del('factsync:state');
+    }
+  });
 });
 
 describe('two stores given one redis.prefix', () => {
