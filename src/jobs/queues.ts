@@ -1,9 +1,9 @@
 // The typed registry of factsync's queues and jobs: each job name with its payload and its queue.
 // Everything is under the store's Redis prefix (store-scope.ts), and every run's jobs name the store
-// they are for: a worker refuses a job of another store (worker.ts). A run is a BullMQ flow: `finalise-run` is the parent;
-// `plan-run` (its first child) reads the local store and adds one `sync-batch` child per batch of up to
-// 50 entities; when every child has finished — or failed for good — the parent writes the run record
-// and the reports.
+// they are for: a worker refuses a job of another store (worker.ts). A run is a BullMQ flow:
+// `finalise-run` is the parent; `plan-run` (its first child) reads the local store and adds one
+// `sync-batch` child per batch of up to 50 entities; when every child has finished — or failed for
+// good — the parent writes the run record and the reports.
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.js';
