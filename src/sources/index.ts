@@ -96,7 +96,12 @@ export async function createSources(
     url: config.wikidata.url,
     languages: config.languages,
     fields: config.fields,
-    labelCache: redisLabelCache(deps.redis, deps.sharedPrefix, config.wikidata.labelTtlSeconds),
+    labelCache: redisLabelCache(
+      deps.redis,
+      deps.sharedPrefix,
+      config.wikidata.labelTtlSeconds,
+      config.wikidata.url,
+    ),
     batchSize: titles,
   });
   const wikipedia = new WikipediaSource({ http, url: config.wikipedia.url });

@@ -17,7 +17,9 @@ import { startRun } from '../../src/jobs/run.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { startWorkers, type Workers } from '../../src/jobs/worker.js';
+import type { ItemId } from '../../src/model/ids.js';
 import type { RunRecord } from '../../src/model/run.js';
+import { redisLabelCache } from '../../src/sources/label-cache.js';
 import { ROOT } from '../helpers/cli.js';
 import {
   type PrivateRedis,
@@ -156,6 +158,21 @@ describe('two stores on one Redis, each with the prefix derived from it', () => 
     } finally {
       await a.redis.del('factsync:state');
     }
+  });
+});
+
+describe('labels of referenced items', () => {
+  it("are shared by the stores of one site, and kept apart from another site's", async () => {
+    const a = (await storeRuntime('a')).runtime;
+    const cached = await a.redis.keys('factsync:labels:v2:*');
+    const site = new URL(fake.wikidataUrl).host;
+    expect(cached.length).toBeGreaterThan(0);
+    expect(cached.every((key) => key.startsWith(`factsync:labels:v2:${site}:Q`))).toBe(true);
+    const ids = cached.map((key) => key.split(':').at(-1) as ItemId);
+    const here = await redisLabelCache(a.redis, 'factsync', 60, fake.wikidataUrl).get(ids);
+    expect(here.size).toBe(ids.length);
+    const elsewhere = await redisLabelCache(a.redis, 'factsync', 60, 'https://wikibase.example.org').get(ids);
+    expect(elsewhere.size).toBe(0);
   });
 });
 
