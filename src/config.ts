@@ -30,6 +30,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   FACTSYNC_LOCAL: 'local.path',
   FACTSYNC_LOCAL_KIND: 'local.kind',
   DATABASE_URL: 'store.url',
+  FACTSYNC_STORE_NAME: 'store.name',
   FACTSYNC_LOG_LEVEL: 'log.level',
   FACTSYNC_TOKEN: 'serve.token',
   FACTSYNC_ALLOWED_HOSTS: 'serve.allowedHosts',
@@ -68,7 +69,11 @@ const fieldSchema = z
 const schema = z.strictObject({
   redis: z.strictObject({
     url: z.string().refine((v) => /^rediss?:\/\//.test(v), 'expected a redis:// or rediss:// URL'),
-    prefix: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"'),
+    // Unset: each store gets a prefix of its own (see jobs/store-scope.ts); set: used as is.
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"')
+      .optional(),
   }),
   wikidata: z.strictObject({
     url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
@@ -113,6 +118,11 @@ const schema = z.strictObject({
       .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL')
       .optional(),
     maxWaitMs: z.coerce.number().int().min(0),
+    // One store reached by different paths or host names (jobs/store-scope.ts).
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'expected letters, digits, "_", ".", ":" or "-"')
+      .optional(),
   }),
   reports: z.strictObject({ dir: z.string().min(1) }),
   worker: z.strictObject({

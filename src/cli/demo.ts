@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
+import { storeScope } from '../jobs/store-scope.js';
 import { syncNow } from '../jobs/sync.js';
 import { configOf } from './context.js';
 import { printLines, writeErr } from './output.js';
@@ -25,7 +26,7 @@ export function registerDemo(program: Command): void {
       try {
         const config = {
           ...base,
-          redis: { ...base.redis, prefix: `${base.redis.prefix}-demo` },
+          redis: { ...base.redis, prefix: `${storeScope(base).shared}-demo` },
           wikidata: { ...base.wikidata, url: fake.wikidataUrl },
           wikipedia: { ...base.wikipedia, url: fake.wikipediaUrl },
           http: {

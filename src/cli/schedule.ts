@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import { CronExpressionParser } from 'cron-parser';
+import { queueSettings } from '../jobs/queues.js';
 import { scheduleStatus, setSchedule } from '../jobs/scheduler.js';
 import { configOf, connectForCommand } from './context.js';
 import { UsageError } from './errors.js';
@@ -19,7 +20,7 @@ export function registerSchedule(program: Command): void {
       if (options.off && (options.cron || options.tz))
         throw new UsageError('--off cannot be combined with --cron or --tz');
       const redis = await connectForCommand(config.redis.url);
-      const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
+      const settings = queueSettings(config, redis);
       try {
         if (options.off) await setSchedule(settings, redis, 'off');
         else if (options.cron || options.tz) {

@@ -1,8 +1,10 @@
 // `factsync status [--json]`: queue counts, live workers, the schedule and its next fire time, the last runs.
 
 import type { Command } from 'commander';
-import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
+import { BATCH_QUEUE, openQueue, queueSettings, RUN_QUEUE } from '../jobs/queues.js';
 import { scheduleStatus } from '../jobs/scheduler.js';
+import { legacyStateAdvice, legacyStateLeft } from '../jobs/state-store.js';
+import { scopeLines, storeScope } from '../jobs/store-scope.js';
 import { openStore } from '../sinks/open-store.js';
 import { configOf, connectForCommand } from './context.js';
 import { printJson, printLines } from './output.js';
@@ -25,7 +27,8 @@ export function registerStatus(program: Command): void {
     .action(async (options: { json?: boolean }, command: Command) => {
       const config = configOf(command);
       const redis = await connectForCommand(config.redis.url);
-      const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
+      const settings = queueSettings(config, redis);
+      const scope = storeScope(config);
       const queues = [openQueue(settings, RUN_QUEUE), openQueue(settings, BATCH_QUEUE)];
       const store = await openStore(config);
       try {
@@ -35,11 +38,19 @@ export function registerStatus(program: Command): void {
         const workers = (await queues[1]?.getWorkers()) ?? [];
         const schedule = await scheduleStatus(settings, redis);
         const runs = await store.listRuns(5);
+        const legacyState = await legacyStateLeft(redis, scope);
         if (options.json) {
-          await printJson({ queues: counts, workers, schedule, runs }, { indent: 2 });
+          await printJson(
+            { store: { ...scope, legacyState }, queues: counts, workers, schedule, runs },
+            { indent: 2 },
+          );
           return;
         }
-        const lines = ['queues:'];
+        const lines = [
+          ...scopeLines(scope),
+          ...(legacyState ? [`note: ${legacyStateAdvice(scope)}`] : []),
+          'queues:',
+        ];
         for (const [name, byState] of Object.entries(counts)) {
           lines.push(`  ${name.padEnd(8)} ${STATES.map((s) => `${s} ${byState[s] ?? 0}`).join(' · ')}`);
         }

@@ -30,7 +30,12 @@ export function registerWorker(program: Command): void {
           name: `factsync-worker-${process.pid}`,
         });
         log.info(
-          { concurrency: concurrency ?? config.worker.concurrency, schedule: config.schedule },
+          {
+            concurrency: concurrency ?? config.worker.concurrency,
+            schedule: config.schedule,
+            store: runtime.scope.store,
+            prefix: runtime.scope.prefix,
+          },
           'worker ready',
         );
         writeErr(`factsync worker ${process.pid} ready (Ctrl-C or SIGTERM to stop)\n`);

@@ -1,13 +1,16 @@
 // The typed registry of factsync's queues and jobs: each job name with its payload and its queue.
-// Everything is under the configured Redis prefix. A run is a BullMQ flow: `finalise-run` is the parent;
-// `plan-run` (its first child) reads the local store and adds one `sync-batch` child per batch of up to
-// 50 entities; when every child has finished — or failed for good — the parent writes the run record
-// and the reports.
+// Everything is under the store's Redis prefix (store-scope.ts), and every run's jobs name the store
+// they are for: a worker refuses a job of another store (worker.ts). A run is a BullMQ flow:
+// `finalise-run` is the parent; `plan-run` (its first child) reads the local store and adds one
+// `sync-batch` child per batch of up to 50 entities; when every child has finished — or failed for
+// good — the parent writes the run record and the reports.
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
+import type { Config } from '../config.js';
 import type { Strategy, Verification } from '../model/plan.js';
 import type { RunTrigger } from '../model/run.js';
 import type { RecordBatch } from '../sources/local/source.js';
+import { storeScope } from './store-scope.js';
 
 export const RUN_QUEUE = 'runs';
 export const BATCH_QUEUE = 'batches';
@@ -17,6 +20,8 @@ export type BatchRef = RecordBatch;
 
 export interface RunSpec {
   readonly runId: string;
+  /** The store the run is for (StoreScope.store): a worker of any other store refuses its jobs. */
+  readonly store: string;
   readonly trigger: RunTrigger;
   /** Record keys or QIDs; the whole store when absent. */
   readonly scope?: readonly string[];
@@ -35,7 +40,12 @@ export interface BatchPlan {
 
 export interface JobPayloads {
   /** Fired by the nightly scheduler: creates a run's flow. */
-  'start-run': { readonly trigger: RunTrigger; readonly scope?: readonly string[] };
+  'start-run': {
+    readonly trigger: RunTrigger;
+    readonly scope?: readonly string[];
+    /** Absent in schedules registered by an older factsync: the run is then for the worker's store. */
+    readonly store?: string;
+  };
   'plan-run': RunSpec;
   'sync-batch': RunSpec & { readonly batch: BatchRef; readonly index: number; readonly plan?: BatchPlan };
   'finalise-run': RunSpec & { readonly startedAt: string };
@@ -54,8 +64,20 @@ export const PRIORITY = { refresh: 1, manual: 5, 'one-off': 5, nightly: 10 } as 
 
 export interface QueueSettings {
   readonly connection: ConnectionOptions;
+  /** The store's prefix (StoreScope.prefix). */
   readonly prefix: string;
   readonly attempts: number;
+  /** The store whose runs these queues carry (StoreScope.store). */
+  readonly store: string;
+}
+
+/** The queues of the configured store, over `connection`. */
+export function queueSettings(
+  config: Pick<Config, 'redis' | 'store' | 'worker'>,
+  connection: ConnectionOptions,
+): QueueSettings {
+  const { prefix, store } = storeScope(config);
+  return { connection, prefix, attempts: config.worker.attempts, store };
 }
 
 /** Job options every factsync job gets: retries with backoff, and bounded history in Redis. */
@@ -69,7 +91,7 @@ export function jobOptions(settings: QueueSettings, extra: JobsOptions = {}): Jo
   };
 }
 
-export function openQueue(settings: QueueSettings, name: string): Queue {
+export function openQueue(settings: Pick<QueueSettings, 'connection' | 'prefix'>, name: string): Queue {
   return new Queue(name, { connection: settings.connection, prefix: settings.prefix });
 }
 

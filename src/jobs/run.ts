@@ -42,6 +42,7 @@ export async function startRun(
   const runId = spec.runId ?? newRunId();
   const data: RunSpec = {
     runId,
+    store: settings.store,
     trigger: spec.trigger,
     ...(spec.scope?.length ? { scope: spec.scope } : {}),
     ...(spec.full ? { full: true } : {}),

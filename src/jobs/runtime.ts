@@ -12,15 +12,19 @@ import { createSources, type Sources } from '../sources/index.js';
 import { type LocalSource, openLocalSource } from '../sources/local/index.js';
 import { ChangeIndex } from './change-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
-import type { QueueSettings } from './queues.js';
-import { redisStateStore, type StateStore } from './state-store.js';
+import { type QueueSettings, queueSettings } from './queues.js';
+import { legacyStateAdvice, legacyStateLeft, redisStateStore, type StateStore } from './state-store.js';
+import { type StoreScope, storeScope } from './store-scope.js';
 
 export interface Runtime {
   readonly config: Config;
   readonly log: Logger;
   /** For factsync's own keys (gate, labels, state, progress). */
   readonly redis: Redis;
+  /** The store's queues: its prefix (`scope.prefix`) and identity. */
   readonly settings: QueueSettings;
+  /** Which store this is, and its prefixes: its own, and the one all stores share. */
+  readonly scope: StoreScope;
   readonly local: LocalSource;
   readonly store: ProposalStore;
   readonly sources: Sources;
@@ -52,11 +56,12 @@ export async function openRuntime(
   log: Logger,
   redis: Redis = connectRedis(config.redis.url, log),
 ): Promise<Runtime> {
-  const prefix = config.redis.prefix;
+  const scope = storeScope(config);
+  const prefix = scope.prefix;
   const opened = await Promise.allSettled([
     openLocalSource(config),
     openStore(config),
-    createSources(config, { redis, log }),
+    createSources(config, { redis, log, sharedPrefix: scope.shared }),
   ] as const);
   const [localResult, storeResult, sourcesResult] = opened;
   if (
@@ -74,12 +79,14 @@ export async function openRuntime(
     throw (opened.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
   }
   const [local, sources] = [localResult.value, sourcesResult.value];
+  if (await legacyStateLeft(redis, scope)) log.warn({ prefix: scope.prefix }, legacyStateAdvice(scope));
   const store = waitingStore(storeResult.value, { maxWaitMs: config.store.maxWaitMs, log });
   return {
     config,
     log,
     redis,
-    settings: { connection: redis, prefix, attempts: config.worker.attempts },
+    settings: queueSettings(config, redis),
+    scope,
     local,
     store,
     sources,

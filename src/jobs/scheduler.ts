@@ -37,7 +37,7 @@ async function upsert(settings: QueueSettings, schedule: Schedule | 'off'): Prom
       await queue.removeJobScheduler(SCHEDULER_ID);
       return;
     }
-    const data: JobPayloads['start-run'] = { trigger: 'nightly' };
+    const data: JobPayloads['start-run'] = { trigger: 'nightly', store: settings.store };
     await queue.upsertJobScheduler(
       SCHEDULER_ID,
       { pattern: schedule.cron, tz: schedule.tz },

@@ -3,6 +3,7 @@
 
 import type { Redis } from 'ioredis';
 import type { EntityState } from './state.js';
+import { BASE_PREFIX, type StoreScope } from './store-scope.js';
 
 export interface StateStore {
   get(keys: readonly string[]): Promise<Map<string, EntityState>>;
@@ -11,8 +12,10 @@ export interface StateStore {
   clear(): Promise<void>;
 }
 
+const stateKey = (prefix: string) => `${prefix}:state`;
+
 export function redisStateStore(redis: Redis, prefix: string): StateStore {
-  const key = `${prefix}:state`;
+  const key = stateKey(prefix);
   return {
     async get(keys) {
       const found = new Map<string, EntityState>();
@@ -34,4 +37,19 @@ export function redisStateStore(redis: Redis, prefix: string): StateStore {
       await redis.del(key);
     },
   };
+}
+
+/**
+ * Whether Redis still holds the sync state an older factsync kept under the one default prefix, which
+ * this store — its prefix now derived from it — no longer reads. That state cannot be told apart by
+ * store (two stores sharing it is what made one skip entities it never fetched), so it is not adopted:
+ * the store's next run fetches everything, and the user is told how to keep it if it was only theirs.
+ */
+export async function legacyStateLeft(redis: Redis, scope: StoreScope): Promise<boolean> {
+  return scope.derived && (await redis.exists(stateKey(BASE_PREFIX))) === 1;
+}
+
+/** What to tell the user about legacy state (see legacyStateLeft). */
+export function legacyStateAdvice(scope: StoreScope): string {
+  return `Redis holds the sync state factsync kept under "${BASE_PREFIX}" before each store had its own prefix; this store's runs use "${scope.prefix}" and do not read it, so its next run fetches every entity again. If that state was only this store's, set redis.prefix: ${BASE_PREFIX} (FACTSYNC_PREFIX) to keep it; else \`redis-cli del ${BASE_PREFIX}:state\` drops it (and this note)`;
 }

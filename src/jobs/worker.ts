@@ -1,8 +1,10 @@
 // Workers: one on the runs queue (start, plan, finalise) and one on the batches queue. They stop
 // gracefully: `close()` lets the jobs in hand finish within the deadline; past it, they are dropped
-// and BullMQ hands them to another worker once their lock runs out — nothing is lost.
+// and BullMQ hands them to another worker once their lock runs out — nothing is lost. A job meant for
+// another store is refused: with a Redis prefix shared by two stores (set so by hand), a worker would
+// otherwise run the other store's runs into its own store.
 
-import { type Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { processBatch } from './batch.js';
 import { BATCH_QUEUE, type JobPayloads, RUN_QUEUE } from './queues.js';
 import { processFinalise, processPlan, startRun } from './run.js';
@@ -28,6 +30,7 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
   const run = new Worker(
     RUN_QUEUE,
     async (job: Job) => {
+      refuseOtherStore(job, runtime);
       switch (job.name) {
         case 'start-run':
           return startRun(settings, job.data as JobPayloads['start-run']);
@@ -43,7 +46,10 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
   );
   const batch = new Worker(
     BATCH_QUEUE,
-    (job: Job) => processBatch(job as Job<JobPayloads['sync-batch']>, runtime),
+    async (job: Job) => {
+      refuseOtherStore(job, runtime);
+      return processBatch(job as Job<JobPayloads['sync-batch']>, runtime);
+    },
     {
       ...common,
       concurrency: options.concurrency,
@@ -68,4 +74,26 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
       return { graceful: finished };
     },
   };
+}
+
+/**
+ * Fails a job of another store for good (UnrecoverableError: not retried — every try would be refused
+ * alike), naming both stores. A start-run of a schedule an older factsync registered names no store: it
+ * starts a run of this worker's store, as it did then; any other job without one is refused, since
+ * nothing says which store it writes to.
+ */
+function refuseOtherStore(job: Job, runtime: Runtime): void {
+  const data = job.data as { store?: string; runId?: string };
+  const mine = runtime.settings.store;
+  if (data.store === mine || (data.store === undefined && job.name === 'start-run')) return;
+  const what = `${job.name} job ${job.id}${data.runId ? ` of run ${data.runId}` : ''}`;
+  const message =
+    data.store === undefined
+      ? `${what} names no store (queued by an older factsync); this worker serves ${mine}, so it refuses it: queue the run again`
+      : `${what} is for store ${data.store}, but this worker serves ${mine}: refused. Two stores share the Redis prefix "${runtime.settings.prefix}"; unset redis.prefix (FACTSYNC_PREFIX) so each store gets its own, or give each store a different one`;
+  runtime.log.error(
+    { jobId: job.id, name: job.name, runId: data.runId, for: data.store, serves: mine },
+    message,
+  );
+  throw new UnrecoverableError(message);
 }

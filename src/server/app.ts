@@ -11,7 +11,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { ProgressTracker, RefreshTracker } from '../jobs/progress.js';
-import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
+import { BATCH_QUEUE, openQueue, queueSettings, RUN_QUEUE } from '../jobs/queues.js';
 import { StoreError } from '../sinks/store-rows.js';
 import { LocalKeyIndex } from '../sources/local/key-index.js';
 import { SCRIPT, STYLE } from './assets.js';
@@ -70,11 +70,7 @@ async function refuse(
 }
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const settings = {
-    connection: deps.redis,
-    prefix: deps.config.redis.prefix,
-    attempts: deps.config.worker.attempts,
-  };
+  const settings = queueSettings(deps.config, deps.redis);
   const ctx: ServerContext = {
     ...deps,
     settings,
@@ -83,8 +79,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     counts: new CountCache(deps.store),
     runs: openQueue(settings, RUN_QUEUE),
     batches: openQueue(settings, BATCH_QUEUE),
-    progress: new ProgressTracker(deps.redis, deps.config.redis.prefix),
-    refreshes: new RefreshTracker(deps.redis, deps.config.redis.prefix),
+    progress: new ProgressTracker(deps.redis, settings.prefix),
+    refreshes: new RefreshTracker(deps.redis, settings.prefix),
   };
   const app = Fastify({
     loggerInstance: deps.log.child({ component: 'serve' }) as FastifyBaseLogger,

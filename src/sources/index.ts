@@ -54,7 +54,15 @@ async function batchSizeFor(config: Config, http: HttpClient, log: Logger): Prom
   }
 }
 
-export async function createSources(config: Config, deps: { redis: Redis; log: Logger }): Promise<Sources> {
+/**
+ * `sharedPrefix`: the Redis prefix every store on this Redis shares (StoreScope.shared): the request
+ * budget is Wikimedia's count of this client, and labels of referenced items are Wikidata's facts —
+ * neither belongs to one store.
+ */
+export async function createSources(
+  config: Config,
+  deps: { redis: Redis; log: Logger; sharedPrefix: string },
+): Promise<Sources> {
   if (isPlaceholderUserAgent(config.http.userAgent)) {
     deps.log.warn(
       { userAgent: config.http.userAgent },
@@ -72,7 +80,7 @@ export async function createSources(config: Config, deps: { redis: Redis; log: L
     concurrency: config.http.concurrency,
     maxWaitMs: config.http.maxWaitMs,
     gate: redisGate(deps.redis, {
-      prefix: config.redis.prefix,
+      prefix: deps.sharedPrefix,
       concurrency: config.http.concurrency,
       ratePerSecond: config.http.ratePerSecond,
       budgetPerHour: budgetPerHour(config),
@@ -88,7 +96,12 @@ export async function createSources(config: Config, deps: { redis: Redis; log: L
     url: config.wikidata.url,
     languages: config.languages,
     fields: config.fields,
-    labelCache: redisLabelCache(deps.redis, config.redis.prefix, config.wikidata.labelTtlSeconds),
+    labelCache: redisLabelCache(
+      deps.redis,
+      deps.sharedPrefix,
+      config.wikidata.labelTtlSeconds,
+      config.wikidata.url,
+    ),
     batchSize: titles,
   });
   const wikipedia = new WikipediaSource({ http, url: config.wikipedia.url });

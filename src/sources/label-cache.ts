@@ -1,5 +1,7 @@
 // Labels and aliases of referenced items ("Sora 2" for Q136505399), cached in Redis with a TTL so
-// every worker shares one copy and a label costs a request once a day, not once an entity.
+// every worker shares one copy and a label costs a request once a day, not once an entity. Every store
+// on a Redis shares them (they are the site's facts, not a store's state), but only for the site they
+// were read from: Q42 of another Wikibase, or of the fake Wikimedia, is another item.
 
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
@@ -11,10 +13,13 @@ export interface LabelCache {
   put(labels: Iterable<readonly [ItemId, ItemLabels]>): Promise<void>;
 }
 
-export function redisLabelCache(redis: Redis, prefix: string, ttlSeconds: number): LabelCache {
+/** `site`: the Wikibase the labels come from (wikidata.url); the cache holds each site's apart. */
+export function redisLabelCache(redis: Redis, prefix: string, ttlSeconds: number, site: string): LabelCache {
   // v2: labels and aliases include `mul` (since 2024 a name the same in every language lives there);
   // entries cached before without it would make mul-only items look unnamed for a week.
-  const key = (id: ItemId) => `${prefix}:labels:v2:${id}`;
+  const url = new URL(site);
+  const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+  const key = (id: ItemId) => `${prefix}:labels:v2:${siteKey}:${id}`;
   return {
     async get(ids) {
       const found = new Map<ItemId, ItemLabels>();

@@ -132,7 +132,7 @@ describe('a write', () => {
     });
     expect(response.status).toBe(403);
     expect(await served.redis.exists(`${served.prefix}:refresh:sora`)).toBe(0);
-    const runs = openQueue({ connection: served.redis, prefix: served.prefix, attempts: 1 }, RUN_QUEUE);
+    const runs = openQueue({ connection: served.redis, prefix: served.prefix }, RUN_QUEUE);
     expect(await runs.count()).toBe(0);
     await runs.close();
   });

@@ -162,6 +162,16 @@ describe('secrets in the configuration', () => {
     expect(shown.store.url).toBe('postgres://***@127.0.0.1:1/db?password=***');
     expect(shown.wikidata.url).toBe('http://user:***@127.0.0.1:9/');
     expect(shown.wikipedia.url).toBe('https://bot:***@{lang}.example.org');
+    // The store this is and its Redis prefix, derived from host, port and database alone.
+    expect(shown.storeScope).toEqual({
+      store: 'postgres://127.0.0.1:1/db',
+      prefix: expect.stringMatching(/^factsync-[0-9a-f]{8}$/),
+      derived: true,
+      shared: 'factsync',
+    });
+    expect(text.stdout).toContain(
+      `# store: postgres://127.0.0.1:1/db\n# redis prefix: ${shown.storeScope.prefix} (derived from the store;`,
+    );
   });
 
   it('a URL refused by validation is shown without its password', async () => {

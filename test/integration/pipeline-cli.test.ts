@@ -154,7 +154,10 @@ describe('factsync status', () => {
   it('prints the queues, the workers, the schedule and the last runs', async () => {
     const { code, stdout, stderr } = await cli('status');
     expect(code, stderr).toBe(0);
-    const lines = stdout.trimEnd().split('\n');
+    // First which store this is, and its Redis prefix (set for this install, so not derived).
+    const [store, prefix, ...lines] = stdout.trimEnd().split('\n');
+    expect(store).toBe(`store: sqlite:${path.join(install.dir, 'factsync.db')}`);
+    expect(prefix).toBe(`redis prefix: ${install.prefix} (set by redis.prefix: give every store its own)`);
     expect(lines[0]).toBe('queues:');
     expect(lines[1]).toMatch(
       /^ {2}runs {5}waiting 0 · prioritized 0 · active 0 · delayed 1 · waiting-children 0 · completed \d+ · failed 0$/,
@@ -178,10 +181,18 @@ describe('factsync status', () => {
     const json = await cli('status', '--json');
     expect(json.code).toBe(0);
     const parsed = JSON.parse(json.stdout) as {
+      store: Record<string, unknown>;
       queues: Record<string, Record<string, number>>;
       workers: unknown[];
       runs: { id: string }[];
     };
+    expect(parsed.store).toEqual({
+      store: `sqlite:${path.join(install.dir, 'factsync.db')}`,
+      prefix: install.prefix,
+      derived: false,
+      shared: install.prefix,
+      legacyState: false,
+    });
     expect(parsed.queues.batches?.completed).toBe(12);
     expect(parsed.workers).toEqual([]);
     expect(parsed.runs.map((r) => r.id)).toEqual(runs.map((r) => r.id));

@@ -33,7 +33,7 @@ beforeAll(async () => {
     url: fake.wikidataUrl,
     languages,
     fields,
-    labelCache: redisLabelCache(redis, prefix, 60),
+    labelCache: redisLabelCache(redis, prefix, 60, fake.wikidataUrl),
   });
   wikipedia = new WikipediaSource({ http, url: fake.wikipediaUrl });
 });

@@ -24,7 +24,8 @@ function configError(run: () => unknown): ConfigError {
 describe('configuration layers', () => {
   it('has the defaults of SPEC §7', () => {
     const config = loadConfig({ env: {} });
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'factsync' });
+    // No prefix: each store derives its own (store-scope.test.ts).
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379' });
     expect(config.wikidata.url).toBe('https://www.wikidata.org');
     expect(config.wikipedia.url).toBe('https://{lang}.wikipedia.org');
     expect(config.languages).toEqual(['en']);
