@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
 import { scheduleStatus } from '../jobs/scheduler.js';
 import { openStore } from '../sinks/open-store.js';
+import { budgetSummary, readBudget } from '../sources/budget-state.js';
+import { configuredBudget } from '../sources/index.js';
 import { configOf, connectForCommand } from './context.js';
 import { printJson, printLines } from './output.js';
 
@@ -35,8 +37,9 @@ export function registerStatus(program: Command): void {
         const workers = (await queues[1]?.getWorkers()) ?? [];
         const schedule = await scheduleStatus(settings, redis);
         const runs = await store.listRuns(5);
+        const budget = await readBudget(redis, config.redis.prefix, configuredBudget(config));
         if (options.json) {
-          await printJson({ queues: counts, workers, schedule, runs }, { indent: 2 });
+          await printJson({ queues: counts, workers, schedule, budget, runs }, { indent: 2 });
           return;
         }
         const lines = ['queues:'];
@@ -51,6 +54,7 @@ export function registerStatus(program: Command): void {
             ? `schedule: "${schedule.schedule.cron}" in ${schedule.schedule.tz}, next ${schedule.next?.toISOString() ?? 'unknown'}`
             : 'schedule: off',
         );
+        lines.push('request budget (all workers):', ...budgetSummary(budget).map((line) => `  ${line}`));
         lines.push('last runs:');
         if (runs.length === 0) lines.push('  none yet');
         for (const run of runs) {

@@ -135,3 +135,31 @@ function waitingOf(
   const slowed = factor < 1 ? ` (slowed to ${Math.round(factor * 100)}% after a 429)` : '';
   return { reason: tightest.reason, until: tightest.nextAt, detail: `${EMPTY[tightest.reason]}${slowed}` };
 }
+
+/** A time as people read it in a status line: `08:01:02 UTC (in 41 s)`. */
+export function clockIn(at: number, now: number): string {
+  const seconds = Math.max(0, Math.ceil((at - now) / 1000));
+  const wait = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return `${new Date(at).toISOString().slice(11, 19)} UTC (in ${wait})`;
+}
+
+/**
+ * The budget in a few plain lines (for `status` and the review page, which escape them): spent this
+ * minute and hour, what is left and when more comes, the pace, and why requests wait.
+ */
+export function budgetSummary(state: BudgetState): string[] {
+  const { limits, now } = state;
+  if (limits.perMinute === 0 && limits.perHour === 0)
+    return [`no request budget set: ${state.spentMinute} this minute, ${state.spentHour} this hour`];
+  const lines = [
+    `spent: ${state.spentMinute} of ${limits.perMinute} this minute, ${state.spentHour} of ${limits.perHour} this hour`,
+    state.left === undefined || state.left > 0
+      ? `left: ${state.left ?? 'no limit'} now (${limits.reserve} of each minute kept for refreshes)`
+      : `left: none now; the next at ${clockIn(state.nextAt ?? now, now)}`,
+  ];
+  if (state.pace < 1)
+    lines.push(`pace: ${Math.round(state.pace * 100)}% after a 429 from the server, recovering gradually`);
+  if (state.waiting)
+    lines.push(`requests wait: ${state.waiting.detail}, until ${clockIn(state.waiting.until, now)}`);
+  return lines;
+}
