@@ -39,8 +39,9 @@ end
 export const ACQUIRE = `${NOW}
 local urgent = ARGV[9] == '1'
 local function deny(wait, why)
-  -- A refresh kept waiting marks itself, so that nightly work leaves it the next place.
-  if urgent then redis.call('SET', KEYS[9], '1', 'PX', math.max(1000, wait + 1000)) end
+  -- A refresh kept waiting marks itself, so that nightly work leaves it the next place. It polls at
+  -- least every 5 s and marks itself again: a refresh that died holds the night back 6 s at most.
+  if urgent then redis.call('SET', KEYS[9], '1', 'PX', math.min(6000, math.max(1000, wait + 1000))) end
   return {wait, why}
 end
 local pause = tonumber(redis.call('HGET', KEYS[3], 'until') or '0')

@@ -72,6 +72,27 @@ describe('the request budget', () => {
     await Promise.all([night.close(), other.close()]);
   });
 
+  it('serves a waiting refresh before the nightly requests that waited longer', async () => {
+    rig.server = await startScriptedServer(() => OK);
+    const [night, other] = clients('first', 10, 500, 2) as [HttpClient, HttpClient];
+    // The minute is spent: eight by the night, two by an earlier refresh.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => get(night, `night-${i}`)));
+    await requestClass.run('refresh', () => Promise.all([get(other, 'early-0'), get(other, 'early-1')]));
+    // More of the night waits; then a refresh comes, and waits too.
+    const nightly = Array.from({ length: 4 }, (_, i) => get(night, `later-${i}`));
+    await sleep(300);
+    const refresh = requestClass.run('refresh', () => get(other, 'refresh'));
+    await sleep(300);
+    expect(rig.server.arrivals).toHaveLength(10);
+    // The minute frees up: the refresh goes first, though the night asked before it.
+    await refill('first');
+    await refresh;
+    expect(rig.server.arrivals[10]?.url).toBe('/refresh');
+    await Promise.all(nightly);
+    expect(rig.server.arrivals).toHaveLength(15);
+    await Promise.all([night.close(), other.close()]);
+  });
+
   it('keeps the hourly ceiling: past the first minute, a night is paced at the hourly refill', async () => {
     rig.server = await startScriptedServer(() => OK);
     // 36,000 an hour with 600 a minute: a bucket of 600 refilled at 9.83 a second.
