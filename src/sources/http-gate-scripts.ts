@@ -8,7 +8,7 @@
 export const KEY_NAMES = [
   'slots', // ZSET token → lease end: the concurrency slots
   'bucket', // HASH tokens, ts: the ratePerSecond bucket
-  'pause', // HASH until, reason: no request before `until`
+  'paused', // HASH until, reason: no request before `until` (not `pause`, the string of earlier versions)
   'hour', // HASH tokens, ts: the hourly ceiling's bucket
   'minute', // HASH second → requests: the last 61 seconds
   'spent', // HASH minute → requests: the last 61 minutes (for status)

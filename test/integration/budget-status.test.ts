@@ -65,7 +65,7 @@ describe('factsync status', () => {
       '  left: 2 now (2 of each minute kept for refreshes)',
       '  pace: 50% after a 429 from the server, recovering gradually',
       expect.stringMatching(
-        /^ {2}requests wait: HTTP 429, Retry-After, until \d\d:\d\d:\d\d UTC \(in (29|30) s\)$/,
+        /^ {2}requests wait: HTTP 429, Retry-After, until \d\d:\d\d:\d\d UTC \(in \d+ s\)$/,
       ),
     ]);
     expect(lines[at + 5]).toBe('last runs:');
