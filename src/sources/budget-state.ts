@@ -17,7 +17,7 @@ export interface BudgetState {
   readonly spentHour: number;
   /** Requests that may go out now (refreshes included), or undefined when nothing limits them. */
   readonly left?: number;
-  /** When the next request's place comes back (ms), when none is left. */
+  /** When the next request's place comes back (ms), when none is left or only the refreshes' share. */
   readonly nextAt?: number;
   /** 1 at full pace; less after a 429. */
   readonly pace: number;
@@ -92,14 +92,14 @@ export async function readBudget(redis: Redis, prefix: string, limits: BudgetLim
     candidates.push({ reason: 'hour', left: Math.floor(tokens), nextAt });
   }
   const tightest = candidates.sort((a, b) => a.left - b.left || b.nextAt - a.nextAt)[0];
-  const waiting = waitingOf(now, paused, serverSaid, tightest, factor);
+  const waiting = waitingOf(now, paused, serverSaid, tightest, limits.reserve, factor);
   return {
     now,
     limits,
     spentMinute: inMinute.sum,
     spentHour: inHour.sum,
     ...(tightest ? { left: tightest.left } : {}),
-    ...(tightest && tightest.left === 0 ? { nextAt: tightest.nextAt } : {}),
+    ...(tightest && tightest.left <= limits.reserve ? { nextAt: tightest.nextAt } : {}),
     pace: factor,
     ...(waiting ? { waiting } : {}),
   };
@@ -121,6 +121,7 @@ function waitingOf(
   paused: Hash,
   serverSaid: Hash,
   tightest: Limit | undefined,
+  reserve: number,
   factor: number,
 ): BudgetState['waiting'] {
   const pausedUntil = numberOf(paused.until) ?? 0;
@@ -131,9 +132,14 @@ function waitingOf(
   if (serverReset > now && (numberOf(serverSaid.remaining) ?? 1) < 1) {
     return { reason: 'server', until: serverReset, detail: 'the server says no requests are left' };
   }
-  if (!tightest || tightest.left > 0) return undefined;
+  if (!tightest || tightest.left > reserve) return undefined;
   const slowed = factor < 1 ? ` (slowed to ${Math.round(factor * 100)}% after a 429)` : '';
-  return { reason: tightest.reason, until: tightest.nextAt, detail: `${EMPTY[tightest.reason]}${slowed}` };
+  // Only refreshes may take the last few: nightly work waits for the next place to come back.
+  const detail =
+    tightest.left > 0
+      ? `nightly work waits: the last ${reserve} are kept for refreshes${slowed}`
+      : `${EMPTY[tightest.reason]}${slowed}`;
+  return { reason: tightest.reason, until: tightest.nextAt, detail };
 }
 
 /** A time as people read it in a status line: `08:01:02 UTC (in 41 s)`. */

@@ -50,6 +50,10 @@ describe('the request budget', () => {
     expect(rig.server.arrivals).toHaveLength(8);
     const state = await readBudget(redis, `${prefix}:burst`, budgetLimits(10, 500));
     expect(state).toMatchObject({ spentMinute: 8, spentHour: 8, left: 2 });
+    expect(state.waiting).toMatchObject({
+      reason: 'minute',
+      detail: 'nightly work waits: the last 2 are kept for refreshes',
+    });
 
     // A refresh takes the two kept for it at once, ahead of the four nightly requests waiting.
     await requestClass.run('refresh', () => Promise.all([get(night, 'refresh-0'), get(other, 'refresh-1')]));
