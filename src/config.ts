@@ -406,10 +406,13 @@ export const ANONYMOUS_BUDGET_PER_HOUR = 500;
 export const TOKEN_BUDGET_PER_HOUR = 5_000;
 
 /**
- * Wikimedia's per-minute limits since April 2026 (mediawiki.org, "Wikimedia APIs/Rate limits", as quoted
- * in June 2026 by projects that follow it: 10 a minute for an unidentified client, 200 for a client
- * with a compliant User-Agent or a new authenticated account, 2,000 for an established one). Without a
- * token factsync takes the lowest, as Wikimedia decides which class a client is in; with one, 200.
+ * Wikimedia's per-minute limits. Wikimedia moved "from per-hour limits to per-minute limits" with the
+ * roll-out of 24 April 2026 (mediawiki-api list, "Roll out of global API rate limits for identified
+ * requests"); the figures are on mediawiki.org, "Wikimedia APIs/Rate limits", which we could not read
+ * ourselves: as quoted from it (updated 2026-06-03) by projects that follow it, 10 a minute for an
+ * unidentified client, 200 for one with a compliant User-Agent or a new authenticated account, 2,000
+ * for an established account. Without a token factsync takes the lowest, as Wikimedia decides which
+ * class a client is in; with one, 200.
  */
 export const ANONYMOUS_BUDGET_PER_MINUTE = 10;
 export const TOKEN_BUDGET_PER_MINUTE = 200;
