@@ -101,6 +101,9 @@ const schema = z.strictObject({
     // Requests an hour across all workers: `auto` is Wikimedia's anonymous allowance, or the
     // authenticated one when wikidata.token is set (resolved by budgetPerHour()).
     budgetPerHour: z.union([z.literal('auto'), z.coerce.number().int().min(10).max(100_000_000)]),
+    // Requests in any minute across all workers, all at once if need be: `auto` is Wikimedia's
+    // per-minute figure for clients like this one (resolved by budgetPerMinute()).
+    budgetPerMinute: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(10_000_000)]),
   }),
   languages: z
     .array(z.string().regex(/^[a-z]{2,3}(-[a-z0-9-]+)?$/, 'expected a language code such as "en"'))
@@ -411,6 +414,29 @@ export function redactedConfig(config: Config): unknown {
 /** Wikimedia's hourly allowances (mediawiki.org, "Wikimedia APIs/Rate limits", 2026): conservative figures. */
 export const ANONYMOUS_BUDGET_PER_HOUR = 500;
 export const TOKEN_BUDGET_PER_HOUR = 5_000;
+
+/**
+ * Wikimedia's per-minute limits. Wikimedia moved "from per-hour limits to per-minute limits" with the
+ * roll-out of 24 April 2026 (mediawiki-api list, "Roll out of global API rate limits for identified
+ * requests"); the figures are on mediawiki.org, "Wikimedia APIs/Rate limits", which we could not read
+ * ourselves: as quoted from it (updated 2026-06-03) by projects that follow it, 10 a minute for an
+ * unidentified client, 200 for one with a compliant User-Agent or a new authenticated account, 2,000
+ * for an established account. Without a token factsync takes the lowest, as Wikimedia decides which
+ * class a client is in; with one, 200.
+ */
+export const ANONYMOUS_BUDGET_PER_MINUTE = 10;
+export const TOKEN_BUDGET_PER_MINUTE = 200;
+
+/**
+ * Requests a minute all workers may send together. `auto` never holds an hourly figure set higher than
+ * 60 of its minutes below it: whoever raised budgetPerHour (a private mirror, the tests) gets the minute
+ * to match.
+ */
+export function budgetPerMinute(config: Pick<Config, 'http' | 'wikidata'>): number {
+  if (config.http.budgetPerMinute !== 'auto') return config.http.budgetPerMinute;
+  const documented = config.wikidata.token ? TOKEN_BUDGET_PER_MINUTE : ANONYMOUS_BUDGET_PER_MINUTE;
+  return Math.max(documented, Math.ceil(budgetPerHour(config) / 60));
+}
 
 /** Requests an hour all workers may send together. */
 export function budgetPerHour(config: Pick<Config, 'http' | 'wikidata'>): number {

@@ -6,6 +6,8 @@ import { scheduleStatus } from '../jobs/scheduler.js';
 import { legacyStateAdvice, legacyStateLeft } from '../jobs/state-store.js';
 import { scopeLines, storeScope } from '../jobs/store-scope.js';
 import { openStore } from '../sinks/open-store.js';
+import { budgetSummary, readBudget } from '../sources/budget-state.js';
+import { configuredBudget } from '../sources/index.js';
 import { configOf, connectForCommand } from './context.js';
 import { printJson, printLines } from './output.js';
 
@@ -39,9 +41,10 @@ export function registerStatus(program: Command): void {
         const schedule = await scheduleStatus(settings, redis);
         const runs = await store.listRuns(5);
         const legacyState = await legacyStateLeft(redis, scope);
+        const budget = await readBudget(redis, scope.shared, configuredBudget(config));
         if (options.json) {
           await printJson(
-            { store: { ...scope, legacyState }, queues: counts, workers, schedule, runs },
+            { store: { ...scope, legacyState }, queues: counts, workers, schedule, budget, runs },
             { indent: 2 },
           );
           return;
@@ -62,6 +65,7 @@ export function registerStatus(program: Command): void {
             ? `schedule: "${schedule.schedule.cron}" in ${schedule.schedule.tz}, next ${schedule.next?.toISOString() ?? 'unknown'}`
             : 'schedule: off',
         );
+        lines.push('request budget (all workers):', ...budgetSummary(budget).map((line) => `  ${line}`));
         lines.push('last runs:');
         if (runs.length === 0) lines.push('  none yet');
         for (const run of runs) {

@@ -8,6 +8,7 @@ import { isDue } from '../model/plan.js';
 import type { ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import { requestTally, type Tally } from '../sources/http.js';
+import { classOf, requestClass } from '../sources/http-gate.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
 import type { Hits } from './change-index.js';
 import type { BatchPlan, JobPayloads } from './queues.js';
@@ -95,7 +96,9 @@ export async function processBatch(
   const log = runtime.log.child({ runId: data.runId, jobId: job.id, batch: data.index });
   const tally: Tally = {};
   const claimed: string[] = [];
-  const summary = await requestTally.run(tally, () => compareChanged(data, runtime, claimed));
+  const summary = await requestTally.run(tally, () =>
+    requestClass.run(classOf(data.trigger), () => compareChanged(data, runtime, claimed)),
+  );
   summary.requests = tally;
   // The budget was drawn on by the estimate; settle it with what was spent.
   const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);

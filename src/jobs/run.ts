@@ -10,6 +10,7 @@ import { emptyRun } from '../model/run.js';
 import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestTally, type Tally } from '../sources/http.js';
+import { classOf, requestClass } from '../sources/http-gate.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
 import { markFeedStart, planRun, quotaKey } from './planner.js';
@@ -60,7 +61,12 @@ export async function startRun(
           name: 'plan-run',
           queueName: RUN_QUEUE,
           data: data satisfies JobPayloads['plan-run'],
-          opts: jobOptions(settings, { jobId: `plan-${runId}`, ignoreDependencyOnFailure: true }),
+          // A refresh is planned ahead of nightly work too, not only fetched ahead of it.
+          opts: jobOptions(settings, {
+            jobId: `plan-${runId}`,
+            priority: PRIORITY[spec.trigger],
+            ignoreDependencyOnFailure: true,
+          }),
         },
       ],
     });
@@ -109,7 +115,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
   const tally: Tally = {};
   const planned = await requestTally.run(tally, () =>
-    planRun(runtime, spec, runtime.clock?.() ?? Date.now()),
+    requestClass.run(classOf(spec.trigger), () => planRun(runtime, spec, runtime.clock?.() ?? Date.now())),
   );
   if (planned.batch.quota) {
     const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);

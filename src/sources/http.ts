@@ -107,7 +107,11 @@ export class HttpClient {
         throttles++;
         const waitMs =
           attempt.waitMs ?? Math.min(THROTTLE_BACKOFF_MAX_MS, THROTTLE_BACKOFF_MS * 2 ** (throttles - 1));
-        if (waited + waitMs <= this.options.maxWaitMs) await this.options.gate.pause(waitMs);
+        if (waited + waitMs <= this.options.maxWaitMs)
+          await this.options.gate.pause(
+            waitMs,
+            `${attempt.reason}, ${attempt.waitMs === undefined ? 'backing off' : 'Retry-After'}`,
+          );
         return { ...attempt, waitMs };
       });
       if ('throttled' in result) {
@@ -249,6 +253,8 @@ export class HttpClient {
       signal,
     });
     const { statusCode: status, headers } = response;
+    // Every process learns what the server says of the allowance (RateLimit headers, a 429).
+    await this.options.gate.observe(status, headers);
     const bounds = { contentLength: headers['content-length'], signal, onWireBytes };
     if (status !== 200) {
       await discardBody(response.body, { ...bounds, maxBytes: ERROR_PAGE_BYTES });

@@ -3,9 +3,10 @@
 
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import { budgetPerHour, type Config } from '../config.js';
+import { budgetPerHour, budgetPerMinute, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { escapeRegExp } from '../model/values.js';
+import { type BudgetLimits, budgetLimits } from './budget.js';
 import { ChangeFeedSource } from './feed.js';
 import { HttpClient } from './http.js';
 import { redisGate } from './http-gate.js';
@@ -25,6 +26,11 @@ export interface Sources {
 }
 
 const undiciVersion = (createRequire(import.meta.url)('undici/package.json') as { version: string }).version;
+
+/** The request budget the configuration sets (http.budgetPerMinute under http.budgetPerHour). */
+export function configuredBudget(config: Pick<Config, 'http' | 'wikidata'>): BudgetLimits {
+  return budgetLimits(budgetPerMinute(config), budgetPerHour(config));
+}
 
 /** Whether the User-Agent is still the shipped placeholder (Wikimedia asks for a real contact). */
 export const isPlaceholderUserAgent = (userAgent: string) => userAgent.includes('contact unset');
@@ -83,7 +89,7 @@ export async function createSources(
       prefix: deps.sharedPrefix,
       concurrency: config.http.concurrency,
       ratePerSecond: config.http.ratePerSecond,
-      budgetPerHour: budgetPerHour(config),
+      budget: configuredBudget(config),
       // A killed worker's slot comes back after this: long enough for a request that answers within
       // the timeout, short enough not to stall every other worker for minutes.
       leaseMs: config.http.timeoutMs + 5_000,

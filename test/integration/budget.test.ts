@@ -1,61 +1,176 @@
-// The hourly request budget (http.budgetPerHour) as the gate keeps it: two clients sharing one Redis
-// gate, against a real loopback server, never send more than the budget allows in any window.
+// The request budget as the gate keeps it in a real Redis, against a real loopback server: a minute's
+// requests go out at once and no more; refreshes take the share nightly work may not; what a server
+// says (RateLimit headers, a 429) holds every client sharing the gate; and the state reads back for
+// `status` and the review page without spending anything.
 
 import { describe, expect, it } from 'vitest';
-import { budgetBucket, redisGate } from '../../src/sources/http-gate.js';
+import { budgetLimits } from '../../src/sources/budget.js';
+import { readBudget } from '../../src/sources/budget-state.js';
+import type { HttpClient } from '../../src/sources/http.js';
+import { redisGate, requestClass } from '../../src/sources/http-gate.js';
 import { httpRig, testHttpClient } from '../helpers/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const rig = httpRig<ScriptedServer>('budget');
 const { redis, prefix } = rig;
+const OK = { status: 200, body: { success: 1 } };
 
-describe('the hourly request budget', () => {
-  it('paces two clients together so that no window holds more than the budget allows', async () => {
-    // 18,000 an hour: a burst of 50, then 4.99 a second.
-    const budgetPerHour = 18_000;
-    const { burst, refillPerSecond } = budgetBucket(budgetPerHour);
-    expect(burst + refillPerSecond * 3600).toBeLessThanOrEqual(budgetPerHour);
-    rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
-    const gateOptions = {
-      prefix: `${prefix}:a`,
-      concurrency: 8,
-      ratePerSecond: 1000,
-      leaseMs: 10_000,
-      budgetPerHour,
-    };
-    const clients = [0, 1].map(() =>
-      testHttpClient(redis, `${prefix}:a`, { concurrency: 8, gate: redisGate(redis, gateOptions) }),
-    );
-    const total = 80;
-    await Promise.all(
-      Array.from({ length: total }, (_, i) =>
-        (clients[i % 2] as (typeof clients)[number]).getJson(new URL(`${rig.server?.url}/r${i}`), 'test'),
-      ),
-    );
+/** Clients sharing one gate (as worker processes do through Redis), with the given budget. */
+function clients(name: string, perMinute: number, perHour: number, count = 1): HttpClient[] {
+  const gateOptions = {
+    prefix: `${prefix}:${name}`,
+    concurrency: 8,
+    ratePerSecond: 1000,
+    leaseMs: 10_000,
+    budget: budgetLimits(perMinute, perHour),
+  };
+  return Array.from({ length: count }, () =>
+    testHttpClient(redis, gateOptions.prefix, { concurrency: 8, gate: redisGate(redis, gateOptions) }),
+  );
+}
+
+const get = (client: HttpClient, path: string) =>
+  client.getJson(new URL(`${rig.server?.url}/${path}`), 'test');
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Empties the gate's budget keys, so requests still waiting for next minute go out now (test clean-up). */
+async function refill(name: string): Promise<void> {
+  await redis.del(`${prefix}:${name}:http:minute`, `${prefix}:${name}:http:hour`);
+}
+
+describe('the request budget', () => {
+  it("sends a minute's budget at once, keeps a fifth for a refresh, and sends nothing more that minute", async () => {
+    rig.server = await startScriptedServer(() => OK);
+    const [night, other] = clients('burst', 10, 500, 2) as [HttpClient, HttpClient];
+    // Nightly work from two processes: eight of ten go out at once (no 7.2 s pacing), two are kept.
+    const nightly = Array.from({ length: 12 }, (_, i) => get(i % 2 ? other : night, `night-${i}`));
+    await waitUntil(() => (rig.server?.arrivals.length ?? 0) >= 8);
+    await sleep(1_000);
+    expect(rig.server.arrivals).toHaveLength(8);
+    const state = await readBudget(redis, `${prefix}:burst`, budgetLimits(10, 500));
+    expect(state).toMatchObject({ spentMinute: 8, spentHour: 8, left: 2 });
+    expect(state.waiting).toMatchObject({
+      reason: 'minute',
+      detail: 'nightly work waits: the last 2 are kept for refreshes',
+    });
+
+    // A refresh takes the two kept for it at once, ahead of the four nightly requests waiting.
+    await requestClass.run('refresh', () => Promise.all([get(night, 'refresh-0'), get(other, 'refresh-1')]));
+    expect(
+      rig.server.arrivals
+        .slice(8)
+        .map((a) => a.url)
+        .sort(),
+    ).toEqual(['/refresh-0', '/refresh-1']);
+    const spent = await readBudget(redis, `${prefix}:burst`, budgetLimits(10, 500));
+    expect(spent).toMatchObject({ spentMinute: 10, left: 0, waiting: { reason: 'minute' } });
+    expect(spent.waiting?.until).toBeGreaterThan(spent.now);
+    expect(spent.waiting?.until).toBeLessThanOrEqual(spent.now + 61_000);
+    await sleep(500);
+    expect(rig.server.arrivals).toHaveLength(10);
+
+    await refill('burst');
+    await Promise.all(nightly);
+    expect(rig.server.arrivals).toHaveLength(14);
+    await Promise.all([night.close(), other.close()]);
+  });
+
+  it('serves a waiting refresh before the nightly requests that waited longer', async () => {
+    rig.server = await startScriptedServer(() => OK);
+    const [night, other] = clients('first', 10, 500, 2) as [HttpClient, HttpClient];
+    // The minute is spent: eight by the night, two by an earlier refresh.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => get(night, `night-${i}`)));
+    await requestClass.run('refresh', () => Promise.all([get(other, 'early-0'), get(other, 'early-1')]));
+    // More of the night waits; then a refresh comes, and waits too.
+    const nightly = Array.from({ length: 4 }, (_, i) => get(night, `later-${i}`));
+    await sleep(300);
+    const refresh = requestClass.run('refresh', () => get(other, 'refresh'));
+    await sleep(300);
+    expect(rig.server.arrivals).toHaveLength(10);
+    // The minute frees up: the refresh goes first, though the night asked before it.
+    await refill('first');
+    await refresh;
+    expect(rig.server.arrivals[10]?.url).toBe('/refresh');
+    await Promise.all(nightly);
+    expect(rig.server.arrivals).toHaveLength(15);
+    await Promise.all([night.close(), other.close()]);
+  });
+
+  it('keeps the hourly ceiling: past the first minute, a night is paced at the hourly refill', async () => {
+    rig.server = await startScriptedServer(() => OK);
+    // 36,000 an hour with 600 a minute: a bucket of 600 refilled at 9.83 a second.
+    const limits = budgetLimits(600, 36_000);
+    const [client] = clients('hour', 600, 36_000) as [HttpClient];
+    // The hour bucket is spent down to the refreshes' share (as after a long night); the minute is not.
+    await redis.hset(`${prefix}:hour:http:hour`, 'tokens', String(limits.reserve), 'ts', String(Date.now()));
+    const total = 30;
+    await Promise.all(Array.from({ length: total }, (_, i) => get(client, `r${i}`)));
     const times = rig.server.arrivals.map((a) => a.at).sort((a, b) => a - b);
-    expect(times).toHaveLength(total);
-    // Every window [times[i], times[j]] holds at most burst + refill × its length (+1 for clock rounding).
-    for (let i = 0; i < times.length; i++) {
-      for (let j = i; j < times.length; j++) {
-        const seconds = ((times[j] as number) - (times[i] as number)) / 1000;
-        expect(j - i + 1).toBeLessThanOrEqual(burst + refillPerSecond * seconds + 1);
-      }
-    }
-    // The requests beyond the burst waited for the budget to refill.
+    // Beyond what the bucket held, each request waited for the refill: never faster than it allows.
     const span = ((times.at(-1) as number) - (times[0] as number)) / 1000;
-    expect(span).toBeGreaterThanOrEqual((total - burst - 1) / refillPerSecond);
-    await Promise.all(clients.map((c) => c.close()));
+    expect(span).toBeGreaterThanOrEqual((total - 2) / limits.hourRefillPerSecond);
+    await client.close();
+  });
+
+  it.each([
+    ['the IETF draft RateLimit field', () => ({ ratelimit: '"default";r=0;t=3' })],
+    [
+      'RateLimit-Remaining and RateLimit-Reset',
+      () => ({ 'ratelimit-remaining': '0', 'ratelimit-reset': '3' }),
+    ],
+    [
+      'X-RateLimit-Remaining and an epoch X-RateLimit-Reset',
+      () => ({
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3),
+      }),
+    ],
+  ])('waits for the reset when the server says none are left (%s), in every client', async (_, headers) => {
+    rig.server = await startScriptedServer((i) => (i === 0 ? { ...OK, headers: headers() } : OK));
+    const name = `server-${Math.random().toString(36).slice(2, 8)}`;
+    const [first, second] = clients(name, 100, 5_000, 2) as [HttpClient, HttpClient];
+    await get(first, 'a');
+    const state = await readBudget(redis, `${prefix}:${name}`, budgetLimits(100, 5_000));
+    expect(state.waiting).toMatchObject({ reason: 'server', detail: 'the server says no requests are left' });
+    await Promise.all([get(second, 'b'), get(first, 'c')]);
+    const [a, b, c] = rig.server.arrivals.map((arrival) => arrival.at) as [number, number, number];
+    // Both waited for the reset the server named (3 s from its answer; 2 at least for an epoch second).
+    expect(Math.min(b, c) - a).toBeGreaterThanOrEqual(1_900);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('halves the pace after a 429 for every client, and shows why requests wait', async () => {
+    rig.server = await startScriptedServer([{ status: 429, headers: { 'retry-after': '1' } }, OK]);
+    const [first, second] = clients('slow', 10, 500, 2) as [HttpClient, HttpClient];
+    const answered = get(first, 'throttled');
+    await waitUntil(() => (rig.server?.arrivals.length ?? 0) >= 1);
+    await sleep(100);
+    const limits = budgetLimits(10, 500);
+    const paused = await readBudget(redis, `${prefix}:slow`, limits);
+    expect(paused.pace).toBeCloseTo(0.5, 2);
+    expect(paused.waiting).toMatchObject({ reason: 'paused', detail: 'HTTP 429, Retry-After' });
+    expect(paused.waiting?.until).toBeGreaterThan(paused.now);
+    await answered;
+    // At half pace the minute holds 5: the throttled try and its retry took 2, so 3 are left.
+    expect((await readBudget(redis, `${prefix}:slow`, limits)).left).toBe(3);
+    await requestClass.run('refresh', () => Promise.all([1, 2, 3].map((i) => get(second, `more-${i}`))));
+    const spent = await readBudget(redis, `${prefix}:slow`, limits);
+    expect(spent).toMatchObject({ spentMinute: 5, left: 0, waiting: { reason: 'minute' } });
+    expect(spent.waiting?.detail).toContain('slowed to 50% after a 429');
+    await Promise.all([first.close(), second.close()]);
   });
 
   it('is not spent by a gate without a budget', async () => {
-    rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 } }));
-    const client = testHttpClient(redis, `${prefix}:b`, { concurrency: 8 });
-    const started = Date.now();
-    await Promise.all(
-      Array.from({ length: 60 }, (_, i) => client.getJson(new URL(`${rig.server?.url}/r${i}`), 'test')),
-    );
+    rig.server = await startScriptedServer(() => OK);
+    const client = testHttpClient(redis, `${prefix}:none`, { concurrency: 8 });
+    await Promise.all(Array.from({ length: 60 }, (_, i) => get(client, `r${i}`)));
     expect(rig.server.arrivals).toHaveLength(60);
-    expect(Date.now() - started).toBeLessThan(5_000);
     await client.close();
   });
 });
+
+/** Polls until `check` holds (the test's own timeout bounds it). */
+async function waitUntil(check: () => boolean): Promise<void> {
+  while (!check()) await sleep(20);
+}

@@ -168,10 +168,16 @@ describe('factsync status', () => {
     expect(lines[3]).toBe('workers: 0 — start one with `factsync worker`');
     // The worker of the previous test registered the config's schedule.
     expect(lines[4]).toMatch(/^schedule: "0 3 \* \* \*" in UTC, next \d{4}-\d\d-\d\dT03:00:00\.000Z$/);
-    expect(lines[5]).toBe('last runs:');
+    // The budget all workers share: this install raised the hour, so the minute (auto) follows it.
+    expect(lines.slice(5, 8)).toEqual([
+      'request budget (all workers):',
+      expect.stringMatching(/^ {2}spent: \d+ of 166667 this minute, \d+ of 10000000 this hour$/),
+      expect.stringMatching(/^ {2}left: \d+ now \(33333 of each minute kept for refreshes\)$/),
+    ]);
+    expect(lines[8]).toBe('last runs:');
     const runs = await install.runtime.store.listRuns(5);
     expect(runs).toHaveLength(3);
-    expect(lines.slice(6)).toEqual(
+    expect(lines.slice(9)).toEqual(
       runs.map(
         (run) =>
           `  ${run.id}  one-off  done    ${ENTITIES} entities, ${run.proposals.created} new proposals, 0 failed`,

@@ -93,6 +93,12 @@ describe('a manual refresh', () => {
       [`finalise-${nightly.runId}`, `finalise-${refreshRunId}`].sort(),
     );
     expect(await runs.getJobCountByTypes('waiting', 'prioritized')).toBe(2);
+    // The refresh is planned ahead of the night too: its plan job has the refresh's priority.
+    const plans = await runs.getJobs(['waiting', 'prioritized']);
+    expect(Object.fromEntries(plans.map((j) => [j.data.runId, j.opts.priority]))).toEqual({
+      [nightly.runId]: 10,
+      [refreshRunId as string]: 1,
+    });
 
     // Both planned: 20 nightly batches (priority 10) and 1 refresh batch (priority 1) wait in the queue.
     await planWaitingRuns(install, [nightly.runId, refreshRunId as string]);

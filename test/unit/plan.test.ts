@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { backlogOf } from '../../src/jobs/run.js';
 import { chooseStrategy, isDue, type PlanInputs, verificationFor } from '../../src/model/plan.js';
 import { emptyRun } from '../../src/model/run.js';
-import { budgetBucket } from '../../src/sources/http-gate.js';
 
 const NOW = Date.parse('2026-11-25T03:00:00Z');
 const yesterday = '2026-11-24T03:00:00Z|123';
@@ -100,16 +99,6 @@ describe('the rolling verification', () => {
     const overdue = new Date(NOW - 31 * 86_400_000).toISOString();
     expect(batches.filter((batch) => isDue(batch, overdue, verification))).toHaveLength(batches.length);
     expect(batches.filter((batch) => isDue(batch, undefined, verification))).toHaveLength(batches.length);
-  });
-});
-
-describe('the hourly budget as a token bucket', () => {
-  it('never allows more than the budget in an hour, burst included', () => {
-    for (const budget of [10, 500, 5_000, 18_000, 100_000_000]) {
-      const { burst, refillPerSecond } = budgetBucket(budget);
-      expect(burst).toBeGreaterThanOrEqual(1);
-      expect(burst + refillPerSecond * 3600).toBeLessThanOrEqual(budget);
-    }
   });
 });
 

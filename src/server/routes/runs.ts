@@ -5,9 +5,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { storeScope } from '../../jobs/store-scope.js';
 import { runProposalStream } from '../../sinks/report/collect.js';
 import { reportPaths, writeReports } from '../../sinks/report/index.js';
+import { type BudgetState, readBudget } from '../../sources/budget-state.js';
+import { configuredBudget } from '../../sources/index.js';
 import { chromeFor, type ServerContext, sendPage } from '../context.js';
+import { budgetPanel } from '../views/budget.js';
 import { messagePage } from '../views/messages.js';
 import { runPage, runsPage } from '../views/runs.js';
 
@@ -45,10 +49,22 @@ const FORMATS: ReadonlyMap<string, { type: string; file: 'html' | 'markdown' | '
   ['json', { type: 'application/json; charset=utf-8', file: 'json' }],
 ]);
 
+/** The request budget as the gate holds it; undefined when Redis does not answer quickly. */
+function budgetNow(ctx: ServerContext): Promise<BudgetState | undefined> {
+  const reading = readBudget(ctx.redis, storeScope(ctx.config).shared, configuredBudget(ctx.config));
+  reading.catch(() => undefined);
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500).unref());
+  return Promise.race([reading, timeout]).catch(() => undefined);
+}
+
 export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/runs', async (request, reply) => {
-    const [chrome, runs] = await Promise.all([chromeFor(ctx, request, reply), ctx.store.listRuns(100)]);
-    return sendPage(reply, runsPage(chrome, runs));
+    const [chrome, runs, budget] = await Promise.all([
+      chromeFor(ctx, request, reply),
+      ctx.store.listRuns(100),
+      budgetNow(ctx),
+    ]);
+    return sendPage(reply, runsPage(chrome, runs, budgetPanel(budget)));
   });
 
   app.get<{ Params: { id: string } }>('/runs/:id', async (request, reply) => {

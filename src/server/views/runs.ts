@@ -17,7 +17,7 @@ function duration(run: RunRecord): string {
 
 const n = (value: number) => value.toLocaleString('en');
 
-export function runsPage(chrome: Chrome, runs: readonly RunRecord[]): string {
+export function runsPage(chrome: Chrome, runs: readonly RunRecord[], budget?: Html): string {
   const rows = runs.map((run) => {
     const c = run.counts;
     const p = run.proposals;
@@ -37,7 +37,7 @@ export function runsPage(chrome: Chrome, runs: readonly RunRecord[]): string {
 <th class="num">entities seen</th><th class="num">fetched</th><th class="num">unchanged</th><th class="num">failed</th>
 <th class="num">new proposals</th><th class="num">still open</th><th class="num">resolved</th></tr></thead><tbody>${rows}</tbody></table>`;
   const body = html`<h1>Runs</h1><p class="sub">The last ${runs.length} runs, newest first: nightly, manual, refreshes and one-off syncs.</p>
-<div class="panel">${table}</div>`;
+${budget ?? html``}<div class="panel">${table}</div>`;
   return page(chrome, { title: 'Runs', section: 'runs', body });
 }
 
