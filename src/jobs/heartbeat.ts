@@ -10,6 +10,8 @@ export const HEARTBEAT_MS = 10_000;
 /** Three beats: one late or lost beat is not yet a dead worker. */
 export const HEARTBEAT_TTL_MS = 3 * HEARTBEAT_MS;
 
+const STOP_WAIT_MS = 1_000;
+
 export const heartbeatKey = (prefix: string, host: string): string => `${prefix}:worker-heartbeat:${host}`;
 
 /** What a beat records: which process, and when (epoch ms). */
@@ -56,13 +58,24 @@ export function startHeartbeat(
   beat();
   const timer = setInterval(beat, options.everyMs ?? HEARTBEAT_MS);
   timer.unref();
+  const forget = async () => {
+    await inFlight;
+    // Only our own beat: another worker process on this host may have written the key since.
+    const current = beatOf(await redis.get(key));
+    if (current?.pid === options.pid) await redis.del(key);
+  };
   return {
     async stop() {
       clearInterval(timer);
-      await inFlight;
-      // Only our own beat: another worker process on this host may have written the key since.
-      const current = beatOf(await redis.get(key));
-      if (current?.pid === options.pid) await redis.del(key);
+      // At most a second: while Redis is away its commands wait for it, and a stopping worker must not
+      // (its beat then expires by itself).
+      let waited: NodeJS.Timeout | undefined;
+      const giveUp = new Promise<void>((resolve) => {
+        waited = setTimeout(resolve, STOP_WAIT_MS);
+        waited.unref();
+      });
+      await Promise.race([forget().catch(() => undefined), giveUp]);
+      clearTimeout(waited);
     },
   };
 }

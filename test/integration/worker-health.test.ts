@@ -5,13 +5,16 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_TTL_MS, heartbeatKey, startHeartbeat } from '../../src/jobs/heartbeat.js';
+import { connectRedis } from '../../src/jobs/runtime.js';
 import {
   freePort,
   type GeneratedInstall,
   generatedInstall,
   killChildren,
   runCliTracked,
+  startPrivateRedis,
   startWorkerChild,
+  stopRedisServers,
 } from '../helpers/pipeline-harness.js';
 
 let install: GeneratedInstall;
@@ -23,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killChildren();
   await install?.close();
+  await stopRedisServers();
 });
 
 const check = (env: Record<string, string> = {}) =>
@@ -88,5 +92,17 @@ describe('startHeartbeat', () => {
     expect(JSON.parse((await redis.get(key())) ?? '{}')).toMatchObject({ pid: 2 });
     await again.stop();
     expect(await redis.exists(key())).toBe(0);
+  });
+
+  it('stops even while Redis is away (a worker told to stop must not wait for Redis)', async () => {
+    const server = await startPrivateRedis();
+    const redis = connectRedis(server.url); // as the worker's: commands wait for Redis to come back
+    try {
+      const heartbeat = startHeartbeat(redis, { prefix: 'health', host, pid: 1, alive: () => true });
+      await server.stop();
+      await heartbeat.stop(); // before it gave up waiting, this hung until the test's timeout
+    } finally {
+      redis.disconnect();
+    }
   });
 });
