@@ -1,9 +1,10 @@
-# factsync image: the `factsync` CLI as entrypoint (worker, serve, fake-wikimedia, ...).
+# factsync image: the `factsync` CLI as entrypoint (worker, serve, fake-wikimedia, ...), and on PATH for
+# `docker compose exec worker factsync status`. On Node 24, the newest LTS line (package.json engines).
 #   docker build -t factsync .
 #   docker run --rm factsync --help
 
 # ---- build: install all deps, compile TypeScript, then drop dev deps ----------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 
 # Toolchain for native addons (node-gyp); build stage only.
 RUN apt-get update \
@@ -26,7 +27,7 @@ RUN npm run build \
   && mkdir -p config
 
 # ---- runtime -----------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 ENV NODE_ENV=production
 WORKDIR /app
@@ -41,7 +42,8 @@ COPY --from=build /app/test/fixtures/wikimedia ./test/fixtures/wikimedia
 COPY --from=build /app/examples ./examples
 
 # Writable by the unprivileged user, so a named volume mounted here starts out owned by `node`.
-RUN mkdir -p /app/reports && chown node:node /app/reports
+RUN mkdir -p /app/reports && chown node:node /app/reports \
+  && ln -s /app/bin/factsync.js /usr/local/bin/factsync
 
 USER node
 

@@ -15,7 +15,7 @@ export function configOf(command: Command, overrides: Record<string, unknown> = 
 export async function connectForCommand(url: string): Promise<Redis> {
   if (!(await redisAnswers(url))) {
     throw new NoRedisError(
-      `nothing answers at redis.url ${redactUrl(url)}: start Redis (\`docker compose up -d redis\`, or your OS package) or set REDIS_URL`,
+      `nothing answers at redis.url ${redactUrl(url)}: start Redis (\`docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine\`, or your OS package) or set REDIS_URL`,
     );
   }
   return connectRedis(url);

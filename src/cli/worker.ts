@@ -1,20 +1,26 @@
 // `factsync worker [--concurrency N]`: long-running workers; registers the nightly schedule from config.
 // SIGTERM or SIGINT stops it gracefully: the jobs in hand finish (or go back to the queue at the
-// deadline), then the process exits.
+// deadline), then the process exits. While it runs it beats (jobs/heartbeat.ts); `--check` reads the beat.
 
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
+import { startHeartbeat } from '../jobs/heartbeat.js';
 import { registerSchedule } from '../jobs/scheduler.js';
 import { startWorkers } from '../jobs/worker.js';
+import { configOf } from './context.js';
 import { UsageError } from './errors.js';
 import { writeErr } from './output.js';
 import { withRuntime } from './runtime-context.js';
+import { checkWorker } from './worker-check.js';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('long-running workers; registers the nightly schedule from config')
     .option('--concurrency <n>', 'batches this process runs at once (worker.concurrency)')
-    .action(async (options: { concurrency?: string }, command: Command) => {
+    .option('--check', 'health check: exit 0 if a worker on this host beat in the last 30 s, else 1')
+    .action(async (options: { concurrency?: string; check?: boolean }, command: Command) => {
+      if (options.check) return checkWorker(configOf(command));
       const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
       if (
         concurrency !== undefined &&
@@ -28,6 +34,12 @@ export function registerWorker(program: Command): void {
         const workers = startWorkers(runtime, {
           concurrency: concurrency ?? config.worker.concurrency,
           name: `factsync-worker-${process.pid}`,
+        });
+        const heartbeat = startHeartbeat(runtime.redis, {
+          prefix: runtime.settings.prefix,
+          host: hostname(),
+          pid: process.pid,
+          alive: () => workers.run.isRunning() && workers.batch.isRunning(),
         });
         log.info(
           {
@@ -47,6 +59,8 @@ export function registerWorker(program: Command): void {
           { signal, deadlineMs: config.worker.shutdownTimeoutMs },
           'stopping: finishing the jobs in hand',
         );
+        // A stopping worker takes no new jobs: it is no longer one the health check should count.
+        await heartbeat.stop();
         const { graceful } = await workers.close(config.worker.shutdownTimeoutMs);
         log.info(
           { graceful },

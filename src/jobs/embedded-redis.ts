@@ -58,7 +58,7 @@ export interface EmbeddedRedis {
 export async function ensureRedis(url: string, dataDir: string): Promise<EmbeddedRedis | undefined> {
   if (await redisAnswers(url)) return undefined;
   const advice =
-    'start one with `docker compose up -d redis`, or install your OS package (`apt-get install redis-server`)';
+    'start one with `docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine`, or install your OS package (`apt-get install redis-server`)';
   if (url !== DEFAULT_REDIS_URL)
     throw new NoRedisError(`nothing answers at REDIS_URL (redis.url) ${redactUrl(url)}: ${advice}`);
   if (spawnSync('redis-server', ['--version']).error) {

@@ -19,7 +19,8 @@ import {
 } from '../helpers/pipeline-harness.js';
 import { REDIS_URL } from '../helpers/redis.js';
 
-const ADVICE = 'docker compose up -d redis';
+// docker-compose.yml does not publish its Redis on the host, so the advice is a plain `docker run`.
+const ADVICE = 'docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine';
 const dirs: string[] = [];
 let install: GeneratedInstall | undefined;
 

@@ -331,8 +331,10 @@ describe('hostile cards of up to local.maxRecordBytes are read to the end', () =
     expect(await errorOf(text)).toEqual({
       file: 'test.md',
       line: 5,
-      error:
-        'the JSON-LD block is not valid JSON: Unexpected non-whitespace character after JSON at position 18',
+      // JSON.parse's own words: Node 22 and later (V8 12) add where the junk starts, as a line and column.
+      error: expect.stringMatching(
+        /^the JSON-LD block is not valid JSON: Unexpected non-whitespace character after JSON at position 18( \(line 2 column 1\))?$/,
+      ),
     });
   });
 
