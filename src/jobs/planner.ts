@@ -15,6 +15,7 @@ import {
 } from '../model/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
 import { parseCursor } from '../sources/feed.js';
+import { HttpError } from '../sources/http-errors.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -25,7 +26,9 @@ export interface PlannedRun {
 
 export const quotaKey = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:quota`;
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** Why a feed failed, without the request's URL (hundreds of characters; a log line or a plan reason). */
+const describe = (error: unknown) =>
+  error instanceof HttpError ? error.reason : error instanceof Error ? error.message : String(error);
 
 /** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
 async function readFeeds(
@@ -119,7 +122,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   try {
     heads = await feedHeads(runtime, wikis);
   } catch (error) {
-    runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+    runtime.log.warn({ reason: describe(error) }, 'the change feed failed; sweeping instead');
     broken = `the change feed failed (${describe(error)}); sweeping instead`;
   }
   const inputs: PlanInputs = {
@@ -154,7 +157,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
     try {
       feeds = await readFeeds(runtime, wikis, cursors);
     } catch (error) {
-      runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+      runtime.log.warn({ reason: describe(error) }, 'the change feed failed; sweeping instead');
       choice = {
         ...choice,
         strategy: 'sweep',
