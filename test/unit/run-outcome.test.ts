@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf, stopMessage, summary } from '../../src/cli/sync.js';
 import { emptyRun, finishedStatus, type RunRecord } from '../../src/model/run.js';
+import { doneMessage } from '../../src/server/refresh.js';
+import { runPage, runsPage } from '../../src/server/views/runs.js';
 import { noProposalsSentence, notComparedNote } from '../../src/sinks/report/outcome.js';
 import { HttpError } from '../../src/sources/http-errors.js';
 import { unreachableCode, unreachableReason } from '../../src/sources/http-reach.js';
@@ -105,6 +107,44 @@ describe('a finished run says what it compared', () => {
     ]);
     expect(lines).toContain('  failed: cards/broken.md:3 unparseable date');
     expect(lines.join('\n')).not.toContain('api.php');
+  });
+});
+
+describe('the review page tells the same', () => {
+  const chrome = {
+    csrf: 'x',
+    signedIn: false,
+    tokenConfigured: false,
+    nav: { open: 0, running: 0 },
+    here: '/runs',
+  };
+  const stopped = run(
+    { seen: 9, failed: 9 },
+    {
+      failures: [failure('sora')],
+      unreachable: [{ host: 'www.wikidata.org', reason: 'cannot resolve www.wikidata.org (ENOTFOUND)' }],
+    },
+  );
+  const view = (record: RunRecord) =>
+    runPage(chrome, { run: record, proposals: [], more: false, wikidataUrl: 'https://www.wikidata.org' });
+
+  it("a stopped run's page says why and what to do, its failures with their URL, and claims no agreement", () => {
+    const page = view(stopped);
+    expect(page).toContain('The run stopped: cannot resolve www.wikidata.org (ENOTFOUND).');
+    expect(page).toContain('9 of 9 entities could not be compared');
+    expect(page).toContain('GET https://www.wikidata.org/w/api.php?action=wbgetentities');
+    expect(page).toContain('status-failed');
+    expect(page).not.toContain('the knowledge base agrees');
+    expect(view(run({ seen: 9, fetched: 9 }))).toContain(AGREE);
+  });
+
+  it('a partial run is badged partial in the list, and its refresh message says what was not compared', () => {
+    const partial = run({ seen: 9, fetched: 8, failed: 1 }, { failures: [failure('sora')] });
+    expect(runsPage(chrome, [partial])).toContain('<span class="status status-partial">partial</span>');
+    expect(doneMessage(partial)).toBe(
+      "Partly done: 0 new, 0 still open, 0 resolved, 0 superseded; 1 could not be compared (see the run's report).",
+    );
+    expect(doneMessage(stopped)).toBe('Failed: cannot resolve www.wikidata.org (ENOTFOUND).');
   });
 });
 
