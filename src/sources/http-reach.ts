@@ -15,6 +15,12 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 export const PROBE_DELAYS_MS: readonly number[] = [250, 1_000];
 
 /**
+ * How long a probe may take to connect. Shorter than a request's connect timeout: the host has just
+ * failed to answer, and a network that drops packets would otherwise hold each host for 15 s.
+ */
+export const PROBE_TIMEOUT_MS = 2_000;
+
+/**
  * The codes of failures to reach a host at all (Node's getaddrinfo and socket errors, undici's connect
  * timeout). ETIMEDOUT counts only on `connect`: elsewhere it is a connection that went silent.
  */
@@ -63,7 +69,7 @@ export function unreachableReason(host: string, code: string): string {
       return `${host} refused the connection (${code})`;
     case 'UND_ERR_CONNECT_TIMEOUT':
     case 'ETIMEDOUT':
-      return `no connection to ${host} within ${CONNECT_TIMEOUT_MS / 1000} s (${code})`;
+      return `connecting to ${host} timed out (${code})`;
     default:
       return `no route to ${host} (${code})`;
   }
@@ -76,7 +82,7 @@ function portOf(url: URL): number {
 }
 
 /** Opens and closes a TCP connection to the URL's host: undefined when it connects, else why not (the error code). */
-export function probe(url: URL, timeoutMs = CONNECT_TIMEOUT_MS): Promise<string | undefined> {
+export function probe(url: URL, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | undefined> {
   // URL keeps the brackets of an IPv6 literal; connect wants the bare address.
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return new Promise((resolve) => {

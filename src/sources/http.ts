@@ -22,6 +22,7 @@ import { HttpError, transportCode } from './http-errors.js';
 import type { RequestGate } from './http-gate.js';
 import {
   CONNECT_TIMEOUT_MS,
+  PROBE_TIMEOUT_MS,
   stillUnreachable,
   type UnreachableHosts,
   unreachableCode,
@@ -195,7 +196,7 @@ export class HttpClient {
     firstCode: string,
     hosts: UnreachableHosts | undefined,
   ): Promise<void> {
-    const code = await stillUnreachable(url, firstCode, Math.min(this.options.timeoutMs, CONNECT_TIMEOUT_MS));
+    const code = await stillUnreachable(url, firstCode, Math.min(this.options.timeoutMs, PROBE_TIMEOUT_MS));
     if (code === undefined) return;
     const reason = unreachableReason(url.host, code);
     this.statsOf(endpoint).failures++;
