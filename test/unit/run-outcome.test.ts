@@ -189,6 +189,9 @@ describe('failures to reach a host at all', () => {
     expect(unreachableReason('en.wikipedia.org', 'ENETUNREACH')).toBe(
       'no route to en.wikipedia.org (ENETUNREACH)',
     );
+    expect(unreachableReason('www.wikidata.org', 'UND_ERR_CONNECT_TIMEOUT')).toBe(
+      'connecting to www.wikidata.org timed out (UND_ERR_CONNECT_TIMEOUT)',
+    );
   });
 
   it('an HttpError keeps its reason apart from its URL', () => {
