@@ -23,6 +23,11 @@ export const PROBE_TIMEOUT_MS = 2_000;
 /**
  * The codes of failures to reach a host at all (Node's getaddrinfo and socket errors, undici's connect
  * timeout). ETIMEDOUT counts only on `connect`: elsewhere it is a connection that went silent.
+ * Sources: Node's "Common system errors" (https://nodejs.org/api/errors.html#common-system-errors:
+ * ENOTFOUND is a DNS failure, EAI_NODATA or EAI_NONAME; ECONNREFUSED the target refused), libuv's errno
+ * map (EAI_AGAIN "temporary failure", EAI_FAIL "permanent failure"), connect(2)'s ENETUNREACH,
+ * EHOSTUNREACH, ENETDOWN, EHOSTDOWN (no route to the network or host), and undici's Errors.md
+ * (UND_ERR_CONNECT_TIMEOUT: the socket is destroyed by the connect timeout).
  */
 const UNREACHABLE = new Set([
   'ENOTFOUND',

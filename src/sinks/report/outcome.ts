@@ -10,7 +10,11 @@ type Outcome = Pick<RunRecord, 'status' | 'counts' | 'failures' | 'unreachable'>
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-/** What to do when Wikimedia cannot be reached (factsync's HTTP client uses no proxy variables). */
+/**
+ * What to do when Wikimedia cannot be reached. factsync's HTTP client is an undici `Agent`, which
+ * ignores HTTP_PROXY/HTTPS_PROXY (only undici's EnvHttpProxyAgent reads them, per its docs), so the
+ * advice says so rather than sending people to set a variable that changes nothing.
+ */
 export const UNREACHABLE_ADVICE =
   'Check the network connection (factsync connects directly: it does not use HTTP_PROXY or HTTPS_PROXY), or try `npx factsync demo`, which runs offline against a fake Wikimedia.';
 
