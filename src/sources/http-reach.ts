@@ -7,6 +7,7 @@
 // the same run sees it, so the rest of the run fails at once instead of each request finding out again.
 
 import { connect } from 'node:net';
+import { HttpError } from './http-errors.js';
 
 /** How long connecting may take, for a request and for a probe: a handshake with Wikimedia takes well under a second. */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -104,15 +105,8 @@ export function probe(url: URL, timeoutMs = PROBE_TIMEOUT_MS): Promise<string | 
   });
 }
 
-/**
- * Probes a host that a request could not reach (`code`), after each of PROBE_DELAYS_MS: undefined as
- * soon as it accepts a connection, else the last probe's code.
- */
-export async function stillUnreachable(
-  url: URL,
-  code: string,
-  timeoutMs: number,
-): Promise<string | undefined> {
+/** Probes `url`'s host after each of PROBE_DELAYS_MS: undefined as soon as it accepts a connection, else the last code. */
+async function stillUnreachable(url: URL, code: string, timeoutMs: number): Promise<string | undefined> {
   let last = code;
   for (const delay of PROBE_DELAYS_MS) {
     await new Promise((resolve) => setTimeout(resolve, delay));
@@ -121,6 +115,38 @@ export async function stillUnreachable(
     last = now;
   }
   return last;
+}
+
+/** The failure of a request to a host the run already found unreachable (no try), or undefined. */
+export async function knownUnreachable(
+  url: URL,
+  endpoint: string,
+  tries: number,
+  hosts: UnreachableHosts | undefined,
+): Promise<HttpError | undefined> {
+  const known = await hosts?.reason(url.host);
+  if (known === undefined) return undefined;
+  return new HttpError('HTTP_UNREACHABLE', endpoint, url.href, tries, `${known}, found earlier in this run`);
+}
+
+/**
+ * After a try that could not reach the host (`code`): probes it (a TCP connect, outside the gate: no
+ * request is sent). Undefined when it answers, so the request is tried again through the gate; else
+ * the request's failure, the host recorded as unreachable for the run.
+ */
+export async function confirmedUnreachable(
+  url: URL,
+  endpoint: string,
+  tries: number,
+  code: string,
+  hosts: UnreachableHosts | undefined,
+  probeMs: number,
+): Promise<HttpError | undefined> {
+  const last = await stillUnreachable(url, code, probeMs);
+  if (last === undefined) return undefined;
+  const reason = unreachableReason(url.host, last);
+  await hosts?.record(url.host, reason);
+  return new HttpError('HTTP_UNREACHABLE', endpoint, url.href, tries, reason);
 }
 
 /**

@@ -22,11 +22,11 @@ import { HttpError, transportCode } from './http-errors.js';
 import type { RequestGate } from './http-gate.js';
 import {
   CONNECT_TIMEOUT_MS,
+  confirmedUnreachable,
+  knownUnreachable,
   PROBE_TIMEOUT_MS,
-  stillUnreachable,
   type UnreachableHosts,
   unreachableCode,
-  unreachableReason,
 } from './http-reach.js';
 
 export interface HttpOptions {
@@ -116,7 +116,8 @@ export class HttpClient {
     let [tries, failures, throttles, waited] = [0, 0, 0, 0];
     for (;;) {
       // Before waiting for the gate: a host the run already found unreachable costs no token and no wait.
-      await this.failIfKnownUnreachable(url, endpoint, tries, hosts);
+      const known = await knownUnreachable(url, endpoint, tries, hosts);
+      if (known) throw this.failed(stats, known);
       tries++;
       const result = await this.withSlot(async () => {
         const attempt = await this.attempt<T>(url, endpoint, stats, options);
@@ -150,8 +151,14 @@ export class HttpClient {
         continue;
       }
       if (result.ok) return result.value;
-      if (result.unreachable)
-        await this.failIfStillUnreachable(url, endpoint, tries, result.unreachable, hosts);
+      if (result.unreachable) {
+        const probeMs = Math.min(this.options.timeoutMs, PROBE_TIMEOUT_MS);
+        const gone = await confirmedUnreachable(url, endpoint, tries, result.unreachable, hosts, probeMs);
+        if (gone) {
+          this.options.log?.warn({ endpoint, host: url.host }, `${gone.reason}; not asked again this run`);
+          throw this.failed(stats, gone);
+        }
+      }
       failures++;
       if (!result.retryable || failures > this.options.retries) {
         stats.failures++;
@@ -172,42 +179,6 @@ export class HttpClient {
     }
   }
 
-  private async failIfKnownUnreachable(
-    url: URL,
-    endpoint: string,
-    tries: number,
-    hosts: UnreachableHosts | undefined,
-  ): Promise<void> {
-    const known = await hosts?.reason(url.host);
-    if (known === undefined) return;
-    this.statsOf(endpoint).failures++;
-    throw new HttpError('HTTP_UNREACHABLE', endpoint, url.href, tries, `${known}, found earlier in this run`);
-  }
-
-  /**
-   * After a try that could not reach the host: probes it (a TCP connect, outside the gate: no request
-   * is sent) after short waits. Returns when it answers, so the request is tried again through the gate;
-   * throws HTTP_UNREACHABLE, and records the host for the run, when it never does.
-   */
-  private async failIfStillUnreachable(
-    url: URL,
-    endpoint: string,
-    tries: number,
-    firstCode: string,
-    hosts: UnreachableHosts | undefined,
-  ): Promise<void> {
-    const code = await stillUnreachable(url, firstCode, Math.min(this.options.timeoutMs, PROBE_TIMEOUT_MS));
-    if (code === undefined) return;
-    const reason = unreachableReason(url.host, code);
-    this.statsOf(endpoint).failures++;
-    this.options.log?.warn(
-      { endpoint, host: url.host, code },
-      `${reason}; requests to it fail for the rest of the run`,
-    );
-    await hosts?.record(url.host, reason);
-    throw new HttpError('HTTP_UNREACHABLE', endpoint, url.href, tries, reason);
-  }
-
   /** Requests, bytes, retries and throttling by endpoint, since this client started. */
   statsByEndpoint(): Record<string, EndpointStats> {
     return Object.fromEntries([...this.stats].map(([name, value]) => [name, { ...value }]));
@@ -215,6 +186,11 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  private failed(stats: EndpointStats, error: HttpError): HttpError {
+    stats.failures++;
+    return error;
   }
 
   private statsOf(endpoint: string): EndpointStats {
