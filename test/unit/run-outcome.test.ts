@@ -45,6 +45,15 @@ describe('a finished run says what it compared', () => {
     expect(exitCodeOf(some)).toBe(0);
   });
 
+  it('a run that compared nothing, with nothing failed, claims nothing either', () => {
+    expect(noProposalsSentence(run({ seen: 0 }))).toBe('No proposals: no entity was compared.');
+    const spent = run({ seen: 4, deferred: 4 });
+    expect(spent.status).toBe('done');
+    expect(noProposalsSentence(spent)).toBe(
+      'No proposals: no entity was compared (4 entities left for a later run: request budget).',
+    );
+  });
+
   it('partial when some entities failed: exit 1, and no claim about those', () => {
     const partial = run(
       { seen: 9, fetched: 7, failed: 2 },

@@ -53,13 +53,16 @@ export function notComparedNote(run: Outcome): string | undefined {
 /** What a run without proposals may claim: agreement only for what it compared. */
 export function noProposalsSentence(run: Outcome): string {
   const compared = comparedEntities(run);
-  if (run.status === 'failed' || compared === 0)
+  if (run.status === 'failed')
     return 'No proposals, because nothing could be compared: whether the local records agree with Wikidata and Wikipedia is not known (see Failures).';
+  const deferred = run.counts.deferred ?? 0;
+  if (compared === 0)
+    return `No proposals: no entity was compared${deferred > 0 ? ` (${plural(deferred, 'entity', 'entities')} left for a later run: request budget)` : ''}.`;
   const left: string[] = [];
   if (run.counts.failed > 0)
     left.push(`${plural(run.counts.failed, 'entity', 'entities')} could not be compared`);
-  if ((run.counts.deferred ?? 0) > 0)
-    left.push(`${plural(run.counts.deferred, 'entity', 'entities')} left for a later run (request budget)`);
+  if (deferred > 0)
+    left.push(`${plural(deferred, 'entity', 'entities')} left for a later run (request budget)`);
   if (run.counts.unreadable > 0)
     left.push(`${plural(run.counts.unreadable, 'local record')} could not be read`);
   if (left.length === 0) return 'No proposals: the knowledge base agrees with Wikidata and Wikipedia.';
