@@ -30,6 +30,13 @@ export const quotaKey = (runtime: Runtime, runId: string) => `${runtime.settings
 const describe = (error: unknown) =>
   error instanceof HttpError ? error.reason : error instanceof Error ? error.message : String(error);
 
+/** An unreachable host is the run's summary to tell (once, with what to do), not a warning of the planner. */
+const feedFailed = (runtime: Runtime, error: unknown) =>
+  runtime.log[error instanceof HttpError && error.code === 'HTTP_UNREACHABLE' ? 'info' : 'warn'](
+    { reason: describe(error) },
+    'the change feed failed; sweeping instead',
+  );
+
 /** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
 async function readFeeds(
   runtime: Runtime,
@@ -122,7 +129,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   try {
     heads = await feedHeads(runtime, wikis);
   } catch (error) {
-    runtime.log.warn({ reason: describe(error) }, 'the change feed failed; sweeping instead');
+    feedFailed(runtime, error);
     broken = `the change feed failed (${describe(error)}); sweeping instead`;
   }
   const inputs: PlanInputs = {
@@ -157,7 +164,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
     try {
       feeds = await readFeeds(runtime, wikis, cursors);
     } catch (error) {
-      runtime.log.warn({ reason: describe(error) }, 'the change feed failed; sweeping instead');
+      feedFailed(runtime, error);
       choice = {
         ...choice,
         strategy: 'sweep',

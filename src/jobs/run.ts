@@ -328,7 +328,14 @@ export async function processFinalise(
     runProposalStream(runtime.store, run.id),
   );
   runtime.log.info(
-    { runId: run.id, counts: run.counts, proposals: run.proposals, report: reports.html },
+    {
+      runId: run.id,
+      status: run.status,
+      counts: run.counts,
+      proposals: run.proposals,
+      ...(run.unreachable ? { unreachable: run.unreachable } : {}),
+      report: reports.html,
+    },
     'run finished',
   );
   return { runId: run.id, reports, run };

@@ -155,7 +155,8 @@ export class HttpClient {
         const probeMs = Math.min(this.options.timeoutMs, PROBE_TIMEOUT_MS);
         const gone = await confirmedUnreachable(url, endpoint, tries, result.unreachable, hosts, probeMs);
         if (gone) {
-          this.options.log?.warn({ endpoint, host: url.host }, `${gone.reason}; not asked again this run`);
+          // Info, not a warning: the run's summary says it once, with what to do.
+          this.options.log?.info({ endpoint, host: url.host }, `${gone.reason}; not asked again this run`);
           throw this.failed(stats, gone);
         }
       }

@@ -65,8 +65,9 @@ describe('offline: Wikidata does not resolve and Wikipedia refuses the connectio
       WIKIPEDIA_URL: `http://127.0.0.1:${closed}/wikipedia/{lang}`,
     });
     expect(code, stderr).toBe(1);
-    const stops = stderr.split('\n').filter((line) => line.startsWith('factsync: '));
-    expect(stops).toEqual([
+    // One message, and nothing else but progress: no log line per host, per try or per batch.
+    const said = stderr.split('\n').filter((line) => line !== '' && !line.startsWith('progress: '));
+    expect(said).toEqual([
       `factsync: The run stopped: 127.0.0.1:${closed} refused the connection (ECONNREFUSED); cannot resolve nonexistent.invalid (ENOTFOUND). Check the network connection (factsync connects directly: it does not use HTTP_PROXY or HTTPS_PROXY), or try \`npx factsync demo\`, which runs offline against a fake Wikimedia.`,
     ]);
     expect(stdout).toMatch(/^run \S+ \(one-off\) failed in \d+\.\d s$/m);
