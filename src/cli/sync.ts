@@ -9,6 +9,7 @@ import { startRun } from '../jobs/run.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
+import { notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
 import { UsageError } from './errors.js';
 import { isTerminal, printLines, warnLines, writeErr } from './output.js';
 import { proposalLine } from './proposals.js';
@@ -49,6 +50,17 @@ function progressReporter(): { update(progress: RunProgress): void; stop(): void
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 
+/** Exit code 1 when the run failed or was partial: some entity could not be compared. */
+export function exitCodeOf(run: Pick<RunRecord, 'status'>): number {
+  return run.status === 'failed' || run.status === 'partial' ? 1 : 0;
+}
+
+/** Why the run stopped and what to do, as one message for stderr (undefined when it did not stop). */
+export function stopMessage(run: Pick<RunRecord, 'unreachable'>): string | undefined {
+  const note = stoppedNote(run);
+  return note ? `factsync: ${note}` : undefined;
+}
+
 /** A run's summary, a line an entry (printLines shows them safe: failure reasons are upstream text). */
 export function summary(run: RunRecord, reports: SyncResult['reports']): string[] {
   const c = run.counts;
@@ -60,18 +72,24 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
   const requests = Object.entries(run.requests)
     .map(([endpoint, r]) => `${endpoint} ${r.requests} (${kb(r.bytes)})`)
     .join(', ');
+  const readFailures = run.failures.filter((f) => f.code === 'READ_ERROR');
   const lines = [
     `run ${run.id} (${run.trigger}) ${run.status} in ${((Date.parse(run.finishedAt ?? run.startedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)} s`,
     `entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable`,
     `proposals: ${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded${kinds ? ` — findings: ${kinds}` : ''}`,
     `requests: ${requests || 'none'}`,
-    ...run.failures
+    // Entities that could not be compared: a count and the first reason, never a line each (the
+    // reports list them all, with their URLs). Unreadable local records: a line each, up to 10.
+    ...(notComparedNote(run) ? [`  ${notComparedNote(run)}`] : []),
+    ...readFailures
       .slice(0, 10)
       .map(
         (f) =>
-          `  failed: ${f.entity ?? (f.file ? `${path.relative(process.cwd(), f.file)}${f.line ? `:${f.line}` : ''}` : '')} ${f.reason}`,
+          `  failed: ${f.file ? `${path.relative(process.cwd(), f.file)}${f.line ? `:${f.line}` : ''}` : ''} ${f.reason}`,
       ),
-    ...(run.failures.length > 10 ? [`  …and ${run.failures.length - 10} more failures in the report`] : []),
+    ...(readFailures.length > 10
+      ? [`  …and ${readFailures.length - 10} more unreadable records in the report`]
+      : []),
     ...((run.warnings ?? []).length > 0
       ? [
           `  warnings: ${(run.warnings ?? []).length} (first: ${run.warnings?.[0]?.entity ?? ''} ${run.warnings?.[0]?.reason ?? ''})`,
@@ -107,8 +125,9 @@ export function registerSync(program: Command): void {
       await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
         const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
         await printLines(...summary(result.run, result.reports));
-        if (result.run.counts.seen > 0 && result.run.counts.failed === result.run.counts.seen)
-          process.exitCode = 1;
+        const stopped = stopMessage(result.run);
+        if (stopped) warnLines(stopped);
+        process.exitCode = exitCodeOf(result.run);
       });
     });
 
@@ -144,6 +163,9 @@ export function registerSync(program: Command): void {
           for (const proposal of proposals) await printLines(proposalLine(proposal));
         }
         await printLines(...summary(result.run, result.reports));
+        const stopped = stopMessage(result.run);
+        if (stopped) warnLines(stopped);
+        process.exitCode = exitCodeOf(result.run);
       });
     });
 }

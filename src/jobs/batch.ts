@@ -1,18 +1,20 @@
 // The `sync-batch` job: up to 50 entities. A revision check (items and pages, no content) tells which
 // changed since the last run or whose local record changed; only those are fetched, compared and
 // reconciled. A batch that could not reach everything is retried; on its last attempt it returns its
-// failures instead, so the run's report lists them and the run goes on.
+// failures instead, so the run's report lists them and the run goes on. A batch that met a host the run
+// cannot reach at all is not retried: every attempt would fail at once on it (run-scope.ts).
 
 import type { Job } from 'bullmq';
 import { isDue } from '../model/plan.js';
 import type { ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
-import { requestTally, type Tally } from '../sources/http.js';
+import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
 import type { Hits } from './change-index.js';
 import type { BatchPlan, JobPayloads } from './queues.js';
 import { keysHash } from './run.js';
+import { keepDroppedRequests, runRequestScope } from './run-scope.js';
 import type { Runtime } from './runtime.js';
 import {
   type EntityState,
@@ -96,16 +98,23 @@ export async function processBatch(
   const log = runtime.log.child({ runId: data.runId, jobId: job.id, batch: data.index });
   const tally: Tally = {};
   const claimed: string[] = [];
-  const summary = await requestTally.run(tally, () =>
-    requestClass.run(classOf(data.trigger), () => compareChanged(data, runtime, claimed)),
-  );
+  const summary = await requestScope
+    .run(runRequestScope(runtime, data.runId, tally), () =>
+      requestClass.run(classOf(data.trigger), () => compareChanged(data, runtime, claimed)),
+    )
+    .catch(async (error: unknown) => {
+      await keepDroppedRequests(runtime, data.runId, tally);
+      throw error;
+    });
   summary.requests = tally;
   // The budget was drawn on by the estimate; settle it with what was spent.
   const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
   if (data.plan?.quota && summary.expectedRequests !== spent)
     await runtime.redis.decrby(data.plan.quota, spent - summary.expectedRequests);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  if (summary.failed > 0 && !lastAttempt) {
+  const unreachable = summary.failures.some((failure) => failure.code === 'HTTP_UNREACHABLE');
+  if (summary.failed > 0 && !lastAttempt && !unreachable) {
+    await keepDroppedRequests(runtime, data.runId, tally);
     log.warn(
       { failed: summary.failed, reason: summary.failures[0]?.reason },
       'batch incomplete; it will be retried',

@@ -15,6 +15,7 @@ import {
 } from '../model/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
 import { parseCursor } from '../sources/feed.js';
+import { HttpError } from '../sources/http-errors.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -25,7 +26,16 @@ export interface PlannedRun {
 
 export const quotaKey = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:quota`;
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** Why a feed failed, without the request's URL (hundreds of characters; a log line or a plan reason). */
+const describe = (error: unknown) =>
+  error instanceof HttpError ? error.reason : error instanceof Error ? error.message : String(error);
+
+/** An unreachable host is the run's summary to tell (once, with what to do), not a warning of the planner. */
+const feedFailed = (runtime: Runtime, error: unknown) =>
+  runtime.log[error instanceof HttpError && error.code === 'HTTP_UNREACHABLE' ? 'info' : 'warn'](
+    { reason: describe(error) },
+    'the change feed failed; sweeping instead',
+  );
 
 /** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
 async function readFeeds(
@@ -119,7 +129,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   try {
     heads = await feedHeads(runtime, wikis);
   } catch (error) {
-    runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+    feedFailed(runtime, error);
     broken = `the change feed failed (${describe(error)}); sweeping instead`;
   }
   const inputs: PlanInputs = {
@@ -154,7 +164,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
     try {
       feeds = await readFeeds(runtime, wikis, cursors);
     } catch (error) {
-      runtime.log.warn({ err: error }, 'the change feed failed; sweeping instead');
+      feedFailed(runtime, error);
       choice = {
         ...choice,
         strategy: 'sweep',

@@ -6,10 +6,10 @@
 import { FlowProducer, type Job } from 'bullmq';
 import { sweepRequests } from '../model/plan.js';
 import type { RunBacklog, RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
-import { emptyRun } from '../model/run.js';
+import { emptyRun, finishedStatus } from '../model/run.js';
 import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
-import { requestTally, type Tally } from '../sources/http.js';
+import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
@@ -25,6 +25,7 @@ import {
   RUN_QUEUE,
   type RunSpec,
 } from './queues.js';
+import { dropRunScope, keepDroppedRequests, runRequestScope, runScopeResults } from './run-scope.js';
 import type { Runtime } from './runtime.js';
 
 const UNREADABLE_KEPT = 10_000;
@@ -114,9 +115,14 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   const startedAt = new Date().toISOString();
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
   const tally: Tally = {};
-  const planned = await requestTally.run(tally, () =>
-    requestClass.run(classOf(spec.trigger), () => planRun(runtime, spec, runtime.clock?.() ?? Date.now())),
-  );
+  const planned = await requestScope
+    .run(runRequestScope(runtime, spec.runId, tally), () =>
+      requestClass.run(classOf(spec.trigger), () => planRun(runtime, spec, runtime.clock?.() ?? Date.now())),
+    )
+    .catch(async (error: unknown) => {
+      await keepDroppedRequests(runtime, spec.runId, tally);
+      throw error;
+    });
   if (planned.batch.quota) {
     const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
     await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', 7 * 24 * 3600);
@@ -299,8 +305,14 @@ export async function processFinalise(
     code: 'BATCH_FAILED',
   }));
   run.failures = [...batchFailures, ...readFailures, ...run.failures].slice(0, FAILURES_KEPT);
-  run.counts.failed += batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
-  run.status = 'done';
+  // A batch that failed whole returned nothing: its entities were read all the same, and not compared.
+  const lost = batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
+  run.counts.seen += lost;
+  run.counts.failed += lost;
+  const { dropped, unreachable: hosts } = await runScopeResults(runtime, spec.runId);
+  addRequests(run, dropped);
+  if (hosts.length > 0) run.unreachable = hosts;
+  run.status = finishedStatus(run);
   run.finishedAt = new Date().toISOString();
   // Languages first linked during this run: their feeds start from when it started.
   if (!spec.scope?.length)
@@ -313,6 +325,7 @@ export async function processFinalise(
     );
   // The run's key claims and budget are no longer needed (a million keys would stay a week otherwise).
   await runtime.redis.del(keysHash(runtime, spec.runId), quotaKey(runtime, spec.runId));
+  await dropRunScope(runtime, spec.runId);
   // A refresh of an entity that is not in the local store has no batch to release its claim.
   if (spec.trigger === 'refresh' && spec.scope) await runtime.refreshes.done(spec.scope);
   await runtime.store.saveRun(run);
@@ -322,7 +335,14 @@ export async function processFinalise(
     runProposalStream(runtime.store, run.id),
   );
   runtime.log.info(
-    { runId: run.id, counts: run.counts, proposals: run.proposals, report: reports.html },
+    {
+      runId: run.id,
+      status: run.status,
+      counts: run.counts,
+      proposals: run.proposals,
+      ...(run.unreachable ? { unreachable: run.unreachable } : {}),
+      report: reports.html,
+    },
     'run finished',
   );
   return { runId: run.id, reports, run };

@@ -14,8 +14,10 @@ import type { RunFailure } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
 import { StoreError } from '../sinks/store-rows.js';
 import type { BatchFailure } from '../sources/batches.js';
+import { HttpError } from '../sources/http-errors.js';
 import type { WikidataSource } from '../sources/wikidata.js';
 import type { WikipediaSource } from '../sources/wikipedia.js';
+import { redactUrl } from '../text/redact.js';
 
 export interface BatchDeps {
   readonly wikidata: WikidataSource;
@@ -60,20 +62,20 @@ export function emptyBatchResult(): BatchResult {
   };
 }
 
-/** Why an id could not be read, with the failure's stable code (UPSTREAM_INVALID, HTTP_TIMEOUT…). */
+/** Why an id could not be read, with the failure's stable code (UPSTREAM_INVALID, HTTP_TIMEOUT…) and request. */
 interface FetchProblem {
   readonly reason: string;
   readonly code: string;
+  readonly url?: string;
 }
 
-const problemOf = (failure: BatchFailure): FetchProblem => ({
-  reason: describeFailure(failure),
-  code: failure.error.code,
+/** The reason without the URL (a terminal shows it; it can be hundreds of characters), the URL apart. */
+const problemOf = ({ error }: BatchFailure): FetchProblem => ({
+  // An HttpError's reason names its code already.
+  reason: error instanceof HttpError ? error.reason : `${error.code}: ${error.message}`,
+  code: error.code,
+  url: redactUrl(error.url),
 });
-
-function describeFailure(failure: BatchFailure): string {
-  return `${failure.error.code}: ${failure.error.message}`;
-}
 
 export interface FetchedPages {
   /** By "lang:title". */
@@ -151,9 +153,9 @@ export async function syncBatch(
 ): Promise<SyncedBatch> {
   const result: SyncedBatch = { ...emptyBatchResult(), revisions: new Map() };
   if (records.length === 0) return result;
-  const fail = (record: LocalRecord, reason: string, code: string) => {
+  const fail = (record: LocalRecord, reason: string, code: string, url?: string) => {
     result.failed++;
-    result.failures.push({ entity: record.key, ids: [record.qid], reason, code });
+    result.failures.push({ entity: record.key, ids: [record.qid], reason, code, ...(url ? { url } : {}) });
   };
   const sites = [
     ...new Set([
@@ -221,7 +223,7 @@ export async function syncBatch(
       .find((reason) => reason !== undefined);
     const reason = itemFailures.get(record.qid) ?? (key ? pageFailures.get(key) : undefined) ?? labelProblem;
     if (!item || reason) {
-      fail(record, reason?.reason ?? 'the item was not fetched', reason?.code ?? 'FETCH_FAILED');
+      fail(record, reason?.reason ?? 'the item was not fetched', reason?.code ?? 'FETCH_FAILED', reason?.url);
       continue;
     }
     const page = key ? pageOf.get(key) : undefined;

@@ -4,7 +4,13 @@ import type { Strategy } from './plan.js';
 import type { ProposalKind } from './proposal.js';
 
 export type RunTrigger = 'nightly' | 'manual' | 'refresh' | 'one-off';
-export type RunStatus = 'running' | 'done' | 'failed';
+/**
+ * `done`: every entity read was compared (or found unchanged, or left for a later run by the budget);
+ * `partial`: some entities could not be compared (listed under failures); `failed`: none could, or the
+ * run stopped (a host it could not reach). Unreadable local records do not change the status: they were
+ * never the run's to compare, and every summary counts them apart.
+ */
+export type RunStatus = 'running' | 'done' | 'partial' | 'failed';
 
 export interface RunFailure {
   /** What failed: an entity, a batch of ids, or an unreadable record (file, line). */
@@ -15,6 +21,8 @@ export interface RunFailure {
   readonly reason: string;
   /** A stable code (HTTP_TIMEOUT, READ_ERROR…) for grouping. */
   readonly code?: string;
+  /** The request that failed, credentials masked: the reports show it, the terminal does not. */
+  readonly url?: string;
 }
 
 export interface RunCounts {
@@ -32,6 +40,12 @@ export interface RunCounts {
   verified: number;
   /** Entities left for a later run: the run's request budget was spent. */
   deferred: number;
+}
+
+export interface UnreachableHost {
+  readonly host: string;
+  /** "cannot resolve www.wikidata.org (ENOTFOUND)". */
+  readonly reason: string;
 }
 
 /** How the run found what changed, and what it could spend. */
@@ -84,8 +98,10 @@ export interface RunRecord {
   failures: RunFailure[];
   /** Entities compared with something left out (more referenced items than the cap), with why. */
   warnings?: RunFailure[];
-  /** Requests and bytes by endpoint. */
+  /** Requests and bytes by endpoint, every attempt counted (retries, and batch attempts that were retried). */
   requests: Record<string, { requests: number; bytes: number }>;
+  /** Hosts the run could not reach at all (DNS or connection failures on every try): the run stopped. */
+  unreachable?: UnreachableHost[];
   plan?: RunPlanRecord;
   backlog?: RunBacklog;
 }
@@ -107,4 +123,18 @@ export function emptyRun(
     failures: [],
     requests: {},
   };
+}
+
+/** Entities of the run that could not be compared: failed ones, or a batch that failed whole. */
+function anyNotCompared(run: Pick<RunRecord, 'counts' | 'failures'>): boolean {
+  return run.counts.failed > 0 || run.failures.some((f) => f.code === 'BATCH_FAILED');
+}
+
+/** A finished run's status, from what it did (see RunStatus). */
+export function finishedStatus(
+  run: Pick<RunRecord, 'counts' | 'failures' | 'unreachable'>,
+): Exclude<RunStatus, 'running'> {
+  if ((run.unreachable ?? []).length > 0) return 'failed';
+  if (!anyNotCompared(run)) return 'done';
+  return run.counts.failed >= run.counts.seen ? 'failed' : 'partial';
 }

@@ -62,6 +62,7 @@ td.actions{white-space:nowrap;width:1%} td.actions .btn{margin:0 0 4px}
 .status-open{color:#0969da;border-color:#54aeff;background:#fff}
 .status-accepted,.status-applied,.status-done{color:#1a7f37;border-color:#4ac26b;background:#dafbe1}
 .status-rejected,.status-failed{color:#cf222e;border-color:#ff8182;background:#ffebe9}
+.status-partial{color:#bc4c00;border-color:#fb8f44;background:#fff1e5}
 .status-running{color:#9a6700;border-color:#d4a72c;background:#fff8c5}
 .note-text{display:block;color:#57606a;font-size:12px;margin-top:3px;max-width:220px;word-break:break-word}
 .pager{display:flex;gap:16px;align-items:center;padding:12px 16px;border-top:1px solid #eaeef2;color:#57606a}
@@ -143,7 +144,7 @@ export const SCRIPT = `
         var pr = p.progress || {};
         var total = Math.max(pr.batches || 0, 1);
         if (bar) bar.style.width = (p.state === 'done' ? 100 : Math.round(100 * (pr.done || 0) / total)) + '%';
-        if (p.state === 'done' || p.state === 'failed') {
+        if (p.state === 'done' || p.state === 'partial' || p.state === 'failed') {
           box.classList.add('done');
           setTimeout(function () { location.replace(box.getAttribute('data-done')); }, 600);
           return;

@@ -38,7 +38,7 @@ export async function requestRefresh(deps: RefreshDeps, key: string): Promise<Re
   return { queued: true, runId };
 }
 
-export type RunState = 'waiting-for-worker' | 'queued' | 'running' | 'done' | 'failed';
+export type RunState = 'waiting-for-worker' | 'queued' | 'running' | 'done' | 'partial' | 'failed';
 
 export interface RunStatus {
   readonly runId: string;
@@ -46,13 +46,18 @@ export interface RunStatus {
   readonly message: string;
   readonly workers: number;
   readonly progress: RunProgress;
-  readonly run?: Pick<RunRecord, 'status' | 'counts' | 'proposals' | 'finishedAt'>;
+  readonly run?: Pick<RunRecord, 'status' | 'counts' | 'proposals' | 'finishedAt' | 'unreachable'>;
 }
 
-export function doneMessage(run: Pick<RunRecord, 'counts' | 'proposals'>): string {
+/** A finished run in a sentence: "Done: …", "Partly done: … 1 could not be compared", "Failed: …". */
+export function doneMessage(run: Pick<RunRecord, 'status' | 'counts' | 'proposals' | 'unreachable'>): string {
   const p = run.proposals;
-  const failed = run.counts.failed > 0 ? `, ${run.counts.failed} failed` : '';
-  return `Done: ${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded${failed}.`;
+  const figures = `${p.created} new, ${p.seen} still open, ${p.resolved} resolved, ${p.superseded} superseded`;
+  const failed = `${run.counts.failed} could not be compared (see the run's report)`;
+  if (run.status === 'partial') return `Partly done: ${figures}; ${failed}.`;
+  if (run.status === 'failed')
+    return `Failed: ${(run.unreachable ?? []).map((h) => h.reason).join('; ') || failed}.`;
+  return `Done: ${figures}.`;
 }
 
 /** Where a run stands; undefined when no such run is known (neither in the store nor queued). */
@@ -64,7 +69,13 @@ export async function runStatus(deps: RefreshDeps, runId: string): Promise<RunSt
   ]);
   if (!run && !job) return undefined;
   const summary = run
-    ? { status: run.status, counts: run.counts, proposals: run.proposals, finishedAt: run.finishedAt }
+    ? {
+        status: run.status,
+        counts: run.counts,
+        proposals: run.proposals,
+        finishedAt: run.finishedAt,
+        ...(run.unreachable ? { unreachable: run.unreachable } : {}),
+      }
     : undefined;
   const base = { runId, progress, ...(summary ? { run: summary } : {}) };
   if (run && run.status !== 'running')
@@ -72,7 +83,7 @@ export async function runStatus(deps: RefreshDeps, runId: string): Promise<RunSt
       ...base,
       state: run.status,
       workers: 0,
-      message: run.status === 'done' ? doneMessage(run) : 'The run failed: see its report.',
+      message: doneMessage(run),
     };
   if (job && (await job.getState()) === 'failed')
     return {

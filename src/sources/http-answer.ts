@@ -13,6 +13,8 @@ export type Failure = {
   detail: string;
   status?: number;
   apiCode?: string;
+  /** The host could not be reached at all: the system's code (ENOTFOUND, ECONNREFUSED…). */
+  unreachable?: string;
 };
 export type Throttled = { throttled: true; waitMs?: number; reason: string };
 /** One try: a value, a failure, or throttled (with the wait the server asked for, if it said). */

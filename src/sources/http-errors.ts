@@ -12,6 +12,11 @@ export type HttpErrorCode =
   | 'HTTP_STATUS'
   /** The connection failed or was reset, or the body was cut short. */
   | 'HTTP_NETWORK'
+  /**
+   * The host could not be reached at all on any try — its name does not resolve, the connection is
+   * refused, no route, connecting timed out — or was found so earlier in the same run (http-reach.ts).
+   */
+  | 'HTTP_UNREACHABLE'
   /** No whole answer (connect, headers and the whole body) within http.timeoutMs, per attempt. */
   | 'HTTP_TIMEOUT'
   /** An HTTP 200 whose body is not a JSON object, does not decompress, or fails the caller's check. */
@@ -24,6 +29,9 @@ export type HttpErrorCode =
   | 'THROTTLED';
 
 export class HttpError extends Error {
+  /** The failure without the URL: what a terminal shows (the reports show the URL too). */
+  readonly reason: string;
+
   constructor(
     readonly code: HttpErrorCode,
     /** What was asked: `wbgetentities`, `query-info`, `wikipedia-pages`… */
@@ -35,9 +43,10 @@ export class HttpError extends Error {
     /** The API's error code, for API_ERROR. */
     readonly apiCode?: string,
   ) {
-    super(
-      `${endpoint} request failed (${code}) after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${detail} — GET ${shorten(url)}`,
-    );
+    const tried = attempts === 0 ? 'without a try' : `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    const reason = `${endpoint} request failed (${code}) ${tried}: ${detail}`;
+    super(`${reason} — GET ${shorten(url)}`);
+    this.reason = reason;
     this.name = 'HttpError';
   }
 }

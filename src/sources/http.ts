@@ -3,7 +3,8 @@
 // HTTP 200 with a JSON object (that the caller's check accepts), read within http.maxBodyBytes and
 // http.timeoutMs in all. Throttling (a maxlag error on HTTP 200, 429, 503) waits for Retry-After — for
 // every process, through the gate — and is not a failure; other failures retry with exponential backoff
-// and full jitter, then throw an HttpError.
+// and full jitter, then throw an HttpError. A host that cannot be reached at all fails fast instead
+// (http-reach.ts): probed twice, then recorded for the rest of the run.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent, request } from 'undici';
@@ -19,6 +20,14 @@ import {
 import { BodyNotDecodable, BodyTooLarge, discardBody, readBoundedBody } from './http-body.js';
 import { HttpError, transportCode } from './http-errors.js';
 import type { RequestGate } from './http-gate.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  confirmedUnreachable,
+  knownUnreachable,
+  PROBE_TIMEOUT_MS,
+  type UnreachableHosts,
+  unreachableCode,
+} from './http-reach.js';
 
 export interface HttpOptions {
   /** `name/version (contact)`; the client appends `undici/version`. */
@@ -62,9 +71,16 @@ export interface GetJsonOptions {
 
 export { retryAfterMs };
 
-/** Requests and bytes by endpoint, for one unit of work (a batch job): whatever runs inside `requestTally.run`. */
+/** Requests and bytes by endpoint: every attempt counts, retries and throttled ones included. */
 export type Tally = Record<string, { requests: number; bytes: number }>;
-export const requestTally = new AsyncLocalStorage<Tally>();
+
+/** What the requests of one unit of work (a batch job, a run's planning) share: whatever runs inside `requestScope.run`. */
+export interface RequestScope {
+  readonly tally: Tally;
+  /** The run's unreachable hosts: a request to one of them fails at once, with the reason recorded. */
+  readonly unreachable?: UnreachableHosts;
+}
+export const requestScope = new AsyncLocalStorage<RequestScope>();
 
 /** Enough of an error page to keep the connection for the next request; more is dropped with it. */
 const ERROR_PAGE_BYTES = 64 * 1024;
@@ -85,8 +101,9 @@ export class HttpClient {
     this.agent = new Agent({
       connections: options.concurrency,
       keepAliveTimeout: 30_000,
-      // Limits on silence; the deadline in attempt() bounds each attempt in all.
-      connectTimeout: options.timeoutMs,
+      // Limits on silence; the deadline in attempt() bounds each attempt in all. Connecting gets less:
+      // a host that takes seconds to accept a connection is as good as unreachable.
+      connectTimeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_MS),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -95,8 +112,12 @@ export class HttpClient {
   /** GETs `url` and parses its JSON, through throttling and retries; `endpoint` names it in stats and errors. */
   async getJson<T>(url: URL, endpoint: string, options: GetJsonOptions = {}): Promise<T> {
     const stats = this.statsOf(endpoint);
+    const hosts = requestScope.getStore()?.unreachable;
     let [tries, failures, throttles, waited] = [0, 0, 0, 0];
     for (;;) {
+      // Before waiting for the gate: a host the run already found unreachable costs no token and no wait.
+      const known = await knownUnreachable(url, endpoint, tries, hosts);
+      if (known) throw this.failed(stats, known);
       tries++;
       const result = await this.withSlot(async () => {
         const attempt = await this.attempt<T>(url, endpoint, stats, options);
@@ -134,6 +155,15 @@ export class HttpClient {
         continue;
       }
       if (result.ok) return result.value;
+      if (result.unreachable) {
+        const probeMs = Math.min(this.options.timeoutMs, PROBE_TIMEOUT_MS);
+        const gone = await confirmedUnreachable(url, endpoint, tries, result.unreachable, hosts, probeMs);
+        if (gone) {
+          // Info, not a warning: the run's summary says it once, with what to do.
+          this.options.log?.info({ endpoint, host: url.host }, `${gone.reason}; not asked again this run`);
+          throw this.failed(stats, gone);
+        }
+      }
       failures++;
       if (!result.retryable || failures > this.options.retries) {
         stats.failures++;
@@ -161,6 +191,11 @@ export class HttpClient {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  private failed(stats: EndpointStats, error: HttpError): HttpError {
+    stats.failures++;
+    return error;
   }
 
   private statsOf(endpoint: string): EndpointStats {
@@ -215,7 +250,7 @@ export class HttpClient {
     options: GetJsonOptions,
   ): Promise<Attempt<T>> {
     stats.requests++;
-    const tally = requestTally.getStore();
+    const tally = requestScope.getStore()?.tally;
     let tallied: { requests: number; bytes: number } | undefined;
     if (tally) {
       tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
@@ -281,6 +316,13 @@ export class HttpClient {
     if (error instanceof BodyNotDecodable) {
       return { ok: false, code: 'HTTP_BAD_BODY', retryable: true, status: 200, detail: error.message };
     }
-    return { ok: false, code: transportCode(error), retryable: true, detail: (error as Error).message };
+    const unreachable = unreachableCode(error);
+    return {
+      ok: false,
+      code: transportCode(error),
+      retryable: true,
+      detail: (error as Error).message,
+      ...(unreachable ? { unreachable } : {}),
+    };
   }
 }

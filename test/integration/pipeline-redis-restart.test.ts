@@ -37,7 +37,7 @@ async function finishedRun(target: GeneratedInstall, runId: string, timeoutMs: n
     `run ${runId} to be done`,
     async () => {
       const run = await target.runtime.store.getRun(runId);
-      return run?.status === 'done' ? run : undefined;
+      return run && run.status !== 'running' ? run : undefined;
     },
     { timeoutMs, intervalMs: 250 },
   );

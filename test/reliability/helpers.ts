@@ -136,7 +136,7 @@ export function finishedRun(target: Install, runId: string, timeoutMs = 180_000)
     `run ${runId} to be done`,
     async () => {
       const run = await target.runtime.store.getRun(runId);
-      return run?.status === 'done' ? run : undefined;
+      return run && run.status !== 'running' ? run : undefined;
     },
     { timeoutMs, intervalMs: 250 },
   );

@@ -41,7 +41,7 @@ export function entityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       let flash: Flash | undefined = reviewFlash(request.query);
       if (refreshed) {
         const run = await ctx.store.getRun(refreshed);
-        if (run) flash = { text: `Refresh ${doneMessage(run).replace(/^Done/, 'done')}` };
+        if (run) flash = { text: `Refresh ${doneMessage(run).replace(/^./, (c) => c.toLowerCase())}` };
       }
       if (request.query.pending === '1')
         flash = {

@@ -4,6 +4,7 @@
 import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
 import { groupByEntity, KIND_HELP, runFigures } from '../../sinks/report/format.js';
+import { noProposalsSentence, notComparedNote, stoppedNote } from '../../sinks/report/outcome.js';
 import { type Html, html, withQuery } from '../html.js';
 import { type Chrome, page } from './layout.js';
 import { actionBar, kindBadge, proposalTable, reviewForm, statusBadge, when } from './proposal-table.js';
@@ -59,11 +60,20 @@ function failures(run: RunRecord): Html {
     const what =
       f.entity ??
       (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
-    return html`<li><b>${what}</b>: ${f.reason}${f.code ? html` <span class="muted">${f.code}</span>` : html``}</li>`;
+    const request = f.url ? html` <small class="muted">GET ${f.url}</small>` : html``;
+    return html`<li><b>${what}</b>: ${f.reason}${f.code ? html` <span class="muted">${f.code}</span>` : html``}${request}</li>`;
   });
   const more =
     run.failures.length > 200 ? html`<li>…and ${run.failures.length - 200} more in the report</li>` : html``;
   return html`<div class="panel"><h2>Failures (${run.failures.length})</h2><ul class="failures">${shown}${more}</ul></div>`;
+}
+
+/** Why the run stopped, and how many entities it could not compare: above everything else. */
+function outcome(run: RunRecord): Html {
+  const notes = [stoppedNote(run), notComparedNote(run)].filter((note) => note !== undefined);
+  return notes.length === 0
+    ? html``
+    : html`<div class="flash warn">${notes.map((note) => html`<p>${note}</p>`)}</div>`;
 }
 
 export interface RunView {
@@ -87,7 +97,7 @@ ${proposalTable(group.proposals, { chrome, wikidataUrl: view.wikidataUrl, showEn
   );
   const list =
     view.proposals.length === 0
-      ? html`<div class="panel empty">No proposals in this run: the knowledge base agrees with Wikidata and Wikipedia.</div>`
+      ? html`<div class="panel empty">${noProposalsSentence(run)}</div>`
       : reviewForm(chrome, `/runs/${id}`, html`<div class="panel">${actionBar(chrome)}</div>${groups}`);
   const more = view.more
     ? html`<p>Only the first ${view.proposals.length} are shown here: <a href="${all}">review all of this run's proposals</a>.</p>`
@@ -95,6 +105,7 @@ ${proposalTable(group.proposals, { chrome, wikidataUrl: view.wikidataUrl, showEn
   const body = html`<h1>Run <code>${run.id}</code></h1>
 <p class="sub">${run.trigger} · ${statusBadge(run.status)} · ${when(run.startedAt)}${run.finishedAt ? html` → ${when(run.finishedAt)} UTC (${duration(run)})` : html` UTC`}${run.scope?.length ? html` · scope: ${run.scope.join(', ')}` : html``}</p>
 ${stats(run)}
+${outcome(run)}
 <p><a class="btn" href="${all}">Review its proposals in the list</a> <a class="btn" href="/runs/${id}/report.html" target="_blank" rel="noopener">Report page (HTML)</a> <a class="btn" href="/runs/${id}/report.md">Markdown</a> <a class="btn" href="/runs/${id}/report.json">JSON</a></p>
 ${failures(run)}
 <h2>Proposals by entity</h2>${list}${more}`;

@@ -14,6 +14,7 @@ import {
   runFigures,
   scopeNote,
 } from './format.js';
+import { noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -70,7 +71,10 @@ function summary(run: RunRecord): string {
 
 /** How the run went about it, and the requests it spent by endpoint. */
 function planning(run: RunRecord): string {
-  const notes = planNotes(run).map((note) => `<li>${shown(note)}</li>`);
+  const outcome = [stoppedNote(run), notComparedNote(run)].flatMap((note) =>
+    note ? [`<li><b>${shown(note)}</b></li>`] : [],
+  );
+  const notes = [...outcome, ...planNotes(run).map((note) => `<li>${shown(note)}</li>`)];
   const requests = Object.entries(run.requests).map(
     ([endpoint, r]) => `<tr><td>${shown(endpoint)}</td><td>${r.requests}</td><td>${r.bytes}</td></tr>`,
   );
@@ -87,7 +91,8 @@ function failures(run: RunRecord, title = 'Failures', entries = run.failures): s
     const what =
       f.entity ??
       (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
-    return `<li><b>${shown(what)}</b>: ${shown(f.reason)}${f.code ? ` <span class="status">${shown(f.code)}</span>` : ''}</li>`;
+    const request = f.url ? ` <span class="id">GET ${shown(f.url)}</span>` : '';
+    return `<li><b>${shown(what)}</b>: ${shown(f.reason)}${f.code ? ` <span class="status">${shown(f.code)}</span>` : ''}${request}</li>`;
   });
   return `<h2>${title} (${entries.length})</h2><ul class="failures">${items.join('')}</ul>`;
 }
@@ -120,7 +125,7 @@ export function renderHtml(run: RunRecord, groups: readonly EntityGroup[], omitt
   const when = `${run.startedAt}${run.finishedAt ? ` → ${run.finishedAt}` : ''}`;
   const body =
     groups.length === 0
-      ? '<p>No proposals: the knowledge base agrees with Wikidata and Wikipedia.</p>'
+      ? `<p>${shown(noProposalsSentence(run))}</p>`
       : groups.map((g) => entity(run, g)).join('\n');
   const more =
     omitted > 0

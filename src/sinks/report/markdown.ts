@@ -15,6 +15,7 @@ import {
   planNotes,
   scopeNote,
 } from './format.js';
+import { noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
 
 /**
  * Text for a line or a table cell: printable (a line break shows as `\n`, ESC as `\x1b`, secrets
@@ -52,6 +53,7 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
   lines.push(
     `- Entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable, ${c.verified ?? 0} revision-checked, ${c.deferred ?? 0} deferred`,
   );
+  for (const note of [stoppedNote(run), notComparedNote(run)]) if (note) lines.push(`- **${cell(note)}**`);
   for (const note of planNotes(run)) lines.push(`- ${cell(note)}`);
   const p = run.proposals;
   lines.push(
@@ -77,15 +79,15 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
       const what =
         f.entity ??
         (f.file ? `${f.file}${f.line === undefined ? '' : `:${f.line}`}` : (f.ids ?? []).join(', '));
-      lines.push(`- ${cell(what)}: ${cell(f.reason)}${f.code ? ` (${cell(f.code)})` : ''}`);
+      const request = f.url ? ` — GET <${linkTarget(f.url)}>` : '';
+      lines.push(`- ${cell(what)}: ${cell(f.reason)}${f.code ? ` (${cell(f.code)})` : ''}${request}`);
     }
     lines.push('');
   };
   listed('Failures', run.failures);
   listed('Warnings', run.warnings ?? []);
   lines.push(`## Proposals by entity`, '');
-  if (groups.length === 0)
-    lines.push('No proposals: the knowledge base agrees with Wikidata and Wikipedia.', '');
+  if (groups.length === 0) lines.push(cell(noProposalsSentence(run)), '');
   for (const group of groups) {
     lines.push(`### ${cell(group.label ?? group.entity)} (${cell(group.entity)}, ${cell(group.qid)})`, '');
     lines.push(
