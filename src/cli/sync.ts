@@ -9,6 +9,8 @@ import { startRun } from '../jobs/run.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
+import { unknownKeys } from '../sources/local/find-record.js';
+import { LocalKeyIndex } from '../sources/local/key-index.js';
 import { UsageError } from './errors.js';
 import { isTerminal, printLines, warnLines, writeErr } from './output.js';
 import { proposalLine } from './proposals.js';
@@ -82,6 +84,23 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
   return lines;
 }
 
+/**
+ * Refuses (exit 2, before anything is claimed or queued) entity keys or QIDs that name no record of the
+ * local store: a run for them would find nothing to compare and say nothing about why.
+ */
+async function refuseUnknownKeys(command: string, runtime: Runtime, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const index = new LocalKeyIndex(runtime.local);
+  const unknown = await unknownKeys(keys, runtime.local, index, runtime.config);
+  if (unknown.length === 0) return;
+  const reasons = unknown.map(({ key, reason }) =>
+    reason.includes(`"${key}"`) ? reason : `"${key}": ${reason}`,
+  );
+  throw new UsageError(
+    `${command}: ${reasons.join('; ')} — name a record by its key or QID (\`factsync entities\` lists them); nothing was queued`,
+  );
+}
+
 async function syncAndReport(
   runtime: Runtime,
   trigger: 'one-off' | 'refresh',
@@ -105,6 +124,7 @@ export function registerSync(program: Command): void {
     .option('--full', 'fetch every entity in full, whatever the revision checks say')
     .action(async (keys: string[], options: { full?: boolean }, command: Command) => {
       await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
+        await refuseUnknownKeys('sync', runtime, keys);
         const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
         await printLines(...summary(result.run, result.reports));
         if (result.run.counts.seen > 0 && result.run.counts.failed === result.run.counts.seen)
@@ -121,6 +141,7 @@ export function registerSync(program: Command): void {
     .action(async (keys: string[], options: { wait?: boolean }, command: Command) => {
       if (keys.length === 0) throw new UsageError('refresh: name at least one entity key or QID');
       await withRuntime(command, { embedded: options.wait === true, longRunning: false }, async (runtime) => {
+        await refuseUnknownKeys('refresh', runtime, keys);
         const claimedRun = `refresh-${Date.now()}`;
         const pending = await runtime.refreshes.claim(keys, claimedRun);
         for (const [key, run] of pending)
