@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../jobs/queues.js';
 import { scheduleStatus } from '../jobs/scheduler.js';
 import { openStore } from '../sinks/open-store.js';
-import { configOf, connectForCommand } from './context.js';
+import { configOf, connectForCommand, jsonOutput } from './context.js';
 import { printJson, printLines } from './output.js';
 
 const STATES = [
@@ -20,9 +20,8 @@ const STATES = [
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('queues, workers, schedule, last runs')
-    .option('--json', 'as one JSON object')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .description('queues, workers, schedule, last runs (--json: as one JSON object)')
+    .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       const redis = await connectForCommand(config.redis.url);
       const settings = { connection: redis, prefix: config.redis.prefix, attempts: config.worker.attempts };
@@ -35,7 +34,7 @@ export function registerStatus(program: Command): void {
         const workers = (await queues[1]?.getWorkers()) ?? [];
         const schedule = await scheduleStatus(settings, redis);
         const runs = await store.listRuns(5);
-        if (options.json) {
+        if (jsonOutput(command)) {
           await printJson({ queues: counts, workers, schedule, runs }, { indent: 2 });
           return;
         }
