@@ -34,8 +34,8 @@ export async function withRuntimeFor<T>(
     : undefined;
   if (embedded)
     log.warn(
-      { notice: true },
-      `no Redis answers at redis.url, so this command runs a private redis-server (${embedded.url}) for its own lifetime`,
+      { notice: true, url: embedded.url },
+      'no Redis at redis.url: running a private redis-server for this command',
     );
   const redisUrl = embedded?.url ?? config.redis.url;
   const runtime = await openRuntime(
