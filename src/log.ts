@@ -13,6 +13,7 @@
 // terminal, as a JSON warn line otherwise.
 
 import { type Logger, pino } from 'pino';
+import { isColorSupported } from 'pino-pretty';
 import { prettyLines } from './log-pretty.js';
 import { printableJson } from './text/safe.js';
 
@@ -42,7 +43,9 @@ function onceEachNotice(): (this: Logger, args: unknown[], method: (...args: unk
 
 export function createLogger(level: string, format: LogFormat = 'json'): Logger {
   const stderr = pino.destination({ fd: 2, sync: false });
-  const render = format === 'pretty' ? prettyLines({ colors: process.stderr.isTTY === true }) : undefined;
+  // Colours only on a terminal, and as colorette allows (NO_COLOR, TERM=dumb turn them off).
+  const colors = process.stderr.isTTY === true && isColorSupported;
+  const render = format === 'pretty' ? prettyLines({ colors }) : undefined;
   return pino(
     {
       level,
