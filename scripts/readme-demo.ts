@@ -123,7 +123,10 @@ export function demoReviewCommands(ran: Ran): string[] {
 
 export const readReadme = (): string => readFileSync(README, 'utf8');
 
-/** Deletes what a demo run left in Redis under `prefix` (the demo adds `-demo` to the prefix it is given). */
+/**
+ * Deletes what a demo run left in Redis: every key starting with `prefix` (the demo adds `-demo` to the
+ * prefix it is given), so `prefix` must be one of its own (random).
+ */
 export async function forgetRedisPrefix(prefix: string, url = 'redis://127.0.0.1:6379'): Promise<void> {
   const { Redis } = await import('ioredis');
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });

@@ -29,6 +29,5 @@ try {
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
-  await forgetRedisPrefix(`${prefix}:`).catch(() => undefined);
-  await forgetRedisPrefix(`${prefix}-demo:`).catch(() => undefined);
+  await forgetRedisPrefix(prefix).catch(() => undefined);
 }

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
-  await forgetRedisPrefix(`${prefix}-demo:`, REDIS_URL);
+  await forgetRedisPrefix(prefix, REDIS_URL);
 });
 
 describe('README: the offline demo', () => {
