@@ -4,17 +4,20 @@
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Config } from '../config.js';
 import type { RunProgress } from '../jobs/progress.js';
 import { startRun } from '../jobs/run.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
 import { unknownKeys } from '../sources/local/find-record.js';
+import { openLocalSource } from '../sources/local/index.js';
 import { LocalKeyIndex } from '../sources/local/key-index.js';
+import { configOf } from './context.js';
 import { UsageError } from './errors.js';
 import { isTerminal, printLines, warnLines, writeErr } from './output.js';
 import { proposalLine } from './proposals.js';
-import { withRuntime } from './runtime-context.js';
+import { withRuntimeFor } from './runtime-context.js';
 
 /** A progress bar on a terminal; plain lines (at most every 5 s) otherwise. */
 function progressReporter(): { update(progress: RunProgress): void; stop(): void } {
@@ -86,12 +89,13 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
 
 /**
  * Refuses (exit 2, before anything is claimed or queued) entity keys or QIDs that name no record of the
- * local store: a run for them would find nothing to compare and say nothing about why.
+ * local store: a run for them would find nothing to compare and say nothing about why. Before Redis is
+ * touched, so a mistyped key costs nothing.
  */
-async function refuseUnknownKeys(command: string, runtime: Runtime, keys: readonly string[]): Promise<void> {
+async function refuseUnknownKeys(command: string, config: Config, keys: readonly string[]): Promise<void> {
   if (keys.length === 0) return;
-  const index = new LocalKeyIndex(runtime.local);
-  const unknown = await unknownKeys(keys, runtime.local, index, runtime.config);
+  const local = await openLocalSource(config);
+  const unknown = await unknownKeys(keys, local, new LocalKeyIndex(local), config);
   if (unknown.length === 0) return;
   const reasons = unknown.map(({ key, reason }) =>
     reason.includes(`"${key}"`) ? reason : `"${key}": ${reason}`,
@@ -123,8 +127,9 @@ export function registerSync(program: Command): void {
     )
     .option('--full', 'fetch every entity in full, whatever the revision checks say')
     .action(async (keys: string[], options: { full?: boolean }, command: Command) => {
-      await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
-        await refuseUnknownKeys('sync', runtime, keys);
+      const config = configOf(command);
+      await refuseUnknownKeys('sync', config, keys);
+      await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
         const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
         await printLines(...summary(result.run, result.reports));
         if (result.run.counts.seen > 0 && result.run.counts.failed === result.run.counts.seen)
@@ -140,31 +145,36 @@ export function registerSync(program: Command): void {
     .option('--wait', 'wait for the result and print the proposals (runs its own workers if none is running)')
     .action(async (keys: string[], options: { wait?: boolean }, command: Command) => {
       if (keys.length === 0) throw new UsageError('refresh: name at least one entity key or QID');
-      await withRuntime(command, { embedded: options.wait === true, longRunning: false }, async (runtime) => {
-        await refuseUnknownKeys('refresh', runtime, keys);
-        const claimedRun = `refresh-${Date.now()}`;
-        const pending = await runtime.refreshes.claim(keys, claimedRun);
-        for (const [key, run] of pending)
-          warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
-        const wanted = keys.filter((key) => !pending.has(key));
-        if (wanted.length === 0) return;
-        if (!options.wait) {
-          const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
-          await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
-          if ((await liveWorkers(runtime)) === 0)
-            writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
-          return;
-        }
-        const result = await syncAndReport(runtime, 'refresh', wanted, false);
-        for (const key of wanted) {
-          const { proposals } = await runtime.store.list(
-            { entity: key, status: ['open', 'accepted'] },
-            { limit: 100 },
-          );
-          if (proposals.length === 0) await printLines(`${key}: no open proposals`);
-          for (const proposal of proposals) await printLines(proposalLine(proposal));
-        }
-        await printLines(...summary(result.run, result.reports));
-      });
+      const config = configOf(command);
+      await refuseUnknownKeys('refresh', config, keys);
+      await withRuntimeFor(
+        config,
+        { embedded: options.wait === true, longRunning: false },
+        async (runtime) => {
+          const claimedRun = `refresh-${Date.now()}`;
+          const pending = await runtime.refreshes.claim(keys, claimedRun);
+          for (const [key, run] of pending)
+            warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
+          const wanted = keys.filter((key) => !pending.has(key));
+          if (wanted.length === 0) return;
+          if (!options.wait) {
+            const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
+            await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
+            if ((await liveWorkers(runtime)) === 0)
+              writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
+            return;
+          }
+          const result = await syncAndReport(runtime, 'refresh', wanted, false);
+          for (const key of wanted) {
+            const { proposals } = await runtime.store.list(
+              { entity: key, status: ['open', 'accepted'] },
+              { limit: 100 },
+            );
+            if (proposals.length === 0) await printLines(`${key}: no open proposals`);
+            for (const proposal of proposals) await printLines(proposalLine(proposal));
+          }
+          await printLines(...summary(result.run, result.reports));
+        },
+      );
     });
 }
