@@ -147,34 +147,31 @@ export function registerSync(program: Command): void {
       if (keys.length === 0) throw new UsageError('refresh: name at least one entity key or QID');
       const config = configOf(command);
       await refuseUnknownKeys('refresh', config, keys);
-      await withRuntimeFor(
-        config,
-        { embedded: options.wait === true, longRunning: false },
-        async (runtime) => {
-          const claimedRun = `refresh-${Date.now()}`;
-          const pending = await runtime.refreshes.claim(keys, claimedRun);
-          for (const [key, run] of pending)
-            warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
-          const wanted = keys.filter((key) => !pending.has(key));
-          if (wanted.length === 0) return;
-          if (!options.wait) {
-            const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
-            await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
-            if ((await liveWorkers(runtime)) === 0)
-              writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
-            return;
-          }
-          const result = await syncAndReport(runtime, 'refresh', wanted, false);
-          for (const key of wanted) {
-            const { proposals } = await runtime.store.list(
-              { entity: key, status: ['open', 'accepted'] },
-              { limit: 100 },
-            );
-            if (proposals.length === 0) await printLines(`${key}: no open proposals`);
-            for (const proposal of proposals) await printLines(proposalLine(proposal));
-          }
-          await printLines(...summary(result.run, result.reports));
-        },
-      );
+      const embedded = options.wait === true;
+      await withRuntimeFor(config, { embedded, longRunning: false }, async (runtime) => {
+        const claimedRun = `refresh-${Date.now()}`;
+        const pending = await runtime.refreshes.claim(keys, claimedRun);
+        for (const [key, run] of pending)
+          warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
+        const wanted = keys.filter((key) => !pending.has(key));
+        if (wanted.length === 0) return;
+        if (!options.wait) {
+          const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
+          await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
+          if ((await liveWorkers(runtime)) === 0)
+            writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
+          return;
+        }
+        const result = await syncAndReport(runtime, 'refresh', wanted, false);
+        for (const key of wanted) {
+          const { proposals } = await runtime.store.list(
+            { entity: key, status: ['open', 'accepted'] },
+            { limit: 100 },
+          );
+          if (proposals.length === 0) await printLines(`${key}: no open proposals`);
+          for (const proposal of proposals) await printLines(proposalLine(proposal));
+        }
+        await printLines(...summary(result.run, result.reports));
+      });
     });
 }
