@@ -32,6 +32,7 @@ export const ENV_KEYS: Readonly<Record<string, string>> = {
   DATABASE_URL: 'store.url',
   FACTSYNC_STORE_NAME: 'store.name',
   FACTSYNC_LOG_LEVEL: 'log.level',
+  FACTSYNC_LOG_FORMAT: 'log.format',
   FACTSYNC_TOKEN: 'serve.token',
   FACTSYNC_ALLOWED_HOSTS: 'serve.allowedHosts',
 };
@@ -186,7 +187,10 @@ const schema = z.strictObject({
       z.string().refine(isItemId, 'expected a Wikidata item id such as "Q1860"'),
     ),
   }),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) }),
+  log: z.strictObject({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    format: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  }),
   fields: z
     .record(
       z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'expected a field name of letters and digits'),

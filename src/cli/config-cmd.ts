@@ -6,19 +6,20 @@ import { stringify } from 'yaml';
 import { redactedConfig } from '../config.js';
 import { scopeLines, storeScope } from '../jobs/store-scope.js';
 import { printable } from '../text/safe.js';
-import { configOf } from './context.js';
+import { configOf, jsonOutput } from './context.js';
 import { printJson, writeOut } from './output.js';
 
 export function registerConfig(program: Command): void {
   program
     .command('config')
-    .description('print the effective configuration (defaults, --config file, environment), secrets hidden')
-    .option('--json', 'as JSON instead of YAML')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .description(
+      'print the effective configuration (defaults, --config file, environment), secrets hidden (--json: as JSON instead of YAML)',
+    )
+    .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       const shown = redactedConfig(config);
       const scope = storeScope(config);
-      if (options.json) {
+      if (jsonOutput(command)) {
         await printJson({ ...(shown as object), storeScope: scope }, { indent: 2 });
         return;
       }

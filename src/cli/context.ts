@@ -6,9 +6,15 @@ import { type Config, loadConfig, redactUrl } from '../config.js';
 import { NoRedisError, redisAnswers } from '../jobs/embedded-redis.js';
 import { connectRedis } from '../jobs/runtime.js';
 
+/** Whether `--json` (a global option) was given: JSON output where the command has it, and JSON logs. */
+export function jsonOutput(command: Command): boolean {
+  return command.optsWithGlobals<{ json?: boolean }>().json === true;
+}
+
 export function configOf(command: Command, overrides: Record<string, unknown> = {}): Config {
   const { config: file } = command.optsWithGlobals<{ config?: string }>();
-  return loadConfig({ ...(file ? { file } : {}), overrides });
+  const json = jsonOutput(command) ? { 'log.format': 'json' } : {};
+  return loadConfig({ ...(file ? { file } : {}), overrides: { ...json, ...overrides } });
 }
 
 /** A Redis connection for a one-off command, after checking that Redis answers (else exit 2 with advice). */

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { storeScope } from '../jobs/store-scope.js';
 import { syncNow } from '../jobs/sync.js';
 import { configOf } from './context.js';
+import { nextSteps, sampleReview } from './demo-next.js';
 import { printLines, writeErr } from './output.js';
 import { withRuntimeFor } from './runtime-context.js';
 import { summary } from './sync.js';
@@ -43,9 +44,10 @@ export function registerDemo(program: Command): void {
         };
         await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
           const result = await syncNow(runtime, { trigger: 'one-off', full: true });
+          const { proposals } = await runtime.store.list({ status: ['open'] }, { limit: 10_000 });
           await printLines(
             ...summary(result.run, result.reports),
-            'review them: npx factsync proposals --config config/demo.yaml (or open the HTML report)',
+            ...nextSteps({ storePath: config.store.path, sample: sampleReview(proposals) }),
           );
         });
       } finally {

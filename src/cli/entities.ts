@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { type LocalRecord, type ReadResult, readErrorToJson, recordToJson } from '../model/record.js';
 import { openLocalSource } from '../sources/local/index.js';
 import { duplicateKeyError, recordLocation } from '../sources/local/plan.js';
-import { configOf } from './context.js';
+import { configOf, jsonOutput } from './context.js';
 import { printJson, printLines, warnLines } from './output.js';
 
 const shown = (file: string) => path.relative(process.cwd(), file) || file;
@@ -35,14 +35,13 @@ function matches(result: ReadResult, wanted: Set<string>): boolean {
 export function registerEntities(program: Command): void {
   program
     .command('entities')
-    .description('print the local records as read, and every unreadable record with file, line and reason')
-    .argument('[keys...]', 'only these records (keys or QIDs)')
-    .option(
-      '--json',
-      'one JSON object a line: records in the JSONL form of the spec, errors as {"error","file","line"}',
+    .description(
+      'print the local records as read, and every unreadable record with file, line and reason (--json: one JSON object a line: records in the JSONL form of the spec, errors as {"error","file","line"})',
     )
-    .action(async (keys: string[], options: { json?: boolean }, command: Command) => {
+    .argument('[keys...]', 'only these records (keys or QIDs)')
+    .action(async (keys: string[], _options: unknown, command: Command) => {
       const config = configOf(command);
+      const options = { json: jsonOutput(command) };
       const source = await openLocalSource(config);
       const wanted = new Set(keys);
       let [records, errors, conflicted] = [0, 0, 0];

@@ -28,6 +28,7 @@ export function buildProgram(): Command {
     .description('keeps an entity knowledge base honest against Wikidata and Wikipedia')
     .version(version)
     .option('--config <file>', 'a YAML file overlaid on config/default.yaml')
+    .option('--json', 'JSON output (entities, proposals, status, config) and JSON log lines')
     .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(run with --help for usage)')
     // Commander's own messages quote the argument given ("unknown option '…'"); they are several lines

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Proposal } from '../model/proposal.js';
 import { proposalJson } from '../sinks/export/index.js';
 import { displayValue } from '../sinks/report/format.js';
+import { jsonOutput } from './context.js';
 import { UsageError } from './errors.js';
 import { printJson, printLines, warnLines } from './output.js';
 import { addFilterOptions, type FilterOptions, filterOf, withStore } from './store-context.js';
@@ -15,16 +16,21 @@ export function proposalLine(p: Proposal): string {
 }
 
 export function registerProposals(program: Command): void {
-  addFilterOptions(program.command('proposals').description('list proposals, newest first'))
-    .option('--json', 'one JSON object a line, as the spec prints a proposal; every match, streamed')
+  addFilterOptions(
+    program
+      .command('proposals')
+      .description(
+        'list proposals, newest first (--json: one JSON object a line, as the spec prints a proposal; every match, streamed)',
+      ),
+  )
     .option('--limit <n>', 'at most this many (without --json)', '100')
-    .action(async (options: FilterOptions & { json?: boolean; limit: string }, command: Command) => {
+    .action(async (options: FilterOptions & { limit: string }, command: Command) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit: expected a positive whole number');
       const filter = filterOf(options);
       await withStore(command, async (store) => {
-        if (options.json) {
+        if (jsonOutput(command)) {
           for await (const proposal of store.stream(filter)) await printJson(proposalJson(proposal));
           return;
         }

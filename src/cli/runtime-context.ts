@@ -6,13 +6,13 @@ import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import { ensureRedis } from '../jobs/embedded-redis.js';
 import { connectRedis, openRuntime, type Runtime } from '../jobs/runtime.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, type Logger, logFormat } from '../log.js';
 import { configOf } from './context.js';
 
 /** One-off commands print their own summary: their log shows warnings and errors unless asked for more. */
 export function commandLogger(config: Config, longRunning: boolean): Logger {
   const level = !longRunning && config.log.level === 'info' ? 'warn' : config.log.level;
-  return createLogger(level);
+  return createLogger(level, logFormat(config.log.format, process.stderr.isTTY === true));
 }
 
 export function withRuntime<T>(
@@ -33,7 +33,10 @@ export async function withRuntimeFor<T>(
     ? await ensureRedis(config.redis.url, path.join(path.dirname(config.store.path), 'redis'))
     : undefined;
   if (embedded)
-    log.warn({ url: embedded.url }, 'no Redis at redis.url: running a private redis-server for this command');
+    log.warn(
+      { notice: true, url: embedded.url },
+      'no Redis at redis.url: running a private redis-server for this command',
+    );
   const redisUrl = embedded?.url ?? config.redis.url;
   const runtime = await openRuntime(
     { ...config, redis: { ...config.redis, url: redisUrl } },

@@ -8,7 +8,7 @@ import { scopeLines, storeScope } from '../jobs/store-scope.js';
 import { openStore } from '../sinks/open-store.js';
 import { budgetSummary, readBudget } from '../sources/budget-state.js';
 import { configuredBudget } from '../sources/index.js';
-import { configOf, connectForCommand } from './context.js';
+import { configOf, connectForCommand, jsonOutput } from './context.js';
 import { printJson, printLines } from './output.js';
 
 const STATES = [
@@ -24,9 +24,8 @@ const STATES = [
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('queues, workers, schedule, last runs')
-    .option('--json', 'as one JSON object')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .description('queues, workers, schedule, last runs (--json: as one JSON object)')
+    .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       const redis = await connectForCommand(config.redis.url);
       const settings = queueSettings(config, redis);
@@ -42,7 +41,7 @@ export function registerStatus(program: Command): void {
         const runs = await store.listRuns(5);
         const legacyState = await legacyStateLeft(redis, scope);
         const budget = await readBudget(redis, scope.shared, configuredBudget(config));
-        if (options.json) {
+        if (jsonOutput(command)) {
           await printJson(
             { store: { ...scope, legacyState }, queues: counts, workers, schedule, budget, runs },
             { indent: 2 },

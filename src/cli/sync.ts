@@ -4,16 +4,21 @@
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { Config } from '../config.js';
 import type { RunProgress } from '../jobs/progress.js';
 import { startRun } from '../jobs/run.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
 import { notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
+import { unknownKeys } from '../sources/local/find-record.js';
+import { openLocalSource } from '../sources/local/index.js';
+import { LocalKeyIndex } from '../sources/local/key-index.js';
+import { configOf } from './context.js';
 import { UsageError } from './errors.js';
 import { isTerminal, printLines, warnLines, writeErr } from './output.js';
 import { proposalLine } from './proposals.js';
-import { withRuntime } from './runtime-context.js';
+import { withRuntimeFor } from './runtime-context.js';
 
 /** A progress bar on a terminal; plain lines (at most every 5 s) otherwise. */
 function progressReporter(): { update(progress: RunProgress): void; stop(): void } {
@@ -100,6 +105,24 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
   return lines;
 }
 
+/**
+ * Refuses (exit 2, before anything is claimed or queued) entity keys or QIDs that name no record of the
+ * local store: a run for them would find nothing to compare and say nothing about why. Before Redis is
+ * touched, so a mistyped key costs nothing.
+ */
+async function refuseUnknownKeys(command: string, config: Config, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const local = await openLocalSource(config);
+  const unknown = await unknownKeys(keys, local, new LocalKeyIndex(local), config);
+  if (unknown.length === 0) return;
+  const reasons = unknown.map(({ key, reason }) =>
+    reason.includes(`"${key}"`) ? reason : `"${key}": ${reason}`,
+  );
+  throw new UsageError(
+    `${command}: ${reasons.join('; ')} — name a record by its key or QID (\`factsync entities\` lists them); nothing was queued`,
+  );
+}
+
 async function syncAndReport(
   runtime: Runtime,
   trigger: 'one-off' | 'refresh',
@@ -122,7 +145,9 @@ export function registerSync(program: Command): void {
     )
     .option('--full', 'fetch every entity in full, whatever the revision checks say')
     .action(async (keys: string[], options: { full?: boolean }, command: Command) => {
-      await withRuntime(command, { embedded: true, longRunning: false }, async (runtime) => {
+      const config = configOf(command);
+      await refuseUnknownKeys('sync', config, keys);
+      await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
         const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
         await printLines(...summary(result.run, result.reports));
         const stopped = stopMessage(result.run);
@@ -139,7 +164,10 @@ export function registerSync(program: Command): void {
     .option('--wait', 'wait for the result and print the proposals (runs its own workers if none is running)')
     .action(async (keys: string[], options: { wait?: boolean }, command: Command) => {
       if (keys.length === 0) throw new UsageError('refresh: name at least one entity key or QID');
-      await withRuntime(command, { embedded: options.wait === true, longRunning: false }, async (runtime) => {
+      const config = configOf(command);
+      await refuseUnknownKeys('refresh', config, keys);
+      const embedded = options.wait === true;
+      await withRuntimeFor(config, { embedded, longRunning: false }, async (runtime) => {
         const claimedRun = `refresh-${Date.now()}`;
         const pending = await runtime.refreshes.claim(keys, claimedRun);
         for (const [key, run] of pending)

@@ -1,14 +1,11 @@
-// An entity's local record for its page. Cards: `<key>.md` directly under local.path is read at once
-// (with its text, for a preview); otherwise the key index of the local store says where the record is
-// (a card in a sub-folder, a QID, a JSONL line), so a page — even for a key that does not exist — never
-// reads the store through: the index is built once, by one read shared by every request.
+// An entity's local record for its page: the record as the local store's lookup finds it
+// (find-record.ts: a card directly, else through the key index, so a page — even for a key that does
+// not exist — never reads the store through), with the card's text for a preview.
 
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import type { LocalRecord, ReadError, ReadWarning } from '../model/record.js';
-import { recordKeyProblem } from '../model/record.js';
-import { readCardFile } from '../sources/local/cards.js';
+import { findLocalRecord } from '../sources/local/find-record.js';
 import type { LocalSource } from '../sources/local/index.js';
 import type { LocalKeyIndex } from '../sources/local/key-index.js';
 /** A card preview shows at most this much text. */
@@ -37,40 +34,8 @@ export async function findEntityRecord(
   index: LocalKeyIndex | undefined,
   config: Pick<Config, 'local' | 'fields'>,
 ): Promise<EntityRecord> {
-  if (!local) return { found: false, reason: `the local store (${config.local.path}) cannot be opened` };
-  if (recordKeyProblem(key) !== undefined || key === '.' || key === '..')
-    return { found: false, reason: 'not a record key' };
-  if (local.kind === 'cards') {
-    const file = path.join(local.path, `${key}.md`);
-    const info = await stat(file).catch(() => undefined);
-    if (info?.isFile()) {
-      const result = await readCardFile(file, config.fields, config.local.maxRecordBytes);
-      if (!result.ok) return { found: false, error: result.error, reason: result.error.error };
-      const preview = await cardText(file).catch(() => undefined);
-      return {
-        found: true,
-        record: result.record,
-        warnings: result.warnings,
-        ...(preview ? { cardText: preview.text, truncated: preview.truncated } : {}),
-      };
-    }
-  }
-  // A QID, a card in a sub-folder, or a JSONL line: where the index says it is.
-  if (!index) return { found: false, reason: `no record "${key}" in ${local.path}` };
-  let result: Awaited<ReturnType<LocalKeyIndex['find']>>;
-  try {
-    result = await index.find(key);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { found: false, reason: `the local store (${local.path}) cannot be read (${code})` };
-  }
-  if (!result?.ok) return { found: false, reason: `no record "${key}" in ${local.path}` };
-  const preview =
-    local.kind === 'cards' ? await cardText(result.record.file).catch(() => undefined) : undefined;
-  return {
-    found: true,
-    record: result.record,
-    warnings: result.warnings,
-    ...(preview ? { cardText: preview.text, truncated: preview.truncated } : {}),
-  };
+  const result = await findLocalRecord(key, local, index, config);
+  if (!result.found || local?.kind !== 'cards') return result;
+  const preview = await cardText(result.record.file).catch(() => undefined);
+  return { ...result, ...(preview ? { cardText: preview.text, truncated: preview.truncated } : {}) };
 }

@@ -35,6 +35,15 @@ export function configuredBudget(config: Pick<Config, 'http' | 'wikidata'>): Bud
 /** Whether the User-Agent is still the shipped placeholder (Wikimedia asks for a real contact). */
 export const isPlaceholderUserAgent = (userAgent: string) => userAgent.includes('contact unset');
 
+/**
+ * Advice for whoever runs a command with the shipped User-Agent, once a command (a notice). Wikimedia's
+ * User-Agent policy asks every client for a name and a contact; since mid-2025 clients without one are
+ * rate-limited, then blocked ("Enforcement of the Wikimedia User-Agent policy", wikitech-l, 30 July
+ * 2025; https://foundation.wikimedia.org/wiki/Policy:Wikimedia_Foundation_User-Agent_Policy).
+ */
+export const PLACEHOLDER_USER_AGENT =
+  'set FACTSYNC_USER_AGENT (http.userAgent) to name yourself, such as "mytool/1.0 (https://example.org; me@example.org)": Wikimedia asks every client for a name and a contact, and rate-limits or blocks those without one';
+
 /** Hosts that may receive the Wikimedia token: the configured Wikidata host and Wikipedia hosts. */
 function tokenHosts(config: Config): (url: URL) => boolean {
   const wikidata = new URL(config.wikidata.url).host;
@@ -69,12 +78,7 @@ export async function createSources(
   config: Config,
   deps: { redis: Redis; log: Logger; sharedPrefix: string },
 ): Promise<Sources> {
-  if (isPlaceholderUserAgent(config.http.userAgent)) {
-    deps.log.warn(
-      { userAgent: config.http.userAgent },
-      'http.userAgent is the placeholder: set FACTSYNC_USER_AGENT to "yourtool/1.0 (https://your.site; you@example.org)" — Wikimedia may block anonymous clients',
-    );
-  }
+  if (isPlaceholderUserAgent(config.http.userAgent)) deps.log.warn({ notice: true }, PLACEHOLDER_USER_AGENT);
   const http = new HttpClient({
     userAgent: config.http.userAgent,
     undiciVersion,

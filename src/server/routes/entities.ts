@@ -3,6 +3,7 @@
 
 import type { FastifyInstance } from 'fastify';
 import { recordKeyProblem } from '../../model/record.js';
+import { findLocalRecord } from '../../sources/local/find-record.js';
 import { chromeFor, type ServerContext, sendPage, wantsJson } from '../context.js';
 import { findEntityRecord } from '../entity-record.js';
 import { doneMessage, requestRefresh, runStatus } from '../refresh.js';
@@ -69,6 +70,15 @@ export function entityRoutes(app: FastifyInstance, ctx: ServerContext): void {
     const { key } = request.params;
     const problem = recordKeyProblem(key);
     if (problem !== undefined) return reply.code(400).send({ error: `entity: ${problem}` });
+    // A key that names no record is refused before anything is claimed or queued: a run for it would
+    // find nothing to compare (an unreadable card is still refreshed: its run reports why).
+    const record = await findLocalRecord(key, ctx.local, ctx.localIndex, ctx.config);
+    if (!record.found && !record.error) {
+      const text = `Nothing was queued: ${record.reason}.`;
+      if (wantsJson(request)) return reply.code(404).send({ error: `entity: ${record.reason}` });
+      const chrome = await chromeFor(ctx, request, reply);
+      return sendPage(reply, messagePage(chrome, { title: 'No such entity', text }), 404);
+    }
     const refresh = await requestRefresh(ctx, key);
     request.log.info({ entity: key, runId: refresh.runId, queued: refresh.queued }, 'refresh requested');
     if (wantsJson(request)) return reply.code(refresh.queued ? 202 : 200).send(refresh);
