@@ -3,11 +3,11 @@
 // scratch copy of the examples, so this checkout's data/ and cards are left alone). Used by
 // `npm run docs:samples` (writes the samples) and test/integration/readme-demo.test.ts (checks them).
 
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type CliResult, runCli } from '../test/helpers/cli.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const README = path.join(ROOT, 'README.md');
@@ -67,11 +67,8 @@ export function shellWords(line: string): string[] {
   return words;
 }
 
-export interface Ran {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** What a command printed, and its exit code. */
+export type Ran = CliResult;
 
 /** A scratch directory laid out like a checkout for the demo: the example cards and config/demo.yaml. */
 export function scratchCheckout(): string {
@@ -88,23 +85,7 @@ export function factsync(
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'factsync.js'), ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli([...args], env, cwd);
 }
 
 /** The demo's output as the README shows it: the command, then what it printed (stderr's line first). */
