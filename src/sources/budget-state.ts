@@ -3,7 +3,7 @@
 // requests are waiting (a pause, the server's word, an empty budget, a slowed pace).
 
 import type { Redis } from 'ioredis';
-import { type BudgetLimits, MINUTE_SLOTS, minuteLimitAt, paceFactor } from './budget.js';
+import { type BudgetLimits, MINUTE_SLOTS, minuteLimitAt, paceFactor, reserveAt } from './budget.js';
 import { gateKeys } from './http-gate.js';
 
 export type WaitReason = 'paused' | 'server' | 'minute' | 'hour';
@@ -92,14 +92,15 @@ export async function readBudget(redis: Redis, prefix: string, limits: BudgetLim
     candidates.push({ reason: 'hour', left: Math.floor(tokens), nextAt });
   }
   const tightest = candidates.sort((a, b) => a.left - b.left || b.nextAt - a.nextAt)[0];
-  const waiting = waitingOf(now, paused, serverSaid, tightest, limits.reserve, factor);
+  const reserve = tightest?.reason === 'minute' ? reserveAt(limits, factor) : limits.reserve;
+  const waiting = waitingOf(now, paused, serverSaid, tightest, reserve, factor);
   return {
     now,
     limits,
     spentMinute: inMinute.sum,
     spentHour: inHour.sum,
     ...(tightest ? { left: tightest.left } : {}),
-    ...(tightest && tightest.left <= limits.reserve ? { nextAt: tightest.nextAt } : {}),
+    ...(tightest && tightest.left <= reserve ? { nextAt: tightest.nextAt } : {}),
     pace: factor,
     ...(waiting ? { waiting } : {}),
   };

@@ -64,6 +64,11 @@ export function slowedFactor(current: number): number {
   return Math.max(SLOWEST_FACTOR, current / 2);
 }
 
+/** Of the minute's limit at a pace factor, the requests kept for refreshes: the same share of less. */
+export function reserveAt(limits: BudgetLimits, factor: number): number {
+  return Math.floor(limits.reserve * factor);
+}
+
 /** The minute's limit at a pace factor: at least one request a minute always goes. */
 export function minuteLimitAt(limits: BudgetLimits, factor: number): number {
   return Math.max(1, Math.floor(limits.perMinute * factor));

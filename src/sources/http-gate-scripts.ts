@@ -74,7 +74,10 @@ if perMinute > 0 then
     end
   end
   local limit = math.max(1, math.floor(perMinute * factor))
-  if used >= math.max(1, limit - reserve) then return deny(math.max(1, (oldest + 61) * 1000 - now), 'minute') end
+  -- The refreshes' share slows with the pace (budget.ts reserveAt): a fixed share of the whole minute
+  -- would leave nightly work one request a minute once a few 429s slowed the pace below it.
+  local keep = math.floor(reserve * factor)
+  if used >= math.max(1, limit - keep) then return deny(math.max(1, (oldest + 61) * 1000 - now), 'minute') end
 end
 local capacity = tonumber(ARGV[6])
 local left = 0

@@ -161,6 +161,25 @@ describe('the request budget', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it("keeps nightly work going at the slowed pace: the refreshes' share slows with it", async () => {
+    // Four 429s slow the pace to a sixteenth: 1000 a minute becomes 62, of which a sixteenth of the
+    // refreshes' 200 (12) stays kept. Keeping all 200 left nightly work one request a minute.
+    rig.server = await startScriptedServer((i) =>
+      i < 4 ? { status: 429, headers: { 'retry-after': '1' } } : OK,
+    );
+    const [night] = clients('slowed', 1000, 1_000_000) as [HttpClient];
+    await get(night, 'throttled');
+    const limits = budgetLimits(1000, 1_000_000);
+    expect((await readBudget(redis, `${prefix}:slowed`, limits)).pace).toBeCloseTo(1 / 16, 2);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => get(night, `night-${i}`)));
+    expect(rig.server.arrivals).toHaveLength(25);
+    const state = await readBudget(redis, `${prefix}:slowed`, limits);
+    expect(state.spentMinute).toBe(25);
+    // 62 - 25, or one more as the pace has begun to come back in the seconds since.
+    expect(state.left).toBeGreaterThanOrEqual(62 - 25);
+    await night.close();
+  });
+
   it('is not spent by a gate without a budget', async () => {
     rig.server = await startScriptedServer(() => OK);
     const client = testHttpClient(redis, `${prefix}:none`, { concurrency: 8 });
