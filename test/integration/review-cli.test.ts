@@ -81,7 +81,7 @@ describe('the review commands', () => {
     expect(owner[0]?.status).toBe('applied');
   });
 
-  it('export gives QuickStatements for upstream proposals only, each statement citing its card\'s Source', async () => {
+  it("export gives QuickStatements for upstream proposals only, each statement citing its card's Source", async () => {
     const { code, stdout, stderr } = await cli('export', '--format', 'quickstatements');
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').filter(Boolean);
