@@ -3,7 +3,7 @@
 
 import type { FieldSpec } from '../model/fields.js';
 import type { ItemId } from '../model/ids.js';
-import { type Finding, fingerprint } from '../model/proposal.js';
+import { type Evidence, type Finding, fingerprint } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import { bestStatements, type ItemLookup, type RemoteItem, type WikipediaPage } from '../model/remote.js';
 import { normalizeText } from '../model/values.js';
@@ -84,6 +84,11 @@ function textField(
     : { kind: 'update', local, remote, evidence };
 }
 
+/** The evidence with the record's cited source beside it, when the record names one. */
+function citing(evidence: Evidence, source: string | undefined): Evidence {
+  return source === undefined ? evidence : { ...evidence, citedSource: source };
+}
+
 export function diffRecord(record: LocalRecord, remote: RemoteState, ctx: DiffContext): DiffResult {
   const findings: Finding[] = [];
   const undecided: string[] = [];
@@ -96,6 +101,7 @@ export function diffRecord(record: LocalRecord, remote: RemoteState, ctx: DiffCo
       field,
       ...(property ? { property } : {}),
       ...finding,
+      evidence: citing(finding.evidence, record.source),
     });
   };
   const localEvidence = (line?: number) => ({

@@ -92,6 +92,12 @@ export interface Evidence {
   readonly qualifiers?: Readonly<Record<string, readonly ProposalValue[]>>;
   /** The other values Wikidata holds for the field, told apart by their qualifiers. */
   readonly alternatives?: readonly Alternative[];
+  /**
+   * The published source the local record cites for its facts (LocalRecord.source), as the diff last
+   * read it: what a QuickStatements export gives as the statement's reference URL (S854). Kept here,
+   * in the stored evidence, because an export reads proposals only, never the records.
+   */
+  readonly citedSource?: string;
 }
 
 /** One of several values of a single-valued field that qualifiers tell apart (a website per language). */

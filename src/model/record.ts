@@ -4,6 +4,7 @@
 import { type FactValue, type FieldSpec, formatFactValue } from './fields.js';
 import type { ItemId } from './ids.js';
 import { findUnstorable, unstorableName } from './storable.js';
+import { type Parsed, parseWebUrl } from './values.js';
 
 export interface WikipediaLink {
   /** The wiki's language code, from the host: `en` for en.wikipedia.org. */
@@ -30,6 +31,11 @@ export interface LocalRecord {
   readonly label?: string;
   readonly description?: string;
   readonly wikipedia?: WikipediaLink;
+  /**
+   * The published source the record states its facts from (a card's `**Source**:` line, a JSONL
+   * record's `"source"`), an http(s) URL: what an export to Wikidata cites as the reference URL.
+   */
+  readonly source?: string;
   readonly facts: Readonly<Record<string, FactValue>>;
   readonly conflicts: readonly LocalConflict[];
   /** The file (and for JSONL the line) the record was read from. */
@@ -59,7 +65,10 @@ export type ReadResult =
   | { readonly ok: true; readonly record: LocalRecord; readonly warnings: readonly ReadWarning[] }
   | { readonly ok: false; readonly error: ReadError };
 
-/** The JSONL form of SPEC §2: key, qid, label, description, wikipedia, facts, and conflicts when any. */
+/**
+ * The JSONL form of SPEC §2: key, qid, label, description, wikipedia, source, facts, and conflicts when
+ * any.
+ */
 export function recordToJson(record: LocalRecord, fields: readonly FieldSpec[]): Record<string, unknown> {
   const facts: Record<string, unknown> = {};
   for (const field of fields) {
@@ -70,6 +79,7 @@ export function recordToJson(record: LocalRecord, fields: readonly FieldSpec[]):
   if (record.label !== undefined) json.label = record.label;
   if (record.description !== undefined) json.description = record.description;
   if (record.wikipedia) json.wikipedia = { lang: record.wikipedia.lang, title: record.wikipedia.title };
+  if (record.source !== undefined) json.source = record.source;
   json.facts = facts;
   if (record.conflicts.length > 0) json.conflicts = record.conflicts;
   return json;
@@ -104,4 +114,14 @@ export function unstorableText(
   if (!found) return undefined;
   const what = found.char === '\0' ? 'U+0000 (NUL)' : unstorableName(found.char);
   return { path: found.path, problem: found.inKey ? `a key contains ${what}` : `contains ${what}` };
+}
+
+/**
+ * A record's source as stated (`https://…`, or a Markdown link `[text](https://…)`): the URL, or why
+ * it cannot be cited. Only http(s): Wikidata's "reference URL" (P854) is a web address.
+ */
+export function parseRecordSource(text: string): Parsed<string> {
+  const link = /^\[[^\]]*\]\(([^()\s]+)\)$/.exec(text.trim());
+  const url = parseWebUrl(link ? (link[1] ?? '') : text);
+  return url.ok ? url : { ok: false, reason: `source ${url.reason}` };
 }

@@ -81,10 +81,17 @@ describe('the review commands', () => {
     expect(owner[0]?.status).toBe('applied');
   });
 
-  it('export gives QuickStatements for upstream proposals only', async () => {
+  it("export gives QuickStatements for upstream proposals only, each statement citing its card's Source", async () => {
     const { code, stdout, stderr } = await cli('export', '--format', 'quickstatements');
     expect(code).toBe(0);
-    for (const line of stdout.trim().split('\n').filter(Boolean)) expect(line).toMatch(/^Q\d+\t/);
+    const lines = stdout.trim().split('\n').filter(Boolean);
+    for (const line of lines) expect(line).toMatch(/^Q\d+\t/);
+    const statements = lines.filter((line) => /^Q\d+\tP\d+\t/.test(line));
+    expect(statements.length).toBeGreaterThan(0);
+    const today = new Date().toISOString().slice(0, 10);
+    for (const line of statements)
+      expect(line).toMatch(new RegExp(`\tS854\t"https://[^"\t]+"\tS813\t\\+${today}T00:00:00Z/11$`));
+    expect(stderr).not.toMatch(/no reference/);
     expect(stderr).toMatch(/proposals exported as quickstatements/);
   });
 

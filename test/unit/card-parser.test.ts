@@ -80,6 +80,28 @@ describe('a card in the seed format', () => {
   });
 });
 
+describe("the card's source", () => {
+  it('keeps the header "**Source**:" URL as the record\'s source, which exports cite', () => {
+    expect(read(fixture('whisper.md')).json.source).toBe('https://example.org/entity/whisper');
+    const linked = read(card('**Source**: [Sora — OpenAI](https://openai.com/index/sora/)'));
+    expect(linked.record.source).toBe('https://openai.com/index/sora/');
+  });
+
+  it('reads the card without a source, with a warning, when the Source line is not a web URL', () => {
+    const text =
+      '# Thing\n\n**Wikidata**: [Q42](https://www.wikidata.org/wiki/Q42)\n**Source**: cards/thing.md\n';
+    const { record, warnings } = read(text);
+    expect(record.source).toBeUndefined();
+    expect(warnings).toEqual([
+      {
+        file: 'test.md',
+        line: 4,
+        warning: 'Source line: source "cards/thing.md" is not an absolute URL; the card has no source',
+      },
+    ]);
+  });
+});
+
 describe('local conflicts', () => {
   it('finds a date stated twice with different values', () => {
     const { json } = read(card('## Key Facts\n- announced on March 1, 2024\n- announced on 2024-03-02'));

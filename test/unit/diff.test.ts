@@ -282,6 +282,18 @@ describe('URLs and text (SPEC §3)', () => {
       { kind: 'upstream', local: 'https://openai.com/sora', remote: null },
     ]);
   });
+
+  it('keep the source the record cites beside the evidence, for the export to reference', () => {
+    const item = { ...soraItem, statements: { ...soraItem.statements, P856: [] } };
+    const [cited] = only(diff(record({ source: 'https://openai.com/index/sora/' }), item), 'website');
+    expect(cited?.evidence).toMatchObject({
+      source: 'wikidata',
+      url: 'https://www.wikidata.org/wiki/Q124544998',
+      citedSource: 'https://openai.com/index/sora/',
+    });
+    const [uncited] = only(diff(record(), item), 'website');
+    expect(uncited?.evidence).not.toHaveProperty('citedSource');
+  });
 });
 
 describe('items that moved or vanished', () => {

@@ -1,10 +1,12 @@
-// QuickStatements output checked against the V1 command syntax as its parsers read it
-// (magnusmanske/quickstatements public_html/quickstatements.php parseValueV1; quickstatements3
-// parsers/base.py): the regular expressions below are theirs.
+// QuickStatements output checked against the V1 command syntax as its parsers read it: the regular
+// expressions are theirs, loaded from test/fixtures/quickstatements/parsers.json (QuickStatements 2's
+// PHP importer and Rust bot, QuickStatements 3; provenance in that folder's README).
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Proposal } from '../../src/model/proposal.js';
+import type { Evidence, Proposal } from '../../src/model/proposal.js';
 import {
+  NO_REFERENCE,
   quickStatementsString,
   quickStatementsTime,
   toQuickStatements,
@@ -15,15 +17,35 @@ import { testConfig } from '../helpers/config.js';
 
 const fields = testConfig().fields;
 
-const QS_TIME = /^([+-]?)(\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z\/?(\d*)$/i;
-const QS_STRING = /^"(.*)"$/;
+const FIXTURES = new URL('../fixtures/quickstatements/', import.meta.url);
+const parsers = JSON.parse(readFileSync(new URL('parsers.json', FIXTURES), 'utf8'));
+const QS_TIME = new RegExp(parsers.qs3.time);
+const QS2_TIME = new RegExp(parsers.qs2_php.time, 'i');
+const QS_STRING = new RegExp(parsers.qs2_php.string);
+const PAIR_KEY = new RegExp(parsers.qs2_php.referenceOrQualifierKey, 'i');
+const BOT_COMMENT = new RegExp(parsers.qs2_rust_bot.comment);
 
-const evidence = {
+const SOURCE = 'https://openai.com/index/sora/';
+/** The reference every statement of a record citing SOURCE ends with, retrieved on its lastSeen day. */
+const REF = `\tS854\t"${SOURCE}"\tS813\t+2026-11-25T00:00:00Z/11`;
+
+const evidence: Evidence = {
   source: 'wikidata' as const,
   url: 'https://www.wikidata.org/wiki/Q124544998',
   revision: 2212345678,
   retrievedAt: '2026-11-25T03:00:00Z',
+  citedSource: SOURCE,
 };
+const { citedSource: _, ...unsourced } = evidence;
+
+/** The columns after the value as QuickStatements 2 reads them: [key, value] pairs, `S` = reference. */
+function pairsOf(line: string): Array<[string, string]> {
+  const columns = line.split('\t').slice(3);
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < columns.length; i += 2) pairs.push([columns[i] ?? '', columns[i + 1] ?? '']);
+  expect(columns.length % 2, `an odd column is "Incomplete reference/qualifier list": ${line}`).toBe(0);
+  return pairs;
+}
 
 function proposal(overrides: Partial<Proposal> & Pick<Proposal, 'field' | 'local'>): Proposal {
   return {
@@ -60,13 +82,13 @@ async function* stream(proposals: readonly Proposal[]): AsyncIterable<Proposal> 
 describe('statements', () => {
   it('adds a date with its precision suffix: /11 day, /10 month, /9 year', () => {
     expect(lines(proposal({ field: 'announced', property: 'P6949', local: '2024-02-15' }))).toEqual([
-      'Q124544998\tP6949\t+2024-02-15T00:00:00Z/11',
+      `Q124544998\tP6949\t+2024-02-15T00:00:00Z/11${REF}`,
     ]);
     expect(lines(proposal({ field: 'published', property: 'P577', local: '2024-12' }))).toEqual([
-      'Q124544998\tP577\t+2024-12-00T00:00:00Z/10',
+      `Q124544998\tP577\t+2024-12-00T00:00:00Z/10${REF}`,
     ]);
     expect(lines(proposal({ field: 'inception', property: 'P571', local: '2024' }))).toEqual([
-      'Q124544998\tP571\t+2024-00-00T00:00:00Z/9',
+      `Q124544998\tP571\t+2024-00-00T00:00:00Z/9${REF}`,
     ]);
   });
 
@@ -77,10 +99,32 @@ describe('statements', () => {
       [{ year: 2024, precision: 'year' as const }, '9'],
       [{ year: -500, precision: 'year' as const }, '9'],
     ] as const) {
-      const match = QS_TIME.exec(quickStatementsTime(time));
-      expect(match?.[8]).toBe(precision);
+      const written = quickStatementsTime(time);
+      expect(QS_TIME.exec(written)?.[8]).toBe(precision);
+      expect(QS2_TIME.exec(written)?.[8]).toBe(precision);
+      expect(QS_TIME.exec(written)?.[9], 'no /J: Gregorian').toBeUndefined();
     }
     expect(quickStatementsTime({ year: -500, precision: 'year' })).toBe('-0500-00-00T00:00:00Z/9');
+  });
+
+  it("writes a record's year up to 1582 in the Julian calendar, as Wikibase would read it", () => {
+    const [line] = lines(proposal({ field: 'inception', property: 'P571', local: '1500' }));
+    const value = line?.split('\t')[2] ?? '';
+    expect(value).toBe('+1500-00-00T00:00:00Z/9/J');
+    expect(QS_TIME.exec(value)?.[9]).toBe('/J');
+    expect(new RegExp(parsers.qs2_rust_bot.julian).test(value)).toBe(true);
+    const [bce] = lines(proposal({ field: 'inception', property: 'P571', local: '-0500' }));
+    expect(bce?.split('\t')[2]).toBe('-0500-00-00T00:00:00Z/9/J');
+    const [gregorian] = lines(proposal({ field: 'inception', property: 'P571', local: '1583-01-01' }));
+    expect(gregorian?.split('\t')[2]).toBe('+1583-01-01T00:00:00Z/11');
+  });
+
+  it('refuses a month or a day before 1583: the record does not say which calendar it meant', () => {
+    for (const local of ['1500-03', '1582-10-04']) {
+      expect(skipped(proposal({ field: 'inception', property: 'P571', local }))).toMatch(
+        /before 1583.*Julian or Gregorian/,
+      );
+    }
   });
 
   it('adds an item by its QID, a URL as a quoted string', () => {
@@ -88,9 +132,9 @@ describe('statements', () => {
       lines(
         proposal({ field: 'followedBy', property: 'P156', local: { id: 'Q136505399', label: 'Sora 2' } }),
       ),
-    ).toEqual(['Q124544998\tP156\tQ136505399']);
+    ).toEqual([`Q124544998\tP156\tQ136505399${REF}`]);
     expect(lines(proposal({ field: 'website', property: 'P856', local: 'https://openai.com/sora' }))).toEqual(
-      ['Q124544998\tP856\t"https://openai.com/sora"'],
+      [`Q124544998\tP856\t"https://openai.com/sora"${REF}`],
     );
   });
 
@@ -116,7 +160,7 @@ describe('statements', () => {
       fields,
     );
     expect(result).toEqual({
-      lines: ['Q124544998\tP178\tQ2283'],
+      lines: [`Q124544998\tP178\tQ2283${REF}`],
       omitted: ["OpenAI Research has no QID; QuickStatements needs the item's id"],
     });
   });
@@ -133,7 +177,7 @@ describe('statements', () => {
           ],
         }),
       ),
-    ).toEqual(['Q124544998\tP31\tQ7397', 'Q124544998\tP31\tQ11016']);
+    ).toEqual([`Q124544998\tP31\tQ7397${REF}`, `Q124544998\tP31\tQ11016${REF}`]);
   });
 
   it('skips a date that only refines the existing statement', () => {
@@ -142,21 +186,78 @@ describe('statements', () => {
     );
     expect(reason).toMatch(/refines the existing value "2024-02"/);
   });
+});
 
-  it('adds S854 and S813 when the caller knows a real source', () => {
-    const p = proposal({ field: 'announced', property: 'P6949', local: '2024-02-15' });
-    expect(
-      lines(p, {
-        reference: () => ({ url: 'https://openai.com/index/sora/', retrieved: '2026-11-25T03:00:00Z' }),
-      }),
-    ).toEqual([
+describe('references', () => {
+  it("cites the record's source as one reference: S854 reference URL, S813 retrieved at day precision", () => {
+    const [line] = lines(proposal({ field: 'announced', property: 'P6949', local: '2024-02-15' }));
+    expect(line).toBe(
       'Q124544998\tP6949\t+2024-02-15T00:00:00Z/11\tS854\t"https://openai.com/index/sora/"\tS813\t+2026-11-25T00:00:00Z/11',
-    ]);
-    const bad = toQuickStatements(p, fields, { reference: () => ({ url: 'cards/sora.md' }) });
-    expect(bad).toEqual({
-      lines: ['Q124544998\tP6949\t+2024-02-15T00:00:00Z/11'],
-      omitted: ['reference left out: reference URL "cards/sora.md" is not an http(s) URL'],
+    );
+    const pairs = pairsOf(line ?? '');
+    expect(pairs.map(([key]) => PAIR_KEY.exec(key)?.[1])).toEqual(['S', 'S']);
+    const [[, url], [, retrieved]] = pairs as [[string, string], [string, string]];
+    expect(QS_STRING.exec(url)?.[1]).toBe(SOURCE);
+    expect(QS_TIME.exec(retrieved)?.[8]).toBe('11');
+  });
+
+  it('dates the reference on the day the proposal was last seen, not the day it was first found', () => {
+    const p = proposal({
+      field: 'followedBy',
+      property: 'P156',
+      local: { id: 'Q136505399' },
+      firstSeen: '2026-10-01T03:00:00Z',
+      lastSeen: '2026-12-02T23:59:59Z',
     });
+    expect(lines(p)).toEqual([
+      `Q124544998\tP156\tQ136505399\tS854\t"${SOURCE}"\tS813\t+2026-12-02T00:00:00Z/11`,
+    ]);
+  });
+
+  it('writes the statement without a reference when the record names no source, and says so', () => {
+    const p = proposal({
+      field: 'announced',
+      property: 'P6949',
+      local: '2024-02-15',
+      evidence: unsourced,
+    });
+    expect(toQuickStatements(p, fields)).toEqual({
+      lines: ['Q124544998\tP6949\t+2024-02-15T00:00:00Z/11'],
+      omitted: [NO_REFERENCE],
+    });
+    expect(NO_REFERENCE).toMatch(/\*\*Source\*\*/);
+  });
+
+  it('leaves out a source QuickStatements cannot carry, and says why', () => {
+    for (const [citedSource, why] of [
+      ['cards/sora.md', /not an http\(s\) URL/],
+      ['https://example.org/a|b', /"\|"/],
+      ['https://example.org/*/x/*', /comment/],
+    ] as const) {
+      const p = proposal({
+        field: 'announced',
+        property: 'P6949',
+        local: '2024-02-15',
+        evidence: { ...evidence, citedSource },
+      });
+      const result = toQuickStatements(p, fields);
+      if ('skipped' in result) throw new Error(result.skipped);
+      expect(result.lines).toEqual(['Q124544998\tP6949\t+2024-02-15T00:00:00Z/11']);
+      expect(result.omitted?.[0]).toMatch(/^reference left out: /);
+      expect(result.omitted?.[0]).toMatch(why);
+    }
+  });
+
+  it('gives labels, descriptions and sitelinks no reference: QuickStatements has none for them', () => {
+    expect(lines(proposal({ field: 'label', local: 'Sora' }))).toEqual(['Q124544998\tLen\t"Sora"']);
+  });
+
+  it("reads the bot's own test batch the same way: one S854 reference after the value", () => {
+    const batch = readFileSync(new URL('quickstatements_rs_commands.qs', FIXTURES), 'utf8');
+    const cited = batch.split('\n').find((line) => /\tS854\t/.test(line)) ?? '';
+    const pairs = pairsOf(cited);
+    expect(pairs.map(([key]) => key)).toEqual(['S854']);
+    expect(QS_STRING.test(pairs[0]?.[1] ?? '')).toBe(true);
   });
 });
 
@@ -182,6 +283,15 @@ describe('strings', () => {
     expect(QS_STRING.exec(value)?.[1]).toBe(text);
   });
 
+  it('refuses "/* … */": the bot would cut it out of the line as an edit summary', () => {
+    const text = 'model /* beta */ release';
+    const naive = `Q124544998\tDen\t"${text}"`;
+    // What the bot does to a line that carried it: the value loses its middle.
+    const cut = BOT_COMMENT.exec(naive);
+    expect(`${cut?.[1]}${cut?.[3]}`).toBe('Q124544998\tDen\t"model  release"');
+    expect(skipped(proposal({ field: 'description', local: text }))).toMatch(/comment/);
+  });
+
   it('refuses what a command line cannot carry, and says why', () => {
     for (const [text, why] of [
       ['text-to-video\tmodel', /tab or line break/],
@@ -190,6 +300,8 @@ describe('strings', () => {
       ['the “Sora” model', /curly double quote/],
       ['""quoted""', /external id/],
       ['  ', /empty string/],
+      ['model /* beta */ release', /comment/],
+      ['https://example.org/a*/b', /comment/],
     ] as const) {
       const result = quickStatementsString(text);
       expect(result.ok).toBe(false);
@@ -226,7 +338,7 @@ describe('what is not a Wikidata edit', () => {
 });
 
 describe('writeQuickStatements', () => {
-  it('streams one command a line and reports what it skipped', async () => {
+  it('streams one command a line and reports what it skipped or wrote without a reference', async () => {
     const proposals = [
       proposal({ field: 'announced', property: 'P6949', local: '2024-02-15' }),
       proposal({
@@ -241,6 +353,7 @@ describe('writeQuickStatements', () => {
         property: 'P178',
         local: [{ id: 'Q21708200', label: 'OpenAI' }, { label: 'OpenAI Research' }],
       }),
+      proposal({ field: 'website', property: 'P856', local: 'https://openai.com/sora', evidence: unsourced }),
       proposal({ field: 'label', local: 'Sora' }),
     ];
     let text = '';
@@ -248,19 +361,28 @@ describe('writeQuickStatements', () => {
       text += chunk;
     });
     expect(text).toBe(
-      'Q124544998\tP6949\t+2024-02-15T00:00:00Z/11\nQ124544998\tP178\tQ21708200\nQ124544998\tLen\t"Sora"\n',
+      [
+        `Q124544998\tP6949\t+2024-02-15T00:00:00Z/11${REF}`,
+        `Q124544998\tP178\tQ21708200${REF}`,
+        'Q124544998\tP856\t"https://openai.com/sora"',
+        'Q124544998\tLen\t"Sora"',
+        '',
+      ].join('\n'),
     );
-    expect(report.exported).toBe(3);
-    expect(report.lines).toBe(3);
+    expect(report.exported).toBe(4);
+    expect(report.lines).toBe(4);
     expect(report.skipped).toEqual([
       { id: 'p-followedBy', reason: expect.stringMatching(/not a Wikidata edit/) },
     ]);
-    expect(report.incomplete).toEqual([{ id: 'p-developer', reason: expect.stringMatching(/has no QID/) }]);
+    expect(report.incomplete).toEqual([
+      { id: 'p-developer', reason: expect.stringMatching(/has no QID/) },
+      { id: 'p-website', reason: NO_REFERENCE },
+    ]);
     for (const line of text.trimEnd().split('\n')) {
       const columns = line.split('\t');
       expect(columns[0]).toMatch(/^Q\d+$/);
       expect(columns[1]).toMatch(/^(P\d+|[LD][a-z-]+|S[a-z_]+wiki)$/);
-      expect(columns).toHaveLength(3);
+      for (const [key] of pairsOf(line)) expect(key).toMatch(/^S(854|813)$/);
     }
   });
 });

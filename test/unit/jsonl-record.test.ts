@@ -53,6 +53,31 @@ describe('a JSONL record (SPEC §2)', () => {
   });
 });
 
+describe('the source a JSONL record cites', () => {
+  it('reads "source" and prints it back unchanged', () => {
+    const cited = { ...SORA, source: 'https://openai.com/index/sora/' };
+    const result = parse(JSON.stringify(cited));
+    if (!result.ok) throw new Error(result.error.error);
+    expect(result.record.source).toBe('https://openai.com/index/sora/');
+    expect(recordToJson(result.record, fields)).toEqual(cited);
+    expect(result.warnings).toEqual([]);
+  });
+
+  it('reads the record without it, with a warning, when it is not a web URL', () => {
+    for (const [source, why] of [
+      ['ftp://example.org/kb', /not an http\(s\) URL/],
+      [42, /expected a URL string, got/],
+    ] as const) {
+      const result = parse(JSON.stringify({ ...SORA, source }));
+      if (!result.ok) throw new Error(result.error.error);
+      expect(result.record.source).toBeUndefined();
+      expect(result.record.facts.announced).toBeDefined();
+      expect(result.warnings.map((w) => w.warning)).toEqual([expect.stringMatching(why)]);
+      expect(result.warnings[0]?.warning).toMatch(/^"source": .*; the record has no source$/);
+    }
+  });
+});
+
 describe('an unreadable JSONL record names its reason', () => {
   it.each([
     ['{"key":"x","qid":"Q1"', 'invalid JSON'],

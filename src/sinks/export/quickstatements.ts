@@ -1,21 +1,16 @@
 // `factsync export --format quickstatements`: proposals that are Wikidata edits, as QuickStatements
 // "V1" commands — one command a line, columns separated by a TAB.
 //
-// Syntax (Help:QuickStatements, https://www.wikidata.org/wiki/Help:QuickStatements, "Command sequence
-// syntax": "Different parts of the statement are separated by a TAB or '|' characters. Each command is
-// in a new line, or separated by '||'"), checked against the parsers that run it, because the help page
-// says nothing about escaping:
-// - QuickStatements 2, magnusmanske/quickstatements public_html/quickstatements.php, importDataFromV1 /
-//   parseValueV1: rows split on "\n" and trimmed, columns on "\t" ("|" becomes a TAB only when the
-//   batch has no TAB at all); a string is `/^"(.*)"$/`, greedy, then trimmed — so quotes inside a string
-//   need no escaping and there is no escape syntax at all; a time is
-//   `/^([+-]?)(\d+)-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z\/?(\d*)$/` with precision 9 (year!) when the
-//   suffix is missing, so the suffix is always written; `Len`/`Den`/`Senwiki` take a quoted string.
-// - QuickStatements 3, WikiMovimentoBrasil/quickstatements3 quickstatements/apps/core/parsers/v1.py and
-//   base.py: replaces EVERY "|" with a TAB and "||" with a line break, rewrites “ ” to ", reads
-//   `"""…"""` as an external id, and an empty label/description string as "remove it".
-// Hence a value with a TAB, a line break, "|", a curly double quote, or `""…""` around it cannot be
-// written faithfully: it is skipped with that reason, never silently altered.
+// Syntax: quickstatements-syntax.ts, checked against the parsers that run the commands.
+//
+// References: a statement cites the record's own source (LocalRecord.source, kept in the proposal's
+// evidence as `citedSource`) as "reference URL" S854, with "retrieved" S813 at day precision — the
+// form real generators write (quickstatements_rs test_data/commands.qs `S854 "http://…"`; the Primary
+// Sources tool's `S854 "http://simia.net/wiki/Denny" S813 +2015-02-14T00:00:00Z/11`). S813 is the
+// proposal's `lastSeen` day: the last run that read the record and found it still stating this value
+// from that source. factsync never fetches the source page itself, so it cannot claim a later or
+// different date; the record's statement is what was retrieved, on that day. A record naming no source
+// gives statements without a reference, and the export says so for each.
 //
 // Which proposals: only `upstream` — the record states something Wikidata lacks. Every other kind is
 // either a change for the local record (`add`, `update`, `redirect`, `missing`, `moved`) or needs a
@@ -24,9 +19,16 @@
 import type { FieldSpec } from '../../model/fields.js';
 import { isItemId, type PropertyId } from '../../model/ids.js';
 import type { Proposal, ProposalKind, ProposalValue } from '../../model/proposal.js';
-import { parseIsoTime, type TimeValue, wikidataPrecision } from '../../model/time.js';
 import { parseWebUrl } from '../../model/values.js';
 import type { ExportOutput } from './jsonl.js';
+import {
+  type QuickStatementsReference,
+  quickStatementsString,
+  type Rendered,
+  recordTime,
+  referenceColumns,
+  wikipediaSiteId,
+} from './quickstatements-syntax.js';
 import {
   describeValue,
   fieldOf,
@@ -38,23 +40,31 @@ import {
   timeOf,
 } from './values.js';
 
-export interface QuickStatementsReference {
-  /** A published source stating the record's facts: written as `S854` (reference URL). */
-  readonly url: string;
-  /** When it was read, ISO date or date-time: written as `S813` (retrieved), day precision. */
-  readonly retrieved?: string;
-}
+export {
+  type Calendar,
+  type QuickStatementsReference,
+  quickStatementsString,
+  quickStatementsTime,
+  recordCalendar,
+  wikipediaSiteId,
+} from './quickstatements-syntax.js';
 
 export interface QuickStatementsOptions {
   /** The language of the record's label and description (`Len`, `Den`): the first configured one. */
   readonly language?: string;
-  /**
-   * A reference for statements, when the caller knows a real source for the record. factsync itself
-   * knows none: an upstream proposal's evidence is the Wikidata item, which must not cite itself, and a
-   * `retrieved` date alone says nothing. So by default statements go out without references, and the
-   * reviewer adds them in QuickStatements or on Wikidata.
-   */
-  readonly reference?: (proposal: Proposal) => QuickStatementsReference | undefined;
+}
+
+/** Said of every statement written without a reference, so a reviewer can source it before upload. */
+export const NO_REFERENCE =
+  'no reference: the record names no source (a card\'s "**Source**:" line, a JSONL record\'s "source")';
+
+/**
+ * The reference a proposal's statements cite: the source its record names (never the Wikidata item,
+ * which must not cite itself), retrieved on the day the proposal was last seen.
+ */
+export function referenceOf(proposal: Proposal): QuickStatementsReference | undefined {
+  const url = proposal.evidence.citedSource;
+  return url === undefined ? undefined : { url, retrieved: proposal.lastSeen };
 }
 
 export type QuickStatementsResult =
@@ -80,44 +90,6 @@ export const KIND_REASONS: Readonly<Record<Exclude<ProposalKind, 'upstream'>, st
   mismatch: "the Wikipedia page's own item is another item: a person decides which link is wrong",
 };
 
-type Rendered = { ok: true; value: string } | { ok: false; reason: string };
-
-const UNWRITABLE: ReadonlyArray<readonly [RegExp, string]> = [
-  [/[\t\r\n]/, 'a tab or line break (QuickStatements splits columns on tabs and commands on line breaks)'],
-  [/\|/, 'a "|" (QuickStatements 3 reads every "|" as a column separator)'],
-  [/[“”]/, 'a curly double quote (QuickStatements 3 rewrites “ and ” to straight quotes)'],
-  [/^"".*""$/s, 'two double quotes at both ends (QuickStatements 3 reads """…""" as an external id)'],
-];
-
-/** A string value in double quotes. Inner `"` need no escaping: the parsers match `^"(.*)"$` greedily. */
-export function quickStatementsString(text: string): Rendered {
-  if (text.trim() === '')
-    return { ok: false, reason: 'an empty string (QuickStatements 3 reads it as "remove")' };
-  for (const [pattern, what] of UNWRITABLE) {
-    if (pattern.test(text)) return { ok: false, reason: `${JSON.stringify(text)} contains ${what}` };
-  }
-  return { ok: true, value: `"${text}"` };
-}
-
-/**
- * A time as QuickStatements takes it: `+2024-02-15T00:00:00Z/11`, `+2024-02-00T00:00:00Z/10`,
- * `+2024-00-00T00:00:00Z/9` — the units below the precision are zero, as Wikibase stores them.
- */
-export function quickStatementsTime(time: TimeValue): string {
-  const two = (n: number | undefined) => String(n ?? 0).padStart(2, '0');
-  const sign = time.year < 0 ? '-' : '+';
-  const year = String(Math.abs(time.year)).padStart(4, '0');
-  const month = time.precision === 'year' ? '00' : two(time.month);
-  const day = time.precision === 'day' ? two(time.day) : '00';
-  return `${sign}${year}-${month}-${day}T00:00:00Z/${wikidataPrecision(time.precision)}`;
-}
-
-/** The Wikidata site id of a Wikipedia language edition: `enwiki`, `zh_yuewiki`, `be_x_oldwiki`. */
-export function wikipediaSiteId(lang: string): string {
-  const special: Record<string, string> = { 'be-tarask': 'be_x_old' };
-  return `${special[lang] ?? lang.replace(/-/g, '_')}wiki`;
-}
-
 function renderValue(field: FieldSpec, value: ProposalValue): Rendered {
   switch (field.type) {
     case 'item': {
@@ -129,7 +101,7 @@ function renderValue(field: FieldSpec, value: ProposalValue): Rendered {
     case 'time': {
       const time = timeOf(value);
       return time
-        ? { ok: true, value: quickStatementsTime(time) }
+        ? recordTime(time)
         : {
             ok: false,
             reason: `${describeValue(value)} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD`,
@@ -149,28 +121,7 @@ function renderValue(field: FieldSpec, value: ProposalValue): Rendered {
   }
 }
 
-/** ` S854 "url" S813 +date/11`, or why the reference cannot be written. */
-function referenceColumns(reference: QuickStatementsReference): { columns: string[] } | { reason: string } {
-  if (!parseWebUrl(reference.url).ok)
-    return { reason: `reference URL ${JSON.stringify(reference.url)} is not an http(s) URL` };
-  const url = quickStatementsString(reference.url);
-  if (!url.ok) return { reason: `reference URL: ${url.reason}` };
-  const columns = ['S854', url.value];
-  if (reference.retrieved !== undefined) {
-    const day = parseIsoTime(reference.retrieved.slice(0, 10));
-    if (!day.ok)
-      return { reason: `reference retrieved date ${JSON.stringify(reference.retrieved)}: ${day.reason}` };
-    columns.push('S813', quickStatementsTime(day.value));
-  }
-  return { columns };
-}
-
-function statementLines(
-  proposal: Proposal,
-  field: FieldSpec,
-  property: PropertyId,
-  options: QuickStatementsOptions,
-): QuickStatementsResult {
+function statementLines(proposal: Proposal, field: FieldSpec, property: PropertyId): QuickStatementsResult {
   const local = proposal.local as ProposalValue;
   let values: ProposalValue[];
   if (field.many) {
@@ -188,21 +139,26 @@ function statementLines(
     values = [local];
   }
   const omitted: string[] = [];
-  const reference = options.reference?.(proposal);
-  let suffix: string[] = [];
-  if (reference) {
-    const columns = referenceColumns(reference);
-    if ('reason' in columns) omitted.push(`reference left out: ${columns.reason}`);
-    else suffix = columns.columns;
-  }
   const lines: string[] = [];
+  const cited = referenceSuffix(proposal);
   for (const value of values) {
     const rendered = renderValue(field, value);
-    if (rendered.ok) lines.push([proposal.qid, property, rendered.value, ...suffix].join('\t'));
+    if (rendered.ok) lines.push([proposal.qid, property, rendered.value, ...cited.columns].join('\t'));
     else omitted.push(rendered.reason);
   }
   if (lines.length === 0) return { skipped: omitted.join('; ') };
+  if (cited.omitted) omitted.push(cited.omitted);
   return omitted.length > 0 ? { lines, omitted } : { lines };
+}
+
+/** The reference columns every statement of the proposal ends with, or why it has none. */
+function referenceSuffix(proposal: Proposal): { columns: string[]; omitted?: string } {
+  const reference = referenceOf(proposal);
+  if (!reference) return { columns: [], omitted: NO_REFERENCE };
+  const written = referenceColumns(reference);
+  return 'reason' in written
+    ? { columns: [], omitted: `reference left out: ${written.reason}` }
+    : { columns: written.columns };
 }
 
 /**
@@ -242,7 +198,7 @@ export function toQuickStatements(
   }
   const property = proposal.property ?? field.property;
   if (!property) return { skipped: `field "${field.name}" has no Wikidata property` };
-  return statementLines(proposal, field, property, options);
+  return statementLines(proposal, field, property);
 }
 
 export interface QuickStatementsReport {

@@ -15,7 +15,7 @@ import type {
   ReadWarning,
   WikipediaLink,
 } from '../../model/record.js';
-import { unstorableText } from '../../model/record.js';
+import { parseRecordSource, unstorableText } from '../../model/record.js';
 import { resolveMany, resolveSingle, type Statement } from '../../model/statements.js';
 import { normalizeText } from '../../model/values.js';
 import { parseWikipediaUrl } from '../../model/wikipedia.js';
@@ -31,7 +31,7 @@ class CardError extends Error {
   }
 }
 
-const HEADER_LINK = /^\*\*(Wikidata|Wikipedia)\*\*:\s*(.*)$/;
+const HEADER_LINK = /^\*\*(Wikidata|Wikipedia|Source)\*\*:\s*(.*)$/;
 const LINK = /^\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/;
 // The language is optional as a whole, so no two `\s*` meet over one run of spaces.
 const FENCE = /^\s*```(?:\s*([\w+-]+))?\s*$/;
@@ -42,6 +42,16 @@ const MAX_PHRASE_FACTS = 1000;
 interface CardScan {
   statements: Statement[];
   warnings: ReadWarning[];
+  /** The header's `**Source**:` URL: not a fact to compare, the reference an export cites. */
+  source?: string;
+}
+
+/** The first `**Source**:` line names the record's source; one that is not a web URL is a warning. */
+function readSource(target: string, line: number, scan: CardScan, file: string): void {
+  if (scan.source !== undefined) return;
+  const source = parseRecordSource(target);
+  if (source.ok) scan.source = source.value;
+  else scan.warnings.push({ file, line, warning: `Source line: ${source.reason}; the card has no source` });
 }
 
 function headerStatements(kind: string, target: string, line: number): Statement[] {
@@ -197,7 +207,9 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
     }
     const header = HEADER_LINK.exec(line);
     if (header && section === '') {
-      scan.statements.push(...headerStatements(header[1] ?? '', (header[2] ?? '').trimEnd(), lineNo));
+      const [kind, target] = [header[1] ?? '', (header[2] ?? '').trimEnd()];
+      if (kind === 'Source') readSource(target, lineNo, scan, file);
+      else scan.statements.push(...headerStatements(kind, target, lineNo));
       continue;
     }
     const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
@@ -294,6 +306,7 @@ export function parseCard(text: string, key: string, file: string, fields: reado
     ...(label === undefined ? {} : { label }),
     ...(description === undefined ? {} : { description }),
     ...(wikipedia === undefined ? {} : { wikipedia }),
+    ...(scan.source === undefined ? {} : { source: scan.source }),
     facts,
     conflicts,
     file,

@@ -7,6 +7,7 @@ import { type FactValue, type FieldSpec, parseFactValue, statementFields } from 
 import { type ItemId, itemIdProblem } from '../../model/ids.js';
 import {
   type LocalConflict,
+  parseRecordSource,
   type ReadResult,
   type ReadWarning,
   recordKeyProblem,
@@ -15,7 +16,16 @@ import {
 import { describe, normalizeText, type Parsed } from '../../model/values.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../../model/wikipedia.js';
 
-const TOP_LEVEL = new Set(['key', 'qid', 'label', 'description', 'wikipedia', 'facts', 'conflicts']);
+const TOP_LEVEL = new Set([
+  'key',
+  'qid',
+  'label',
+  'description',
+  'wikipedia',
+  'source',
+  'facts',
+  'conflicts',
+]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,6 +36,26 @@ function optionalText(json: Record<string, unknown>, name: string): string | und
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') return new Error(`"${name}": expected text, got ${describe(value)}`);
   return normalizeText(value) || undefined;
+}
+
+/**
+ * `"source"`: the URL the record's facts come from. Only exports cite it, so one that is not a web URL
+ * is a warning and the record is read without it, rather than skipped with all its facts.
+ */
+function optionalSource(
+  raw: unknown,
+  file: string,
+  line: number,
+  warnings: ReadWarning[],
+): string | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const source =
+    typeof raw === 'string'
+      ? parseRecordSource(raw)
+      : { ok: false as const, reason: `expected a URL string, got ${describe(raw)}` };
+  if (source.ok) return source.value;
+  warnings.push({ file, line, warning: `"source": ${source.reason}; the record has no source` });
+  return undefined;
 }
 
 const byName = new WeakMap<readonly FieldSpec[], Map<string, FieldSpec>>();
@@ -130,7 +160,7 @@ function parseConflicts(raw: unknown, fields: readonly FieldSpec[]): Parsed<Loca
 }
 
 /** The keys whose text ends up in the record, and so in the store. */
-const STORED = ['key', 'label', 'description', 'wikipedia', 'facts', 'conflicts'] as const;
+const STORED = ['key', 'label', 'description', 'wikipedia', 'source', 'facts', 'conflicts'] as const;
 
 function fail(file: string, line: number, error: string): ReadResult {
   return { ok: false, error: { file, line, error } };
@@ -164,6 +194,8 @@ export function parseJsonlRecord(
   if (label instanceof Error) return fail(file, line, label.message);
   const description = optionalText(json, 'description');
   if (description instanceof Error) return fail(file, line, description.message);
+
+  const source = optionalSource(json.source, file, line, warnings);
 
   let wikipedia: { lang: string; title: string } | undefined;
   if (json.wikipedia !== undefined && json.wikipedia !== null) {
@@ -232,6 +264,7 @@ export function parseJsonlRecord(
       ...(label === undefined ? {} : { label }),
       ...(description === undefined ? {} : { description }),
       ...(wikipedia === undefined ? {} : { wikipedia }),
+      ...(source === undefined ? {} : { source }),
       facts,
       conflicts: conflicts.value,
       file,
