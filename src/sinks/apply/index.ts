@@ -2,6 +2,10 @@
 // accepted → applied). Lists every accepted proposal, writes each record's into its card or JSONL line,
 // then marks the applied ones. A proposal that cannot be applied — not a local edit, a record that is
 // gone or changed since, a value the record cannot state — is skipped with its reason, never an error.
+// A proposal is refused (guards.ts) when its record was edited, or a later run no longer found its
+// difference, since it was found; one whose value a card states in a line that says more about it
+// ("Follows GPT-3, the 2020 model…", card-clauses.ts) needs a person: nothing of it is written. Both
+// stay accepted for later.
 // With `dryRun` nothing is written and nothing marked: the result says what would change, with a
 // unified-diff-like preview per file.
 
@@ -13,14 +17,16 @@ import type { LocalRecord, ReadError } from '../../model/record.js';
 import { LocalSourceError, openLocalSource } from '../../sources/local/index.js';
 import { decodeText } from '../../sources/local/text.js';
 import type { ProposalStore } from '../store.js';
-import { applyToCard } from './cards.js';
+import { applyToCard, type PersonLine } from './cards.js';
 import { replaceFile, rewriteJsonlFile } from './files.js';
+import { latestSightings, movedGuard, REFUSED } from './guards.js';
 import { applyToJsonlLine } from './jsonl.js';
 import { jsonlPreview, unifiedDiff } from './preview.js';
-import type { Skip } from './rules.js';
+import type { Guard, Skip } from './rules.js';
 
-export { applyToCard, type CardApplyResult } from './cards.js';
+export { applyToCard, type CardApplyResult, type PersonLine } from './cards.js';
 export { LocalChangedError } from './files.js';
+export { REFUSED } from './guards.js';
 export { applyToJsonlLine, type JsonlApplyResult } from './jsonl.js';
 export type { Skip } from './rules.js';
 
@@ -39,6 +45,18 @@ export interface ApplySkip {
   readonly field: string;
   readonly kind: ProposalKind;
   readonly reason: string;
+  /** Set when apply refused because a side moved since the proposal was found (REFUSED). */
+  readonly code?: string;
+}
+
+/** A proposal left for a person: the lines stating its old value say more about it than the value. */
+export interface ApplyNeedsPerson {
+  readonly id: string;
+  readonly entity: string;
+  readonly field: string;
+  readonly kind: ProposalKind;
+  readonly file: string;
+  readonly lines: readonly PersonLine[];
 }
 
 /** A file apply changed (or, in a dry run, would change). */
@@ -56,11 +74,13 @@ export interface ApplyResult {
     readonly accepted: number;
     readonly applied: number;
     readonly skipped: number;
+    readonly needsPerson: number;
     readonly files: number;
   };
   /** Ids of the proposals written (or already stated) in the local store, now `applied`. */
   readonly applied: readonly string[];
   readonly skipped: readonly ApplySkip[];
+  readonly needsPerson: readonly ApplyNeedsPerson[];
   readonly files: readonly FileChange[];
 }
 
@@ -81,13 +101,33 @@ async function acceptedProposals(store: ProposalStore): Promise<Proposal[]> {
 class Outcome {
   readonly applied: string[] = [];
   readonly skipped: ApplySkip[] = [];
+  readonly needsPerson: ApplyNeedsPerson[] = [];
   readonly files: FileChange[] = [];
-  constructor(private readonly byId: ReadonlyMap<string, Proposal>) {}
+  constructor(
+    private readonly byId: ReadonlyMap<string, Proposal>,
+    /** Refuses proposals whose record or item moved since they were found. */
+    readonly guard: Guard,
+  ) {}
 
   skip(skips: readonly Skip[]): void {
-    for (const { id, reason } of skips) {
+    for (const { id, reason, code } of skips) {
       const p = this.byId.get(id);
-      if (p) this.skipped.push({ id, entity: p.entity, field: p.field, kind: p.kind, reason });
+      if (p)
+        this.skipped.push({
+          id,
+          entity: p.entity,
+          field: p.field,
+          kind: p.kind,
+          reason,
+          ...(code === undefined ? {} : { code }),
+        });
+    }
+  }
+
+  person(file: string, needs: ReadonlyArray<{ id: string; lines: readonly PersonLine[] }>): void {
+    for (const { id, lines } of needs) {
+      const p = this.byId.get(id);
+      if (p) this.needsPerson.push({ id, entity: p.entity, field: p.field, kind: p.kind, file, lines });
     }
   }
 
@@ -117,6 +157,7 @@ async function overtaken(store: ProposalStore, accepted: readonly Proposal[]): P
       if (newer)
         skips.push({
           id: proposal.id,
+          code: REFUSED.remoteMoved,
           reason: `a later run found another value (${newer.id}, open): Wikidata changed since this was accepted; review that one`,
         });
     }
@@ -136,7 +177,13 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
     list.push(proposal);
     byEntity.set(proposal.entity, list);
   }
-  const outcome = new Outcome(new Map(all.map((p) => [p.id, p])));
+  const sightings = await latestSightings(
+    options.store,
+    accepted.map((p) => p.entity),
+  );
+  const store = options.config.local.kind === 'jsonl' ? 'JSONL record' : 'card';
+  const guard = movedGuard(sightings, options.config.fields, store);
+  const outcome = new Outcome(new Map(all.map((p) => [p.id, p])), guard);
   outcome.skip(stale);
   if (accepted.length > 0) {
     if (options.config.local.kind === 'jsonl') await applyJsonl(options, byEntity, outcome, dryRun);
@@ -153,10 +200,12 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
       accepted: all.length,
       applied: outcome.applied.length,
       skipped: outcome.skipped.length,
+      needsPerson: outcome.needsPerson.length,
       files: outcome.files.length,
     },
     applied: outcome.applied,
     skipped: outcome.skipped,
+    needsPerson: outcome.needsPerson,
     files: outcome.files,
   };
 }
@@ -224,8 +273,9 @@ async function applyCard(
     outcome.skipAll(proposals, `cannot read the card ${record.file}: ${decoded.reason}`);
     return;
   }
-  const result = applyToCard(decoded.text, record, proposals, options.config.fields);
+  const result = applyToCard(decoded.text, record, proposals, options.config.fields, outcome.guard);
   outcome.skip(result.skipped);
+  outcome.person(record.file, result.needsPerson);
   if (result.text !== decoded.text && !dryRun) {
     const content = `${bytes.subarray(0, 3).equals(BOM) ? '\uFEFF' : ''}${result.text}`;
     let written: 'written' | 'changed';
@@ -302,7 +352,7 @@ async function applyJsonl(
       const proposals = key === undefined ? undefined : byEntity.get(key);
       if (key === undefined || !proposals) return undefined;
       seen.add(key);
-      const result = applyToJsonlLine(text, proposals, fields, local.path, line);
+      const result = applyToJsonlLine(text, proposals, fields, local.path, line, outcome.guard);
       for (const id of result.applied) applied.add(id);
       for (const skip of result.skipped) if (!skips.has(skip.id)) skips.set(skip.id, skip);
       if (result.line === text) return undefined;
