@@ -9,20 +9,21 @@
 // With `dryRun` nothing is written and nothing marked: the result says what would change, with a
 // unified-diff-like preview per file.
 
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
-import type { Proposal, ProposalKind } from '../../model/proposal.js';
+import type { Proposal } from '../../model/proposal.js';
 import type { LocalRecord, ReadError } from '../../model/record.js';
-import { LocalSourceError, openLocalSource } from '../../sources/local/index.js';
+import { openLocalSource } from '../../sources/local/index.js';
 import { decodeText } from '../../sources/local/text.js';
 import type { ProposalStore } from '../store.js';
-import { applyToCard, type PersonLine } from './cards.js';
-import { replaceFile, rewriteJsonlFile } from './files.js';
+import { applyToCard } from './cards.js';
+import { replaceFile } from './files.js';
 import { latestSightings, movedGuard, REFUSED } from './guards.js';
-import { applyToJsonlLine } from './jsonl.js';
-import { jsonlPreview, unifiedDiff } from './preview.js';
-import type { Guard, Skip } from './rules.js';
+import { applyJsonl } from './jsonl-file.js';
+import { type ApplyNeedsPerson, type ApplySkip, type FileChange, gone, Outcome } from './outcome.js';
+import { unifiedDiff } from './preview.js';
+import type { Skip } from './rules.js';
 
 export { applyToCard, type CardApplyResult, type PersonLine } from './cards.js';
 export { LocalChangedError } from './files.js';
@@ -39,34 +40,7 @@ export interface ApplyOptions {
   readonly dryRun?: boolean;
 }
 
-export interface ApplySkip {
-  readonly id: string;
-  readonly entity: string;
-  readonly field: string;
-  readonly kind: ProposalKind;
-  readonly reason: string;
-  /** Set when apply refused because a side moved since the proposal was found (REFUSED). */
-  readonly code?: string;
-}
-
-/** A proposal left for a person: the lines stating its old value say more about it than the value. */
-export interface ApplyNeedsPerson {
-  readonly id: string;
-  readonly entity: string;
-  readonly field: string;
-  readonly kind: ProposalKind;
-  readonly file: string;
-  readonly lines: readonly PersonLine[];
-}
-
-/** A file apply changed (or, in a dry run, would change). */
-export interface FileChange {
-  readonly file: string;
-  /** The proposals it now carries. */
-  readonly applied: readonly string[];
-  /** What changed, as a unified diff; in dry runs only. */
-  readonly preview?: string;
-}
+export type { ApplyNeedsPerson, ApplySkip, FileChange } from './outcome.js';
 
 export interface ApplyResult {
   readonly dryRun: boolean;
@@ -95,45 +69,6 @@ async function acceptedProposals(store: ProposalStore): Promise<Proposal[]> {
     after = page.next;
   } while (after);
   return all;
-}
-
-/** The outcome being built: applied ids, skips with their proposal, changed files. */
-class Outcome {
-  readonly applied: string[] = [];
-  readonly skipped: ApplySkip[] = [];
-  readonly needsPerson: ApplyNeedsPerson[] = [];
-  readonly files: FileChange[] = [];
-  constructor(
-    private readonly byId: ReadonlyMap<string, Proposal>,
-    /** Refuses proposals whose record or item moved since they were found. */
-    readonly guard: Guard,
-  ) {}
-
-  skip(skips: readonly Skip[]): void {
-    for (const { id, reason, code } of skips) {
-      const p = this.byId.get(id);
-      if (p)
-        this.skipped.push({
-          id,
-          entity: p.entity,
-          field: p.field,
-          kind: p.kind,
-          reason,
-          ...(code === undefined ? {} : { code }),
-        });
-    }
-  }
-
-  person(file: string, needs: ReadonlyArray<{ id: string; lines: readonly PersonLine[] }>): void {
-    for (const { id, lines } of needs) {
-      const p = this.byId.get(id);
-      if (p) this.needsPerson.push({ id, entity: p.entity, field: p.field, kind: p.kind, file, lines });
-    }
-  }
-
-  skipAll(proposals: readonly Proposal[], reason: string): void {
-    this.skip(proposals.map((p) => ({ id: p.id, reason })));
-  }
 }
 
 /**
@@ -209,9 +144,6 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
     files: outcome.files,
   };
 }
-
-const gone = (kind: string, where: string) =>
-  `the entity is no longer in the local store (${kind}: ${where}); nothing to write`;
 
 async function applyCards(
   options: ApplyOptions,
@@ -302,73 +234,4 @@ async function applyCard(
       ...(dryRun ? { preview: unifiedDiff(record.file, decoded.text, result.text) } : {}),
     });
   }
-}
-
-/** Matches `{"key":"…"` at the start of a line, the JSONL form: the key without parsing the whole line. */
-const LEADING_KEY = /^\s*\{\s*"key"\s*:\s*("(?:[^"\\]|\\.)*")/;
-
-function keyOf(text: string): string | undefined {
-  try {
-    const leading = LEADING_KEY.exec(text);
-    if (leading) return JSON.parse(leading[1] as string) as string;
-    const json: unknown = JSON.parse(text);
-    const key = typeof json === 'object' && json !== null ? (json as { key?: unknown }).key : undefined;
-    return typeof key === 'string' ? key : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function applyJsonl(
-  options: ApplyOptions,
-  byEntity: ReadonlyMap<string, Proposal[]>,
-  outcome: Outcome,
-  dryRun: boolean,
-): Promise<void> {
-  const { local, fields } = options.config;
-  const info = await stat(local.path).catch(() => undefined);
-  if (!info)
-    throw new LocalSourceError(
-      'LOCAL_PATH_MISSING',
-      'local.path',
-      `local.path: ${local.path} does not exist`,
-    );
-  if (!info.isFile())
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${local.path} is a folder; local.kind jsonl reads one file`,
-    );
-  const seen = new Set<string>();
-  const applied = new Set<string>();
-  const skips = new Map<string, Skip>();
-  const changes: Array<{ line: number; before: string; after: string }> = [];
-  const changed = await rewriteJsonlFile({
-    file: local.path,
-    maxLineBytes: local.maxRecordBytes,
-    dryRun,
-    edit: (text, line) => {
-      const key = keyOf(text);
-      const proposals = key === undefined ? undefined : byEntity.get(key);
-      if (key === undefined || !proposals) return undefined;
-      seen.add(key);
-      const result = applyToJsonlLine(text, proposals, fields, local.path, line, outcome.guard);
-      for (const id of result.applied) applied.add(id);
-      for (const skip of result.skipped) if (!skips.has(skip.id)) skips.set(skip.id, skip);
-      if (result.line === text) return undefined;
-      if (dryRun) changes.push({ line, before: text, after: result.line });
-      return result.line;
-    },
-  });
-  // A key on several lines gets the value on each; a proposal applied on any of them counts as applied.
-  outcome.applied.push(...applied);
-  outcome.skip([...skips.values()].filter((s) => !applied.has(s.id)));
-  for (const [key, proposals] of byEntity)
-    if (!seen.has(key)) outcome.skipAll(proposals, gone('jsonl', local.path));
-  if (changed > 0)
-    outcome.files.push({
-      file: local.path,
-      applied: [...applied],
-      ...(dryRun ? { preview: jsonlPreview(local.path, changes) } : {}),
-    });
 }
