@@ -4,7 +4,9 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type ApplyNeedsPerson, applyAccepted } from '../sinks/apply/index.js';
+import { type Config, redactUrl } from '../config.js';
+import { readSyncState } from '../jobs/state-read.js';
+import { type ApplyNeedsPerson, applyAccepted, type LastCompared } from '../sinks/apply/index.js';
 import { printable } from '../text/safe.js';
 import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';
@@ -17,6 +19,18 @@ function personLines(needs: ApplyNeedsPerson): string[] {
     ({ line, text, extra }) =>
       `needs a person: ${needs.id} (${needs.entity} · ${needs.field} · ${needs.kind}): ${shown(needs.file)}:${line} "${text.trim()}" says more than the value (${extra.where} it: "${extra.text}"); edit that line by hand — nothing was written, the decision stays`,
   );
+}
+
+/** The sync state apply checks proposals against; without Redis, the store alone, and it says so. */
+function lastCompared(config: Config) {
+  return async (entities: readonly string[]): Promise<ReadonlyMap<string, LastCompared>> => {
+    const states = await readSyncState(config, entities);
+    if (states) return states;
+    warnLines(
+      `nothing answers at redis.url ${redactUrl(config.redis.url)}: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state`,
+    );
+    return new Map();
+  };
 }
 
 export function registerApply(program: Command): void {
@@ -33,6 +47,7 @@ export function registerApply(program: Command): void {
           config,
           now: () => new Date().toISOString(),
           dryRun: options.dryRun === true,
+          lastCompared: lastCompared(config),
         });
         for (const file of result.files) {
           await printLines(`${result.dryRun ? 'would change' : 'changed'} ${shown(file.file)}`);

@@ -15,11 +15,14 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSyncState } from '../../src/jobs/state-read.js';
+import { redisStateStore } from '../../src/jobs/state-store.js';
 import { applyAccepted, REFUSED } from '../../src/sinks/apply/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
 import { runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-guards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -249,6 +252,92 @@ describe('apply refuses what moved since the run', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('the sync state tells what the store cannot: a difference the last comparison of an entity with no other proposal no longer found', async () => {
+    const cards = copyCards('state');
+    const root = path.dirname(cards);
+    const prefix = testPrefix('apply-state');
+    const config = testConfig({
+      'local.kind': 'cards',
+      'local.path': cards,
+      'store.path': path.join(root, 'factsync.db'),
+      'redis.url': REDIS_URL,
+      'redis.prefix': prefix,
+    });
+    const redis = connectRedis();
+    const store = await openStore(config);
+    try {
+      const [reverted, standing] = await propose(
+        store,
+        await stamped(config, [
+          finding('chatgpt', 'Q115564437', 'announced', 'add', null, '2022-11-30', { revision: 100 }),
+          finding(
+            'sora-2',
+            'Q136505399',
+            'wikipedia',
+            'add',
+            null,
+            { lang: 'en', title: 'Sora 2' },
+            { revision: 200 },
+          ),
+        ]),
+      );
+      await store.review([reverted, standing] as string[], 'accepted', now());
+      const lastCompared = (keys: readonly string[]) =>
+        readSyncState(config, keys).then((found) => found ?? new Map());
+      // The proposal store alone has no trace of a later look at ChatGPT: it would be written.
+      const blind = await applyAccepted({ store, config, now, dryRun: true, lastCompared });
+      expect(blind.counts).toMatchObject({ applied: 2, skipped: 0 });
+      // The next night read ChatGPT's item at revision 101 and found nothing to propose (its date was
+      // a vandal's, reverted); Sora 2's item still at 200.
+      const state = (qid: string, itemRev: number) => ({
+        qid: qid as `Q${number}`,
+        itemRev,
+        recordHash: 'not read here',
+        checkedAt: '2025-10-02T03:00:00.000Z',
+      });
+      await redisStateStore(redis, prefix).set(
+        new Map([
+          ['chatgpt', state('Q115564437', 101)],
+          ['sora-2', state('Q136505399', 200)],
+        ]),
+      );
+      const before = readFileSync(path.join(cards, 'chatgpt.md'));
+
+      const result = await applyAccepted({ store, config, now, lastCompared });
+      expect(result.applied).toEqual([standing]);
+      expect(result.skipped).toEqual([
+        expect.objectContaining({
+          id: reverted,
+          code: REFUSED.remoteMoved,
+          reason: expect.stringContaining(
+            "Wikidata's item was at revision 101 when factsync last compared it (2025-10-02T03:00:00.000Z), and this difference was found at revision 100: not written",
+          ),
+        }),
+      ]);
+      expect(readFileSync(path.join(cards, 'chatgpt.md')).equals(before)).toBe(true);
+      expect(await statuses(store, [reverted, standing] as string[])).toEqual(['accepted', 'applied']);
+    } finally {
+      await store.close();
+      await dropPrefix(redis, prefix);
+      redis.disconnect();
+    }
+
+    // Without Redis, apply says it checked against the store only.
+    writeFileSync(
+      path.join(root, 'factsync.yaml'),
+      'local:\n  kind: cards\n  path: cards\nstore:\n  path: factsync.db\n',
+    );
+    const env = {
+      FACTSYNC_USER_AGENT: 'factsync-tests/1.0 (tests@example.org)',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    };
+    const ran = await runCli(['apply', '--dry-run', '--config', path.join(root, 'factsync.yaml')], env, root);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toContain(
+      'nothing answers at redis.url redis://127.0.0.1:1: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state',
+    );
   });
 
   it('the same guards hold for a JSONL store', async () => {

@@ -8,7 +8,10 @@
 //   that compares it moves `lastSeen` of every difference it finds again (and of all of them when
 //   nothing changed), with the revision it read in their evidence. So a proposal of the entity seen
 //   later than this one means a later run read the entity and no longer found this difference: Wikidata
-//   (or Wikipedia) moved, and the value is left for the next run to re-check, not written.
+//   (or Wikipedia) moved, and the value is left for the next run to re-check, not written. An entity
+//   with no other proposal leaves no such trace (a vandal's value reverted the next night, say), so the
+//   sync state, when apply can read it, is asked too: the revisions the last comparison read. A
+//   difference that comparison found again carries them in its evidence; one it did not, older ones.
 // What either refuses is skipped with its reason and a stable code; the decision stays for later.
 
 import type { FieldSpec } from '../../model/fields.js';
@@ -42,6 +45,14 @@ export interface Sighting {
  * evidence (issue 16, point 1) changes only this.
  */
 export const decidedOn = (proposal: Proposal): Evidence => proposal.evidence;
+
+/** What the sync state (src/jobs/state.ts) says the last comparison of an entity read. */
+export interface LastCompared {
+  readonly itemRev?: number;
+  readonly pageRev?: number;
+  /** When it was compared. */
+  readonly checkedAt: string;
+}
 
 const SIGHTINGS_PAGE = 100;
 
@@ -91,14 +102,24 @@ function remoteMoved(proposal: Proposal, latest: Sighting | undefined): string |
   return `${what}: not written; the next run re-checks it (\`factsync refresh ${proposal.entity}\` does now), then review what it finds`;
 }
 
+/** Why the last comparison of the entity read another revision than this difference was found at. */
+function comparedSince(proposal: Proposal, compared: LastCompared | undefined): string | undefined {
+  const { source, revision } = decidedOn(proposal);
+  const now =
+    source === 'wikidata' ? compared?.itemRev : source === 'wikipedia' ? compared?.pageRev : undefined;
+  if (revision === undefined || now === undefined || now === revision) return undefined;
+  return `${SOURCE_NAMES[source]} was at revision ${now} when factsync last compared it (${compared?.checkedAt}), and this difference was found at revision ${revision}: not written; the next run re-checks it (\`factsync refresh ${proposal.entity}\` does now), then review what it finds`;
+}
+
 /**
  * The guard apply passes to the card and JSONL writers. `store` names the record in reasons ("card",
- * "JSONL record").
+ * "JSONL record"); `compared` is the sync state of the entities, when it could be read.
  */
 export function movedGuard(
   sightings: ReadonlyMap<string, Sighting>,
   fields: readonly FieldSpec[],
   store: string,
+  compared: ReadonlyMap<string, LastCompared> = new Map(),
 ): Guard {
   return (proposal: Proposal, record: LocalRecord) => {
     const { id, entity } = proposal;
@@ -115,7 +136,8 @@ export function movedGuard(
         code: REFUSED.localChanged,
         reason: `the ${store} changed since ${runName(proposal.lastRun)} compared it: not written over the edit; the next run (or \`factsync refresh ${entity}\`) compares it again`,
       };
-    const moved = remoteMoved(proposal, sightings.get(entity));
+    const moved =
+      remoteMoved(proposal, sightings.get(entity)) ?? comparedSince(proposal, compared.get(entity));
     return moved === undefined ? undefined : { id, code: REFUSED.remoteMoved, reason: moved };
   };
 }

@@ -19,7 +19,7 @@ import { decodeText } from '../../sources/local/text.js';
 import type { ProposalStore } from '../store.js';
 import { applyToCard } from './cards.js';
 import { replaceFile } from './files.js';
-import { latestSightings, movedGuard, REFUSED } from './guards.js';
+import { type LastCompared, latestSightings, movedGuard, REFUSED } from './guards.js';
 import { applyJsonl } from './jsonl-file.js';
 import { type ApplyNeedsPerson, type ApplySkip, type FileChange, gone, Outcome } from './outcome.js';
 import { unifiedDiff } from './preview.js';
@@ -27,7 +27,7 @@ import type { Skip } from './rules.js';
 
 export { applyToCard, type CardApplyResult, type PersonLine } from './cards.js';
 export { LocalChangedError } from './files.js';
-export { REFUSED } from './guards.js';
+export { type LastCompared, REFUSED } from './guards.js';
 export { applyToJsonlLine, type JsonlApplyResult } from './jsonl.js';
 export type { Skip } from './rules.js';
 
@@ -38,6 +38,11 @@ export interface ApplyOptions {
   readonly now: () => string;
   /** Write nothing, mark nothing: report what would change. */
   readonly dryRun?: boolean;
+  /**
+   * The sync state of these entities (what their last comparison read), when the caller can read it:
+   * it tells a difference the last run no longer found even when the entity has no other proposal.
+   */
+  readonly lastCompared?: (entities: readonly string[]) => Promise<ReadonlyMap<string, LastCompared>>;
 }
 
 export type { ApplyNeedsPerson, ApplySkip, FileChange } from './outcome.js';
@@ -117,7 +122,10 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
     accepted.map((p) => p.entity),
   );
   const store = options.config.local.kind === 'jsonl' ? 'JSONL record' : 'card';
-  const guard = movedGuard(sightings, options.config.fields, store);
+  const entities = [...new Set(accepted.map((p) => p.entity))];
+  const compared =
+    options.lastCompared && entities.length > 0 ? await options.lastCompared(entities) : undefined;
+  const guard = movedGuard(sightings, options.config.fields, store, compared);
   const outcome = new Outcome(new Map(all.map((p) => [p.id, p])), guard);
   outcome.skip(stale);
   if (accepted.length > 0) {
