@@ -50,7 +50,7 @@ describe('the record side', () => {
     expect(guard()(proposal(), edited)).toMatchObject({
       code: REFUSED.localChanged,
       reason:
-        'the card changed since run run-1 compared it: not written over the edit; the next run (or `factsync refresh sora`) compares it again',
+        'the card changed since run run-1 compared it: not written over the edit; the next run (or `factsync refresh sora`) compares the edited card again',
     });
     expect(guard()(proposal({ recordHash: undefined }), record)).toMatchObject({
       code: REFUSED.noRecordHash,

@@ -134,7 +134,7 @@ export function movedGuard(
       return {
         id,
         code: REFUSED.localChanged,
-        reason: `the ${store} changed since ${runName(proposal.lastRun)} compared it: not written over the edit; the next run (or \`factsync refresh ${entity}\`) compares it again`,
+        reason: `the ${store} changed since ${runName(proposal.lastRun)} compared it: not written over the edit; the next run (or \`factsync refresh ${entity}\`) compares the edited ${store} again`,
       };
     const moved =
       remoteMoved(proposal, sightings.get(entity)) ?? comparedSince(proposal, compared.get(entity));
