@@ -1,11 +1,37 @@
-// `factsync apply [--dry-run]`: writes accepted proposals back into the local store.
+// `factsync apply [--dry-run]`: writes accepted proposals back into the local store. Lists what it
+// changed, what needs a person (a line that says more about the value than the value), what it refused
+// (the card or the item moved since the proposal was found) and what it skipped, each with why.
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { applyAccepted } from '../sinks/apply/index.js';
+import { type Config, redactUrl } from '../config.js';
+import { readSyncState } from '../jobs/state-read.js';
+import { type ApplyNeedsPerson, applyAccepted, type LastCompared } from '../sinks/apply/index.js';
 import { printable } from '../text/safe.js';
 import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';
+
+const shown = (file: string) => path.relative(process.cwd(), file) || file;
+
+/** One line per line of the card that stops the proposal: where it is, what it says, and what is more. */
+function personLines(needs: ApplyNeedsPerson): string[] {
+  return needs.lines.map(
+    ({ line, text, extra }) =>
+      `needs a person: ${needs.id} (${needs.entity} · ${needs.field} · ${needs.kind}): ${shown(needs.file)}:${line} "${text.trim()}" says more than the value (${extra.where} it: "${extra.text}"); edit that line by hand — nothing was written, the decision stays`,
+  );
+}
+
+/** The sync state apply checks proposals against; without Redis, the store alone, and it says so. */
+function lastCompared(config: Config) {
+  return async (entities: readonly string[]): Promise<ReadonlyMap<string, LastCompared>> => {
+    const states = await readSyncState(config, entities);
+    if (states) return states;
+    warnLines(
+      `nothing answers at redis.url ${redactUrl(config.redis.url)}: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state`,
+    );
+    return new Map();
+  };
+}
 
 export function registerApply(program: Command): void {
   program
@@ -21,19 +47,22 @@ export function registerApply(program: Command): void {
           config,
           now: () => new Date().toISOString(),
           dryRun: options.dryRun === true,
+          lastCompared: lastCompared(config),
         });
         for (const file of result.files) {
-          await printLines(
-            `${result.dryRun ? 'would change' : 'changed'} ${path.relative(process.cwd(), file.file) || file.file}`,
-          );
+          await printLines(`${result.dryRun ? 'would change' : 'changed'} ${shown(file.file)}`);
           // A diff: several lines by design, each still shown safe.
           if (file.preview) await writeOut(`${printable(file.preview, { keepLayout: true })}\n`);
         }
+        for (const needs of result.needsPerson) await printLines(...personLines(needs));
         for (const skip of result.skipped)
-          warnLines(`skipped ${skip.id} (${skip.entity} · ${skip.field} · ${skip.kind}): ${skip.reason}`);
-        const { accepted, applied, skipped, files } = result.counts;
+          warnLines(
+            `${skip.code ? 'refused' : 'skipped'} ${skip.id} (${skip.entity} · ${skip.field} · ${skip.kind}): ${skip.reason}`,
+          );
+        const { accepted, applied, skipped, needsPerson, files } = result.counts;
+        const refused = result.skipped.filter((skip) => skip.code).length;
         warnLines(
-          `${accepted} accepted proposals: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${skipped} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}`,
+          `${accepted} accepted proposals: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${needsPerson} need a person, ${refused} refused, ${skipped - refused} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}`,
         );
       });
     });

@@ -2,11 +2,9 @@
 // hash of its local record — and the pure rule for when it must be fetched again. A second run over
 // unchanged data costs revision checks only.
 
-import { createHash } from 'node:crypto';
-import type { FieldSpec } from '../model/fields.js';
 import type { ItemId } from '../model/ids.js';
-import { canonicalJson } from '../model/proposal.js';
-import { type LocalRecord, recordToJson } from '../model/record.js';
+
+export { recordHash } from '../model/record-hash.js';
 
 export interface EntityState {
   readonly qid: ItemId;
@@ -34,24 +32,6 @@ export interface Observed {
   readonly pageTitle?: string;
   /** The page's Wikidata item (`wikibase_item`): relinking a page changes it without a new revision. */
   readonly pageItem?: string;
-}
-
-/** A hash of what the diff reads from a record, and of the fields it compares: either changing means a new diff. */
-export function recordHash(record: LocalRecord, fields: readonly FieldSpec[]): string {
-  // canonicalJson({ fields, record }), with the fields' part written once per field list.
-  const basis = `{"fields":${fieldsJson(fields)},"record":${canonicalJson(recordToJson(record, fields))}}`;
-  return createHash('sha1').update(basis).digest('hex').slice(0, 16);
-}
-
-const fieldsJsonCache = new WeakMap<readonly FieldSpec[], string>();
-
-function fieldsJson(fields: readonly FieldSpec[]): string {
-  let json = fieldsJsonCache.get(fields);
-  if (json === undefined) {
-    json = canonicalJson(fields);
-    fieldsJsonCache.set(fields, json);
-  }
-  return json;
 }
 
 /** Whether the entity must be fetched and compared again. */

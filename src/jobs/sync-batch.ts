@@ -7,8 +7,9 @@ import { type DiffContext, diffRecord, referencedItems } from '../diff/index.js'
 import type { FieldSpec } from '../model/fields.js';
 import type { ItemId } from '../model/ids.js';
 import { languageItems } from '../model/languages.js';
-import type { ProposalKind } from '../model/proposal.js';
+import type { Finding, ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
+import { recordHash } from '../model/record-hash.js';
 import type { ItemLabels, ItemLookup, WikipediaPage } from '../model/remote.js';
 import type { RunFailure } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
@@ -76,6 +77,10 @@ const problemOf = ({ error }: BatchFailure): FetchProblem => ({
   code: error.code,
   url: redactUrl(error.url),
 });
+
+/** Findings stamped with the record they were found against: apply writes over no record that changed since. */
+const withRecordHash = (findings: readonly Finding[], hash: string): Finding[] =>
+  findings.map((finding) => ({ ...finding, evidence: { ...finding.evidence, recordHash: hash } }));
 
 export interface FetchedPages {
   /** By "lang:title". */
@@ -241,7 +246,7 @@ export async function syncBatch(
       diff = diffRecord(record, { item, labels: names, ...(page ? { page } : {}) }, ctx);
       settled = await deps.store.reconcile(
         record.key,
-        diff.findings,
+        withRecordHash(diff.findings, recordHash(record, deps.fields)),
         { runId, time: deps.now() },
         { partialFields: diff.undecided },
       );

@@ -98,6 +98,12 @@ export interface Evidence {
    * in the stored evidence, because an export reads proposals only, never the records.
    */
   readonly citedSource?: string;
+  /**
+   * The hash of the local record the run compared (src/model/record-hash.ts), moved with the rest of
+   * the evidence each time a run finds the same difference again: `apply` writes over no record that
+   * reads differently now. Absent in proposals stored before it was kept.
+   */
+  readonly recordHash?: string;
 }
 
 /** One of several values of a single-valued field that qualifiers tell apart (a website per language). */

@@ -13,13 +13,9 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ItemId } from '../../src/model/ids.js';
-import type { Finding, ProposalValue } from '../../src/model/proposal.js';
-import type { LocalRecord } from '../../src/model/record.js';
 import { applyAccepted } from '../../src/sinks/apply/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import type { ProposalStore } from '../../src/sinks/store.js';
-import { openLocalSource } from '../../src/sources/local/index.js';
+import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
 import { runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 
@@ -29,53 +25,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const EXAMPLES = new URL('../../examples/', import.meta.url);
 const now = () => '2025-10-02T08:00:00.000Z';
 
-function finding(
-  entity: string,
-  qid: ItemId,
-  field: string,
-  kind: Finding['kind'],
-  local: ProposalValue | null,
-  remote: ProposalValue | null,
-): Finding {
-  return {
-    entity,
-    qid,
-    field,
-    kind,
-    local,
-    remote,
-    evidence: {
-      source: 'wikidata',
-      url: `https://www.wikidata.org/wiki/${qid}`,
-      retrievedAt: '2025-10-01T03:00:00.000Z',
-    },
-  };
-}
-
-/** Reconciles each entity's findings as one run and returns the proposal ids, in the findings' order. */
-async function propose(store: ProposalStore, findings: readonly Finding[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const entity of new Set(findings.map((f) => f.entity))) {
-    const own = findings.filter((f) => f.entity === entity);
-    const result = await store.reconcile(entity, own, { runId: 'run-1', time: '2025-10-01T03:00:00.000Z' });
-    expect(result.created).toHaveLength(own.length);
-    ids.push(...result.created);
-  }
-  return ids;
-}
-
-async function statuses(store: ProposalStore, ids: readonly string[]): Promise<string[]> {
-  const byId = new Map((await store.get(ids)).map((p) => [p.id, p.status]));
-  return ids.map((id) => byId.get(id) ?? 'absent');
-}
-
-async function records(config: ReturnType<typeof testConfig>): Promise<Map<string, LocalRecord>> {
-  const found = new Map<string, LocalRecord>();
-  for await (const result of (await openLocalSource(config)).records())
-    if (result.ok) found.set(result.record.key, result.record);
-  return found;
-}
-
 const snapshot = (folder: string) =>
   new Map(readdirSync(folder).map((name) => [name, readFileSync(path.join(folder, name), 'utf8')]));
 
@@ -84,6 +33,15 @@ describe('apply to a folder of cards', () => {
   mkdirSync(cards);
   for (const name of readdirSync(new URL('cards/', EXAMPLES)))
     copyFileSync(new URL(`cards/${name}`, EXAMPLES), path.join(cards, name));
+  // Sora's lines stating the announcement and the website state only them here, so apply writes them
+  // (the example card's Summary and "the OpenAI website" need a person: see the clause tests below).
+  const sora = path.join(cards, 'sora.md');
+  writeFileSync(
+    sora,
+    readFileSync(sora, 'utf8')
+      .replace(/(## Summary\n)[^\n]+\n/, '$1')
+      .replace('Available on the OpenAI website:', 'Available on the official website:'),
+  );
   const config = testConfig({
     'local.kind': 'cards',
     'local.path': cards,
@@ -95,7 +53,7 @@ describe('apply to a folder of cards', () => {
     try {
       const [announced, website, upstream, chatgpt, wikipedia, shared, gone, open, rejected] = (await propose(
         store,
-        [
+        await stamped(config, [
           finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
           finding('sora', 'Q124544998', 'website', 'update', 'https://openai.com/sora', 'https://sora.com/'),
           finding('sora', 'Q124544998', 'developer', 'upstream', [{ label: 'OpenAI' }], null),
@@ -119,7 +77,7 @@ describe('apply to a folder of cards', () => {
             'text-to-image model developed by OpenAI',
             'image model',
           ),
-        ],
+        ]),
       )) as string[];
       const accepted = [announced, website, upstream, chatgpt, wikipedia, shared, gone] as string[];
       await store.review(accepted, 'accepted', now());
@@ -129,13 +87,13 @@ describe('apply to a folder of cards', () => {
       const preview = await applyAccepted({ store, config, now, dryRun: true });
       expect(snapshot(cards)).toEqual(before);
       expect(await statuses(store, accepted)).toEqual(accepted.map(() => 'accepted'));
-      expect(preview.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, files: 3 });
+      expect(preview.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, needsPerson: 0, files: 3 });
       const chatgptPreview = preview.files.find((f) => f.file.endsWith('chatgpt.md'))?.preview ?? '';
       expect(chatgptPreview).toContain('\n+- Announced on November 30, 2022\n');
       expect(chatgptPreview).toMatch(/^--- .*chatgpt\.md\n\+\+\+ .*chatgpt\.md\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
 
       const result = await applyAccepted({ store, config, now });
-      expect(result.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, files: 3 });
+      expect(result.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, needsPerson: 0, files: 3 });
       expect(new Set(result.applied)).toEqual(new Set([announced, website, chatgpt, wikipedia]));
       expect(result.skipped).toEqual(
         expect.arrayContaining([
@@ -197,7 +155,7 @@ describe('apply to a folder of cards', () => {
         expect(after.get(name)).toBe(before.get(name));
 
       const again = await applyAccepted({ store, config, now });
-      expect(again.counts).toEqual({ accepted: 3, applied: 0, skipped: 3, files: 0 });
+      expect(again.counts).toEqual({ accepted: 3, applied: 0, skipped: 3, needsPerson: 0, files: 0 });
       expect(snapshot(cards)).toEqual(after);
     } finally {
       await store.close();
@@ -227,15 +185,18 @@ describe('apply to a JSONL file', () => {
   it('rewrites the matching lines, keeps every other byte, and marks the proposals applied', async () => {
     const store = await openStore(config);
     try {
-      const ids = await propose(store, [
-        finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
-        finding('e12345', 'Q12346', 'label', 'update', 'Entity 12345', 'Entity Twelve Thousand'),
-        finding('e7', 'Q8', 'qid', 'redirect', { id: 'Q8' }, { id: 'Q80', label: 'Entity 7' }),
-        finding('crlf', 'Q7', 'website', 'update', 'https://example.org', 'https://example.com/'),
-        finding('last', 'Q9', 'description', 'add', null, 'the last line'),
-        finding('bad-date', 'Q116709136', 'published', 'update', '2023-02-30', '2023-03-14'),
-        finding('gone', 'Q10', 'label', 'add', null, 'Gone'),
-      ]);
+      const ids = await propose(
+        store,
+        await stamped(config, [
+          finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
+          finding('e12345', 'Q12346', 'label', 'update', 'Entity 12345', 'Entity Twelve Thousand'),
+          finding('e7', 'Q8', 'qid', 'redirect', { id: 'Q8' }, { id: 'Q80', label: 'Entity 7' }),
+          finding('crlf', 'Q7', 'website', 'update', 'https://example.org', 'https://example.com/'),
+          finding('last', 'Q9', 'description', 'add', null, 'the last line'),
+          finding('bad-date', 'Q116709136', 'published', 'update', '2023-02-30', '2023-03-14'),
+          finding('gone', 'Q10', 'label', 'add', null, 'Gone'),
+        ]),
+      );
       await store.review(ids, 'accepted', now());
 
       const preview = await applyAccepted({ store, config, now, dryRun: true });
@@ -245,7 +206,7 @@ describe('apply to a JSONL file', () => {
       );
 
       const result = await applyAccepted({ store, config, now });
-      expect(result.counts).toEqual({ accepted: 7, applied: 5, skipped: 2, files: 1 });
+      expect(result.counts).toEqual({ accepted: 7, applied: 5, skipped: 2, needsPerson: 0, files: 1 });
       expect(result.skipped.map((s) => [s.entity, s.reason])).toEqual(
         expect.arrayContaining([
           ['bad-date', expect.stringContaining('does not read')],
@@ -314,28 +275,31 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     const store = await openStore(config);
     let ids: string[];
     try {
-      ids = await propose(store, [
-        finding('openai', 'Q21708200', 'label', 'update', 'OpenAI', 'OpenAI <script>alert(3)</script>'),
-        finding(
-          'sora',
-          'Q124544998',
-          'website',
-          'update',
-          'https://openai.com/sora',
-          'https://sora.com/a\u2028b',
-        ),
-        finding(
-          'gpt-3',
-          'Q95726734',
-          'description',
-          'update',
-          '2020 large language model developed by OpenAI',
-          'language model\nby OpenAI',
-        ),
-        finding('dall-e', 'Q105078662', 'label', 'update', 'DALL-E', 'DALL\u202eE'),
-        finding('chatgpt', 'Q115564437', 'announced', 'add', null, '2022-11-30'),
-        finding('sora-2', 'Q136505399', 'wikipedia', 'add', null, { lang: 'en', title: 'Sora 2)' }),
-      ]);
+      ids = await propose(
+        store,
+        await stamped(config, [
+          finding('openai', 'Q21708200', 'label', 'update', 'OpenAI', 'OpenAI <script>alert(3)</script>'),
+          finding(
+            'sora',
+            'Q124544998',
+            'website',
+            'update',
+            'https://openai.com/sora',
+            'https://sora.com/a\u2028b',
+          ),
+          finding(
+            'gpt-3',
+            'Q95726734',
+            'description',
+            'update',
+            '2020 large language model developed by OpenAI',
+            'language model\nby OpenAI',
+          ),
+          finding('dall-e', 'Q105078662', 'label', 'update', 'DALL-E', 'DALL\u202eE'),
+          finding('chatgpt', 'Q115564437', 'announced', 'add', null, '2022-11-30'),
+          finding('sora-2', 'Q136505399', 'wikipedia', 'add', null, { lang: 'en', title: 'Sora 2)' }),
+        ]),
+      );
       await store.review(ids, 'accepted', now());
     } finally {
       await store.close();
@@ -353,7 +317,9 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     const dry = await cli('apply', '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
     for (const reason of reasons) expect(dry.stderr).toContain(`${reason}\n`);
-    expect(dry.stderr).toContain('6 accepted proposals: 2 would be applied, 4 skipped, 2 files would change');
+    expect(dry.stderr).toContain(
+      '6 accepted proposals: 2 would be applied, 0 need a person, 0 refused, 4 skipped, 2 files would change',
+    );
     expect(dry.stdout).toContain('+- Announced on November 30, 2022');
     expect(dry.stdout).toContain('+**Wikipedia**: [English](https://en.wikipedia.org/wiki/Sora_2%29)  ');
     expect(dry.stdout).toContain(' - Offered\\x1b[2J in a \\u202efree tier'); // the preview's context line
@@ -364,7 +330,9 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     const run = await cli('apply');
     expect(run.code, run.stderr).toBe(0);
     for (const reason of reasons) expect(run.stderr).toContain(`${reason}\n`);
-    expect(run.stderr).toContain('6 accepted proposals: 2 applied, 4 skipped, 2 files changed');
+    expect(run.stderr).toContain(
+      '6 accepted proposals: 2 applied, 0 need a person, 0 refused, 4 skipped, 2 files changed',
+    );
     for (const [name, was] of before) expect(bytes(name).equals(was), name).toBe(true);
 
     const read = await records(config);
@@ -399,9 +367,12 @@ describe('apply after Wikidata changed since the decision', () => {
     const store = await openStore(config);
     try {
       const before = readFileSync(path.join(cards, 'sora.md'), 'utf8');
-      const [first] = await propose(store, [
-        finding('sora', 'Q124544998', 'website', 'update', 'https://openai.com/sora', 'https://sora.com/'),
-      ]);
+      const [first] = await propose(
+        store,
+        await stamped(config, [
+          finding('sora', 'Q124544998', 'website', 'update', 'https://openai.com/sora', 'https://sora.com/'),
+        ]),
+      );
       await store.review([first as string], 'accepted', now());
       // The next night Wikidata says something else: a new open proposal of the same field and kind.
       const later = await store.reconcile(

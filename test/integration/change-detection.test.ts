@@ -118,6 +118,16 @@ describe('the first night', () => {
       expect(Object.keys(await runtime.changes.cursors())).toContain('wikidata');
     }
   });
+
+  it("keeps in each proposal's evidence the hash of the record it compared, as the sync state does", async () => {
+    const state = await states(sweepInstall);
+    let proposals = 0;
+    for await (const p of sweepInstall.store.stream({})) {
+      proposals++;
+      expect(p.evidence.recordHash, `${p.entity} · ${p.field}`).toBe(state.get(p.entity)?.recordHash);
+    }
+    expect(proposals).toBeGreaterThan(0);
+  });
 });
 
 describe('after edits upstream and one local edit', () => {

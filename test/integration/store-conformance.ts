@@ -136,11 +136,17 @@ export function storeConformance(
         const run1 = await s.reconcile(entity, [followedBy, announced], { runId: 'run-1', time: time(100) });
         expect(run1).toEqual({ created: [a, b], seen: [], superseded: [], resolved: [] });
 
-        // Run 2: the same findings; the card's value and the evidence changed, not the identity.
+        // Run 2: the same findings; the card's value and the evidence changed, not the identity. The
+        // evidence keeps the hash of the record compared (apply's guard), refreshed with the rest.
         const announcedAgain = announcedFinding(entity, {
           local: '2024-01',
           label: 'Sora (model)',
-          evidence: { ...announced.evidence, revision: 2212345999, retrievedAt: time(200) },
+          evidence: {
+            ...announced.evidence,
+            revision: 2212345999,
+            retrievedAt: time(200),
+            recordHash: '5d41402abc4b2a76',
+          },
         });
         const run2 = await s.reconcile(entity, [followedBy, announcedAgain], {
           runId: 'run-2',

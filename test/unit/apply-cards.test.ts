@@ -75,6 +75,9 @@ function apply(
 
 const linesOf = (text: string) => text.split('\n');
 
+/** The card without its Summary paragraph, which restates most facts in sentences that say more. */
+const withoutSummary = (text: string) => text.replace(/(## Summary\n)[^\n]+\n/, '$1');
+
 describe('add: the card does not state the fact', () => {
   it("adds a Key Facts bullet from the field's first phrase, after the last bullet", () => {
     const { result, facts } = apply('chatgpt', [{ field: 'announced', kind: 'add', remote: '2022-11-30' }]);
@@ -173,8 +176,8 @@ describe('add: the card does not state the fact', () => {
 });
 
 describe('update: the value is rewritten everywhere the card states it', () => {
-  it('changes only the date in a bullet whose sentence goes on after a comma, and in the Summary', () => {
-    const text = example('sora').replace(
+  it('changes only the date in a bullet stating two facts, "Developed by OpenAI, announced on …"', () => {
+    const text = withoutSummary(example('sora')).replace(
       '- Developed by OpenAI\n- First announced on February 15, 2024',
       '- Developed by OpenAI, announced on February 15, 2024',
     );
@@ -184,41 +187,50 @@ describe('update: the value is rewritten everywhere the card states it', () => {
       text,
     );
     expect(result.text).toContain('\n- Developed by OpenAI, announced on February 16, 2024\n');
-    expect(result.text).toContain(
-      'when it was announced on February 16, 2024, together with a set of sample clips',
-    );
     expect(facts).toMatchObject({ announced: '2024-02-16', developer: ['OpenAI'] });
   });
 
   it('keeps each card\'s date style: day first, ISO, and "in" → "on" when the date gains a day', () => {
-    const dalle = apply('dall-e', [
-      { field: 'announced', kind: 'update', local: '2021-01-05', remote: '2021-01-06' },
-    ]);
+    const card = (name: string) => withoutSummary(example(name));
+    const dalle = apply(
+      'dall-e',
+      [{ field: 'announced', kind: 'update', local: '2021-01-05', remote: '2021-01-06' }],
+      card('dall-e'),
+    );
     expect(dalle.result.text).toContain('- First announced on 6 January 2021\n');
-    expect(dalle.result.text).toContain('OpenAI announced on 6 January 2021 that');
-    const gpt4 = apply('gpt-4', [
-      { field: 'published', kind: 'update', local: '2023-03-14', remote: '2023-03-15' },
-    ]);
+    const gpt4 = apply(
+      'gpt-4',
+      [{ field: 'published', kind: 'update', local: '2023-03-14', remote: '2023-03-15' }],
+      card('gpt-4'),
+    );
     expect(gpt4.result.text).toContain('- Publicly released on 2023-03-15\n');
-    expect(gpt4.result.text).toContain('It was released on 2023-03-15, first to paying');
-    const sd = apply('stable-diffusion', [
-      { field: 'published', kind: 'update', local: '2022-08', remote: '2022-08-22' },
-    ]);
+    const sd = apply(
+      'stable-diffusion',
+      [{ field: 'published', kind: 'update', local: '2022-08', remote: '2022-08-22' }],
+      card('stable-diffusion'),
+    );
     expect(sd.result.text).toContain('- Initially released on August 22, 2022\n');
-    expect(sd.result.text).toContain('The first public version was released on August 22, 2022.');
     expect(sd.facts.published).toBe('2022-08-22');
   });
 
-  it('replaces an item by its label, keeping the rest of the bullet', () => {
-    const { result, facts } = apply('gpt-3', [
-      {
-        field: 'followedBy',
-        kind: 'update',
-        local: { label: 'GPT-4' },
-        remote: { id: 'Q1', label: 'GPT-3.5' },
-      },
-    ]);
-    expect(result.text).toContain('\n- Followed by GPT-3.5, the next model of the series\n');
+  it('replaces an item by its label in a bullet that states only the item', () => {
+    const text = example('gpt-3').replace(
+      '- Followed by GPT-4, the next model of the series',
+      '- Followed by *GPT-4*.',
+    );
+    const { result, facts } = apply(
+      'gpt-3',
+      [
+        {
+          field: 'followedBy',
+          kind: 'update',
+          local: { label: 'GPT-4' },
+          remote: { id: 'Q1', label: 'GPT-3.5' },
+        },
+      ],
+      text,
+    );
+    expect(result.text).toContain('\n- Followed by *GPT-3.5*.\n');
     expect(facts.followedBy).toBe('GPT-3.5');
   });
 
@@ -249,11 +261,17 @@ describe('update: the value is rewritten everywhere the card states it', () => {
   });
 
   it('sets a website stated in Key Facts and in JSON-LD in both places', () => {
-    const { result, facts, after } = apply('sora', [
-      { field: 'website', kind: 'update', local: 'https://openai.com/sora', remote: 'https://sora.com/' },
-    ]);
+    const text = example('sora').replace(
+      'Available on the OpenAI website:',
+      'Available on the official website:',
+    );
+    const { result, facts, after } = apply(
+      'sora',
+      [{ field: 'website', kind: 'update', local: 'https://openai.com/sora', remote: 'https://sora.com/' }],
+      text,
+    );
     expect(result.text).toContain(
-      '\n- Available on the OpenAI website: [https://sora.com/](https://sora.com/)\n',
+      '\n- Available on the official website: [https://sora.com/](https://sora.com/)\n',
     );
     expect(result.text).toContain('\n  "url": "https://sora.com/",\n');
     expect(facts.website).toBe('https://sora.com/');
@@ -402,10 +420,16 @@ describe('skipped proposals leave the card as it was, each with its reason', () 
       local: { label: 'GPT-2' },
       remote: { label: 'GPT-3' },
     });
-    expect(applyToCard(text, record, [p], fields)).toEqual({ text, applied: [p.id], skipped: [] });
+    expect(applyToCard(text, record, [p], fields)).toEqual({
+      text,
+      applied: [p.id],
+      skipped: [],
+      needsPerson: [],
+    });
   });
 
   it('of two accepted proposals for one field, the one seen last is applied', () => {
+    const text = example('gpt-4').replace(', the 2020 model of the same series', '');
     const older = proposal(record, {
       field: 'follows',
       kind: 'update',
@@ -433,7 +457,7 @@ describe('skipped proposals leave the card as it was, each with its reason', () 
       { field: 'announced', kind: 'update', local: '2024-02-15', remote: '2024-02-16' },
       { field: 'qid', kind: 'redirect', local: { id: 'Q124544998' }, remote: { id: 'Q124544999' as ItemId } },
     ];
-    const { result, after } = apply('sora', wanted, undefined, ['announced', 'qid']);
+    const { result, after } = apply('sora', wanted, withoutSummary(example('sora')), ['announced', 'qid']);
     const again = applyToCard(
       result.text,
       after,
@@ -442,5 +466,97 @@ describe('skipped proposals leave the card as it was, each with its reason', () 
     );
     expect(again.text).toBe(result.text);
     expect(again.applied).toHaveLength(2);
+  });
+});
+
+describe('a line that says more about the value than the value needs a person', () => {
+  const lineOf = (text: string, start: string) => linesOf(text).findIndex((l) => l.startsWith(start)) + 1;
+
+  it('"Follows GPT-3, the 2020 model of the same series" is not rewritten; the card stays byte for byte', () => {
+    const text = example('gpt-4');
+    const record = read(text, 'gpt-4');
+    const p = proposal(record, {
+      field: 'follows',
+      kind: 'update',
+      local: { label: 'GPT-3' },
+      remote: { id: 'Q1', label: 'GPT-3.5' },
+    });
+    const result = applyToCard(text, record, [p], fields);
+    expect(result).toEqual({
+      text,
+      applied: [],
+      skipped: [],
+      needsPerson: [
+        {
+          id: p.id,
+          lines: [
+            {
+              line: lineOf(text, '- Follows GPT-3'),
+              text: '- Follows GPT-3, the 2020 model of the same series',
+              extra: { where: 'after', text: ', the 2020 model of the same series' },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('a date restated in a Summary sentence stops the proposal: not even the value-only bullet is written', () => {
+    const text = example('sora');
+    const record = read(text, 'sora');
+    const p = proposal(record, {
+      field: 'announced',
+      kind: 'update',
+      local: '2024-02-15',
+      remote: '2024-02-16',
+    });
+    const result = applyToCard(text, record, [p], fields);
+    expect(result.text).toBe(text);
+    expect(result.needsPerson[0]?.lines.map((l) => l.line)).toEqual([
+      lineOf(text, 'Sora is a generative model'),
+    ]);
+    expect(result.needsPerson[0]?.lines[0]?.extra.where).toBe('before');
+  });
+
+  it('a website whose words describe it ("its own domain", a link text) needs a person', () => {
+    const chatgpt = example('chatgpt');
+    const record = read(chatgpt, 'chatgpt');
+    const website = {
+      field: 'website',
+      kind: 'update' as const,
+      local: 'https://chatgpt.com',
+      remote: 'https://openai.com/chatgpt',
+    };
+    const own = applyToCard(chatgpt, record, [proposal(record, website)], fields);
+    expect(own.text).toBe(chatgpt);
+    expect(own.needsPerson[0]?.lines[0]?.extra).toEqual({ where: 'between', text: 'its own domain:' });
+    const linkText = chatgpt.replace('its own domain: [https://chatgpt.com]', '[the ChatGPT site]');
+    const described = read(linkText, 'chatgpt');
+    const result = applyToCard(linkText, described, [proposal(described, website)], fields);
+    expect(result.text).toBe(linkText);
+    expect(result.needsPerson[0]?.lines[0]?.extra).toEqual({ where: 'between', text: '[the ChatGPT site]' });
+  });
+
+  it("the card's other proposals are still written", () => {
+    const text = withoutSummary(example('gpt-4'));
+    const record = read(text, 'gpt-4');
+    const follows = proposal(record, {
+      field: 'follows',
+      kind: 'update',
+      local: { label: 'GPT-3' },
+      remote: { label: 'GPT-3.5' },
+    });
+    const published = proposal(record, {
+      field: 'published',
+      kind: 'update',
+      local: '2023-03-14',
+      remote: '2023-03-15',
+    });
+    const result = applyToCard(text, record, [follows, published], fields);
+    expect(result.applied).toEqual([published.id]);
+    expect(result.needsPerson.map((n) => n.id)).toEqual([follows.id]);
+    expect(result.text).toBe(
+      text.replace('- Publicly released on 2023-03-14', '- Publicly released on 2023-03-15'),
+    );
   });
 });

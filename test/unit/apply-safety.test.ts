@@ -63,6 +63,15 @@ function refused(key: string, text: string, wanted: Wanted, reason: string | Reg
   return result.skipped[0]?.reason ?? '';
 }
 
+/**
+ * The sora card with its Key Facts lines stating values only, so apply writes them (card-clauses.ts):
+ * "the second generation of the model" and "the OpenAI website" would need a person.
+ */
+const valueOnlySora = () =>
+  example('sora')
+    .replace('Followed by Sora 2, the second generation of the model', 'Followed by Sora 2')
+    .replace('Available on the OpenAI website:', 'Available on the official website:');
+
 const website = (remote: string): Wanted => ({
   field: 'website',
   kind: 'update',
@@ -88,11 +97,11 @@ describe('a label with markup', () => {
       local: { label: 'Sora 2' },
       remote: { id: 'Q1', label },
     });
-    refused('sora', example('sora'), followedBy('Sora <b>3</b>'), 'has "<" at character 6');
-    refused('sora', example('sora'), followedBy('Sora *3*'), 'Markdown reads it as emphasis');
+    refused('sora', valueOnlySora(), followedBy('Sora <b>3</b>'), 'has "<" at character 6');
+    refused('sora', valueOnlySora(), followedBy('Sora *3*'), 'Markdown reads it as emphasis');
     refused(
       'sora',
-      example('sora'),
+      valueOnlySora(),
       followedBy('Sora [3](https://evil.example)'),
       'Markdown reads it as a link',
     );
@@ -174,32 +183,32 @@ describe('URLs', () => {
   ];
   for (const [name, url, reason] of cases)
     it(`a website with ${name} is refused, naming the character and where it is`, () => {
-      const text = example('sora');
+      const text = valueOnlySora();
       const why = refused('sora', text, website(url), reason);
       expect(why).toContain('percent-encode');
     });
 
   it('a URL with an unbalanced parenthesis is refused: a Markdown link cannot hold it', () => {
-    refused('sora', example('sora'), website('https://sora.com/a)b'), 'unbalanced parentheses');
+    refused('sora', valueOnlySora(), website('https://sora.com/a)b'), 'unbalanced parentheses');
   });
 
   it('a URL with "_", "*" and balanced parentheses is written and reads back identically in both places', () => {
     const url = 'https://sora.example/wiki/Sora_(model)/*new*';
-    const { result } = applyTo('sora', example('sora'), website(url));
+    const { result } = applyTo('sora', valueOnlySora(), website(url));
     expect(result.skipped).toEqual([]);
     const after = read(result.text, 'sora');
     expect(after.facts.website).toBe(url);
     expect(after.origins?.website?.map((o) => o.where)).toEqual(['Key Facts', 'JSON-LD url']);
     // The link text shows the URL with its emphasis markers escaped; the target is the URL itself.
     expect(result.text).toContain(
-      `- Available on the OpenAI website: [https://sora.example/wiki/Sora_(model)/\\*new\\*](${url})\n`,
+      `- Available on the official website: [https://sora.example/wiki/Sora_(model)/\\*new\\*](${url})\n`,
     );
   });
 
   it('a later apply cannot leave prose and JSON-LD different: a card stating a line separator in a URL does not read', () => {
     // The card as an earlier apply wrote it: the Key Facts link and the JSON-LD url with a U+2028 inside.
     const broken = 'https://sora.com/a\u2028b';
-    const text = example('sora')
+    const text = valueOnlySora()
       .replace('[https://openai.com/sora](https://openai.com/sora)', `[${broken}](${broken})`)
       .replace('"url": "https://openai.com/sora"', `"url": "${broken}"`);
     expect(parseCard(text, 'sora', 'sora.md', fields)).toMatchObject({
@@ -209,7 +218,7 @@ describe('URLs', () => {
   });
 
   it('applying a URL with a line separator never writes one place without the other', () => {
-    const text = example('sora');
+    const text = valueOnlySora();
     refused('sora', text, website('https://sora.com/a\u2028b'), 'line separator');
     const { result } = applyTo('sora', text, website('https://sora.com/c'));
     const after = read(result.text, 'sora');

@@ -84,7 +84,7 @@ export function phraseFor(field: FieldSpec, precision: TimePrecision, current?: 
 }
 
 /** One place in a line where the field's value is stated: the phrase and the value after it. */
-interface ValueSpan {
+export interface ValueSpan {
   readonly phraseStart: number;
   readonly phrase: string;
   readonly start: number;
@@ -93,7 +93,8 @@ interface ValueSpan {
   readonly toSentenceEnd: boolean;
 }
 
-function spansOf(line: string, field: FieldSpec): ValueSpan[] {
+/** Where `line` states `field`, as the card reader reads it: right to left, without overlaps. */
+export function spansOf(line: string, field: FieldSpec): ValueSpan[] {
   const spans: ValueSpan[] = [];
   for (const phrase of field.phrases) {
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(phrase)}\\s+`, 'giu');
@@ -238,7 +239,8 @@ export function rewriteProse(
   return text;
 }
 
-const URL_LEADS: Readonly<Record<string, string>> = { 'available on': 'the official website: ' };
+/** The words apply writes between "Available on" and a website's link: what P856 means, whatever the URL. */
+export const URL_LEADS: Readonly<Record<string, string>> = { 'available on': 'the official website: ' };
 
 /** A Key Facts bullet stating the value with the field's first phrase: "Followed by Sora 2". */
 export function factBullet(field: FieldSpec, value: FactItem | readonly FactItem[]): string | undefined {

@@ -7,12 +7,15 @@
 // own and the card is then read back with the card reader, place by place (card-verify.ts): the change
 // is kept only if the card still reads, states exactly the proposed value in every place it states the
 // field, has no new local conflict and says the same about everything else. Otherwise the proposal is
-// skipped with the reason, and the card is left as it was.
+// skipped with the reason, and the card is left as it was. A value stated in a prose line that says
+// more about it than the value ("Follows GPT-3, the 2020 model…", card-clauses.ts) is written nowhere:
+// the proposal needs a person, with those lines.
 
 import type { FieldSpec } from '../../model/fields.js';
 import { canonicalJson, type Proposal } from '../../model/proposal.js';
 import type { LocalRecord, Origin } from '../../model/record.js';
 import { parseCard } from '../../sources/local/card-parser.js';
+import { type ExtraWords, extraWords } from './card-clauses.js';
 import { placeProblem } from './card-encode.js';
 import { blockLines, editJsonLd, findJsonBlock, type JsonBlock } from './card-jsonld.js';
 import {
@@ -27,7 +30,7 @@ import {
 import { factBullet, rewriteProse } from './card-prose.js';
 import { verifyCard } from './card-verify.js';
 import { staleReason, statesValue } from './record-state.js';
-import { type Change, onePerTarget, planChange, type Skip, targetKey } from './rules.js';
+import { type Change, type Guard, onePerTarget, planChange, type Skip, targetKey } from './rules.js';
 
 export interface CardApplyResult {
   /** The card's new text (the same string when nothing changed). */
@@ -35,9 +38,28 @@ export interface CardApplyResult {
   /** Ids of the proposals the text now carries (including those it already did). */
   readonly applied: string[];
   readonly skipped: Skip[];
+  /** Proposals whose value sits in lines that say more about it: written nowhere, left for a person. */
+  readonly needsPerson: NeedsPerson[];
 }
 
-type Edit = { ok: true; lines: string[] } | { ok: false; reason: string };
+/** A line that states the old value and more about it (card-clauses.ts): apply leaves it to a person. */
+export interface PersonLine {
+  /** 1-based. */
+  readonly line: number;
+  readonly text: string;
+  /** What it says besides the value. */
+  readonly extra: ExtraWords;
+}
+
+export interface NeedsPerson {
+  readonly id: string;
+  readonly lines: readonly PersonLine[];
+}
+
+type Edit =
+  | { ok: true; lines: string[] }
+  | { ok: false; reason: string }
+  | { ok: false; person: PersonLine[] };
 
 const STORE = 'card';
 
@@ -106,10 +128,30 @@ function uniqueOrigins(origins: readonly Origin[]): Origin[] {
   });
 }
 
+/** The prose lines stating the change's field that say more than values: none may be rewritten. */
+function personLines(
+  lines: readonly string[],
+  origins: readonly Origin[],
+  change: Change,
+  fields: readonly FieldSpec[],
+): PersonLine[] {
+  if (change.target !== 'fact') return [];
+  const found: PersonLine[] = [];
+  for (const { where, line } of origins) {
+    const text = line === undefined ? undefined : lines[line - 1];
+    if (text === undefined || (where !== 'Key Facts' && where !== 'Summary')) continue;
+    const extra = extraWords(text, where, fields);
+    if (extra) found.push({ line: line as number, text, extra });
+  }
+  return found;
+}
+
 /** The card's lines with the change written everywhere the card states the target. */
-function editCard(lines: string[], record: LocalRecord, change: Change): Edit {
+function editCard(lines: string[], record: LocalRecord, change: Change, fields: readonly FieldSpec[]): Edit {
   const origins = uniqueOrigins(record.origins?.[targetKey(change)] ?? []);
   if (origins.length === 0) return addStatement(lines, change);
+  const person = personLines(lines, origins, change, fields);
+  if (person.length > 0) return { ok: false, person };
   const out = [...lines];
   const blocks = new Map<number, { block: JsonBlock; keys: Set<string> }>();
   for (const origin of origins) {
@@ -157,12 +199,14 @@ export function applyToCard(
   record: LocalRecord,
   proposals: readonly Proposal[],
   fields: readonly FieldSpec[],
+  guard?: Guard,
 ): CardApplyResult {
   const applied: string[] = [];
+  const needsPerson: NeedsPerson[] = [];
   const initial = parseCard(text, record.key, record.file, fields);
   if (!initial.ok) {
     const reason = `the card does not read: ${initial.error.error}`;
-    return { text, applied, skipped: proposals.map((p) => ({ id: p.id, reason })) };
+    return { text, applied, skipped: proposals.map((p) => ({ id: p.id, reason })), needsPerson };
   }
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   let current = { text, record: initial.record };
@@ -180,15 +224,22 @@ export function applyToCard(
       applied.push(proposal.id); // already says it: nothing to write
       continue;
     }
+    // Checked against the card as it was read, not as this apply has rewritten it so far.
+    const moved = guard?.(proposal, initial.record);
+    if (moved) {
+      skipped.push(moved);
+      continue;
+    }
     // A card that says the value in one place and another value elsewhere is rewritten, not stale.
     const stale = says ? undefined : staleReason(current.record, change, proposal, STORE);
     if (stale) {
       skipped.push({ id: proposal.id, reason: stale });
       continue;
     }
-    const edit = editCard(current.text.split(/\r?\n/), current.record, change);
+    const edit = editCard(current.text.split(/\r?\n/), current.record, change, fields);
     if (!edit.ok) {
-      skipped.push({ id: proposal.id, reason: edit.reason });
+      if ('person' in edit) needsPerson.push({ id: proposal.id, lines: edit.person });
+      else skipped.push({ id: proposal.id, reason: edit.reason });
       continue;
     }
     const next = edit.lines.join(eol);
@@ -200,5 +251,5 @@ export function applyToCard(
     current = { text: next, record: verified.record };
     applied.push(proposal.id);
   }
-  return { text: current.text, applied, skipped };
+  return { text: current.text, applied, skipped, needsPerson };
 }

@@ -2,25 +2,32 @@
 // accepted → applied). Lists every accepted proposal, writes each record's into its card or JSONL line,
 // then marks the applied ones. A proposal that cannot be applied — not a local edit, a record that is
 // gone or changed since, a value the record cannot state — is skipped with its reason, never an error.
+// A proposal is refused (guards.ts) when its record was edited, or a later run no longer found its
+// difference, since it was found; one whose value a card states in a line that says more about it
+// ("Follows GPT-3, the 2020 model…", card-clauses.ts) needs a person: nothing of it is written. Both
+// stay accepted for later.
 // With `dryRun` nothing is written and nothing marked: the result says what would change, with a
 // unified-diff-like preview per file.
 
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
-import type { Proposal, ProposalKind } from '../../model/proposal.js';
+import type { Proposal } from '../../model/proposal.js';
 import type { LocalRecord, ReadError } from '../../model/record.js';
-import { LocalSourceError, openLocalSource } from '../../sources/local/index.js';
+import { openLocalSource } from '../../sources/local/index.js';
 import { decodeText } from '../../sources/local/text.js';
 import type { ProposalStore } from '../store.js';
 import { applyToCard } from './cards.js';
-import { replaceFile, rewriteJsonlFile } from './files.js';
-import { applyToJsonlLine } from './jsonl.js';
-import { jsonlPreview, unifiedDiff } from './preview.js';
+import { replaceFile } from './files.js';
+import { type LastCompared, latestSightings, movedGuard, REFUSED } from './guards.js';
+import { applyJsonl } from './jsonl-file.js';
+import { type ApplyNeedsPerson, type ApplySkip, type FileChange, gone, Outcome } from './outcome.js';
+import { unifiedDiff } from './preview.js';
 import type { Skip } from './rules.js';
 
-export { applyToCard, type CardApplyResult } from './cards.js';
+export { applyToCard, type CardApplyResult, type PersonLine } from './cards.js';
 export { LocalChangedError } from './files.js';
+export { type LastCompared, REFUSED } from './guards.js';
 export { applyToJsonlLine, type JsonlApplyResult } from './jsonl.js';
 export type { Skip } from './rules.js';
 
@@ -31,24 +38,14 @@ export interface ApplyOptions {
   readonly now: () => string;
   /** Write nothing, mark nothing: report what would change. */
   readonly dryRun?: boolean;
+  /**
+   * The sync state of these entities (what their last comparison read), when the caller can read it:
+   * it tells a difference the last run no longer found even when the entity has no other proposal.
+   */
+  readonly lastCompared?: (entities: readonly string[]) => Promise<ReadonlyMap<string, LastCompared>>;
 }
 
-export interface ApplySkip {
-  readonly id: string;
-  readonly entity: string;
-  readonly field: string;
-  readonly kind: ProposalKind;
-  readonly reason: string;
-}
-
-/** A file apply changed (or, in a dry run, would change). */
-export interface FileChange {
-  readonly file: string;
-  /** The proposals it now carries. */
-  readonly applied: readonly string[];
-  /** What changed, as a unified diff; in dry runs only. */
-  readonly preview?: string;
-}
+export type { ApplyNeedsPerson, ApplySkip, FileChange } from './outcome.js';
 
 export interface ApplyResult {
   readonly dryRun: boolean;
@@ -56,11 +53,13 @@ export interface ApplyResult {
     readonly accepted: number;
     readonly applied: number;
     readonly skipped: number;
+    readonly needsPerson: number;
     readonly files: number;
   };
   /** Ids of the proposals written (or already stated) in the local store, now `applied`. */
   readonly applied: readonly string[];
   readonly skipped: readonly ApplySkip[];
+  readonly needsPerson: readonly ApplyNeedsPerson[];
   readonly files: readonly FileChange[];
 }
 
@@ -75,25 +74,6 @@ async function acceptedProposals(store: ProposalStore): Promise<Proposal[]> {
     after = page.next;
   } while (after);
   return all;
-}
-
-/** The outcome being built: applied ids, skips with their proposal, changed files. */
-class Outcome {
-  readonly applied: string[] = [];
-  readonly skipped: ApplySkip[] = [];
-  readonly files: FileChange[] = [];
-  constructor(private readonly byId: ReadonlyMap<string, Proposal>) {}
-
-  skip(skips: readonly Skip[]): void {
-    for (const { id, reason } of skips) {
-      const p = this.byId.get(id);
-      if (p) this.skipped.push({ id, entity: p.entity, field: p.field, kind: p.kind, reason });
-    }
-  }
-
-  skipAll(proposals: readonly Proposal[], reason: string): void {
-    this.skip(proposals.map((p) => ({ id: p.id, reason })));
-  }
 }
 
 /**
@@ -117,6 +97,7 @@ async function overtaken(store: ProposalStore, accepted: readonly Proposal[]): P
       if (newer)
         skips.push({
           id: proposal.id,
+          code: REFUSED.remoteMoved,
           reason: `a later run found another value (${newer.id}, open): Wikidata changed since this was accepted; review that one`,
         });
     }
@@ -136,7 +117,16 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
     list.push(proposal);
     byEntity.set(proposal.entity, list);
   }
-  const outcome = new Outcome(new Map(all.map((p) => [p.id, p])));
+  const sightings = await latestSightings(
+    options.store,
+    accepted.map((p) => p.entity),
+  );
+  const store = options.config.local.kind === 'jsonl' ? 'JSONL record' : 'card';
+  const entities = [...new Set(accepted.map((p) => p.entity))];
+  const compared =
+    options.lastCompared && entities.length > 0 ? await options.lastCompared(entities) : undefined;
+  const guard = movedGuard(sightings, options.config.fields, store, compared);
+  const outcome = new Outcome(new Map(all.map((p) => [p.id, p])), guard);
   outcome.skip(stale);
   if (accepted.length > 0) {
     if (options.config.local.kind === 'jsonl') await applyJsonl(options, byEntity, outcome, dryRun);
@@ -153,16 +143,15 @@ export async function applyAccepted(options: ApplyOptions): Promise<ApplyResult>
       accepted: all.length,
       applied: outcome.applied.length,
       skipped: outcome.skipped.length,
+      needsPerson: outcome.needsPerson.length,
       files: outcome.files.length,
     },
     applied: outcome.applied,
     skipped: outcome.skipped,
+    needsPerson: outcome.needsPerson,
     files: outcome.files,
   };
 }
-
-const gone = (kind: string, where: string) =>
-  `the entity is no longer in the local store (${kind}: ${where}); nothing to write`;
 
 async function applyCards(
   options: ApplyOptions,
@@ -224,8 +213,9 @@ async function applyCard(
     outcome.skipAll(proposals, `cannot read the card ${record.file}: ${decoded.reason}`);
     return;
   }
-  const result = applyToCard(decoded.text, record, proposals, options.config.fields);
+  const result = applyToCard(decoded.text, record, proposals, options.config.fields, outcome.guard);
   outcome.skip(result.skipped);
+  outcome.person(record.file, result.needsPerson);
   if (result.text !== decoded.text && !dryRun) {
     const content = `${bytes.subarray(0, 3).equals(BOM) ? '\uFEFF' : ''}${result.text}`;
     let written: 'written' | 'changed';
@@ -252,73 +242,4 @@ async function applyCard(
       ...(dryRun ? { preview: unifiedDiff(record.file, decoded.text, result.text) } : {}),
     });
   }
-}
-
-/** Matches `{"key":"…"` at the start of a line, the JSONL form: the key without parsing the whole line. */
-const LEADING_KEY = /^\s*\{\s*"key"\s*:\s*("(?:[^"\\]|\\.)*")/;
-
-function keyOf(text: string): string | undefined {
-  try {
-    const leading = LEADING_KEY.exec(text);
-    if (leading) return JSON.parse(leading[1] as string) as string;
-    const json: unknown = JSON.parse(text);
-    const key = typeof json === 'object' && json !== null ? (json as { key?: unknown }).key : undefined;
-    return typeof key === 'string' ? key : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function applyJsonl(
-  options: ApplyOptions,
-  byEntity: ReadonlyMap<string, Proposal[]>,
-  outcome: Outcome,
-  dryRun: boolean,
-): Promise<void> {
-  const { local, fields } = options.config;
-  const info = await stat(local.path).catch(() => undefined);
-  if (!info)
-    throw new LocalSourceError(
-      'LOCAL_PATH_MISSING',
-      'local.path',
-      `local.path: ${local.path} does not exist`,
-    );
-  if (!info.isFile())
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${local.path} is a folder; local.kind jsonl reads one file`,
-    );
-  const seen = new Set<string>();
-  const applied = new Set<string>();
-  const skips = new Map<string, Skip>();
-  const changes: Array<{ line: number; before: string; after: string }> = [];
-  const changed = await rewriteJsonlFile({
-    file: local.path,
-    maxLineBytes: local.maxRecordBytes,
-    dryRun,
-    edit: (text, line) => {
-      const key = keyOf(text);
-      const proposals = key === undefined ? undefined : byEntity.get(key);
-      if (key === undefined || !proposals) return undefined;
-      seen.add(key);
-      const result = applyToJsonlLine(text, proposals, fields, local.path, line);
-      for (const id of result.applied) applied.add(id);
-      for (const skip of result.skipped) if (!skips.has(skip.id)) skips.set(skip.id, skip);
-      if (result.line === text) return undefined;
-      if (dryRun) changes.push({ line, before: text, after: result.line });
-      return result.line;
-    },
-  });
-  // A key on several lines gets the value on each; a proposal applied on any of them counts as applied.
-  outcome.applied.push(...applied);
-  outcome.skip([...skips.values()].filter((s) => !applied.has(s.id)));
-  for (const [key, proposals] of byEntity)
-    if (!seen.has(key)) outcome.skipAll(proposals, gone('jsonl', local.path));
-  if (changed > 0)
-    outcome.files.push({
-      file: local.path,
-      applied: [...applied],
-      ...(dryRun ? { preview: jsonlPreview(local.path, changes) } : {}),
-    });
 }

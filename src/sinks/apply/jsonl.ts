@@ -13,7 +13,16 @@ import { type LocalRecord, recordToJson } from '../../model/record.js';
 import { formatTime, type TimeValue } from '../../model/time.js';
 import { parseJsonlRecord } from '../../sources/local/jsonl-record.js';
 import { currentValue, staleReason, statesExactly, statesValue, valuesOf } from './record-state.js';
-import { type Change, type FactItem, onePerTarget, planChange, type Skip, show, targetKey } from './rules.js';
+import {
+  type Change,
+  type FactItem,
+  type Guard,
+  onePerTarget,
+  planChange,
+  type Skip,
+  show,
+  targetKey,
+} from './rules.js';
 
 export interface JsonlApplyResult {
   /** The new line (the same string when nothing changed). */
@@ -117,7 +126,7 @@ function otherChange(
 /**
  * Writes accepted proposals into one JSONL line. A line that is not a readable record is left as it
  * is and every proposal skipped with the reader's reason. `file` and `lineNumber` only name the line in
- * reasons.
+ * reasons. `guard` refuses proposals whose record or item moved since they were found (guards.ts).
  */
 export function applyToJsonlLine(
   line: string,
@@ -125,6 +134,7 @@ export function applyToJsonlLine(
   fields: readonly FieldSpec[],
   file = '',
   lineNumber = 0,
+  guard?: Guard,
 ): JsonlApplyResult {
   const applied: string[] = [];
   const initial = parseJsonlRecord(line, file, lineNumber, fields);
@@ -147,6 +157,11 @@ export function applyToJsonlLine(
     const says = statesValue(record, change);
     if (says && !conflicted) {
       applied.push(proposal.id);
+      continue;
+    }
+    const moved = guard?.(proposal, initial.record);
+    if (moved) {
+      skipped.push(moved);
       continue;
     }
     const stale = says ? undefined : staleReason(record, change, proposal, STORE);

@@ -10,6 +10,7 @@
 import type { FieldSpec } from '../../model/fields.js';
 import { type ItemId, isItemId } from '../../model/ids.js';
 import type { ItemValue, PageValue, Proposal, ProposalValue } from '../../model/proposal.js';
+import type { LocalRecord } from '../../model/record.js';
 import { formatTime, isTimeValue, parseIsoTime, type TimeValue } from '../../model/time.js';
 import {
   CONTROL_CHARACTER,
@@ -25,7 +26,15 @@ import { isWikiLanguage, wikipediaTitleProblem } from '../../model/wikipedia.js'
 export interface Skip {
   readonly id: string;
   readonly reason: string;
+  /** For a refusal because a side moved since the proposal was found: a stable code (guards.ts). */
+  readonly code?: string;
 }
+
+/**
+ * Why apply may not write a proposal into the record as read (a side moved since the proposal was
+ * found), or undefined. Asked only of proposals the record does not already carry.
+ */
+export type Guard = (proposal: Proposal, record: LocalRecord) => Skip | undefined;
 
 /** One value of a statement field, as it will be written. */
 export type FactItem = TimeValue | ItemValue | string;
