@@ -19,7 +19,10 @@ export function registerExport(program: Command): void {
         throw new UsageError(`--format: expected one of ${EXPORT_FORMATS.join(', ')}`);
       const format = options.format;
       // The Wikidata formats only make sense for proposals still under review.
-      const filter = filterOf({ ...(format === 'jsonl' ? {} : { status: 'open,accepted' }), ...options });
+      const filter = filterOf({
+        ...(format === 'jsonl' ? {} : { status: 'open,decided,applied' }),
+        ...options,
+      });
       await withStore(command, async (store, config) => {
         const file = options.out ? createWriteStream(options.out) : undefined;
         // JSONL carries evidence URLs, which may hold the credentials of wikidata.url; the Wikidata

@@ -3,9 +3,16 @@
 // named errors. The reconcile decision itself is src/model/lifecycle.ts; what text the store cannot
 // hold is store-values.ts.
 
+import { allowedSides, CARD_SIDES, type Decision, naturalSide, type Side } from '../model/decision.js';
 import { REVIEWABLE_STATUSES, RUN_STATUSES, SETTLED_STATUSES } from '../model/lifecycle.js';
-import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
-import type { ProposalFilter } from './store.js';
+import {
+  type Finding,
+  PROPOSAL_KINDS,
+  type Proposal,
+  type ProposalKind,
+  type ProposalStatus,
+} from '../model/proposal.js';
+import type { ProposalFilter, ReviewDecision } from './store.js';
 
 export type StoreErrorCode =
   /** The database could not be reached, or the connection broke: retrying later may work. */
@@ -71,11 +78,20 @@ export interface ProposalRow {
   first_run: string | null;
   last_run: string | null;
   superseded_by: string | null;
+  side: string | null;
+  snoozed_until: string | null;
   note: string | null;
   reviewed_at: string | null;
 }
 
-export const READ_COLUMNS = [...PROPOSAL_COLUMNS, 'superseded_by', 'note', 'reviewed_at'] as const;
+export const READ_COLUMNS = [
+  ...PROPOSAL_COLUMNS,
+  'superseded_by',
+  'side',
+  'snoozed_until',
+  'note',
+  'reviewed_at',
+] as const;
 
 /** A row as the Proposal type has it: optional fields absent, not null. */
 export function proposalFromRow(row: ProposalRow): Proposal {
@@ -96,6 +112,8 @@ export function proposalFromRow(row: ProposalRow): Proposal {
     ...(row.first_run !== null ? { firstRun: row.first_run } : {}),
     ...(row.last_run !== null ? { lastRun: row.last_run } : {}),
     ...(row.superseded_by !== null ? { supersededBy: row.superseded_by } : {}),
+    ...(row.side !== null ? { side: row.side as Side } : {}),
+    ...(row.snoozed_until !== null ? { snoozedUntil: row.snoozed_until } : {}),
     ...(row.note !== null ? { note: row.note } : {}),
     ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
   };
@@ -159,6 +177,67 @@ export const STORED_PROPOSAL_COLUMNS =
 /** Statuses a review may change: a decision may be revised until the proposal is applied. */
 export const REVIEWABLE: readonly ProposalStatus[] = REVIEWABLE_STATUSES;
 
+/** The words of earlier versions as decisions: accepted is the kind's natural side, rejected is none. */
+export function decisionOf(review: ReviewDecision): Decision {
+  if (review === 'accepted') return { side: 'natural' };
+  if (review === 'rejected') return { side: 'none' };
+  return review;
+}
+
+/** Each kind's natural side, as SQL over the row's kind (the kinds and sides are constants). */
+const NATURAL_SIDE_SQL = `CASE kind ${PROPOSAL_KINDS.map((kind) => `WHEN '${kind}' THEN '${naturalSide(kind)}'`).join(' ')} ELSE 'none' END`;
+
+/**
+ * A review's UPDATE, as the adapters run it: the SET clause, and the condition that keeps a side off
+ * the kinds that do not allow it. Parameters are pushed onto `params` in the order they appear.
+ */
+export function reviewUpdate(
+  review: ReviewDecision,
+  at: string,
+  note: string | undefined,
+  params: unknown[],
+  next: Placeholder,
+): { set: string; condition: string } {
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return next(params);
+  };
+  // Bound in the order they appear: SQLite's `?` are positional.
+  const decision = decisionOf(review);
+  const stamp = () => `reviewed_at = ${bind(at)}, note = ${bind(note ?? null)}`;
+  if ('until' in decision)
+    return {
+      set: `status = 'snoozed', side = NULL, snoozed_until = ${bind(decision.until)}, ${stamp()}`,
+      condition: 'TRUE',
+    };
+  if (decision.side === 'natural')
+    return {
+      set: `status = 'decided', side = ${NATURAL_SIDE_SQL}, snoozed_until = NULL, ${stamp()}`,
+      condition: 'TRUE',
+    };
+  const side = decision.side;
+  const kinds = PROPOSAL_KINDS.filter((kind) => allowedSides(kind).includes(side));
+  return {
+    set: `status = 'decided', side = ${bind(side)}, snoozed_until = NULL, ${stamp()}`,
+    condition: `kind IN (${quoted(kinds)})`,
+  };
+}
+
+/**
+ * Whether a snooze has run out, and waking those that have: a snooze date (YYYY-MM-DD) sorts before
+ * every ISO time of its day, so it is over from 00:00 UTC on that date. The adapters look first and
+ * write only when one is due, so reading never waits for another process's write lock.
+ */
+export const SNOOZE_DUE = `SELECT 1 FROM proposals WHERE status = 'snoozed' AND snoozed_until <= `;
+export const WAKE_SNOOZED = `UPDATE proposals SET status = 'open', snoozed_until = NULL
+  WHERE status = 'snoozed' AND snoozed_until <= `;
+
+/** The statuses `touch` moves lastSeen of: those still under review. */
+export const UNDER_REVIEW = `status IN (${quoted(REVIEWABLE_STATUSES)})`;
+
+/** The guard of `markApplied`: decided for the card. */
+export const DECIDED_FOR_CARD = `status = 'decided' AND side IN (${quoted(CARD_SIDES)})`;
+
 /** How placeholders are spelled: `?` (SQLite) or `$1…` (PostgreSQL), given the params so far. */
 export type Placeholder = (params: unknown[]) => string;
 
@@ -176,6 +255,7 @@ export function filterConditions(filter: ProposalFilter, params: unknown[], next
   inList('status', filter.status);
   inList('kind', filter.kind);
   inList('field', filter.field);
+  inList('side', filter.side);
   if (filter.entity !== undefined) {
     conditions.push(`(entity = ${bind(filter.entity)} OR qid = ${bind(filter.entity)})`);
   }

@@ -32,6 +32,7 @@ function matches(p: Proposal, filter: ProposalFilter): boolean {
     within(filter.status, p.status) &&
     within(filter.kind, p.kind) &&
     within(filter.field, p.field) &&
+    within(filter.side, p.side ?? '') &&
     (filter.entity === undefined || p.entity === filter.entity || p.qid === filter.entity) &&
     (filter.run === undefined || p.firstRun === filter.run || p.lastRun === filter.run) &&
     [p.entity, p.label ?? '', p.qid].some((text) => text.toLowerCase().includes(needle))
@@ -122,7 +123,7 @@ export function storeConformance(
         const proposals = await s.get([fingerprint(open), fingerprint(rejected)]);
         expect(proposals.map((p) => [p.status, p.lastSeen, p.lastRun, p.firstRun])).toEqual([
           ['open', time(22), 'night-2', 'night-1'],
-          ['rejected', time(22), 'night-2', 'night-1'],
+          ['decided', time(22), 'night-2', 'night-1'],
         ]);
       });
 
@@ -185,7 +186,11 @@ export function storeConformance(
         const id = fingerprint(finding);
         await s.reconcile(entity, [finding], { runId: 'r1', time: time(1) });
         const [rejected] = await s.review([id], 'rejected', time(2), 'Sora 2 is an app, not a successor');
-        expect(rejected).toMatchObject({ status: 'rejected', note: 'Sora 2 is an app, not a successor' });
+        expect(rejected).toMatchObject({
+          status: 'decided',
+          side: 'none',
+          note: 'Sora 2 is an app, not a successor',
+        });
 
         expect((await s.reconcile(entity, [finding], { runId: 'r2', time: time(3) })).seen).toEqual([id]);
         expect(await s.get([id])).toEqual([{ ...rejected, lastSeen: time(3), lastRun: 'r2' }]);
@@ -193,7 +198,7 @@ export function storeConformance(
         const other = soraFinding(entity, { remote: { id: 'Q136600001', label: 'Sora 3' } });
         const result = await s.reconcile(entity, [other], { runId: 'r3', time: time(4) });
         expect(result.superseded).toEqual([]);
-        expect((await s.get([id]))[0]?.status).toBe('rejected');
+        expect((await s.get([id]))[0]?.status).toBe('decided');
       });
 
       it('reopens a resolved or superseded proposal that comes back', async () => {
@@ -228,14 +233,14 @@ export function storeConformance(
         expect((await s.reconcile(entity, [follow, announced], { runId: 'r2', time: time(4) })).seen).toEqual(
           [a, b],
         );
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['accepted', 'applied']);
+        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['decided', 'applied']);
         expect(await s.reconcile(entity, [], { runId: 'r3', time: time(5) })).toEqual({
           created: [],
           seen: [],
           superseded: [],
           resolved: [],
         });
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['accepted', 'applied']);
+        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['decided', 'applied']);
       });
 
       it('is idempotent, and counts a duplicate finding once', async () => {
@@ -340,7 +345,9 @@ export function storeConformance(
       const filters: ProposalFilter[] = [
         {},
         { status: ['open'] },
-        { status: ['accepted', 'rejected'] },
+        { status: ['decided'] },
+        { status: ['decided'], side: ['none'] },
+        { side: ['card', 'both'] },
         { kind: ['update'] },
         { kind: ['add', 'upstream'] },
         { field: ['announced'] },
@@ -355,7 +362,7 @@ export function storeConformance(
         { search: 'q90000' },
         { status: ['open'], kind: ['add'], field: ['followedBy'], run },
         { search: 'wolf', kind: ['update', 'upstream'] },
-        { entity: `film-${t}-5`, status: ['open', 'accepted'], field: ['followedBy', 'website'] },
+        { entity: `film-${t}-5`, status: ['open', 'decided'], field: ['followedBy', 'website'] },
         { status: [] },
       ];
       it.each(filters)('list, count and countBy agree with the filter %j', async (filter) => {
@@ -377,7 +384,7 @@ export function storeConformance(
         expect(await s.count({ entity: `film-${t}-4` })).toBe(2);
         expect(await s.count({ entity: 'Q900004', search: t })).toBe(2);
         expect(await s.count({ search: 'ÉCLAIR', run })).toBe(3);
-        expect(await s.countBy({ run }, 'status')).toEqual({ open: 8, rejected: 2, accepted: 2 });
+        expect(await s.countBy({ run }, 'status')).toEqual({ open: 8, decided: 4 });
         expect(await s.countBy({ search: t }, 'field')).toEqual({ followedBy: 12, announced: 8, website: 4 });
       });
 
@@ -486,7 +493,7 @@ export function storeConformance(
     });
 
     describe('review', () => {
-      it('moves open → accepted → rejected → accepted → applied, and no further', async () => {
+      it('decides by side: accepted is the natural side, rejected none; applied once, and no further', async () => {
         const s = await store();
         const entity = `sora-${tag()}`;
         const { created } = await s.reconcile(entity, [soraFinding(entity), announcedFinding(entity)], {
@@ -498,29 +505,90 @@ export function storeConformance(
         expect(accepted).toEqual([
           expect.objectContaining({
             id: a,
-            status: 'accepted',
+            status: 'decided',
+            side: 'card',
             reviewedAt: time(2),
             note: 'confirmed on the studio site',
           }),
         ]);
         expect((await s.review([a], 'rejected', time(3), 'duplicate'))[0]).toMatchObject({
-          status: 'rejected',
+          status: 'decided',
+          side: 'none',
           note: 'duplicate',
           reviewedAt: time(3),
         });
-        const [reaccepted] = await s.review([a], 'accepted', time(4));
-        expect(reaccepted?.status).toBe('accepted');
-        expect(reaccepted?.note).toBeUndefined();
+        const [wikidata] = await s.review([a], { side: 'wikidata' }, time(4));
+        expect(wikidata).toMatchObject({ status: 'decided', side: 'wikidata' });
+        expect(wikidata?.note).toBeUndefined();
+        // Only the card's sides are applied: a Wikidata decision is the exports' business.
+        await s.markApplied([a], time(5));
+        expect((await s.get([a]))[0]?.status).toBe('decided');
+        await s.review([a], { side: 'both' }, time(6));
 
-        await s.markApplied([a, b], time(5));
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['applied', 'open']);
-        expect(await s.review([a], 'rejected', time(6), 'too late')).toEqual([]);
-        expect((await s.get([a]))[0]).toMatchObject({ status: 'applied', reviewedAt: time(4) });
+        await s.markApplied([a, b], time(7));
+        expect((await s.get([a, b])).map((p) => [p.status, p.side ?? null])).toEqual([
+          ['applied', 'both'],
+          ['open', null],
+        ]);
+        expect(await s.review([a], 'rejected', time(8), 'too late')).toEqual([]);
+        expect((await s.get([a]))[0]).toMatchObject({ status: 'applied', side: 'both', reviewedAt: time(6) });
+        expect(await s.list({ side: ['both'], entity }, { limit: 10 })).toMatchObject({
+          proposals: [{ id: a }],
+        });
 
-        await s.reconcile(entity, [], { runId: 'r2', time: time(7) });
+        await s.reconcile(entity, [], { runId: 'r2', time: time(9) });
         const [, resolved] = await s.get([a, b]);
         expect(resolved?.status).toBe('resolved');
-        expect(await s.review([b], 'accepted', time(8))).toEqual([]);
+        expect(await s.review([b], 'accepted', time(10))).toEqual([]);
+      });
+
+      it('gives each kind its natural side, and leaves a proposal whose kind does not allow the side', async () => {
+        const s = await store();
+        const entity = `sora-${tag()}`;
+        const upstream = soraFinding(entity, { kind: 'upstream', local: 'Sora 2', remote: null });
+        const local = announcedFinding(entity, { kind: 'local-conflict' });
+        const { created } = await s.reconcile(entity, [upstream, local], { runId: 'r1', time: time(1) });
+        const [up, lc] = [fingerprint(upstream), fingerprint(local)];
+        expect([...created].sort()).toEqual([up, lc].sort());
+        expect((await s.review([up, lc], 'accepted', time(2))).map((p) => [p.id, p.side])).toEqual([
+          [up, 'wikidata'],
+          [lc, 'card'],
+        ]);
+        // An upstream finding is never the card's to take, a local conflict never Wikidata's.
+        expect((await s.review([up, lc], { side: 'card' }, time(3))).map((p) => p.id)).toEqual([lc]);
+        expect((await s.review([up, lc], { side: 'wikidata' }, time(4))).map((p) => p.id)).toEqual([up]);
+        expect((await s.get([up, lc])).map((p) => [p.side, p.reviewedAt])).toEqual([
+          ['wikidata', time(4)],
+          ['card', time(3)],
+        ]);
+      });
+
+      it('snoozes until a date: still snoozed before it, open again (note kept) from it on', async () => {
+        const s = await store();
+        const entity = `sora-${tag()}`;
+        const later = soraFinding(entity);
+        const due = announcedFinding(entity);
+        await s.reconcile(entity, [later, due], { runId: 'r1', time: time(1) });
+        const [l, d] = [fingerprint(later), fingerprint(due)];
+        await s.review([l], 'rejected', time(2), 'ask again later');
+        const snoozed = await s.review([l], { until: '2999-01-01' }, time(3), 'ask again later');
+        expect(snoozed[0]).toMatchObject({ status: 'snoozed', snoozedUntil: '2999-01-01' });
+        expect(snoozed[0]?.side).toBeUndefined();
+        // Dated today: due from 00:00 UTC, so open at once.
+        await s.review([d], { until: new Date().toISOString().slice(0, 10) }, time(3), 'after the launch');
+        expect((await s.get([l, d])).map((p) => [p.status, p.snoozedUntil ?? null, p.note ?? null])).toEqual([
+          ['snoozed', '2999-01-01', 'ask again later'],
+          ['open', null, 'after the launch'],
+        ]);
+        expect(await s.count({ entity, status: ['open'] })).toBe(1);
+        // A run leaves a snooze alone, as any decision; a decision may replace it.
+        await s.reconcile(entity, [], { runId: 'r2', time: time(4) });
+        expect((await s.get([l, d])).map((p) => p.status)).toEqual(['snoozed', 'resolved']);
+        expect((await s.review([l], { side: 'card' }, time(5)))[0]).toMatchObject({
+          status: 'decided',
+          side: 'card',
+        });
+        expect((await s.get([l]))[0]?.snoozedUntil).toBeUndefined();
       });
     });
 

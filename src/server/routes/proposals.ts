@@ -2,7 +2,6 @@
 // ticked rows, or one row's button), which redirects (303) back to the page it came from.
 
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ReviewDecision } from '../../sinks/store.js';
 import { chromeFor, type ServerContext, sendPage, wantsJson } from '../context.js';
 import { filterOf, parseProposalQuery } from '../filters.js';
 import { localPath } from '../html.js';
@@ -33,7 +32,7 @@ export function reviewFlash(query: unknown): Flash | undefined {
 
 interface Review {
   readonly ids: string[];
-  readonly decision: ReviewDecision;
+  readonly decision: 'accepted' | 'rejected';
   readonly note?: string;
   readonly back: string;
 }

@@ -2,12 +2,13 @@
 // as links (only http(s) ones), the status with its note, a checkbox and Accept / Reject buttons.
 // Shared by the proposals list, a run's page and an entity's page; the rows sit in one review form.
 
+import { naturalSide } from '../../model/decision.js';
 import type { Proposal } from '../../model/proposal.js';
 import { displayValue, isWebLink, KIND_HELP, scopeNote } from '../../sinks/report/format.js';
 import { type Html, html, webLink } from '../html.js';
 import { type Chrome, canWrite, writeHint } from './layout.js';
 
-const REVIEWABLE = new Set(['open', 'accepted', 'rejected']);
+const REVIEWABLE = new Set(['open', 'decided', 'snoozed']);
 
 export function kindBadge(kind: string): Html {
   return html`<span class="kind kind-${kind}" title="${KIND_HELP[kind] ?? kind}">${kind}</span>`;
@@ -84,11 +85,11 @@ function actions(proposal: Proposal, writable: boolean): Html {
   if (!REVIEWABLE.has(proposal.status)) return html``;
   const disabled = writable ? html`` : html` disabled`;
   const accept =
-    proposal.status === 'accepted'
+    proposal.status === 'decided' && proposal.side === naturalSide(proposal.kind)
       ? html``
       : html`<button class="btn small accept" type="submit" name="act" value="accepted:${proposal.id}"${disabled}>Accept</button>`;
   const reject =
-    proposal.status === 'rejected'
+    proposal.status === 'decided' && proposal.side === 'none'
       ? html``
       : html`<button class="btn small reject" type="submit" name="act" value="rejected:${proposal.id}"${disabled}>Reject</button>`;
   return html`${accept} ${reject}`;
