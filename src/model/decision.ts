@@ -148,3 +148,15 @@ export function parseUntil(text: string): { ok: true; until: string } | { ok: fa
     return { ok: false, reason: `expected a date as YYYY-MM-DD, got "${text}"` };
   return { ok: true, until: text };
 }
+
+/** A proposal's status as people read it: the side beside a decision, the date beside a snooze. */
+export function statusLabel(proposal: {
+  readonly status: string;
+  readonly side?: Side;
+  readonly snoozedUntil?: string;
+}): string {
+  if (proposal.status === 'snoozed' && proposal.snoozedUntil) return `snoozed until ${proposal.snoozedUntil}`;
+  if ((proposal.status === 'decided' || proposal.status === 'applied') && proposal.side)
+    return `${proposal.status}: ${proposal.side}`;
+  return proposal.status;
+}
