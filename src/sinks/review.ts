@@ -1,6 +1,7 @@
 // One review, whoever asks (the CLI's decide/accept/reject, the review page, the JSON API): each
 // proposal is checked against what its kind allows before anything is written, so every entry point
-// refuses the same things with the same words, and the store writes only what passed.
+// refuses the same things with the same words, and the store writes only what passed (or, with
+// `allOrNothing`, nothing at all when anything was refused: what the JSON API does).
 
 import { type Decision, decisionRefusal } from '../model/decision.js';
 import type { Proposal } from '../model/proposal.js';
@@ -21,12 +22,14 @@ export async function reviewProposals(
   decision: Decision,
   at: string,
   note?: string,
+  options: { readonly allOrNothing?: boolean } = {},
 ): Promise<ReviewOutcome> {
   const unique = [...new Set(ids)];
   const refused = (await store.get(unique)).flatMap((proposal) => {
     const reason = decisionRefusal(proposal, decision);
     return reason ? [{ id: proposal.id, reason }] : [];
   });
+  if (options.allOrNothing && refused.length > 0) return { changed: [], refused, missed: [] };
   const refusedIds = new Set(refused.map((r) => r.id));
   const wanted = unique.filter((id) => !refusedIds.has(id));
   const changed = wanted.length > 0 ? await store.review(wanted, decision, at, note) : [];
