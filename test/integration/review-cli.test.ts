@@ -117,12 +117,29 @@ describe('the review commands', () => {
     expect(owner[0]?.status).toBe('applied');
   });
 
-  it('export gives QuickStatements for upstream proposals only', async () => {
-    const { code, stdout, stderr } = await cli('export', '--format', 'quickstatements');
-    expect(code).toBe(0);
-    for (const line of stdout.trim().split('\n').filter(Boolean)) expect(line).toMatch(/^Q\d+\t/);
-    expect(stderr).toMatch(/proposals exported as quickstatements/);
-  });
+  it('export carries the decisions for Wikidata, the open findings with --undecided, and a results file', async () => {
+    const decided = await cli('export', '--format', 'quickstatements');
+    expect(decided.code).toBe(0);
+    const lines = decided.stdout.trim().split('\n').filter(Boolean);
+    for (const line of lines) expect(line).toMatch(/^Q\d+\t/);
+    const undecided = await cli('export', '--format', 'quickstatements', '--undecided');
+    const more = undecided.stdout.trim().split('\n').filter(Boolean);
+    expect(more.length).toBeGreaterThan(lines.length);
+    expect(more.slice(0, lines.length)).toEqual(lines);
+
+    const results = await cli('export', '--format', 'mismatch-finder-results', '--undecided');
+    expect(results.code).toBe(0);
+    expect(results.stdout.split('\r\n')[0]).toBe(
+      'item_id,statement_guid,property_id,wikidata_value,meta_wikidata_value,external_value,external_url,review_status',
+    );
+    const statuses = results.stdout
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((row) => row.split(',').at(-1));
+    expect(statuses).toContain('pending');
+    expect(results.stderr).toMatch(/proposals exported as mismatch-finder-results/);
+  }, 60_000);
 
   it('report shows the last run', async () => {
     const { code, stdout } = await cli('report');
