@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   allowedSides,
@@ -25,6 +26,24 @@ describe('allowedSides', () => {
       moved: ['card', 'none'],
       mismatch: ['card', 'wikidata', 'none'],
     });
+  });
+
+  it('is what the README’s table of kinds says, natural side included', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('| kind | sides allowed |')).split('\n\n')[0] ?? '';
+    const rows = table.split('\n').slice(2);
+    const documented = new Map<string, [string[], string]>();
+    for (const row of rows) {
+      const [kinds = '', sides = '', accept = ''] = row
+        .split('|')
+        .slice(1)
+        .map((cell) => cell.trim());
+      for (const kind of kinds.match(/`[a-z-]+`/g) ?? [])
+        documented.set(kind.slice(1, -1), [sides.split(', '), accept.split(' ')[0] ?? '']);
+    }
+    expect(Object.fromEntries(documented)).toEqual(
+      Object.fromEntries(PROPOSAL_KINDS.map((kind) => [kind, [[...allowedSides(kind)], naturalSide(kind)]])),
+    );
   });
 
   it('always allows none and the natural side; a kind it does not know only none', () => {
