@@ -21,12 +21,12 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
+import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
   CHUNK,
   checkLimit,
   chunks,
-  DECIDED_FOR_CARD,
   decodeCursor,
   ENTITY_PAGE,
   encodeCursor,
@@ -40,12 +40,9 @@ import {
   READ_COLUMNS,
   REVIEWABLE,
   RUN_MAY_SETTLE,
-  reviewUpdate,
   STORED_PROPOSAL_COLUMNS,
   StoreError,
-  UNDER_REVIEW,
   UPSERT_CONFLICT,
-  WAKE_SNOOZED,
   WRITE_COLUMNS,
   whereClause,
 } from './store-rows.js';

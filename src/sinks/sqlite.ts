@@ -20,11 +20,11 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
+import { DECIDED_FOR_CARD, reviewUpdate, SNOOZE_DUE, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
   checkLimit,
   chunks,
-  DECIDED_FOR_CARD,
   decodeCursor,
   ENTITY_PAGE,
   encodeCursor,
@@ -37,12 +37,8 @@ import {
   READ_COLUMNS,
   REVIEWABLE,
   RUN_MAY_SETTLE,
-  reviewUpdate,
-  SNOOZE_DUE,
   STORED_PROPOSAL_COLUMNS,
-  UNDER_REVIEW,
   UPSERT_CONFLICT,
-  WAKE_SNOOZED,
   WRITE_COLUMNS,
   whereClause,
 } from './store-rows.js';
