@@ -121,6 +121,9 @@ describe('the review commands', () => {
     const decided = await cli('export', '--format', 'quickstatements');
     expect(decided.code).toBe(0);
     const lines = decided.stdout.trim().split('\n').filter(Boolean);
+    // The upstream proposal decided "wikidata" above, and nothing undecided.
+    expect(lines.length).toBeGreaterThan(0);
+    expect(decided.stderr).toMatch(/^1 proposals exported as quickstatements/m);
     for (const line of lines) expect(line).toMatch(/^Q\d+\t/);
     const undecided = await cli('export', '--format', 'quickstatements', '--undecided');
     const more = undecided.stdout.trim().split('\n').filter(Boolean);
