@@ -155,6 +155,20 @@ describe('reviewing', () => {
 });
 
 describe('runs and entities', () => {
+  it('snoozes the ticked proposals until a date: they leave the open list, and say until when', async () => {
+    await page.goto(`${served.url}/proposals?kind=add`);
+    const [id] = await rowIds(page);
+    await page.check(`input[name=id][value="${id}"]`);
+    await page.fill('input[name=until]', '2999-01-01');
+    await Promise.all([page.waitForURL(/reviewed=1/), page.click('button:has-text("Snooze selected")')]);
+    expect(await page.textContent('.flash')).toContain('1 proposal snoozed until 2999-01-01');
+    expect(await rowIds(page)).not.toContain(id);
+    expect((await served.store.get([id as string]))[0]).toMatchObject({
+      status: 'snoozed',
+      snoozedUntil: '2999-01-01',
+    });
+  });
+
   it('lists the runs and shows a run with its report', async () => {
     await page.goto(`${served.url}/runs`);
     expect(await page.textContent('table')).toContain(SEED_RUN);
