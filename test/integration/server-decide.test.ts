@@ -120,4 +120,17 @@ describe('the review page', () => {
     expect(back.body).toContain('1 proposal decided: card.');
     expect((await served.store.get([addId]))[0]).toMatchObject({ status: 'decided', side: 'card' });
   });
+
+  it('sends a snooze without a date back to the page, asking for one', async () => {
+    const form = await postForm(
+      served.url,
+      '/proposals/review',
+      `act=snooze%3A${updateId}&until=&back=${encodeURIComponent('/proposals?kind=update')}`,
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(form.status).toBe(303);
+    expect(form.headers.location).toBe('/proposals?kind=update&decision=snooze&until=missing');
+    const back = await raw(served.url, { path: String(form.headers.location) });
+    expect(back.body).toContain('Choose a date in the bar first');
+  });
 });

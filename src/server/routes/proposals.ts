@@ -31,6 +31,8 @@ export function reviewFlash(query: unknown): Flash | undefined {
   const raw = (query ?? {}) as Record<string, unknown>;
   const word = typeof raw.decision === 'string' ? raw.decision : '';
   const until = typeof raw.until === 'string' && parseUntil(raw.until).ok ? raw.until : undefined;
+  if (word === 'snooze' && raw.until === 'missing')
+    return { text: 'Choose a date in the bar first (the day they come back), then snooze.', tone: 'warn' };
   if (word !== 'snooze' && sideOf(word) === undefined) return undefined;
   const reviewed = Number(raw.reviewed);
   if (!Number.isInteger(reviewed) || reviewed < 0) return undefined;
@@ -45,13 +47,24 @@ export function reviewFlash(query: unknown): Flash | undefined {
   return { text: `${what}.${notAllowed}${why}`, tone: skipped + refused > 0 ? 'warn' : 'info' };
 }
 
+const NO_DATE = 'until: a snooze needs a date (YYYY-MM-DD)';
+
+/** The page a form came from (its `back`, a path of this site), with these query parameters set. */
+function backTo(request: FastifyRequest, params: Record<string, string>): string {
+  const body = (request.body ?? {}) as Record<string, unknown>;
+  const back = new URL(localPath(body.back, '/proposals'), 'http://factsync.invalid');
+  for (const name of ['reviewed', 'decision', 'skipped', 'refused', 'until', 'refreshed', 'run'])
+    back.searchParams.delete(name);
+  for (const [name, value] of Object.entries(params)) back.searchParams.set(name, value);
+  return `${back.pathname}${back.search}`;
+}
+
 interface Review {
   readonly ids: string[];
   readonly decision: Decision;
   /** The word asked for, echoed to the page and the JSON answer: a side, accepted, rejected, snooze. */
   readonly word: string;
   readonly note?: string;
-  readonly back: string;
 }
 
 /**
@@ -74,7 +87,7 @@ function parseReview(request: FastifyRequest): Review | string {
   if (word === undefined && until !== undefined) word = 'snooze';
   let decision: Decision;
   if (word === 'snooze') {
-    if (until === undefined) return 'until: a snooze needs a date (YYYY-MM-DD)';
+    if (until === undefined) return NO_DATE;
     const parsed = parseUntil(until);
     if (!parsed.ok) return `until: ${parsed.reason}`;
     decision = { until: parsed.until };
@@ -95,7 +108,6 @@ function parseReview(request: FastifyRequest): Review | string {
     decision,
     word: word ?? 'snooze',
     ...(note ? { note } : {}),
-    back: localPath(body.back, '/proposals'),
   };
 }
 
@@ -131,8 +143,11 @@ export function proposalRoutes(app: FastifyInstance, ctx: ServerContext): void {
 
   app.post('/proposals/review', async (request, reply) => {
     const review = parseReview(request);
-    if (typeof review === 'string') return reply.code(400).send({ error: review });
     const json = wantsJson(request);
+    // A snooze from the page without a date goes back to the page, asking for one.
+    if (review === NO_DATE && !json)
+      return reply.redirect(backTo(request, { decision: 'snooze', until: 'missing' }), 303);
+    if (typeof review === 'string') return reply.code(400).send({ error: review });
     // A script gets all or nothing: a side some proposal's kind does not allow is 422, nothing written.
     const outcome = await reviewProposals(
       ctx.store,
@@ -169,14 +184,10 @@ export function proposalRoutes(app: FastifyInstance, ctx: ServerContext): void {
         missed: outcome.missed,
       });
     }
-    const back = new URL(review.back, 'http://factsync.invalid');
-    for (const name of ['reviewed', 'decision', 'skipped', 'refused', 'until', 'refreshed', 'run'])
-      back.searchParams.delete(name);
-    back.searchParams.set('reviewed', String(outcome.changed.length));
-    back.searchParams.set('decision', review.word);
-    if ('until' in review.decision) back.searchParams.set('until', review.decision.until);
-    if (outcome.refused.length > 0) back.searchParams.set('refused', String(outcome.refused.length));
-    if (outcome.missed.length > 0) back.searchParams.set('skipped', String(outcome.missed.length));
-    return reply.redirect(`${back.pathname}${back.search}`, 303);
+    const done: Record<string, string> = { reviewed: String(outcome.changed.length), decision: review.word };
+    if ('until' in review.decision) done.until = review.decision.until;
+    if (outcome.refused.length > 0) done.refused = String(outcome.refused.length);
+    if (outcome.missed.length > 0) done.skipped = String(outcome.missed.length);
+    return reply.redirect(backTo(request, done), 303);
   });
 }
