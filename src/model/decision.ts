@@ -105,7 +105,6 @@ const WORDS: Readonly<Record<string, Side | 'natural'>> = {
   reject: 'none',
   rejected: 'none',
 };
-export const DECISION_WORDS: readonly string[] = Object.keys(WORDS);
 
 /** A decision word (a side, or accept(ed)/reject(ed)) as a decision; undefined when it is not one. */
 export function sideOf(word: string): Side | 'natural' | undefined {
