@@ -1,4 +1,4 @@
-// `factsync apply [--dry-run]`: writes accepted proposals back into the local store. Lists what it
+// `factsync apply [--dry-run]`: writes the proposals decided for the card back into the local store. Lists what it
 // changed, what needs a person (a line that says more about the value than the value), what it refused
 // (the card or the item moved since the proposal was found) and what it skipped, each with why.
 
@@ -37,7 +37,7 @@ export function registerApply(program: Command): void {
   program
     .command('apply')
     .description(
-      'write accepted proposals back into the local store (cards or JSONL), then mark them applied',
+      'write the proposals decided for the card (side card or both) back into the local store (cards or JSONL), then mark them applied',
     )
     .option('--dry-run', 'change nothing; show what would change')
     .action(async (options: { dryRun?: boolean }, command: Command) => {
@@ -62,7 +62,7 @@ export function registerApply(program: Command): void {
         const { accepted, applied, skipped, needsPerson, files } = result.counts;
         const refused = result.skipped.filter((skip) => skip.code).length;
         warnLines(
-          `${accepted} accepted proposals: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${needsPerson} need a person, ${refused} refused, ${skipped - refused} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}`,
+          `${accepted} proposals decided for the card: ${applied} ${result.dryRun ? 'would be applied' : 'applied'}, ${needsPerson} need a person, ${refused} refused, ${skipped - refused} skipped, ${files} files ${result.dryRun ? 'would change' : 'changed'}`,
         );
       });
     });

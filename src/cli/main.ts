@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { printable } from '../text/safe.js';
 import { registerApply } from './apply.js';
 import { registerConfig } from './config-cmd.js';
+import { registerDecide } from './decide.js';
 import { registerDemo } from './demo.js';
 import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerEntities(program);
   registerConfig(program);
   registerProposals(program);
+  registerDecide(program);
   registerReport(program);
   registerExport(program);
   registerApply(program);

@@ -1,6 +1,7 @@
-// `factsync proposals`, `accept`, `reject`: list and review proposals.
+// `factsync proposals`: list proposals (reviewing them is decide.ts).
 
 import type { Command } from 'commander';
+import { statusLabel } from '../model/decision.js';
 import type { Proposal } from '../model/proposal.js';
 import { proposalJson } from '../sinks/export/index.js';
 import { displayValue } from '../sinks/report/format.js';
@@ -12,7 +13,7 @@ import { addFilterOptions, type FilterOptions, filterOf, withStore } from './sto
 /** One proposal on one line (printLines makes it safe: a value's line break shows as `\n`). */
 export function proposalLine(p: Proposal): string {
   const change = `${displayValue(p.local)} → ${displayValue(p.remote)}`;
-  return `${p.id}  ${p.status.padEnd(9)} ${p.kind.padEnd(14)} ${p.entity} · ${p.field}: ${change}`;
+  return `${p.id}  ${statusLabel(p).padEnd(15)} ${p.kind.padEnd(14)} ${p.entity} · ${p.field}: ${change}`;
 }
 
 export function registerProposals(program: Command): void {
@@ -41,29 +42,4 @@ export function registerProposals(program: Command): void {
         );
       });
     });
-
-  for (const decision of ['accepted', 'rejected'] as const) {
-    const name = decision === 'accepted' ? 'accept' : 'reject';
-    const command = program
-      .command(`${name} <ids...>`)
-      .description(
-        decision === 'accepted'
-          ? 'accept proposals (apply writes them into the local store)'
-          : 'reject proposals; they stay rejected while the remote value is the same',
-      );
-    if (decision === 'rejected') command.option('--note <text>', 'why, for the next reviewer');
-    command.action(async (ids: string[], options: { note?: string }, cmd: Command) => {
-      await withStore(cmd, async (store) => {
-        const changed = await store.review(ids, decision, new Date().toISOString(), options.note);
-        for (const proposal of changed) await printLines(proposalLine(proposal));
-        const missed = ids.filter((id) => !changed.some((p) => p.id === id));
-        if (missed.length > 0) {
-          warnLines(
-            `not ${decision} (unknown, or already applied, superseded or resolved): ${missed.join(', ')}`,
-          );
-          process.exitCode = 1;
-        }
-      });
-    });
-  }
 }

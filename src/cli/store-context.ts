@@ -2,6 +2,7 @@
 
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
+import { SIDES, type Side } from '../model/decision.js';
 import {
   PROPOSAL_KINDS,
   PROPOSAL_STATUSES,
@@ -28,6 +29,7 @@ export async function withStore<T>(
 
 export interface FilterOptions {
   status?: string;
+  side?: string;
   kind?: string;
   entity?: string;
   field?: string;
@@ -56,8 +58,10 @@ function listOption<T extends string>(
 export function filterOf(options: FilterOptions): ProposalFilter {
   const status = listOption<ProposalStatus>('--status', options.status, PROPOSAL_STATUSES);
   const kind = listOption<ProposalKind>('--kind', options.kind, PROPOSAL_KINDS);
+  const side = listOption<Side>('--side', options.side, SIDES);
   return {
     ...(status ? { status } : {}),
+    ...(side ? { side } : {}),
     ...(kind ? { kind } : {}),
     ...(options.field ? { field: options.field.split(',') } : {}),
     ...(options.entity ? { entity: options.entity } : {}),
@@ -69,6 +73,7 @@ export function filterOf(options: FilterOptions): ProposalFilter {
 export function addFilterOptions(command: Command): Command {
   return command
     .option('--status <list>', `comma-separated: ${PROPOSAL_STATUSES.join(', ')}`)
+    .option('--side <list>', `decided (or applied) as: ${SIDES.join(', ')}`)
     .option('--kind <list>', `comma-separated: ${PROPOSAL_KINDS.join(', ')}`)
     .option('--entity <key>', 'one entity, by record key or QID')
     .option('--field <list>', 'comma-separated field names')

@@ -184,7 +184,7 @@ export function registerSync(program: Command): void {
         const result = await syncAndReport(runtime, 'refresh', wanted, false);
         for (const key of wanted) {
           const { proposals } = await runtime.store.list(
-            { entity: key, status: ['open', 'accepted'] },
+            { entity: key, status: ['open', 'decided'] },
             { limit: 100 },
           );
           if (proposals.length === 0) await printLines(`${key}: no open proposals`);

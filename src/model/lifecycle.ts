@@ -4,14 +4,16 @@
 // A run moves proposals only between `open` and the two states it settles them in: `superseded` (a
 // finding of the same field and kind replaced it) and `resolved` (the finding is gone). Every other
 // status is a reviewer's decision, which no run changes: a decided proposal found again only has its
-// lastSeen moved, and one whose finding is gone or replaced stays as it is.
+// lastSeen moved, and one whose finding is gone or replaced stays as it is. A snoozed proposal is open
+// again from its date: the store wakes it before it reads (the snooze ending is the reviewer's own
+// decision running out, not a run's doing).
 
 import { type Finding, fingerprint, type ProposalStatus } from './proposal.js';
 
 /** A reviewer's decisions: no run changes them. A new decision is one more entry here. */
 export const DECIDED_STATUSES = [
-  'accepted',
-  'rejected',
+  'decided',
+  'snoozed',
   'applied',
 ] as const satisfies readonly ProposalStatus[];
 /** The statuses runs move proposals between. */
@@ -21,8 +23,8 @@ export const SETTLED_STATUSES = ['resolved', 'superseded'] as const satisfies re
 /** What a review may change: a decision may be revised until the proposal is applied. */
 export const REVIEWABLE_STATUSES = [
   'open',
-  'accepted',
-  'rejected',
+  'decided',
+  'snoozed',
 ] as const satisfies readonly ProposalStatus[];
 
 // Every status is either a decision or a run's: a status added to PROPOSAL_STATUSES fails to compile

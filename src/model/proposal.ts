@@ -2,6 +2,7 @@
 // under a stable fingerprint, so the same finding on a later run is the same proposal.
 
 import { createHash } from 'node:crypto';
+import type { Side } from './decision.js';
 import type { ItemId, PropertyId } from './ids.js';
 
 export const PROPOSAL_KINDS = [
@@ -18,14 +19,7 @@ export const PROPOSAL_KINDS = [
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-export const PROPOSAL_STATUSES = [
-  'open',
-  'accepted',
-  'rejected',
-  'applied',
-  'superseded',
-  'resolved',
-] as const;
+export const PROPOSAL_STATUSES = ['open', 'decided', 'snoozed', 'applied', 'superseded', 'resolved'] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /**
@@ -137,6 +131,10 @@ export interface Proposal extends Finding {
   readonly lastRun?: string;
   /** The proposal that replaced it, when the remote value changed. */
   readonly supersededBy?: string;
+  /** Which side a reviewer said is wrong (decided and applied proposals; see decision.ts). */
+  readonly side?: Side;
+  /** A snoozed proposal's date (YYYY-MM-DD): it is open again from that day, UTC. */
+  readonly snoozedUntil?: string;
   readonly note?: string;
   readonly reviewedAt?: string;
 }
@@ -174,7 +172,7 @@ export function canonicalJson(value: unknown): string {
 /**
  * A finding's identity: entity, field, kind and the remote value (the local value when the remote has
  * none). Not the local value: an edit to the card that still disagrees with the same remote value is
- * the same proposal, and a rejected proposal stays rejected while the remote value is unchanged.
+ * the same proposal, and a proposal decided `none` stays so while the remote value is unchanged.
  */
 export function fingerprint(
   finding: Pick<Finding, 'entity' | 'field' | 'kind' | 'local' | 'remote'>,

@@ -60,8 +60,8 @@ td.actions{white-space:nowrap;width:1%} td.actions .btn{margin:0 0 4px}
 .kind-upstream{background:#dafbe1;color:#1a7f37}
 .status{display:inline-block;border-radius:6px;padding:0 7px;font-size:12px;font-weight:600;border:1px solid #d0d7de;color:#57606a;background:#f6f8fa}
 .status-open{color:#0969da;border-color:#54aeff;background:#fff}
-.status-accepted,.status-applied,.status-done{color:#1a7f37;border-color:#4ac26b;background:#dafbe1}
-.status-rejected,.status-failed{color:#cf222e;border-color:#ff8182;background:#ffebe9}
+.status-decided,.status-applied,.status-done{color:#1a7f37;border-color:#4ac26b;background:#dafbe1}
+.status-snoozed,.status-failed{color:#cf222e;border-color:#ff8182;background:#ffebe9}
 .status-partial{color:#bc4c00;border-color:#fb8f44;background:#fff1e5}
 .status-running{color:#9a6700;border-color:#d4a72c;background:#fff8c5}
 .note-text{display:block;color:#57606a;font-size:12px;margin-top:3px;max-width:220px;word-break:break-word}

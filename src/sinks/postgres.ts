@@ -21,6 +21,7 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
+import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
   CHUNK,
@@ -110,6 +111,11 @@ class PostgresStore implements ProposalStore {
     return guarded(this.redact, work);
   }
 
+  /** Snoozed proposals whose date has come are open again (store.ts): one indexed UPDATE, rarely a row. */
+  private async wake(): Promise<void> {
+    await this.pool.query(`${WAKE_SNOOZED} $1`, [new Date().toISOString()]);
+  }
+
   /** Runs `work` in a transaction on one pooled client; a client whose connection broke is discarded. */
   private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     return this.run(async () => {
@@ -162,6 +168,7 @@ class PostgresStore implements ProposalStore {
     options: ReconcileOptions = {},
   ): Promise<ReconcileResult> {
     checkReconcile(entity, findings, at.runId);
+    await this.run(() => this.wake());
     return this.transaction(async (client) => {
       // Named statements: parsed and planned once per connection, reconcile is the hot path.
       await client.query({
@@ -213,6 +220,7 @@ class PostgresStore implements ProposalStore {
   list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
     return this.run(async () => {
       checkLimit(page.limit);
+      await this.wake();
       const params: unknown[] = [];
       const conditions = filterConditions(filter, params, $);
       if (page.after !== undefined) conditions.push(afterCondition(decodeCursor(page.after), params, $));
@@ -231,6 +239,7 @@ class PostgresStore implements ProposalStore {
 
   count(filter: ProposalFilter): Promise<number> {
     return this.run(async () => {
+      await this.wake();
       const params: unknown[] = [];
       const where = whereClause(filterConditions(filter, params, $));
       const { rows } = await this.pool.query<{ n: string }>(
@@ -243,6 +252,7 @@ class PostgresStore implements ProposalStore {
 
   countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>> {
     return this.run(async () => {
+      await this.wake();
       const params: unknown[] = [];
       const where = whereClause(filterConditions(filter, params, $));
       const { rows } = await this.pool.query<{ key: string; n: string }>(
@@ -255,6 +265,7 @@ class PostgresStore implements ProposalStore {
 
   get(ids: readonly string[]): Promise<Proposal[]> {
     return this.run(async () => {
+      await this.wake();
       const found: Proposal[] = [];
       for (const part of chunks([...new Set(ids)].filter(isStorable), CHUNK * 4)) {
         const { rows } = await this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]);
@@ -271,12 +282,19 @@ class PostgresStore implements ProposalStore {
     note?: string,
   ): Promise<Proposal[]> {
     checkNote(note);
+    await this.run(() => this.wake());
     return this.transaction(async (client) => {
+      const params: unknown[] = [];
+      const { set, condition } = reviewUpdate(decision, at, note, params, $);
+      params.push([...new Set(ids)].filter(isStorable));
+      const idsParam = $(params);
+      params.push(REVIEWABLE);
       const { rows } = await client.query<ProposalRow>(
-        `UPDATE proposals SET status = $1, reviewed_at = $2, note = $3
-         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($4) AND status = ANY($5) ORDER BY id FOR UPDATE)
+        `UPDATE proposals SET ${set}
+         WHERE id IN (SELECT id FROM proposals WHERE id = ANY(${idsParam}) AND status = ANY(${$(params)})
+           AND ${condition} ORDER BY id FOR UPDATE)
          ${RETURNING}`,
-        [decision, at, note ?? null, [...new Set(ids)].filter(isStorable), REVIEWABLE],
+        params,
       );
       return inOrder(ids, rows.map(proposalFromRow));
     });
@@ -286,7 +304,7 @@ class PostgresStore implements ProposalStore {
     return this.run(async () => {
       const result = await this.pool.query(
         `UPDATE proposals SET last_seen = $1, last_run = $2
-         WHERE entity = ANY($3) AND status IN ('open', 'accepted', 'rejected')`,
+         WHERE entity = ANY($3) AND ${UNDER_REVIEW}`,
         // A key the store cannot hold has no proposals: nothing to touch.
         [at.time, at.runId, [...new Set(entities)].filter(isStorable)],
       );
@@ -298,7 +316,7 @@ class PostgresStore implements ProposalStore {
     await this.transaction(async (client) => {
       await client.query(
         `UPDATE proposals SET status = 'applied', applied_at = $1
-         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($2) AND status = 'accepted' ORDER BY id FOR UPDATE)`,
+         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($2) AND ${DECIDED_FOR_CARD} ORDER BY id FOR UPDATE)`,
         [at, [...new Set(ids)]],
       );
     });
@@ -346,6 +364,7 @@ class PostgresStore implements ProposalStore {
    * (entityPageQuery), one pooled query each, so no connection is held while the reader works.
    */
   async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    await this.run(() => this.wake());
     if (options.order === 'entity') {
       let position: [string, string] | undefined;
       do {

@@ -20,6 +20,7 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
+import { DECIDED_FOR_CARD, reviewUpdate, SNOOZE_DUE, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
   checkLimit,
@@ -87,6 +88,13 @@ class SqliteStore implements ProposalStore {
     return statement;
   }
 
+  /** Snoozed proposals whose date has come are open again (store.ts); written only when one is due. */
+  private wake(): void {
+    const now = new Date().toISOString();
+    if (this.statement(`${SNOOZE_DUE} ? LIMIT 1`).get(now) !== undefined)
+      this.statement(`${WAKE_SNOOZED} ?`).run(now);
+  }
+
   async migrate(): Promise<void> {
     this.db
       .transaction(() => {
@@ -110,6 +118,7 @@ class SqliteStore implements ProposalStore {
     options: ReconcileOptions = {},
   ): Promise<ReconcileResult> {
     checkReconcile(entity, findings, at.runId);
+    this.wake();
     const reconcile = this.db.transaction(() => {
       const existing = this.statement(
         `SELECT ${STORED_PROPOSAL_COLUMNS} FROM proposals WHERE entity = ? ORDER BY id`,
@@ -137,6 +146,7 @@ class SqliteStore implements ProposalStore {
 
   async list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
     checkLimit(page.limit);
+    this.wake();
     const params: unknown[] = [];
     const conditions = filterConditions(filter, params, q);
     if (page.after !== undefined) conditions.push(afterCondition(decodeCursor(page.after), params, q));
@@ -152,12 +162,14 @@ class SqliteStore implements ProposalStore {
   }
 
   async count(filter: ProposalFilter): Promise<number> {
+    this.wake();
     const params: unknown[] = [];
     const where = whereClause(filterConditions(filter, params, q));
     return this.statement(`SELECT count(*) FROM proposals ${where}`).pluck().get(params) as number;
   }
 
   async countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>> {
+    this.wake();
     const params: unknown[] = [];
     const where = whereClause(filterConditions(filter, params, q));
     const rows = this.statement(
@@ -167,6 +179,7 @@ class SqliteStore implements ProposalStore {
   }
 
   async get(ids: readonly string[]): Promise<Proposal[]> {
+    this.wake();
     const rows = chunks([...new Set(ids)].filter(isStorable)).flatMap(
       (part) => this.statement(`${SELECT} WHERE id IN (${marks(part.length)})`).all(part) as ProposalRow[],
     );
@@ -180,15 +193,17 @@ class SqliteStore implements ProposalStore {
     note?: string,
   ): Promise<Proposal[]> {
     checkNote(note);
+    this.wake();
     const review = this.db.transaction(() =>
-      chunks([...new Set(ids)].filter(isStorable)).flatMap(
-        (part) =>
-          this.statement(
-            `UPDATE proposals SET status = ?, reviewed_at = ?, note = ?
-             WHERE id IN (${marks(part.length)}) AND status IN (${marks(REVIEWABLE.length)})
-             RETURNING ${READ_COLUMNS.join(', ')}`,
-          ).all(decision, at, note ?? null, ...part, ...REVIEWABLE) as ProposalRow[],
-      ),
+      chunks([...new Set(ids)].filter(isStorable)).flatMap((part) => {
+        const params: unknown[] = [];
+        const { set, condition } = reviewUpdate(decision, at, note, params, q);
+        return this.statement(
+          `UPDATE proposals SET ${set}
+           WHERE id IN (${marks(part.length)}) AND status IN (${marks(REVIEWABLE.length)}) AND ${condition}
+           RETURNING ${READ_COLUMNS.join(', ')}`,
+        ).all(...params, ...part, ...REVIEWABLE) as ProposalRow[];
+      }),
     );
     return inOrder(ids, review.immediate().map(proposalFromRow));
   }
@@ -200,7 +215,7 @@ class SqliteStore implements ProposalStore {
       for (const part of chunks([...new Set(entities)].filter(isStorable)))
         touched += this.statement(
           `UPDATE proposals SET last_seen = ?, last_run = ?
-           WHERE entity IN (${marks(part.length)}) AND status IN ('open', 'accepted', 'rejected')`,
+           WHERE entity IN (${marks(part.length)}) AND ${UNDER_REVIEW}`,
         ).run(at.time, at.runId, ...part).changes;
     });
     touch.immediate();
@@ -212,7 +227,7 @@ class SqliteStore implements ProposalStore {
       for (const part of chunks([...new Set(ids)]))
         this.statement(
           `UPDATE proposals SET status = 'applied', applied_at = ?
-           WHERE id IN (${marks(part.length)}) AND status = 'accepted'`,
+           WHERE id IN (${marks(part.length)}) AND ${DECIDED_FOR_CARD}`,
         ).run(at, ...part);
     });
     apply.immediate();
@@ -249,6 +264,7 @@ class SqliteStore implements ProposalStore {
    * (entityPageQuery), each one statement, so no read transaction stays open between pages.
    */
   async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    this.wake();
     if (options.order === 'entity') {
       let position: [string, string] | undefined;
       do {

@@ -3,6 +3,7 @@
 // named errors. The reconcile decision itself is src/model/lifecycle.ts; what text the store cannot
 // hold is store-values.ts.
 
+import type { Side } from '../model/decision.js';
 import { REVIEWABLE_STATUSES, RUN_STATUSES, SETTLED_STATUSES } from '../model/lifecycle.js';
 import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
 import type { ProposalFilter } from './store.js';
@@ -71,11 +72,20 @@ export interface ProposalRow {
   first_run: string | null;
   last_run: string | null;
   superseded_by: string | null;
+  side: string | null;
+  snoozed_until: string | null;
   note: string | null;
   reviewed_at: string | null;
 }
 
-export const READ_COLUMNS = [...PROPOSAL_COLUMNS, 'superseded_by', 'note', 'reviewed_at'] as const;
+export const READ_COLUMNS = [
+  ...PROPOSAL_COLUMNS,
+  'superseded_by',
+  'side',
+  'snoozed_until',
+  'note',
+  'reviewed_at',
+] as const;
 
 /** A row as the Proposal type has it: optional fields absent, not null. */
 export function proposalFromRow(row: ProposalRow): Proposal {
@@ -96,6 +106,8 @@ export function proposalFromRow(row: ProposalRow): Proposal {
     ...(row.first_run !== null ? { firstRun: row.first_run } : {}),
     ...(row.last_run !== null ? { lastRun: row.last_run } : {}),
     ...(row.superseded_by !== null ? { supersededBy: row.superseded_by } : {}),
+    ...(row.side !== null ? { side: row.side as Side } : {}),
+    ...(row.snoozed_until !== null ? { snoozedUntil: row.snoozed_until } : {}),
     ...(row.note !== null ? { note: row.note } : {}),
     ...(row.reviewed_at !== null ? { reviewedAt: row.reviewed_at } : {}),
   };
@@ -131,7 +143,7 @@ export function searchText(finding: Pick<Finding, 'entity' | 'label' | 'qid'>): 
   return [finding.entity, finding.label ?? '', finding.qid].join('\n').toLowerCase();
 }
 
-const quoted = (statuses: readonly string[]) => statuses.map((status) => `'${status}'`).join(', ');
+export const quoted = (statuses: readonly string[]) => statuses.map((status) => `'${status}'`).join(', ');
 
 /**
  * The ON CONFLICT clause of the upsert: refresh what may change without changing the identity, and
@@ -176,6 +188,7 @@ export function filterConditions(filter: ProposalFilter, params: unknown[], next
   inList('status', filter.status);
   inList('kind', filter.kind);
   inList('field', filter.field);
+  inList('side', filter.side);
   if (filter.entity !== undefined) {
     conditions.push(`(entity = ${bind(filter.entity)} OR qid = ${bind(filter.entity)})`);
   }

@@ -8,9 +8,12 @@
 //   `supersededBy`) when a finding of the same field and kind replaces it, else `resolved` (the local
 //   data caught up, or the remote value went away). A resolved or superseded proposal found again
 //   reopens. The lifecycle is src/model/lifecycle.ts.
-// - A run never changes a reviewer's decision (accepted, rejected, applied: every status but open,
+// - A run never changes a reviewer's decision (decided, snoozed, applied: every status but open,
 //   resolved and superseded): a decided proposal found again only has `lastSeen`/`lastRun` moved, and
 //   one whose finding is gone or replaced stays exactly as it is.
+// - A decision is a side (src/model/decision.ts): status `decided` with `side`; `applied` keeps the side
+//   it was decided as. A snoozed proposal (`snoozed`, `snoozedUntil`) reads as open from its date on:
+//   every read wakes those whose date has come, so no reader ever sees one past its date.
 // - Fields a run could not compare in full for the entity (`partialFields`) are left exactly as they
 //   are: none of their proposals is resolved, superseded or touched; findings of them are still stored.
 // - Its result describes what the run stored: a call repeated within one run (the same runId, a
@@ -26,6 +29,7 @@
 //   of ~1,000 and holds one page at a time; with a `run` filter each page is an index seek (run, then
 //   entity and id), so a run's million proposals stream without sorting the run per page.
 
+import type { Decision, Side } from '../model/decision.js';
 import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 
@@ -52,6 +56,8 @@ export interface ProposalFilter {
   readonly status?: readonly ProposalStatus[];
   readonly kind?: readonly ProposalKind[];
   readonly field?: readonly string[];
+  /** Decided (or applied) as one of these sides. */
+  readonly side?: readonly Side[];
   /** A record key or a QID. */
   readonly entity?: string;
   /** Proposals first found or last seen in this run. */
@@ -80,7 +86,11 @@ export interface StreamOptions {
   readonly order?: 'first-seen' | 'entity';
 }
 
-export type ReviewDecision = 'accepted' | 'rejected';
+/**
+ * A decision (decision.ts), or `accepted`/`rejected`, the words of earlier versions: the kind's
+ * natural side and `none`.
+ */
+export type ReviewDecision = Decision | 'accepted' | 'rejected';
 
 export interface ProposalStore {
   /** Creates or upgrades the schema (versioned migrations); safe to call from every process. */
@@ -97,17 +107,19 @@ export interface ProposalStore {
   countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>>;
   get(ids: readonly string[]): Promise<Proposal[]>;
   /**
-   * Accepts or rejects proposals (open, accepted or rejected ones: a decision may be changed until the
-   * proposal is applied). Returns the proposals changed; unknown ids are not an error, just absent.
+   * Decides or snoozes proposals (open, decided or snoozed ones: a decision may be changed until the
+   * proposal is applied), with the note given (or none). `natural` is each proposal's kind's natural
+   * side. A side its kind does not allow (allowedSides) leaves that proposal as it is: entry points check
+   * first and say why. Returns the proposals changed; unknown ids are not an error, just absent.
    */
   review(ids: readonly string[], decision: ReviewDecision, at: string, note?: string): Promise<Proposal[]>;
   /**
    * An entity's remote data and local record did not change since the last run: its findings stand.
-   * Moves `lastSeen`/`lastRun` of its open, accepted and rejected proposals; returns how many. A key
+   * Moves `lastSeen`/`lastRun` of its open, decided and snoozed proposals; returns how many. A key
    * the store cannot hold has no proposals and is skipped.
    */
   touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number>;
-  /** Marks accepted proposals applied (written back into the local store). */
+  /** Marks proposals decided for the card (`card`, `both`) applied: written back into the local store. */
   markApplied(ids: readonly string[], at: string): Promise<void>;
   /** Inserts or replaces a run record; text the store cannot hold is saved as U+FFFD. */
   saveRun(run: RunRecord): Promise<void>;

@@ -72,7 +72,7 @@ describe('the proposals page', () => {
       'DALL-E',
     ]);
 
-    await page.goto(`${served.url}/proposals?status=accepted`);
+    await page.goto(`${served.url}/proposals?status=decided`);
     expect(await rowIds(page)).toHaveLength(0);
     expect(await page.textContent('.empty')).toContain('No proposal matches');
   });
@@ -97,25 +97,39 @@ describe('the proposals page', () => {
 describe('reviewing', () => {
   it('is read-only until signed in', async () => {
     await page.goto(`${served.url}/proposals`);
-    expect(await page.isDisabled('tr >> nth=1 >> button:has-text("Accept")')).toBe(true);
+    expect(await page.isDisabled('tr >> nth=1 >> button.accept')).toBe(true);
     expect(await page.textContent('.actionbar')).toContain('Sign in');
     await signIn(page, served.url);
     expect(await page.textContent('header .who')).toContain('signed in');
   });
 
-  it('accepts one proposal with its button: the store and the page show it', async () => {
+  it('decides one proposal with its "card" button: the store and the page show it', async () => {
     await page.goto(`${served.url}/proposals?kind=update`);
     const row = page.locator('tr', { hasText: 'GPT-3.5' });
     const id = (await row.getAttribute('data-id')) as string;
-    await Promise.all([page.waitForURL(/reviewed=1/), row.locator('button:has-text("Accept")').click()]);
-    // Back on the same filtered page (open, kind update): the accepted row left it.
-    expect(page.url()).toMatch(/\/proposals\?kind=update&reviewed=1&decision=accepted$/);
-    expect(await page.textContent('.flash')).toContain('1 proposal accepted');
+    // An update may be decided any side: a button each, and a snooze.
+    expect(await row.locator('td.actions button').allTextContents()).toEqual([
+      'card',
+      'wikidata',
+      'both',
+      'none',
+      'snooze',
+    ]);
+    await Promise.all([page.waitForURL(/reviewed=1/), row.locator('button:has-text("card")').click()]);
+    // Back on the same filtered page (open, kind update): the decided row left it.
+    expect(page.url()).toMatch(/\/proposals\?kind=update&reviewed=1&decision=card$/);
+    expect(await page.textContent('.flash')).toContain('1 proposal decided: card');
     expect(await rowIds(page)).not.toContain(id);
-    expect((await served.store.get([id]))[0]).toMatchObject({ status: 'accepted' });
+    expect((await served.store.get([id]))[0]).toMatchObject({ status: 'decided', side: 'card' });
     await page.goto(`${served.url}/proposals?status=all&kind=update`);
-    expect(await page.getAttribute(`tr[data-id="${id}"]`, 'data-status')).toBe('accepted');
-    expect(await page.textContent(`tr[data-id="${id}"] .status`)).toBe('accepted');
+    expect(await page.getAttribute(`tr[data-id="${id}"]`, 'data-status')).toBe('decided');
+    expect(await page.textContent(`tr[data-id="${id}"] .status`)).toBe('decided: card');
+  });
+
+  it('offers an upstream proposal only the Wikidata side and none', async () => {
+    await page.goto(`${served.url}/proposals?kind=upstream`);
+    const row = page.locator('tbody tr').first();
+    expect(await row.locator('td.actions button').allTextContents()).toEqual(['wikidata', 'none', 'snooze']);
   });
 
   it('rejects several with a note, kept in the store', async () => {
@@ -130,8 +144,8 @@ describe('reviewing', () => {
     expect(await page.textContent('.flash')).toContain('2 proposals rejected');
     const stored = await served.store.get(ids);
     expect(stored.map((p) => [p.status, p.note])).toEqual([
-      ['rejected', 'checked <b>by hand</b>: the card is right'],
-      ['rejected', 'checked <b>by hand</b>: the card is right'],
+      ['decided', 'checked <b>by hand</b>: the card is right'],
+      ['decided', 'checked <b>by hand</b>: the card is right'],
     ]);
     await page.goto(`${served.url}/entities/chatgpt`);
     expect(await page.textContent('table.proposals')).toContain(
@@ -141,6 +155,20 @@ describe('reviewing', () => {
 });
 
 describe('runs and entities', () => {
+  it('snoozes the ticked proposals until a date: they leave the open list, and say until when', async () => {
+    await page.goto(`${served.url}/proposals?kind=add`);
+    const [id] = await rowIds(page);
+    await page.check(`input[name=id][value="${id}"]`);
+    await page.fill('input[name=until]', '2999-01-01');
+    await Promise.all([page.waitForURL(/reviewed=1/), page.click('button:has-text("Snooze selected")')]);
+    expect(await page.textContent('.flash')).toContain('1 proposal snoozed until 2999-01-01');
+    expect(await rowIds(page)).not.toContain(id);
+    expect((await served.store.get([id as string]))[0]).toMatchObject({
+      status: 'snoozed',
+      snoozedUntil: '2999-01-01',
+    });
+  });
+
   it('lists the runs and shows a run with its report', async () => {
     await page.goto(`${served.url}/runs`);
     expect(await page.textContent('table')).toContain(SEED_RUN);

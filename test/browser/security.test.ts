@@ -111,7 +111,7 @@ describe('a write', () => {
     );
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/proposals?q=sora&reviewed=1&decision=accepted');
-    expect(await status()).toBe('accepted');
+    expect(await status()).toBe('decided');
   });
 
   it('from a script with the bearer token works', async () => {
@@ -121,8 +121,12 @@ describe('a write', () => {
       body: JSON.stringify({ ids: [target], decision: 'rejected', note: 'scripted' }),
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ decision: 'rejected', changed: [target] });
-    expect((await served.store.get([target]))[0]).toMatchObject({ status: 'rejected', note: 'scripted' });
+    expect(await response.json()).toEqual({ decision: 'rejected', changed: [target], missed: [] });
+    expect((await served.store.get([target]))[0]).toMatchObject({
+      status: 'decided',
+      side: 'none',
+      note: 'scripted',
+    });
   });
 
   it('to refresh an entity needs the token too', async () => {

@@ -101,7 +101,7 @@ describe('apply on the example cards, whose lines say more than their values', (
       for (const line of expected) expect(ran.stdout).toContain(line);
       expect(ran.stdout + ran.stderr).not.toContain('\u001b');
       expect(ran.stderr).toMatch(
-        /3 accepted proposals: 1 (would be )?applied, 2 need a person, 0 refused, 0 skipped, 1 files/,
+        /3 proposals decided for the card: 1 (would be )?applied, 2 need a person, 0 refused, 0 skipped, 1 files/,
       );
     }
 
@@ -114,7 +114,7 @@ describe('apply on the example cards, whose lines say more than their values', (
     expect(soraAfter.split('\n')[summaryLine - 1]).toBe(soraBefore.split('\n')[summaryLine - 1]);
     const check = await openStore(config);
     try {
-      expect(await statuses(check, ids)).toEqual(['accepted', 'accepted', 'applied']);
+      expect(await statuses(check, ids)).toEqual(['decided', 'decided', 'applied']);
       expect(instanceOf).toBeDefined();
     } finally {
       await check.close();
@@ -172,9 +172,9 @@ describe('apply refuses what moved since the run', () => {
       ]);
       expect(readFileSync(chatgptFile).equals(edited)).toBe(true);
       expect(await statuses(store, [chatgpt, sora2, legacy] as string[])).toEqual([
-        'accepted',
+        'decided',
         'applied',
-        'accepted',
+        'decided',
       ]);
     } finally {
       await store.close();
@@ -248,7 +248,7 @@ describe('apply refuses what moved since the run', () => {
       ]);
       expect(bytes().get('chatgpt.md')).toBe(before.get('chatgpt.md'));
       expect(bytes().get('sora-2.md')).not.toBe(before.get('sora-2.md'));
-      expect(await statuses(store, [reverted, confirmed] as string[])).toEqual(['accepted', 'applied']);
+      expect(await statuses(store, [reverted, confirmed] as string[])).toEqual(['decided', 'applied']);
     } finally {
       await store.close();
     }
@@ -317,7 +317,7 @@ describe('apply refuses what moved since the run', () => {
         }),
       ]);
       expect(readFileSync(path.join(cards, 'chatgpt.md')).equals(before)).toBe(true);
-      expect(await statuses(store, [reverted, standing] as string[])).toEqual(['accepted', 'applied']);
+      expect(await statuses(store, [reverted, standing] as string[])).toEqual(['decided', 'applied']);
     } finally {
       await store.close();
       await dropPrefix(redis, prefix);

@@ -86,23 +86,18 @@ describe('apply to a folder of cards', () => {
 
       const preview = await applyAccepted({ store, config, now, dryRun: true });
       expect(snapshot(cards)).toEqual(before);
-      expect(await statuses(store, accepted)).toEqual(accepted.map(() => 'accepted'));
-      expect(preview.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, needsPerson: 0, files: 3 });
+      expect(await statuses(store, accepted)).toEqual(accepted.map(() => 'decided'));
+      // The upstream one is decided for Wikidata (accept's natural side): not apply's to write.
+      expect(preview.counts).toEqual({ accepted: 6, applied: 4, skipped: 2, needsPerson: 0, files: 3 });
       const chatgptPreview = preview.files.find((f) => f.file.endsWith('chatgpt.md'))?.preview ?? '';
       expect(chatgptPreview).toContain('\n+- Announced on November 30, 2022\n');
       expect(chatgptPreview).toMatch(/^--- .*chatgpt\.md\n\+\+\+ .*chatgpt\.md\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
 
       const result = await applyAccepted({ store, config, now });
-      expect(result.counts).toEqual({ accepted: 7, applied: 4, skipped: 3, needsPerson: 0, files: 3 });
+      expect(result.counts).toEqual({ accepted: 6, applied: 4, skipped: 2, needsPerson: 0, files: 3 });
       expect(new Set(result.applied)).toEqual(new Set([announced, website, chatgpt, wikipedia]));
       expect(result.skipped).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({
-            id: upstream,
-            entity: 'sora',
-            kind: 'upstream',
-            reason: expect.stringContaining('edits for Wikidata'),
-          }),
           expect.objectContaining({
             id: shared,
             entity: 'gpt-4',
@@ -130,13 +125,13 @@ describe('apply to a folder of cards', () => {
       ).toEqual([
         'applied',
         'applied',
-        'accepted',
+        'decided',
         'applied',
         'applied',
-        'accepted',
-        'accepted',
+        'decided',
+        'decided',
         'open',
-        'rejected',
+        'decided',
       ]);
 
       const read = await records(config);
@@ -155,7 +150,7 @@ describe('apply to a folder of cards', () => {
         expect(after.get(name)).toBe(before.get(name));
 
       const again = await applyAccepted({ store, config, now });
-      expect(again.counts).toEqual({ accepted: 3, applied: 0, skipped: 3, needsPerson: 0, files: 0 });
+      expect(again.counts).toEqual({ accepted: 2, applied: 0, skipped: 2, needsPerson: 0, files: 0 });
       expect(snapshot(cards)).toEqual(after);
     } finally {
       await store.close();
@@ -219,8 +214,8 @@ describe('apply to a JSONL file', () => {
         'applied',
         'applied',
         'applied',
-        'accepted',
-        'accepted',
+        'decided',
+        'decided',
       ]);
 
       const lines = readFileSync(file, 'utf8').split('\n');
@@ -318,7 +313,7 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     expect(dry.code, dry.stderr).toBe(0);
     for (const reason of reasons) expect(dry.stderr).toContain(`${reason}\n`);
     expect(dry.stderr).toContain(
-      '6 accepted proposals: 2 would be applied, 0 need a person, 0 refused, 4 skipped, 2 files would change',
+      '6 proposals decided for the card: 2 would be applied, 0 need a person, 0 refused, 4 skipped, 2 files would change',
     );
     expect(dry.stdout).toContain('+- Announced on November 30, 2022');
     expect(dry.stdout).toContain('+**Wikipedia**: [English](https://en.wikipedia.org/wiki/Sora_2%29)  ');
@@ -331,7 +326,7 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     expect(run.code, run.stderr).toBe(0);
     for (const reason of reasons) expect(run.stderr).toContain(`${reason}\n`);
     expect(run.stderr).toContain(
-      '6 accepted proposals: 2 applied, 0 need a person, 0 refused, 4 skipped, 2 files changed',
+      '6 proposals decided for the card: 2 applied, 0 need a person, 0 refused, 4 skipped, 2 files changed',
     );
     for (const [name, was] of before) expect(bytes(name).equals(was), name).toBe(true);
 
@@ -341,10 +336,10 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     const check = await openStore(config);
     try {
       expect(await statuses(check, ids)).toEqual([
-        'accepted',
-        'accepted',
-        'accepted',
-        'accepted',
+        'decided',
+        'decided',
+        'decided',
+        'decided',
         'applied',
         'applied',
       ]);
@@ -389,14 +384,14 @@ describe('apply after Wikidata changed since the decision', () => {
         ],
         { runId: 'run-2', time: '2025-10-02T03:00:00.000Z' },
       );
-      expect(await statuses(store, [first as string])).toEqual(['accepted']);
+      expect(await statuses(store, [first as string])).toEqual(['decided']);
       const result = await applyAccepted({ store, config, now, dryRun: false });
       expect(result.counts).toMatchObject({ accepted: 1, applied: 0, skipped: 1 });
       expect(result.skipped[0]?.reason).toContain(
         `a later run found another value (${later.created[0]}, open)`,
       );
       expect(readFileSync(path.join(cards, 'sora.md'), 'utf8')).toBe(before);
-      expect(await statuses(store, [first as string])).toEqual(['accepted']);
+      expect(await statuses(store, [first as string])).toEqual(['decided']);
     } finally {
       await store.close();
     }

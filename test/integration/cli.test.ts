@@ -15,6 +15,7 @@ const COMMANDS = [
   'schedule',
   'refresh',
   'proposals',
+  'decide',
   'accept',
   'reject',
   'apply',

@@ -59,8 +59,8 @@ describe('README: the offline demo', () => {
     }
     // They read the demo's store: the proposals it found, the ones accepted, its report.
     expect(outputs.proposals).toMatch(/^[0-9a-f]{20} {2}open /m);
-    expect(outputs.accept).toMatch(/^[0-9a-f]{20} {2}accepted /m);
-    expect(outputs.reject).toMatch(/^[0-9a-f]{20} {2}rejected /m);
+    expect(outputs.accept).toMatch(/^[0-9a-f]{20} {2}decided: card /m);
+    expect(outputs.reject).toMatch(/^[0-9a-f]{20} {2}decided: none /m);
     expect(outputs.apply).toMatch(/^would change examples\/cards\//m);
     expect(outputs.report).toMatch(/^# factsync run /m);
   });

@@ -55,9 +55,11 @@ describe('the review commands', () => {
     expect((await cli('accept', String(owner?.id))).code).toBe(0);
     expect((await cli('reject', String(published?.id), '--note', 'release, not publication')).code).toBe(0);
     const after = jsonLines((await cli('proposals', '--json', '--entity', 'sora')).stdout);
-    expect(after.find((p) => p.id === owner?.id)?.status).toBe('accepted');
+    // accept is the kind's natural side (the card, for an add), reject is none.
+    expect(after.find((p) => p.id === owner?.id)).toMatchObject({ status: 'decided', side: 'card' });
     expect(after.find((p) => p.id === published?.id)).toMatchObject({
-      status: 'rejected',
+      status: 'decided',
+      side: 'none',
       note: 'release, not publication',
     });
     const unknown = await cli('accept', 'no-such-proposal');
@@ -67,6 +69,40 @@ describe('the review commands', () => {
     expect(bad.stderr).toContain('--kind: "bogus" is not one of');
     // Six runs of the bin: more than the default 30 s on a loaded machine.
   }, 90_000);
+
+  it('decide takes a side the kind allows, refuses the others by name, and snoozes until a date', async () => {
+    const [upstream] = jsonLines((await cli('proposals', '--json', '--kind', 'upstream')).stdout);
+    const [other] = jsonLines(
+      (await cli('proposals', '--json', '--kind', 'update', '--status', 'open')).stdout,
+    );
+    expect(upstream?.id && other?.id).toBeTruthy();
+    const [up, update] = [String(upstream?.id), String(other?.id)];
+
+    // An upstream finding is Wikidata's to take, never the card's: refused, named, exit 1; the
+    // update in the same command is decided.
+    const refused = await cli('decide', up, update, '--side', 'card', '--note', 'the card is behind');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(
+      `refused ${up}: a upstream proposal cannot be decided "card"; allowed: wikidata, none`,
+    );
+    expect(refused.stdout).toMatch(new RegExp(`^${update} {2}decided: card `, 'm'));
+
+    expect((await cli('decide', up, '--side', 'wikidata')).code).toBe(0);
+    const snooze = await cli('decide', update, '--until', '2999-01-01', '--note', 'after the launch');
+    expect(snooze.stdout).toMatch(new RegExp(`^${update} {2}snoozed until 2999-01-01 `, 'm'));
+    const decided = jsonLines((await cli('proposals', '--json', '--side', 'wikidata')).stdout);
+    expect(decided.map((p) => p.id)).toContain(up);
+    const [snoozed] = jsonLines((await cli('proposals', '--json', '--status', 'snoozed')).stdout);
+    expect(snoozed).toMatchObject({ id: update, snoozedUntil: '2999-01-01', note: 'after the launch' });
+
+    const usage = await cli('decide', up);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('decide: give --side card|wikidata|both|none, or --until DATE to snooze');
+    const badDate = await cli('decide', up, '--until', 'next week');
+    expect(badDate.code).toBe(2);
+    expect(badDate.stderr).toContain('--until: expected a date as YYYY-MM-DD, got "next week"');
+    // Nine runs of the bin.
+  }, 120_000);
 
   it('apply writes the accepted value into the card and marks it applied', async () => {
     const dry = await cli('apply', '--dry-run');
@@ -81,19 +117,39 @@ describe('the review commands', () => {
     expect(owner[0]?.status).toBe('applied');
   });
 
-  it("export gives QuickStatements for upstream proposals only, each statement citing its card's Source", async () => {
-    const { code, stdout, stderr } = await cli('export', '--format', 'quickstatements');
-    expect(code).toBe(0);
-    const lines = stdout.trim().split('\n').filter(Boolean);
+  it('export carries the decisions for Wikidata, the open findings with --undecided, and a results file', async () => {
+    const decided = await cli('export', '--format', 'quickstatements');
+    expect(decided.code).toBe(0);
+    const lines = decided.stdout.trim().split('\n').filter(Boolean);
+    // The upstream proposal decided "wikidata" above, and nothing undecided.
+    expect(lines.length).toBeGreaterThan(0);
+    expect(decided.stderr).toMatch(/^1 proposals exported as quickstatements/m);
     for (const line of lines) expect(line).toMatch(/^Q\d+\t/);
+    // Each statement cites its card's Source (S854), retrieved (S813) on the day the run last read it.
     const statements = lines.filter((line) => /^Q\d+\tP\d+\t/.test(line));
     expect(statements.length).toBeGreaterThan(0);
     const today = new Date().toISOString().slice(0, 10);
     for (const line of statements)
       expect(line).toMatch(new RegExp(`\tS854\t"https://[^"\t]+"\tS813\t\\+${today}T00:00:00Z/11$`));
-    expect(stderr).not.toMatch(/no reference/);
-    expect(stderr).toMatch(/proposals exported as quickstatements/);
-  });
+    expect(decided.stderr).not.toMatch(/no reference/);
+    const undecided = await cli('export', '--format', 'quickstatements', '--undecided');
+    const more = undecided.stdout.trim().split('\n').filter(Boolean);
+    expect(more.length).toBeGreaterThan(lines.length);
+    expect(more.slice(0, lines.length)).toEqual(lines);
+
+    const results = await cli('export', '--format', 'mismatch-finder-results', '--undecided');
+    expect(results.code).toBe(0);
+    expect(results.stdout.split('\r\n')[0]).toBe(
+      'item_id,statement_guid,property_id,wikidata_value,meta_wikidata_value,external_value,external_url,review_status',
+    );
+    const statuses = results.stdout
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((row) => row.split(',').at(-1));
+    expect(statuses).toContain('pending');
+    expect(results.stderr).toMatch(/proposals exported as mismatch-finder-results/);
+  }, 60_000);
 
   it('report shows the last run', async () => {
     const { code, stdout } = await cli('report');

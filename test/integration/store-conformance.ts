@@ -10,6 +10,7 @@ import { emptyRun } from '../../src/model/run.js';
 import type { ProposalFilter, ProposalStore } from '../../src/sinks/store.js';
 import { announcedFinding, listAll, QID, soraFinding, tag, time } from './store-findings.js';
 import { reconcileConformance } from './store-reconcile-conformance.js';
+import { reviewConformance } from './store-review-conformance.js';
 
 export { announcedFinding, soraFinding, time } from './store-findings.js';
 
@@ -32,6 +33,7 @@ function matches(p: Proposal, filter: ProposalFilter): boolean {
     within(filter.status, p.status) &&
     within(filter.kind, p.kind) &&
     within(filter.field, p.field) &&
+    within(filter.side, p.side ?? '') &&
     (filter.entity === undefined || p.entity === filter.entity || p.qid === filter.entity) &&
     (filter.run === undefined || p.firstRun === filter.run || p.lastRun === filter.run) &&
     [p.entity, p.label ?? '', p.qid].some((text) => text.toLowerCase().includes(needle))
@@ -122,7 +124,7 @@ export function storeConformance(
         const proposals = await s.get([fingerprint(open), fingerprint(rejected)]);
         expect(proposals.map((p) => [p.status, p.lastSeen, p.lastRun, p.firstRun])).toEqual([
           ['open', time(22), 'night-2', 'night-1'],
-          ['rejected', time(22), 'night-2', 'night-1'],
+          ['decided', time(22), 'night-2', 'night-1'],
         ]);
       });
 
@@ -191,7 +193,11 @@ export function storeConformance(
         const id = fingerprint(finding);
         await s.reconcile(entity, [finding], { runId: 'r1', time: time(1) });
         const [rejected] = await s.review([id], 'rejected', time(2), 'Sora 2 is an app, not a successor');
-        expect(rejected).toMatchObject({ status: 'rejected', note: 'Sora 2 is an app, not a successor' });
+        expect(rejected).toMatchObject({
+          status: 'decided',
+          side: 'none',
+          note: 'Sora 2 is an app, not a successor',
+        });
 
         expect((await s.reconcile(entity, [finding], { runId: 'r2', time: time(3) })).seen).toEqual([id]);
         expect(await s.get([id])).toEqual([{ ...rejected, lastSeen: time(3), lastRun: 'r2' }]);
@@ -199,7 +205,7 @@ export function storeConformance(
         const other = soraFinding(entity, { remote: { id: 'Q136600001', label: 'Sora 3' } });
         const result = await s.reconcile(entity, [other], { runId: 'r3', time: time(4) });
         expect(result.superseded).toEqual([]);
-        expect((await s.get([id]))[0]?.status).toBe('rejected');
+        expect((await s.get([id]))[0]?.status).toBe('decided');
       });
 
       it('reopens a resolved or superseded proposal that comes back', async () => {
@@ -234,14 +240,14 @@ export function storeConformance(
         expect((await s.reconcile(entity, [follow, announced], { runId: 'r2', time: time(4) })).seen).toEqual(
           [a, b],
         );
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['accepted', 'applied']);
+        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['decided', 'applied']);
         expect(await s.reconcile(entity, [], { runId: 'r3', time: time(5) })).toEqual({
           created: [],
           seen: [],
           superseded: [],
           resolved: [],
         });
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['accepted', 'applied']);
+        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['decided', 'applied']);
       });
 
       it('is idempotent, and counts a duplicate finding once', async () => {
@@ -346,7 +352,9 @@ export function storeConformance(
       const filters: ProposalFilter[] = [
         {},
         { status: ['open'] },
-        { status: ['accepted', 'rejected'] },
+        { status: ['decided'] },
+        { status: ['decided'], side: ['none'] },
+        { side: ['card', 'both'] },
         { kind: ['update'] },
         { kind: ['add', 'upstream'] },
         { field: ['announced'] },
@@ -361,7 +369,7 @@ export function storeConformance(
         { search: 'q90000' },
         { status: ['open'], kind: ['add'], field: ['followedBy'], run },
         { search: 'wolf', kind: ['update', 'upstream'] },
-        { entity: `film-${t}-5`, status: ['open', 'accepted'], field: ['followedBy', 'website'] },
+        { entity: `film-${t}-5`, status: ['open', 'decided'], field: ['followedBy', 'website'] },
         { status: [] },
       ];
       it.each(filters)('list, count and countBy agree with the filter %j', async (filter) => {
@@ -383,7 +391,7 @@ export function storeConformance(
         expect(await s.count({ entity: `film-${t}-4` })).toBe(2);
         expect(await s.count({ entity: 'Q900004', search: t })).toBe(2);
         expect(await s.count({ search: 'ÉCLAIR', run })).toBe(3);
-        expect(await s.countBy({ run }, 'status')).toEqual({ open: 8, rejected: 2, accepted: 2 });
+        expect(await s.countBy({ run }, 'status')).toEqual({ open: 8, decided: 4 });
         expect(await s.countBy({ search: t }, 'field')).toEqual({ followedBy: 12, announced: 8, website: 4 });
       });
 
@@ -491,44 +499,7 @@ export function storeConformance(
       });
     });
 
-    describe('review', () => {
-      it('moves open → accepted → rejected → accepted → applied, and no further', async () => {
-        const s = await store();
-        const entity = `sora-${tag()}`;
-        const { created } = await s.reconcile(entity, [soraFinding(entity), announcedFinding(entity)], {
-          runId: 'r1',
-          time: time(1),
-        });
-        const [a, b] = created as [string, string];
-        const accepted = await s.review([a, 'unknown'], 'accepted', time(2), 'confirmed on the studio site');
-        expect(accepted).toEqual([
-          expect.objectContaining({
-            id: a,
-            status: 'accepted',
-            reviewedAt: time(2),
-            note: 'confirmed on the studio site',
-          }),
-        ]);
-        expect((await s.review([a], 'rejected', time(3), 'duplicate'))[0]).toMatchObject({
-          status: 'rejected',
-          note: 'duplicate',
-          reviewedAt: time(3),
-        });
-        const [reaccepted] = await s.review([a], 'accepted', time(4));
-        expect(reaccepted?.status).toBe('accepted');
-        expect(reaccepted?.note).toBeUndefined();
-
-        await s.markApplied([a, b], time(5));
-        expect((await s.get([a, b])).map((p) => p.status)).toEqual(['applied', 'open']);
-        expect(await s.review([a], 'rejected', time(6), 'too late')).toEqual([]);
-        expect((await s.get([a]))[0]).toMatchObject({ status: 'applied', reviewedAt: time(4) });
-
-        await s.reconcile(entity, [], { runId: 'r2', time: time(7) });
-        const [, resolved] = await s.get([a, b]);
-        expect(resolved?.status).toBe('resolved');
-        expect(await s.review([b], 'accepted', time(8))).toEqual([]);
-      });
-    });
+    reviewConformance(store);
 
     describe('runs', () => {
       it('saves (upserts), gets and lists runs newest first', async () => {

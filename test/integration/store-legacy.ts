@@ -25,11 +25,18 @@ const HISTORY = {
   open: { status: 'open', reviewed: false },
   rejected: { status: 'rejected', reviewed: true },
   applied: { status: 'applied', reviewed: true },
+  acceptedUpstream: { status: 'accepted', reviewed: true },
+  acceptedUpdate: { status: 'accepted', reviewed: true },
 } as const;
 type Case = keyof typeof HISTORY;
 
-const findingOf = (entity: string, name: Case) =>
-  name === 'open' ? announcedFinding(entity) : finding(entity, `Sora ${name}`);
+const findingOf = (entity: string, name: Case) => {
+  if (name === 'open') return announcedFinding(entity);
+  if (name === 'acceptedUpstream')
+    return soraFinding(entity, { kind: 'upstream', local: { label: 'Sora 2' }, remote: null });
+  if (name === 'acceptedUpdate') return announcedFinding(entity, { remote: '2024-02-16' });
+  return finding(entity, `Sora ${name}`);
+};
 
 /** The rows, as column → value, in schema 2's columns. */
 export function legacyRows(entity: string): Record<string, unknown>[] {
@@ -62,27 +69,32 @@ export function legacyRows(entity: string): Record<string, unknown>[] {
 }
 
 /**
- * After migrating: every proposal is there, the lost decisions are accepted again (with their notes),
- * the rest is as it was, and reconcile works on the new columns (a retried call reports the same).
+ * After migrating: every proposal is there, the lost decisions are decided again (with their notes),
+ * accepted ones as the kind's natural side (the card; Wikidata for an upstream finding), rejected ones
+ * as none, applied ones keep side card; the rest is as it was, and reconcile works on the new columns
+ * (a retried call reports the same).
  */
 export async function expectMigrated(store: ProposalStore, entity: string): Promise<void> {
   const idOf = (name: Case) => fingerprint(findingOf(entity, name));
   const statuses = Object.fromEntries(
     (await store.get((Object.keys(HISTORY) as Case[]).map(idOf))).map((p) => [
       Object.keys(HISTORY).find((name) => idOf(name as Case) === p.id),
-      [p.status, p.supersededBy ?? null, p.note ?? null],
+      [p.status, p.side ?? null, p.supersededBy ?? null, p.note ?? null],
     ]),
   );
   expect(statuses).toEqual({
-    acceptedThenResolved: ['accepted', null, 'acceptedThenResolved: checked'],
-    acceptedResolvedReopened: ['accepted', null, 'acceptedResolvedReopened: checked'],
-    acceptedThenSuperseded: ['accepted', null, 'acceptedThenSuperseded: checked'],
-    resolved: ['resolved', null, null],
-    superseded: ['superseded', idOf('open'), null],
-    open: ['open', null, null],
-    rejected: ['rejected', null, 'rejected: checked'],
-    applied: ['applied', null, 'applied: checked'],
+    acceptedThenResolved: ['decided', 'card', null, 'acceptedThenResolved: checked'],
+    acceptedResolvedReopened: ['decided', 'card', null, 'acceptedResolvedReopened: checked'],
+    acceptedThenSuperseded: ['decided', 'card', null, 'acceptedThenSuperseded: checked'],
+    resolved: ['resolved', null, null, null],
+    superseded: ['superseded', null, idOf('open'), null],
+    open: ['open', null, null, null],
+    rejected: ['decided', 'none', null, 'rejected: checked'],
+    applied: ['applied', 'card', null, 'applied: checked'],
+    acceptedUpstream: ['decided', 'wikidata', null, 'acceptedUpstream: checked'],
+    acceptedUpdate: ['decided', 'card', null, 'acceptedUpdate: checked'],
   });
+  expect((await store.get([idOf('rejected')]))[0]?.reviewedAt).toBe(time(3));
 
   const at = { runId: 'new-1', time: time(10) };
   const first = await store.reconcile(entity, [finding(entity, 'Sora acceptedThenResolved')], at);

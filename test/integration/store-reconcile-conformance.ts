@@ -75,8 +75,8 @@ export function reconcileConformance(store: () => Promise<ProposalStore>): void 
       const back = await s.reconcile(entity, findings, { runId: 'r4', time: time(6) });
       expect(back.seen).toEqual(findings.map(fingerprint));
       expect(await statusesOf(s, [accepted, rejected, applied, open])).toEqual([
-        [accepted, 'accepted', null],
-        [rejected, 'rejected', null],
+        [accepted, 'decided', null],
+        [rejected, 'decided', null],
         [applied, 'applied', null],
         [open, 'open', null],
       ]);
@@ -97,8 +97,8 @@ export function reconcileConformance(store: () => Promise<ProposalStore>): void 
         resolved: [],
       });
       expect(await statusesOf(s, [accepted, rejected, applied, open])).toEqual([
-        [accepted, 'accepted', null],
-        [rejected, 'rejected', null],
+        [accepted, 'decided', null],
+        [rejected, 'decided', null],
         [applied, 'applied', null],
         [open, 'superseded', developer],
       ]);
@@ -115,7 +115,7 @@ export function reconcileConformance(store: () => Promise<ProposalStore>): void 
       expect((await s.reconcile(entity, [], { runId: 'r2', time: time(3) })).resolved).toEqual([]);
       expect((await s.reconcile(entity, [finding], { runId: 'r3', time: time(4) })).seen).toEqual([id]);
       expect((await s.get([id]))[0]).toMatchObject({
-        status: 'accepted',
+        status: 'decided',
         note: 'Sora 2 is the successor',
         reviewedAt: time(2),
         lastRun: 'r3',
@@ -220,7 +220,11 @@ export function reconcileConformance(store: () => Promise<ProposalStore>): void 
         superseded: [],
         resolved: [],
       });
-      expect((await s.get([id]))[0]).toMatchObject({ status: 'rejected', note: 'not a successor' });
+      expect((await s.get([id]))[0]).toMatchObject({
+        status: 'decided',
+        side: 'none',
+        note: 'not a successor',
+      });
     });
   });
 

@@ -89,7 +89,8 @@ describe('proposalJson', () => {
         url: 'https://www.wikidata.org/wiki/Q124544998',
         retrievedAt: '2026-11-25T03:00:00Z',
       },
-      status: 'rejected',
+      status: 'decided',
+      side: 'none',
       firstSeen: '2026-11-25T03:00:02Z',
       lastSeen: '2026-11-25T03:00:02Z',
       note: "the card's wording, not Wikidata style",
@@ -98,7 +99,7 @@ describe('proposalJson', () => {
     const json = proposalJson(label);
     expect(json).not.toHaveProperty('property');
     expect(json.remote).toBeNull();
-    expect(Object.keys(json).slice(-2)).toEqual(['note', 'reviewedAt']);
+    expect(Object.keys(json).slice(-3)).toEqual(['side', 'note', 'reviewedAt']);
   });
 
   it('round-trips: the line parses back to the same proposal', () => {

@@ -251,8 +251,14 @@ describe('what Mismatch Finder cannot take', () => {
     expect(phpCsvHazard('C:\\path')).toBeUndefined();
   });
 
-  it('skips rejected proposals', () => {
-    expect(skipped({ ...announcedUpdate, status: 'rejected' })).toBe('rejected by a reviewer');
+  it('skips proposals decided "none" or for the card, and snoozed ones', () => {
+    expect(skipped({ ...announcedUpdate, status: 'decided', side: 'none' })).toMatch(/decided "none"/);
+    expect(skipped({ ...announcedUpdate, status: 'decided', side: 'card' })).toMatch(
+      /the card is what is wrong/,
+    );
+    expect(skipped({ ...announcedUpdate, status: 'snoozed', snoozedUntil: '2027-01-01' })).toBe(
+      'snoozed until 2027-01-01',
+    );
   });
 });
 

@@ -329,11 +329,12 @@ describe('what is not a Wikidata edit', () => {
     ).toMatch(why);
   });
 
-  it('skips proposals a reviewer rejected or that no longer hold', () => {
+  it('skips proposals a reviewer decided "none" or that no longer hold; carries wikidata and both', () => {
     const p = proposal({ field: 'followedBy', property: 'P156', local: { id: 'Q136505399' } });
-    expect(skipped({ ...p, status: 'rejected' })).toBe('rejected by a reviewer');
+    expect(skipped({ ...p, status: 'decided', side: 'none' })).toMatch(/decided "none"/);
     expect(skipped({ ...p, status: 'resolved' })).toMatch(/no longer holds/);
-    expect(lines({ ...p, status: 'accepted' })).toHaveLength(1);
+    expect(lines({ ...p, status: 'decided', side: 'wikidata' })).toHaveLength(1);
+    expect(lines({ ...p, status: 'applied', side: 'both' })).toHaveLength(1);
   });
 });
 

@@ -68,10 +68,10 @@ describe('the proposals query', () => {
   });
 
   it('leaves the facet out of its own menu counts, and round-trips through the URL', () => {
-    const query = parseProposalQuery({ status: 'rejected', kind: 'add', field: 'website', run: 'r1' });
-    expect(filterOf(query, 'kind')).toEqual({ status: ['rejected'], field: ['website'], run: 'r1' });
+    const query = parseProposalQuery({ status: 'decided', kind: 'add', field: 'website', run: 'r1' });
+    expect(filterOf(query, 'kind')).toEqual({ status: ['decided'], field: ['website'], run: 'r1' });
     const url = proposalsUrl(query, { after: 'abc' });
-    expect(url).toBe('/proposals?status=rejected&kind=add&field=website&run=r1&after=abc');
+    expect(url).toBe('/proposals?status=decided&kind=add&field=website&run=r1&after=abc');
     expect(parseProposalQuery(Object.fromEntries(new URL(url, 'http://x').searchParams))).toEqual({
       ...query,
       after: 'abc',

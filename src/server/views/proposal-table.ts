@@ -1,20 +1,24 @@
 // Proposals as review rows: local and remote values side by side, the kind as a badge, the evidence
-// as links (only http(s) ones), the status with its note, a checkbox and Accept / Reject buttons.
+// as links (only http(s) ones), the status with its note, a checkbox and a button per side its kind
+// allows (src/model/decision.ts).
 // Shared by the proposals list, a run's page and an entity's page; the rows sit in one review form.
 
+import { allowedSides, naturalSide, SIDES, type Side, statusLabel } from '../../model/decision.js';
+import { REVIEWABLE_STATUSES } from '../../model/lifecycle.js';
 import type { Proposal } from '../../model/proposal.js';
 import { displayValue, isWebLink, KIND_HELP, scopeNote } from '../../sinks/report/format.js';
 import { type Html, html, webLink } from '../html.js';
 import { type Chrome, canWrite, writeHint } from './layout.js';
 
-const REVIEWABLE = new Set(['open', 'accepted', 'rejected']);
+const REVIEWABLE: ReadonlySet<string> = new Set(REVIEWABLE_STATUSES);
 
 export function kindBadge(kind: string): Html {
   return html`<span class="kind kind-${kind}" title="${KIND_HELP[kind] ?? kind}">${kind}</span>`;
 }
 
-export function statusBadge(status: string): Html {
-  return html`<span class="status status-${status}">${status}</span>`;
+/** A proposal's status; a decision shows its side, a snooze its date. */
+export function statusBadge(status: string, proposal?: Proposal): Html {
+  return html`<span class="status status-${status}">${proposal ? statusLabel(proposal) : status}</span>`;
 }
 
 /** A timestamp as a reviewer reads it: 2026-11-25 03:00 (UTC; the full ISO string on hover). */
@@ -80,18 +84,27 @@ export interface TableOptions {
   readonly showTimes: boolean;
 }
 
+/** What each side means, on its buttons' hover. */
+const SIDE_HELP: Readonly<Record<Side, string>> = {
+  card: 'The card is wrong: apply writes Wikidata’s value into it',
+  wikidata: 'Wikidata is wrong or lacks the value: the exports carry it',
+  both: 'Both are wrong: apply and the exports carry it',
+  none: 'Not a real difference: not asked again while Wikidata’s value stays the same',
+};
+
+/** A row's buttons: one per side its kind allows (the current one left out), and a snooze. */
 function actions(proposal: Proposal, writable: boolean): Html {
   if (!REVIEWABLE.has(proposal.status)) return html``;
   const disabled = writable ? html`` : html` disabled`;
-  const accept =
-    proposal.status === 'accepted'
-      ? html``
-      : html`<button class="btn small accept" type="submit" name="act" value="accepted:${proposal.id}"${disabled}>Accept</button>`;
-  const reject =
-    proposal.status === 'rejected'
-      ? html``
-      : html`<button class="btn small reject" type="submit" name="act" value="rejected:${proposal.id}"${disabled}>Reject</button>`;
-  return html`${accept} ${reject}`;
+  const current = proposal.status === 'decided' ? proposal.side : undefined;
+  const natural = naturalSide(proposal.kind);
+  const sides = allowedSides(proposal.kind).filter((side) => side !== current);
+  const buttons = sides.map((side) => {
+    const tone = side === 'none' ? 'reject' : side === natural ? 'accept' : '';
+    return html`<button class="btn small ${tone}" type="submit" name="act" value="${side}:${proposal.id}" title="${SIDE_HELP[side]}"${disabled}>${side}</button>`;
+  });
+  const snooze = html`<button class="btn small" type="submit" name="act" value="snooze:${proposal.id}" title="Snooze until the date above: open again from that day"${disabled}>snooze</button>`;
+  return html`${buttons} ${snooze}`;
 }
 
 function row(proposal: Proposal, options: TableOptions, writable: boolean): Html {
@@ -105,14 +118,14 @@ function row(proposal: Proposal, options: TableOptions, writable: boolean): Html
   const reviewed = proposal.reviewedAt
     ? html`<span class="note-text">${proposal.status} ${when(proposal.reviewedAt)}</span>`
     : html``;
-  return html`<tr data-id="${proposal.id}" data-status="${proposal.status}">
+  return html`<tr data-id="${proposal.id}" data-status="${proposal.status}" data-side="${proposal.side ?? ''}">
 <td class="check">${REVIEWABLE.has(proposal.status) ? html`<input type="checkbox" name="id" value="${proposal.id}" aria-label="Select ${proposal.entity} ${proposal.field}">` : html``}</td>
 ${entity}<td><b>${proposal.field}</b>${proposal.property ? html`<br><small class="muted">${proposal.property}</small>` : html``}</td>
 <td>${kindBadge(proposal.kind)}</td>
 <td class="value local">${value(proposal.local)}</td>
 <td class="value remote">${value(proposal.remote)}${scoped(proposal)}</td>
 <td class="evidence">${evidenceLinks(proposal, options.wikidataUrl)}</td>
-<td class="state">${statusBadge(proposal.status)}${note}${reviewed}</td>${times}
+<td class="state">${statusBadge(proposal.status, proposal)}${note}${reviewed}</td>${times}
 <td class="actions">${actions(proposal, writable)}</td></tr>`;
 }
 
@@ -122,7 +135,10 @@ export function proposalTable(proposals: readonly Proposal[], options: TableOpti
   return html`<table class="proposals"><thead>${head}</thead><tbody>${proposals.map((p) => row(p, options, writable))}</tbody></table>`;
 }
 
-/** The review form's top: how many are ticked, a note, and the bulk Accept / Reject buttons. */
+/**
+ * The review form's top: how many are ticked, a note, the bulk decisions (Accept and Reject, the
+ * aliases of each kind's natural side and of none, then the four sides), and a snooze date.
+ */
 export function actionBar(chrome: Chrome): Html {
   const hint = writeHint(chrome);
   const disabled = canWrite(chrome) ? html`` : html` disabled`;
@@ -134,6 +150,10 @@ export function actionBar(chrome: Chrome): Html {
 <input class="note" type="text" name="note" maxlength="1000" placeholder="Note (optional, kept with the decision)" aria-label="Note"${disabled}>
 <button class="btn accept" type="submit" name="decision" value="accepted"${bulk}>Accept selected</button>
 <button class="btn reject" type="submit" name="decision" value="rejected"${bulk}>Reject selected</button>
+<span class="muted">Which side is wrong?</span>
+${SIDES.map((side) => html`<button class="btn small" type="submit" name="decision" value="${side}" title="${SIDE_HELP[side]}"${bulk}>${side}</button>`)}
+<input class="until" type="date" name="until" aria-label="Snooze until"${disabled}>
+<button class="btn small" type="submit" name="decision" value="snooze" title="Open again from that day"${bulk}>Snooze selected</button>
 ${hint ?? html``}</div>`;
 }
 

@@ -12,6 +12,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../config.js';
+import { CARD_SIDES, isDecidedForCard } from '../../model/decision.js';
 import type { Proposal } from '../../model/proposal.js';
 import type { LocalRecord, ReadError } from '../../model/record.js';
 import { openLocalSource } from '../../sources/local/index.js';
@@ -65,12 +66,14 @@ export interface ApplyResult {
 
 const PAGE = 500;
 
+/** What apply writes: the proposals decided for the card (`card`, `both`; src/model/decision.ts). */
 async function acceptedProposals(store: ProposalStore): Promise<Proposal[]> {
   const all: Proposal[] = [];
   let after: string | undefined;
   do {
-    const page = await store.list({ status: ['accepted'] }, { limit: PAGE, ...(after ? { after } : {}) });
-    all.push(...page.proposals.filter((p) => p.status === 'accepted'));
+    const filter = { status: ['decided' as const], side: CARD_SIDES };
+    const page = await store.list(filter, { limit: PAGE, ...(after ? { after } : {}) });
+    all.push(...page.proposals.filter(isDecidedForCard));
     after = page.next;
   } while (after);
   return all;

@@ -10,6 +10,7 @@ import type { FieldSpec } from '../../model/fields.js';
 import type { Proposal } from '../../model/proposal.js';
 import { type ExportOutput, writeJsonl } from './jsonl.js';
 import { type MismatchFinderOptions, writeMismatchFinder } from './mismatch-finder.js';
+import { writeMismatchFinderResults } from './mismatch-finder-results.js';
 import { type QuickStatementsOptions, writeQuickStatements } from './quickstatements.js';
 import type { SkippedProposal } from './values.js';
 
@@ -24,6 +25,11 @@ export {
   writeMismatchFinder,
 } from './mismatch-finder.js';
 export {
+  MISMATCH_FINDER_RESULT_COLUMNS,
+  reviewStatusOf,
+  writeMismatchFinderResults,
+} from './mismatch-finder-results.js';
+export {
   type QuickStatementsOptions,
   type QuickStatementsReference,
   toQuickStatements,
@@ -31,7 +37,12 @@ export {
 } from './quickstatements.js';
 export type { SkippedProposal } from './values.js';
 
-export const EXPORT_FORMATS = ['jsonl', 'quickstatements', 'mismatch-finder'] as const;
+export const EXPORT_FORMATS = [
+  'jsonl',
+  'quickstatements',
+  'mismatch-finder',
+  'mismatch-finder-results',
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export function isExportFormat(value: unknown): value is ExportFormat {
@@ -43,6 +54,7 @@ export const EXPORT_EXTENSIONS: Readonly<Record<ExportFormat, string>> = {
   jsonl: 'jsonl',
   quickstatements: 'tsv',
   'mismatch-finder': 'csv',
+  'mismatch-finder-results': 'csv',
 };
 
 export interface ExportReport {
@@ -78,6 +90,15 @@ export async function exportProposals(
       const report = await writeMismatchFinder(proposals, fields, out, options);
       const { exported, skipped, incomplete, exceedsUploadLimit } = report;
       return { format, exported, skipped, incomplete, exceedsUploadLimit };
+    }
+    case 'mismatch-finder-results': {
+      const { exported, skipped, incomplete } = await writeMismatchFinderResults(
+        proposals,
+        fields,
+        out,
+        options,
+      );
+      return { format, exported, skipped, incomplete };
     }
   }
 }

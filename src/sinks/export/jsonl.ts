@@ -10,7 +10,7 @@ export type ExportOutput = (text: string) => Promise<void>;
 /**
  * A proposal as a plain object in SPEC §4 order: id, entity, qid, field, property, kind, local, remote,
  * evidence, status, firstSeen, lastSeen, then the optional keys when present (label, firstRun, lastRun,
- * supersededBy, note, reviewedAt). `local` and `remote` are `null` when absent, as in the store; an
+ * supersededBy, side, snoozedUntil, note, reviewedAt). `local` and `remote` are `null` when absent, as in the store; an
  * absent `property` (labels, descriptions, the Wikipedia page) is left out rather than written as null.
  */
 export function proposalJson(proposal: Proposal): Record<string, unknown> {
@@ -31,6 +31,8 @@ export function proposalJson(proposal: Proposal): Record<string, unknown> {
     firstRun: proposal.firstRun,
     lastRun: proposal.lastRun,
     supersededBy: proposal.supersededBy,
+    side: proposal.side,
+    snoozedUntil: proposal.snoozedUntil,
     note: proposal.note,
     reviewedAt: proposal.reviewedAt,
   };

@@ -65,6 +65,11 @@ export interface MismatchFinderOptions {
    * record is a local card or line, with no public address factsync could know, so by default it is empty.
    */
   readonly externalUrl?: (proposal: Proposal) => string | undefined;
+  /**
+   * Rows for every decision, whichever side (a results file reports them all), not only for those
+   * decided for Wikidata. Superseded and resolved proposals are still skipped.
+   */
+  readonly everyDecision?: boolean;
 }
 
 export type MismatchFinderResult =
@@ -199,7 +204,8 @@ export function toMismatchRows(
   fields: readonly FieldSpec[],
   options: MismatchFinderOptions = {},
 ): MismatchFinderResult {
-  const settled = settledReason(proposal);
+  const reported = options.everyDecision && ['decided', 'snoozed', 'applied'].includes(proposal.status);
+  const settled = reported ? undefined : settledReason(proposal);
   if (settled) return { skipped: settled };
   if (proposal.kind !== 'update' && proposal.kind !== 'upstream')
     return { skipped: KIND_REASONS[proposal.kind] };

@@ -3,6 +3,7 @@
 // Wikidata lacks — compared by the rules of SPEC §3, so an export never re-proposes a value the diff
 // already matched (a more precise date, an http/https twin of a URL, the same text re-spaced). Pure.
 
+import { isDecidedForWikidata } from '../../model/decision.js';
 import type { FieldSpec } from '../../model/fields.js';
 import { type ItemId, isItemId } from '../../model/ids.js';
 import type { ItemValue, NoValue, PageValue, Proposal, ProposalValue } from '../../model/proposal.js';
@@ -15,17 +16,20 @@ export interface SkippedProposal {
 }
 
 /**
- * Why a proposal is no longer one to hand to another tool, or undefined while it is (open or
- * accepted). The CLI filters by status too; this is the library refusing to export a decision that was
- * already made — a rejected proposal must never turn into a Wikidata edit because a filter was omitted.
+ * Why a proposal is not one to hand to Wikidata, or undefined while it is: decided `wikidata` or `both`
+ * (applied to the card or not), or still open (the CLI exports open ones only with --undecided). The
+ * CLI filters too; this is the library refusing to export what a reviewer decided otherwise — a
+ * proposal decided `card` or `none` must never turn into a Wikidata edit because a filter was omitted.
  */
 export function settledReason(proposal: Proposal): string | undefined {
+  if (proposal.status === 'open' || isDecidedForWikidata(proposal)) return undefined;
   switch (proposal.status) {
-    case 'open':
-    case 'accepted':
-      return undefined;
-    case 'rejected':
-      return 'rejected by a reviewer';
+    case 'decided':
+      return proposal.side === 'none'
+        ? 'decided "none" by a reviewer: not a real difference'
+        : `decided "${proposal.side ?? '?'}" by a reviewer: the card is what is wrong, not Wikidata`;
+    case 'snoozed':
+      return `snoozed until ${proposal.snoozedUntil ?? '?'}`;
     case 'superseded':
       return `superseded${proposal.supersededBy ? ` by ${proposal.supersededBy}` : ''}: Wikidata's value changed since`;
     case 'resolved':

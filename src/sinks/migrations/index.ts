@@ -6,6 +6,7 @@ import { initial } from './001_initial.js';
 import { runEntityOrder } from './002_run_entity_order.js';
 import { settledRun } from './003_settled_run.js';
 import { restoreDecisions } from './004_restore_decisions.js';
+import { decisionSides } from './005_decision_sides.js';
 
 export interface Migration {
   readonly version: number;
@@ -14,7 +15,13 @@ export interface Migration {
   readonly postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, runEntityOrder, settledRun, restoreDecisions];
+export const MIGRATIONS: readonly Migration[] = [
+  initial,
+  runEntityOrder,
+  settledRun,
+  restoreDecisions,
+  decisionSides,
+];
 
 export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
