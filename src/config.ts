@@ -177,6 +177,12 @@ const schema = z.strictObject({
       ),
     ),
   }),
+  // The circuit breaker (src/model/breaker.ts): shares of the entities compared, 0 turning a rule off.
+  review: z.strictObject({
+    maxNewShare: z.coerce.number().min(0).max(1),
+    maxNewFieldShare: z.coerce.number().min(0).max(1),
+    minHeld: z.coerce.number().int().min(0),
+  }),
   compare: z.strictObject({
     // Qualifiers that tell several values of a single-valued field apart (a website per language).
     qualifiers: z.array(z.string().refine(isPropertyId, 'expected a Wikidata property id such as "P407"')),

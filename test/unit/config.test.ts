@@ -109,6 +109,8 @@ describe('a bad value names its key', () => {
     ['fields:\n  maker: { type: item, many: true }\n', 'fields.maker.property', 'needs a property'],
     ['fields:\n  developer: { type: thing, property: P178 }\n', 'fields.developer.type', '"item"'],
     ['store:\n  kind: postgres\n', 'store.url', 'postgres:// URL is needed'],
+    ['review:\n  maxNewShare: 5\n', 'review.maxNewShare', 'Too big'],
+    ['review:\n  minHeld: some\n', 'review.minHeld', 'got "some"'],
   ])('%s', (yaml, key, expected) => {
     const where = file('bad.yaml', yaml);
     const error = configError(() => loadConfig({ env: {}, file: where }));
