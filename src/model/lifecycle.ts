@@ -16,6 +16,12 @@ export const DECIDED_STATUSES = [
   'snoozed',
   'applied',
 ] as const satisfies readonly ProposalStatus[];
+/**
+ * Held by the circuit breaker (src/model/breaker.ts): new proposals of a run that tripped it, kept out
+ * of the open list, the exports and apply until a person releases (open) or discards them (decided
+ * `none`). Later runs leave them as they are, as they leave decisions: only a person moves them on.
+ */
+export const HELD_STATUSES = ['held'] as const satisfies readonly ProposalStatus[];
 /** The statuses runs move proposals between. */
 export const RUN_STATUSES = ['open', 'resolved', 'superseded'] as const satisfies readonly ProposalStatus[];
 /** What a run settled: reopened when its finding comes back. */
@@ -25,13 +31,14 @@ export const REVIEWABLE_STATUSES = [
   'open',
   'decided',
   'snoozed',
+  'held',
 ] as const satisfies readonly ProposalStatus[];
 
-// Every status is either a decision or a run's: a status added to PROPOSAL_STATUSES fails to compile
-// here until it is put in one of the two lists.
+// Every status is a decision, a run's or held: a status added to PROPOSAL_STATUSES fails to compile
+// here until it is put in one of the lists.
 type Unclassified = Exclude<
   ProposalStatus,
-  (typeof DECIDED_STATUSES)[number] | (typeof RUN_STATUSES)[number]
+  (typeof DECIDED_STATUSES)[number] | (typeof RUN_STATUSES)[number] | (typeof HELD_STATUSES)[number]
 >;
 const everyStatusClassified: [Unclassified] extends [never] ? true : never = true;
 void everyStatusClassified;

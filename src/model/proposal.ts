@@ -19,7 +19,15 @@ export const PROPOSAL_KINDS = [
 ] as const;
 export type ProposalKind = (typeof PROPOSAL_KINDS)[number];
 
-export const PROPOSAL_STATUSES = ['open', 'decided', 'snoozed', 'applied', 'superseded', 'resolved'] as const;
+export const PROPOSAL_STATUSES = [
+  'open',
+  'decided',
+  'snoozed',
+  'applied',
+  'superseded',
+  'resolved',
+  'held',
+] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /**

@@ -21,7 +21,7 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
-import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
+import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
   CHUNK,
@@ -319,6 +319,19 @@ class PostgresStore implements ProposalStore {
          WHERE id IN (SELECT id FROM proposals WHERE id = ANY($2) AND ${DECIDED_FOR_CARD} ORDER BY id FOR UPDATE)`,
         [at, [...new Set(ids)]],
       );
+    });
+  }
+
+  async holdRun(runId: string, move: 'hold' | 'release'): Promise<string[]> {
+    const { from, to } = heldMove(move);
+    return await this.transaction(async (client) => {
+      const moved = await client.query<{ id: string }>(
+        `UPDATE proposals SET status = $1
+         WHERE id IN (SELECT id FROM proposals WHERE first_run = $2 AND status = $3 ORDER BY id FOR UPDATE)
+         RETURNING id`,
+        [to, runId, from],
+      );
+      return moved.rows.map((row) => row.id).sort();
     });
   }
 

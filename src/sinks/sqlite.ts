@@ -20,7 +20,14 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
-import { DECIDED_FOR_CARD, reviewUpdate, SNOOZE_DUE, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
+import {
+  DECIDED_FOR_CARD,
+  heldMove,
+  reviewUpdate,
+  SNOOZE_DUE,
+  UNDER_REVIEW,
+  WAKE_SNOOZED,
+} from './store-review.js';
 import {
   afterCondition,
   checkLimit,
@@ -231,6 +238,22 @@ class SqliteStore implements ProposalStore {
         ).run(at, ...part);
     });
     apply.immediate();
+  }
+
+  async holdRun(runId: string, move: 'hold' | 'release'): Promise<string[]> {
+    const { from, to } = heldMove(move);
+    const hold = this.db.transaction(() => {
+      const ids = this.statement('SELECT id FROM proposals WHERE first_run = ? AND status = ? ORDER BY id')
+        .pluck()
+        .all(runId, from) as string[];
+      this.statement('UPDATE proposals SET status = ? WHERE first_run = ? AND status = ?').run(
+        to,
+        runId,
+        from,
+      );
+      return ids;
+    });
+    return hold.immediate();
   }
 
   async saveRun(record: RunRecord): Promise<void> {

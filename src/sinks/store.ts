@@ -121,6 +121,11 @@ export interface ProposalStore {
   touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number>;
   /** Marks proposals decided for the card (`card`, `both`) applied: written back into the local store. */
   markApplied(ids: readonly string[], at: string): Promise<void>;
+  /**
+   * The circuit breaker: `hold` moves the run's new proposals (first found by it, still open) to
+   * `held`; `release` moves its held ones back to open. Returns the ids moved, in id order.
+   */
+  holdRun(runId: string, move: 'hold' | 'release'): Promise<string[]>;
   /** Inserts or replaces a run record; text the store cannot hold is saved as U+FFFD. */
   saveRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;

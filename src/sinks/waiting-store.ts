@@ -44,6 +44,7 @@ export function waitingStore(store: ProposalStore, options: WaitingOptions): Pro
     review: (ids, decision, at, note) => wait('review', () => store.review(ids, decision, at, note)),
     touch: (entities, at) => wait('touch', () => store.touch(entities, at)),
     markApplied: (ids, at) => wait('markApplied', () => store.markApplied(ids, at)),
+    holdRun: (runId, move) => wait('holdRun', () => store.holdRun(runId, move)),
     saveRun: (run) => wait('saveRun', () => store.saveRun(run)),
     getRun: (id) => wait('getRun', () => store.getRun(id)),
     listRuns: (limit) => wait('listRuns', () => store.listRuns(limit)),

@@ -106,5 +106,34 @@ export function reviewConformance(store: () => Promise<ProposalStore>): void {
       });
       expect((await s.get([l]))[0]?.snoozedUntil).toBeUndefined();
     });
+
+    it("holds a run's new open proposals, leaves decisions alone, and releases or discards them", async () => {
+      const s = await store();
+      const entity = `held-${tag()}`;
+      const [first, later] = [`held-a-${tag()}`, `held-b-${tag()}`];
+      const { created } = await s.reconcile(entity, [soraFinding(entity), announcedFinding(entity)], {
+        runId: first,
+        time: time(1),
+      });
+      const [a, b] = created as [string, string];
+      await s.review([b], { side: 'card' }, time(2));
+      expect(await s.holdRun(first, 'hold')).toEqual([a]);
+      expect((await s.get([a, b])).map((p) => p.status)).toEqual(['held', 'decided']);
+      expect(await s.count({ status: ['open'], entity })).toBe(0);
+      // A later run finds it again: still held (only a person moves it), and not that run's to hold.
+      await s.reconcile(entity, [soraFinding(entity), announcedFinding(entity)], {
+        runId: later,
+        time: time(3),
+      });
+      expect((await s.get([a]))[0]?.status).toBe('held');
+      expect(await s.holdRun(later, 'hold')).toEqual([]);
+      expect(await s.holdRun(first, 'release')).toEqual([a]);
+      expect((await s.get([a]))[0]?.status).toBe('open');
+      // Discarding is a person's decision `none` on what is held.
+      await s.holdRun(first, 'hold');
+      const [discarded] = await s.review([a], { side: 'none' }, time(4), 'discarded');
+      expect(discarded).toMatchObject({ status: 'decided', side: 'none' });
+      expect(await s.holdRun(first, 'release')).toEqual([]);
+    });
   });
 }

@@ -36,6 +36,8 @@ export function settledReason(proposal: Proposal): string | undefined {
       return 'resolved: the finding no longer holds';
     case 'applied':
       return 'already applied';
+    case 'held':
+      return 'held by the circuit breaker: its run is waiting for a person to release or discard it';
   }
 }
 
