@@ -10,7 +10,7 @@ import { startRun } from '../jobs/run.js';
 import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
-import { notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
+import { heldNote, notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
 import { unknownKeys } from '../sources/local/find-record.js';
 import { openLocalSource } from '../sources/local/index.js';
 import { LocalKeyIndex } from '../sources/local/key-index.js';
@@ -85,6 +85,7 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
     `requests: ${requests || 'none'}`,
     // Entities that could not be compared: a count and the first reason, never a line each (the
     // reports list them all, with their URLs). Unreadable local records: a line each, up to 10.
+    ...(heldNote(run) ? [`  ${heldNote(run)}`] : []),
     ...(notComparedNote(run) ? [`  ${notComparedNote(run)}`] : []),
     ...readFailures
       .slice(0, 10)

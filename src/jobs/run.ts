@@ -13,6 +13,7 @@ import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import type { BatchSummary } from './batch.js';
+import { holdIfAbnormal } from './breaker.js';
 import { markFeedStart, planRun, quotaKey } from './planner.js';
 import {
   BATCH_QUEUE,
@@ -328,6 +329,7 @@ export async function processFinalise(
   await dropRunScope(runtime, spec.runId);
   // A refresh of an entity that is not in the local store has no batch to release its claim.
   if (spec.trigger === 'refresh' && spec.scope) await runtime.refreshes.done(spec.scope);
+  await holdIfAbnormal(runtime.store, run, runtime.config.review);
   await runtime.store.saveRun(run);
   const reports = await writeReports(
     runtime.config.reports.dir,
@@ -341,6 +343,7 @@ export async function processFinalise(
       counts: run.counts,
       proposals: run.proposals,
       ...(run.unreachable ? { unreachable: run.unreachable } : {}),
+      ...(run.held ? { held: run.held.reason } : {}),
       report: reports.html,
     },
     'run finished',

@@ -104,6 +104,28 @@ export interface RunRecord {
   unreachable?: UnreachableHost[];
   plan?: RunPlanRecord;
   backlog?: RunBacklog;
+  /** Set when the circuit breaker held the run's new proposals (src/model/breaker.ts). */
+  held?: RunHeld;
+}
+
+/** Why a run's new proposals were held, and a few of them to look at. */
+export interface RunHeld {
+  readonly reason: string;
+  /** The fields over their own limit. */
+  readonly fields: readonly string[];
+  /** Proposals held, and entities compared. */
+  readonly proposals: number;
+  readonly compared: number;
+  readonly sample: readonly HeldSample[];
+  /** What a person did with them (`factsync held RUN --release|--discard`), and when. */
+  settled?: { readonly action: 'released' | 'discarded'; readonly at: string; readonly proposals: number };
+}
+
+export interface HeldSample {
+  readonly id: string;
+  readonly entity: string;
+  readonly field: string;
+  readonly kind: string;
 }
 
 export function emptyRun(

@@ -195,6 +195,7 @@ export function filterConditions(filter: ProposalFilter, params: unknown[], next
   if (filter.run !== undefined) {
     conditions.push(`(first_run = ${bind(filter.run)} OR last_run = ${bind(filter.run)})`);
   }
+  if (filter.firstRun !== undefined) conditions.push(`first_run = ${bind(filter.firstRun)}`);
   if (filter.search !== undefined && filter.search !== '') {
     const needle = filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
     conditions.push(`search LIKE ${bind(`%${needle}%`)} ESCAPE '\\'`);

@@ -62,6 +62,8 @@ export interface ProposalFilter {
   readonly entity?: string;
   /** Proposals first found or last seen in this run. */
   readonly run?: string;
+  /** First found by this run (its new proposals, as the circuit breaker counts them). */
+  readonly firstRun?: string;
   /** A case-insensitive substring of the entity's key, label or QID. */
   readonly search?: string;
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DECIDED_STATUSES,
+  HELD_STATUSES,
   isRunStatus,
   planReconcile,
   type ReconcileRun,
@@ -219,8 +220,10 @@ describe('planReconcile', () => {
     expect(plan.upserts.map((u) => u.id)).toEqual([...new Set(findings.map(fingerprint))]);
   });
 
-  it('never plans a change to a decided proposal, whatever the findings', () => {
-    const decided = DECIDED_STATUSES.map((status, i) => stored(finding('field', `v${i}`), status));
+  it('never plans a change to a decided or held proposal, whatever the findings', () => {
+    const decided = [...DECIDED_STATUSES, ...HELD_STATUSES].map((status, i) =>
+      stored(finding('field', `v${i}`), status),
+    );
     for (const findings of [
       [],
       [finding('field', 'other')],
@@ -234,10 +237,15 @@ describe('planReconcile', () => {
 });
 
 describe('statuses', () => {
-  it('puts every status either with the decisions or with the run statuses, never both', () => {
+  it('puts every status with the decisions, the held or the run statuses, in one list only', () => {
     for (const status of PROPOSAL_STATUSES)
-      expect([DECIDED_STATUSES.includes(status as never), isRunStatus(status)]).toContain(true);
-    expect(DECIDED_STATUSES.filter((status) => isRunStatus(status))).toEqual([]);
+      expect(
+        [
+          DECIDED_STATUSES.includes(status as never),
+          HELD_STATUSES.includes(status as never),
+          isRunStatus(status),
+        ].filter(Boolean),
+      ).toEqual([true]);
     expect([...RUN_STATUSES].sort()).toEqual(['open', 'resolved', 'superseded']);
   });
 });

@@ -4,7 +4,7 @@
 import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
 import { groupByEntity, KIND_HELP, runFigures } from '../../sinks/report/format.js';
-import { noProposalsSentence, notComparedNote, stoppedNote } from '../../sinks/report/outcome.js';
+import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from '../../sinks/report/outcome.js';
 import { type Html, html, withQuery } from '../html.js';
 import { type Chrome, page } from './layout.js';
 import { actionBar, kindBadge, proposalTable, reviewForm, statusBadge, when } from './proposal-table.js';
@@ -70,7 +70,7 @@ function failures(run: RunRecord): Html {
 
 /** Why the run stopped, and how many entities it could not compare: above everything else. */
 function outcome(run: RunRecord): Html {
-  const notes = [stoppedNote(run), notComparedNote(run)].filter((note) => note !== undefined);
+  const notes = [heldNote(run), stoppedNote(run), notComparedNote(run)].filter((note) => note !== undefined);
   return notes.length === 0
     ? html``
     : html`<div class="flash warn">${notes.map((note) => html`<p>${note}</p>`)}</div>`;

@@ -14,7 +14,7 @@ import {
   runFigures,
   scopeNote,
 } from './format.js';
-import { noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
+import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -71,7 +71,7 @@ function summary(run: RunRecord): string {
 
 /** How the run went about it, and the requests it spent by endpoint. */
 function planning(run: RunRecord): string {
-  const outcome = [stoppedNote(run), notComparedNote(run)].flatMap((note) =>
+  const outcome = [heldNote(run), stoppedNote(run), notComparedNote(run)].flatMap((note) =>
     note ? [`<li><b>${shown(note)}</b></li>`] : [],
   );
   const notes = [...outcome, ...planNotes(run).map((note) => `<li>${shown(note)}</li>`)];

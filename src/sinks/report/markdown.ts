@@ -15,7 +15,7 @@ import {
   planNotes,
   scopeNote,
 } from './format.js';
-import { noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
+import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
 
 /**
  * Text for a line or a table cell: printable (a line break shows as `\n`, ESC as `\x1b`, secrets
@@ -53,7 +53,8 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
   lines.push(
     `- Entities: ${c.seen} seen, ${c.fetched} fetched, ${c.unchanged} unchanged (skipped), ${c.failed} failed, ${c.unreadable} unreadable, ${c.verified ?? 0} revision-checked, ${c.deferred ?? 0} deferred`,
   );
-  for (const note of [stoppedNote(run), notComparedNote(run)]) if (note) lines.push(`- **${cell(note)}**`);
+  for (const note of [heldNote(run), stoppedNote(run), notComparedNote(run)])
+    if (note) lines.push(`- **${cell(note)}**`);
   for (const note of planNotes(run)) lines.push(`- ${cell(note)}`);
   const p = run.proposals;
   lines.push(

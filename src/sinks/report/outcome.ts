@@ -25,6 +25,19 @@ export function stoppedNote(run: Pick<RunRecord, 'unreachable'>): string | undef
   return `The run stopped: ${hosts.map((h) => h.reason).join('; ')}. ${UNREACHABLE_ADVICE}`;
 }
 
+/**
+ * The circuit breaker held the run: why, what to do, and a few of the held proposals. The commands
+ * are the ones README "Guards" documents.
+ */
+export function heldNote(run: Pick<RunRecord, 'id' | 'held'>): string | undefined {
+  const held = run.held;
+  if (!held) return undefined;
+  if (held.settled)
+    return `The run was held by the circuit breaker (${held.reason}); ${plural(held.settled.proposals, 'proposal')} ${held.settled.action} on ${held.settled.at}.`;
+  const sample = held.sample.map((p) => `${p.id} (${p.entity}, ${p.field}, ${p.kind})`).join('; ');
+  return `The run was held by the circuit breaker: ${held.reason}. Its ${plural(held.proposals, 'new proposal')} ${held.proposals === 1 ? 'is' : 'are'} held out of the open list, the exports and apply until someone runs \`factsync held ${run.id} --release\` (they become open) or \`--discard\` (decided "none"). For example: ${sample}.`;
+}
+
 /** Failures of entities (not unreadable local records, which are the store's, listed apart). */
 export const entityFailures = (run: Pick<RunRecord, 'failures'>): RunFailure[] =>
   run.failures.filter((f) => f.code !== 'READ_ERROR');
