@@ -12,6 +12,7 @@ import { registerEntities } from './entities.js';
 import { exitCodeOf, messageOf } from './errors.js';
 import { registerExport } from './export.js';
 import { registerFakeWikimedia } from './fake-wikimedia.js';
+import { registerHeld } from './held.js';
 import { registerProposals } from './proposals.js';
 import { registerReport } from './report.js';
 import { registerSchedule } from './schedule.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerProposals(program);
   registerDecide(program);
+  registerHeld(program);
   registerReport(program);
   registerExport(program);
   registerApply(program);
