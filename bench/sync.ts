@@ -293,6 +293,9 @@ async function createInstall(
       local: { kind: 'jsonl', path: data.file },
       store: { kind: 'sqlite', path: path.join(dir, 'factsync.db') },
       reports: { dir: path.join(dir, 'reports') },
+      // The changed night checks its proposals are open: with --changed above 5 % the circuit breaker
+      // would hold them. It is measured by its own test (test/integration/breaker.test.ts), not here.
+      review: { maxNewShare: 0, maxNewFieldShare: 0 },
       ...(options.workerConcurrency ? { worker: { concurrency: options.workerConcurrency } } : {}),
       log: { level: 'warn' },
     }),
