@@ -21,7 +21,7 @@ export async function holdIfAbnormal(
   run: RunRecord,
   settings: Config['review'],
 ): Promise<void> {
-  const earlier = (await store.listRuns(2)).some((r) => r.id !== run.id && r.finishedAt !== undefined);
+  const earlier = (await store.listRuns(10)).some((r) => r.id !== run.id && r.finishedAt !== undefined);
   if (!earlier) return;
   const newByField = await store.countBy({ firstRun: run.id, status: ['open', 'held'] }, 'field');
   const verdict = tripBreaker({ compared: run.counts.fetched, newByField }, settings);
