@@ -147,6 +147,27 @@ describe('the review page tells the same', () => {
     expect(view(run({ seen: 9, fetched: 9 }))).toContain(AGREE);
   });
 
+  it("a held run's page says why, what to do, and shows the sample; then what a person did", () => {
+    const held: RunRecord['held'] = {
+      reason: '150 new proposals for 200 entities compared (75 %, more than 5 %)',
+      fields: ['website'],
+      proposals: 150,
+      compared: 200,
+      sample: [{ id: 'abc123', entity: 'gen-7', field: 'website', kind: 'update' }],
+    };
+    const page = view(run({ seen: 200, fetched: 200 }, { held }));
+    expect(page).toContain('The run was held by the circuit breaker: 150 new proposals for 200 entities');
+    expect(page).toContain('factsync held r1 --release');
+    expect(page).toContain('abc123 (gen-7, website, update)');
+    const settled = {
+      ...held,
+      settled: { action: 'released' as const, at: '2026-12-02T09:00:00Z', proposals: 150 },
+    };
+    expect(view(run({ seen: 200, fetched: 200 }, { held: settled }))).toContain(
+      '150 proposals released on 2026-12-02T09:00:00Z',
+    );
+  });
+
   it('a partial run is badged partial in the list, and its refresh message says what was not compared', () => {
     const partial = run({ seen: 9, fetched: 8, failed: 1 }, { failures: [failure('sora')] });
     expect(runsPage(chrome, [partial])).toContain('<span class="status status-partial">partial</span>');
