@@ -12,6 +12,20 @@ import { createLogger } from '../../src/log.js';
 import { ROOT } from './cli.js';
 import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from './redis.js';
 
+/** The settings of a test install against the fake: its URLs, a private prefix, a budget out of the way. */
+export function fakeSettings(fake: FakeWikimedia, prefix: string): Record<string, unknown> {
+  return {
+    'redis.url': REDIS_URL,
+    'redis.prefix': prefix,
+    'wikidata.url': fake.wikidataUrl,
+    'wikipedia.url': fake.wikipediaUrl,
+    'http.userAgent': 'factsync-tests/1.0 (tests@example.org)',
+    'http.ratePerSecond': 1000,
+    'http.budgetPerHour': 10_000_000,
+    'http.concurrency': 4,
+  };
+}
+
 export interface TestInstall {
   dir: string;
   /** A --config file with the install's store, reports and worker settings (the rest is in `env`). */
@@ -39,14 +53,7 @@ export async function testInstall(
   });
   const prefix = testPrefix(name);
   const settings: Record<string, unknown> = {
-    'redis.url': REDIS_URL,
-    'redis.prefix': prefix,
-    'wikidata.url': fake.wikidataUrl,
-    'wikipedia.url': fake.wikipediaUrl,
-    'http.userAgent': 'factsync-tests/1.0 (tests@example.org)',
-    'http.ratePerSecond': 1000,
-    'http.budgetPerHour': 10_000_000,
-    'http.concurrency': 4,
+    ...fakeSettings(fake, prefix),
     'local.path': cards,
     'store.path': path.join(dir, 'factsync.db'),
     'reports.dir': path.join(dir, 'reports'),

@@ -17,6 +17,7 @@ import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
 import { runCli } from '../helpers/cli.js';
+import { fakeSettings } from '../helpers/pipeline.js';
 import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const SEED = 5;
@@ -44,14 +45,7 @@ beforeAll(async () => {
   const config = loadConfig({
     env: {},
     overrides: {
-      'redis.url': REDIS_URL,
-      'redis.prefix': prefix,
-      'wikidata.url': fake.wikidataUrl,
-      'wikipedia.url': fake.wikipediaUrl,
-      'http.userAgent': 'factsync-tests/1.0 (tests@example.org)',
-      'http.ratePerSecond': 1000,
-      'http.budgetPerHour': 10_000_000,
-      'http.concurrency': 4,
+      ...fakeSettings(fake, prefix),
       'local.kind': 'jsonl',
       'local.path': jsonl,
       'store.path': storePath,

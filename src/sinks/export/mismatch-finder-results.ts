@@ -17,19 +17,19 @@ import type { FieldSpec } from '../../model/fields.js';
 import type { Proposal } from '../../model/proposal.js';
 import { csvRecord } from './csv.js';
 import type { ExportOutput } from './jsonl.js';
-import { type MismatchFinderOptions, type MismatchRow, toMismatchRows } from './mismatch-finder.js';
+import {
+  MISMATCH_FINDER_COLUMNS,
+  type MismatchFinderOptions,
+  type MismatchRow,
+  toMismatchRows,
+} from './mismatch-finder.js';
 import type { SkippedProposal } from './values.js';
 
-export const MISMATCH_FINDER_RESULT_COLUMNS = [
-  'item_id',
-  'statement_guid',
-  'property_id',
-  'wikidata_value',
-  'meta_wikidata_value',
-  'external_value',
-  'external_url',
+/** The import CSV's columns, its last (`type`) replaced by the review status. */
+export const MISMATCH_FINDER_RESULT_COLUMNS: readonly string[] = [
+  ...MISMATCH_FINDER_COLUMNS.filter((column) => column !== 'type'),
   'review_status',
-] as const;
+];
 
 export type ReviewStatus = 'pending' | 'wikidata' | 'missing' | 'external' | 'both' | 'none';
 
