@@ -114,6 +114,8 @@ interface Options {
   readonly dir: string;
   readonly results?: string;
   readonly fresh: boolean;
+  /** review.coolingOffHours 24 instead of 0: the changed night's edits wait (and cost their history). */
+  readonly coolingOff: boolean;
 }
 
 function integer(text: string | undefined, fallback: number, name: string, min = 1): number {
@@ -151,6 +153,7 @@ function parseOptions(argv: string[]) {
       dir: { type: 'string' },
       results: { type: 'string' },
       fresh: { type: 'boolean', default: false },
+      'cooling-off': { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
       // Internal: the per-entity baseline's child process.
       child: { type: 'string' },
@@ -186,6 +189,7 @@ function parseOptions(argv: string[]) {
     rate: integer(values.rate, 1000, 'rate'),
     seed: integer(values.seed, 42, 'seed', 0),
     ...(values.only ? { only: values.only as 'nights' | 'baselines' } : {}),
+    coolingOff: values['cooling-off'] === true,
     zeroLatency: !values['skip-zero-latency'],
     ...(perEntityStep === undefined ? {} : { perEntityStep }),
     ...(values['redis-url'] ? { redisUrl: values['redis-url'] } : {}),
@@ -295,7 +299,9 @@ async function createInstall(
       reports: { dir: path.join(dir, 'reports') },
       // The changed night checks its proposals are open: with --changed above 5 % the circuit breaker
       // would hold them. It is measured by its own test (test/integration/breaker.test.ts), not here.
-      review: { maxNewShare: 0, maxNewFieldShare: 0 },
+      // Its edits are seconds old, so the cooling-off would leave them for the next night: off too, and
+      // its cost measured apart (--cooling-off).
+      review: { maxNewShare: 0, maxNewFieldShare: 0, coolingOffHours: options.coolingOff ? 24 : 0 },
       ...(options.workerConcurrency ? { worker: { concurrency: options.workerConcurrency } } : {}),
       log: { level: 'warn' },
     }),
@@ -628,7 +634,11 @@ async function changeAndCheck(ctx: Context, install: Install, entities: number) 
       progress(
         `  ! the changed night fetched ${run.counts.fetched} entities, fewer than the ${mine.changed.length} changed`,
       );
-    if (missing.length > 0)
+    if (options.coolingOff)
+      progress(
+        `  cooling-off: ${run.proposals.waiting ?? 0} fields waiting, ${run.requests['query-revisions']?.requests ?? 0} prop=revisions requests`,
+      );
+    else if (missing.length > 0)
       progress(
         `  ! ${missing.length} changed entities lack their new proposal: ${missing.slice(0, 10).join(', ')}`,
       );

@@ -177,11 +177,17 @@ const schema = z.strictObject({
       ),
     ),
   }),
-  // The circuit breaker (src/model/breaker.ts): shares of the entities compared, 0 turning a rule off.
+  // The circuit breaker (src/model/breaker.ts): shares of the entities compared, 0 turning a rule off;
+  // the cooling-off for fresh edits (src/jobs/cooling-off.ts), in hours, 0 turning it off.
   review: z.strictObject({
     maxNewShare: z.coerce.number().min(0).max(1),
     maxNewFieldShare: z.coerce.number().min(0).max(1),
     minHeld: z.coerce.number().int().min(0),
+    coolingOffHours: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 30)
+      .default(24),
   }),
   compare: z.strictObject({
     // Qualifiers that tell several values of a single-valued field apart (a website per language).

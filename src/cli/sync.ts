@@ -11,6 +11,7 @@ import type { Runtime } from '../jobs/runtime.js';
 import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
 import { heldNote, notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
+import { waitingNote } from '../sinks/report/waiting.js';
 import { unknownKeys } from '../sources/local/find-record.js';
 import { openLocalSource } from '../sources/local/index.js';
 import { LocalKeyIndex } from '../sources/local/key-index.js';
@@ -86,6 +87,7 @@ export function summary(run: RunRecord, reports: SyncResult['reports']): string[
     // Entities that could not be compared: a count and the first reason, never a line each (the
     // reports list them all, with their URLs). Unreadable local records: a line each, up to 10.
     ...(heldNote(run) ? [`  ${heldNote(run)}`] : []),
+    ...(waitingNote(run) ? [`  ${waitingNote(run)}`] : []),
     ...(notComparedNote(run) ? [`  ${notComparedNote(run)}`] : []),
     ...readFailures
       .slice(0, 10)

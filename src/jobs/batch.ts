@@ -12,6 +12,7 @@ import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
 import type { Hits } from './change-index.js';
+import { fetchPages, pageKey } from './fetch-pages.js';
 import type { BatchPlan, JobPayloads } from './queues.js';
 import { keysHash } from './run.js';
 import { keepDroppedRequests, runRequestScope } from './run-scope.js';
@@ -23,15 +24,9 @@ import {
   type Observed,
   recordHash,
   verifiedState,
+  waitOver,
 } from './state.js';
-import {
-  type BatchResult,
-  emptyBatchResult,
-  fetchPages,
-  pageKey,
-  type SyncedBatch,
-  syncBatch,
-} from './sync-batch.js';
+import { type BatchResult, emptyBatchResult, type SyncedBatch, syncBatch } from './sync-batch.js';
 
 /** What a batch job returns to its run: counts only (proposals are in the store). */
 export interface BatchSummary extends BatchResult {
@@ -45,6 +40,8 @@ export interface BatchSummary extends BatchResult {
   deferredRequests: number;
   /** What the batch drew on the run's budget before it started. */
   expectedRequests: number;
+  /** Fields left for a later run by the cooling-off (`waiting` lists the first of them). */
+  waitingCount?: number;
   requests: Tally;
 }
 
@@ -125,6 +122,8 @@ export async function processBatch(
   }
   summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
   summary.warnings = summary.warnings.slice(0, MAX_FAILURES_RETURNED);
+  summary.waitingCount = summary.waiting.length;
+  summary.waiting = summary.waiting.slice(0, MAX_FAILURES_RETURNED);
   await runtime.progress.batchDone(data.runId, summary.entities);
   // Only a refresh releases a refresh's claim: a nightly batch of the same entity may run before it.
   if (data.trigger === 'refresh') await runtime.refreshes.done(claimed);
@@ -157,11 +156,14 @@ function triage(
   full: boolean,
   hits: Hits,
   batchIndex: number,
+  now: string,
 ): Triage {
   const out: Triage = { fetch: [], check: [], verify: [], unchanged: [], stale: { qids: [], pages: [] } };
   for (const record of records) {
     const prev = previous.get(record.key);
-    if (full || !prev || prev.qid !== record.qid || prev.recordHash !== hashes.get(record.key)) {
+    const changedHere = !prev || prev.qid !== record.qid || prev.recordHash !== hashes.get(record.key);
+    // A field that waited out a recent edit is compared once the edit is old enough, feed or not.
+    if (full || changedHere || waitOver(prev, now)) {
       out.fetch.push(record);
       continue;
     }
@@ -228,6 +230,7 @@ async function syncInChunks(
     total.superseded += part.superseded;
     total.failures.push(...part.failures);
     total.warnings.push(...part.warnings);
+    total.waiting.push(...part.waiting);
     for (const [kind, n] of Object.entries(part.findings))
       total.findings[kind as ProposalKind] = (total.findings[kind as ProposalKind] ?? 0) + (n ?? 0);
     for (const [key, revisions] of part.revisions) total.revisions.set(key, revisions);
@@ -285,7 +288,7 @@ async function compareChanged(
             chunk.flatMap((r) => pageKeys(r, chunkPrevious.get(r.key))),
           )
         : { items: new Map(), pages: new Map() };
-    const part = triage(chunk, chunkPrevious, chunkHashes, plan, data.full === true, hits, data.index);
+    const part = triage(chunk, chunkPrevious, chunkHashes, plan, data.full === true, hits, data.index, now());
     for (const record of [...part.fetch, ...part.check, ...part.verify]) {
       const prev = chunkPrevious.get(record.key);
       if (prev) previous.set(record.key, prev);
@@ -355,7 +358,7 @@ async function compareChanged(
     };
     observed.set(record.key, seen);
     const pageFailed = sweeping && key !== undefined && checkedPages?.failed.has(key);
-    if (revisionFailed.has(record.qid) || pageFailed || needsFetch(prev, seen)) fetch.push(record);
+    if (revisionFailed.has(record.qid) || pageFailed || needsFetch(prev, seen, now())) fetch.push(record);
     else confirmed.push(record);
   }
 
@@ -370,6 +373,7 @@ async function compareChanged(
       languages: config.languages,
       compare: config.compare,
       maxReferencedItems: config.wikidata.maxReferencedItems,
+      coolingOffHours: config.review.coolingOffHours,
       now,
     },
     checkedPages,

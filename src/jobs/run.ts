@@ -251,6 +251,13 @@ function addUp(run: RunRecord, summary: BatchSummary): void {
   addRequests(run, summary.requests);
   if (run.failures.length < FAILURES_KEPT)
     run.failures.push(...summary.failures.slice(0, FAILURES_KEPT - run.failures.length));
+  const waiting = summary.waiting ?? [];
+  if (waiting.length > 0) {
+    proposals.waiting = (proposals.waiting ?? 0) + (summary.waitingCount ?? waiting.length);
+    run.waiting ??= [];
+    if (run.waiting.length < FAILURES_KEPT)
+      run.waiting.push(...waiting.slice(0, FAILURES_KEPT - run.waiting.length));
+  }
   // Batches finished before warnings existed return none.
   const warnings = summary.warnings ?? [];
   if (warnings.length > 0) {
@@ -270,6 +277,9 @@ export async function processFinalise(
     (await runtime.store.getRun(spec.runId)) ??
     emptyRun(spec.runId, spec.trigger, spec.startedAt, spec.scope);
   Object.assign(run, emptyRun(run.id, run.trigger, run.startedAt, run.scope));
+  // A finalise that runs again (a retried job) adds the batches up afresh.
+  delete run.warnings;
+  delete run.waiting;
   let deferredRequests = 0;
   for await (const value of childrenValues<BatchSummary | PlanSummary>(job)) {
     if (value && 'entities' in value) {

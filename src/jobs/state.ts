@@ -21,6 +21,8 @@ export interface EntityState {
   readonly pageTitle?: string;
   /** The page's Wikidata item (`wikibase_item`): relinking a page changes it without a new revision. */
   readonly pageItem?: string;
+  /** A field waits out a recent edit (review.coolingOffHours): compare the entity again from then. */
+  readonly waitUntil?: string;
 }
 
 export interface Observed {
@@ -32,12 +34,19 @@ export interface Observed {
   readonly pageTitle?: string;
   /** The page's Wikidata item (`wikibase_item`): relinking a page changes it without a new revision. */
   readonly pageItem?: string;
+  readonly waitUntil?: string;
 }
 
-/** Whether the entity must be fetched and compared again. */
-export function needsFetch(previous: EntityState | undefined, observed: Observed): boolean {
+/** Whether a field of the entity waited out a recent edit that is no longer recent at `now`. */
+export function waitOver(state: EntityState | undefined, now: string): boolean {
+  return state?.waitUntil !== undefined && Date.parse(state.waitUntil) <= Date.parse(now);
+}
+
+/** Whether the entity must be fetched and compared again (at `now`, for a wait that is over). */
+export function needsFetch(previous: EntityState | undefined, observed: Observed, now?: string): boolean {
   if (!previous) return true;
   return (
+    (now !== undefined && waitOver(previous, now)) ||
     previous.qid !== observed.qid ||
     previous.recordHash !== observed.recordHash ||
     previous.itemRev !== observed.itemRev ||
@@ -58,6 +67,7 @@ export function nextState(observed: Observed, checkedAt: string): EntityState {
     ...(observed.target === undefined ? {} : { target: observed.target }),
     ...(observed.pageTitle === undefined ? {} : { pageTitle: observed.pageTitle }),
     ...(observed.pageItem === undefined ? {} : { pageItem: observed.pageItem }),
+    ...(observed.waitUntil === undefined ? {} : { waitUntil: observed.waitUntil }),
   };
 }
 

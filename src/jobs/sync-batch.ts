@@ -11,14 +11,13 @@ import type { Finding, ProposalKind } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import { recordHash } from '../model/record-hash.js';
 import type { ItemLabels, ItemLookup, WikipediaPage } from '../model/remote.js';
-import type { RunFailure } from '../model/run.js';
+import type { RunFailure, RunWaiting } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
 import { StoreError } from '../sinks/store-rows.js';
-import type { BatchFailure } from '../sources/batches.js';
-import { HttpError } from '../sources/http-errors.js';
 import type { WikidataSource } from '../sources/wikidata.js';
 import type { WikipediaSource } from '../sources/wikipedia.js';
-import { redactUrl } from '../text/redact.js';
+import { type Compared, coolOff } from './cooling-off.js';
+import { completePages, type FetchedPages, type FetchProblem, pageKey, problemOf } from './fetch-pages.js';
 
 export interface BatchDeps {
   readonly wikidata: WikidataSource;
@@ -33,6 +32,8 @@ export interface BatchDeps {
   };
   /** Referenced items an entity may have labels fetched for (config wikidata.maxReferencedItems). */
   readonly maxReferencedItems: number;
+  /** review.coolingOffHours: fields edited more recently than this wait (0: off). */
+  readonly coolingOffHours: number;
   readonly now: () => string;
 }
 
@@ -47,6 +48,8 @@ export interface BatchResult {
   failures: RunFailure[];
   /** Entities compared with something left out (more referenced items than the cap). */
   warnings: RunFailure[];
+  /** Fields a recent edit touched, left for a later run. */
+  waiting: RunWaiting[];
 }
 
 export function emptyBatchResult(): BatchResult {
@@ -60,78 +63,13 @@ export function emptyBatchResult(): BatchResult {
     superseded: 0,
     failures: [],
     warnings: [],
+    waiting: [],
   };
 }
-
-/** Why an id could not be read, with the failure's stable code (UPSTREAM_INVALID, HTTP_TIMEOUT…) and request. */
-interface FetchProblem {
-  readonly reason: string;
-  readonly code: string;
-  readonly url?: string;
-}
-
-/** The reason without the URL (a terminal shows it; it can be hundreds of characters), the URL apart. */
-const problemOf = ({ error }: BatchFailure): FetchProblem => ({
-  // An HttpError's reason names its code already.
-  reason: error instanceof HttpError ? error.reason : `${error.code}: ${error.message}`,
-  code: error.code,
-  url: redactUrl(error.url),
-});
 
 /** Findings stamped with the record they were found against: apply writes over no record that changed since. */
 const withRecordHash = (findings: readonly Finding[], hash: string): Finding[] =>
   findings.map((finding) => ({ ...finding, evidence: { ...finding.evidence, recordHash: hash } }));
-
-export interface FetchedPages {
-  /** By "lang:title". */
-  readonly pages: Map<string, WikipediaPage>;
-  readonly failed: Map<string, FetchProblem>;
-}
-
-export const pageKey = (record: LocalRecord) =>
-  record.wikipedia ? `${record.wikipedia.lang}:${record.wikipedia.title}` : undefined;
-
-/** Wikipedia pages of the records, by language, one request per language per 50 titles. */
-export async function fetchPages(
-  records: readonly LocalRecord[],
-  wikipedia: WikipediaSource,
-): Promise<FetchedPages> {
-  const byLang = new Map<string, string[]>();
-  for (const record of records) {
-    if (!record.wikipedia) continue;
-    byLang.set(record.wikipedia.lang, [...(byLang.get(record.wikipedia.lang) ?? []), record.wikipedia.title]);
-  }
-  const pages = new Map<string, WikipediaPage>();
-  const failed = new Map<string, FetchProblem>(); // "lang:title" → why
-  for (const [lang, titles] of byLang) {
-    const result = await wikipedia.fetchPages(lang, titles);
-    for (const [title, page] of result.found) pages.set(`${lang}:${title}`, page);
-    for (const failure of result.failures)
-      for (const title of failure.ids) failed.set(`${lang}:${title}`, problemOf(failure));
-    for (const rejected of result.rejected)
-      failed.set(`${lang}:${rejected.id}`, { reason: rejected.reason, code: 'INVALID_TITLE' });
-  }
-  return { pages, failed };
-}
-
-/** The pages of `records` that `known` does not have yet, fetched and added to it. */
-async function completePages(
-  records: readonly LocalRecord[],
-  wikipedia: WikipediaSource,
-  known: FetchedPages | undefined,
-): Promise<FetchedPages> {
-  if (!known) return fetchPages(records, wikipedia);
-  const missing = records.filter((record) => {
-    const key = pageKey(record);
-    return key !== undefined && !known.pages.has(key) && !known.failed.has(key);
-  });
-  if (missing.length === 0) return known;
-  const fetched = await fetchPages(missing, wikipedia);
-  return {
-    pages: new Map([...known.pages, ...fetched.pages]),
-    failed: new Map([...known.failed, ...fetched.failed]),
-  };
-}
 
 /** What a compared entity's item and page were at: the next run's starting point. */
 export interface FetchedRevisions {
@@ -142,6 +80,8 @@ export interface FetchedRevisions {
   /** The page's title after redirects, when it is not the local one. */
   readonly pageTitle?: string;
   readonly pageItem?: string;
+  /** A field waits out a recent edit until then. */
+  readonly waitUntil?: string;
 }
 
 export interface SyncedBatch extends BatchResult {
@@ -161,6 +101,15 @@ export async function syncBatch(
   const fail = (record: LocalRecord, reason: string, code: string, url?: string) => {
     result.failed++;
     result.failures.push({ entity: record.key, ids: [record.qid], reason, code, ...(url ? { url } : {}) });
+  };
+  const failCompare = (record: LocalRecord, error: unknown) => {
+    if (error instanceof StoreError && error.code === 'STORE_UNAVAILABLE') throw error;
+    const code = (error as { code?: unknown }).code;
+    fail(
+      record,
+      `could not be compared: ${(error as Error).message}`,
+      typeof code === 'string' ? code : 'COMPARE_FAILED',
+    );
   };
   const sites = [
     ...new Set([
@@ -220,6 +169,8 @@ export async function syncBatch(
       page: (lang, title) => deps.wikipedia.pageUrl(lang, title),
     },
   };
+  // Each record compared alone: what it is compared with does not depend on its neighbours.
+  const compared: Array<Compared & { undecided: string[]; page?: WikipediaPage }> = [];
   for (const record of records) {
     const item: ItemLookup | undefined = items.found.get(record.qid);
     const key = pageKey(record);
@@ -232,44 +183,67 @@ export async function syncBatch(
       continue;
     }
     const page = key ? pageOf.get(key) : undefined;
-    // One record that cannot be compared or stored (a value the store refuses) fails alone; only an
-    // unavailable store stops the batch, to be retried whole.
-    let settled: Awaited<ReturnType<ProposalStore['reconcile']>>;
-    let diff: ReturnType<typeof diffRecord>;
+    const names = new Map<ItemId, ItemLabels>();
+    for (const id of referenced.get(record.key) ?? []) {
+      const found = known.get(id);
+      if (found) names.set(id, found);
+    }
     try {
-      // Only the names read for this record: what it is compared with does not depend on its neighbours.
-      const names = new Map<ItemId, ItemLabels>();
-      for (const id of referenced.get(record.key) ?? []) {
-        const found = known.get(id);
-        if (found) names.set(id, found);
-      }
-      diff = diffRecord(record, { item, labels: names, ...(page ? { page } : {}) }, ctx);
+      const diff = diffRecord(record, { item, labels: names, ...(page ? { page } : {}) }, ctx);
+      compared.push({
+        record,
+        item,
+        findings: diff.findings,
+        undecided: diff.undecided,
+        ...(page ? { page } : {}),
+      });
+    } catch (error) {
+      failCompare(record, error);
+    }
+  }
+
+  // Fields a recent edit touched wait for a later run (review.coolingOffHours).
+  const { cooled, failed: historyFailed } = await coolOff(compared, {
+    wikidata: deps.wikidata,
+    fields: deps.fields,
+    languages: deps.languages,
+    coolingOffHours: deps.coolingOffHours,
+    now: ctx.retrievedAt,
+  });
+
+  for (const { record, item, page, findings, undecided } of compared) {
+    const historyProblem = historyFailed.get(record.key);
+    if (historyProblem) {
+      fail(record, historyProblem.reason, historyProblem.code, historyProblem.url);
+      continue;
+    }
+    const cooling = cooled.get(record.key);
+    const kept = cooling?.findings ?? findings;
+    // One record that cannot be stored (a value the store refuses) fails alone; only an unavailable
+    // store stops the batch, to be retried whole.
+    let settled: Awaited<ReturnType<ProposalStore['reconcile']>>;
+    try {
       settled = await deps.store.reconcile(
         record.key,
-        withRecordHash(diff.findings, recordHash(record, deps.fields)),
+        withRecordHash(kept, recordHash(record, deps.fields)),
         { runId, time: deps.now() },
-        { partialFields: diff.undecided },
+        { partialFields: [...undecided, ...(cooling?.waitingFields ?? [])] },
       );
     } catch (error) {
-      if (error instanceof StoreError && error.code === 'STORE_UNAVAILABLE') throw error;
-      const code = (error as { code?: unknown }).code;
-      fail(
-        record,
-        `could not be compared: ${(error as Error).message}`,
-        typeof code === 'string' ? code : 'COMPARE_FAILED',
-      );
+      failCompare(record, error);
       continue;
     }
     result.fetched++;
+    result.waiting.push(...(cooling?.waiting ?? []));
     result.revisions.set(record.key, {
       ...(item.kind === 'item' && item.lastrevid !== undefined ? { itemRev: item.lastrevid } : {}),
       ...(page?.lastrevid === undefined ? {} : { pageRev: page.lastrevid }),
       ...(item.kind === 'item' && item.id !== record.qid ? { target: item.id } : {}),
       ...(page && !page.missing && page.title !== record.wikipedia?.title ? { pageTitle: page.title } : {}),
       ...(page?.wikibaseItem === undefined ? {} : { pageItem: page.wikibaseItem }),
+      ...(cooling?.waitUntil === undefined ? {} : { waitUntil: cooling.waitUntil }),
     });
-    for (const finding of diff.findings)
-      result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
+    for (const finding of kept) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
     result.created += settled.created.length;
     result.seen += settled.seen.length;
     result.resolved += settled.resolved.length;

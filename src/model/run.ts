@@ -83,6 +83,20 @@ export interface RunProposals {
   superseded: number;
   /** Findings of this run by kind. */
   byKind: Partial<Record<ProposalKind, number>>;
+  /** Fields left undecided because an edit younger than review.coolingOffHours touched them. */
+  waiting?: number;
+}
+
+/** A field the cooling-off left for a later run: a recent edit on Wikidata touched it. */
+export interface RunWaiting {
+  readonly entity: string;
+  readonly qid: string;
+  readonly field: string;
+  /** The newest edit that touched it, and when it was made. */
+  readonly revision: number;
+  readonly editedAt: string;
+  /** When a run compares it again: the edit's time plus the cooling-off. */
+  readonly until: string;
 }
 
 export interface RunRecord {
@@ -98,6 +112,8 @@ export interface RunRecord {
   failures: RunFailure[];
   /** Entities compared with something left out (more referenced items than the cap), with why. */
   warnings?: RunFailure[];
+  /** Fields a recent edit on Wikidata touched: "recent edit, waiting" (review.coolingOffHours). */
+  waiting?: RunWaiting[];
   /** Requests and bytes by endpoint, every attempt counted (retries, and batch attempts that were retried). */
   requests: Record<string, { requests: number; bytes: number }>;
   /** Hosts the run could not reach at all (DNS or connection failures on every try): the run stopped. */

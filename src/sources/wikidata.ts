@@ -1,5 +1,5 @@
 // Wikidata: items (wbgetentities, URLs built with wikibase-sdk), cheap revision checks
-// (query&prop=info), and labels of referenced items (cached). Ids are validated before batching —
+// (query&prop=info), recent revisions (query&prop=revisions), and labels of referenced items (cached). Ids are validated before batching —
 // one invalid id makes the real API fail its whole batch — and each batch fails alone.
 
 import { WBK } from 'wikibase-sdk';
@@ -10,6 +10,7 @@ import { withoutCredentials } from '../text/redact.js';
 import { believed, type Fetched, inBatches } from './batches.js';
 import type { HttpClient } from './http.js';
 import type { LabelCache } from './label-cache.js';
+import { historyEnvelopeProblem, type ItemEdit, parseHistory } from './wikidata-history.js';
 import { parseEntities, parseLabels, parseRevisions } from './wikidata-parse.js';
 import { entitiesEnvelopeProblem, type Problem, queryEnvelopeProblem } from './wikidata-validate.js';
 
@@ -100,6 +101,29 @@ export class WikidataSource {
       return believed(parseRevisions(body, batch), 'query-info', url);
     });
     return { ...result, rejected };
+  }
+
+  /**
+   * Revisions by id, with their time, summary and parent (`prop=revisions&revids=…`): what the
+   * cooling-off guard reads of items edited recently, walking back one revision per request.
+   */
+  async history(revids: readonly number[]): Promise<Fetched<string, ItemEdit>> {
+    const valid = [...new Set(revids)].filter((id) => Number.isSafeInteger(id) && id > 0);
+    const result = await inBatches(valid, this.batchSize, async (batch) => {
+      const url = new URL(this.api);
+      url.search = new URLSearchParams({
+        action: 'query',
+        prop: 'revisions',
+        revids: batch.join('|'),
+        rvprop: 'ids|timestamp|comment',
+        format: 'json',
+        formatversion: '2',
+        maxlag: '5',
+      }).toString();
+      const body = await this.answer(url, 'query-revisions', historyEnvelopeProblem);
+      return believed(parseHistory(body, batch), 'query-revisions', url);
+    });
+    return { ...result, rejected: [] };
   }
 
   /** Labels and aliases of referenced items, from the cache where it has them. */

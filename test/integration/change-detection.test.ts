@@ -53,6 +53,8 @@ async function install(name: string, settings: Record<string, unknown>): Promise
       'store.path': path.join(dir, `${name}.db`),
       'reports.dir': path.join(dir, `${name}-reports`),
       'worker.lockDurationMs': 5000,
+      // Edits made in the fake are seconds old; the cooling-off has its own test (cooling-off.test.ts).
+      'review.coolingOffHours': 0,
       ...settings,
     },
   });

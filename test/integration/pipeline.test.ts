@@ -8,7 +8,9 @@ import { type TestInstall, testInstall } from '../helpers/pipeline.js';
 
 let install: TestInstall;
 beforeAll(async () => {
-  install = await testInstall('pipeline');
+  // An edit made in the fake is seconds old: the cooling-off (its own test, cooling-off.test.ts) would
+  // hold it back, and this file is about what a run fetches.
+  install = await testInstall('pipeline', { 'review.coolingOffHours': 0 });
 });
 afterAll(async () => install?.close());
 

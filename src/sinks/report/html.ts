@@ -15,6 +15,7 @@ import {
   scopeNote,
 } from './format.js';
 import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
+import { waitingCount, waitingLine, waitingNote } from './waiting.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -97,6 +98,13 @@ function failures(run: RunRecord, title = 'Failures', entries = run.failures): s
   return `<h2>${title} (${entries.length})</h2><ul class="failures">${items.join('')}</ul>`;
 }
 
+/** The fields the cooling-off left for a later run, each with the edit that made it wait. */
+function waitingList(run: RunRecord): string {
+  if (waitingCount(run) === 0) return '';
+  const items = (run.waiting ?? []).map((w) => `<li>${shown(waitingLine(w))}</li>`);
+  return `<h2>Recent edits, waiting (${waitingCount(run)})</h2><p>${shown(waitingNote(run) ?? '')}</p><ul class="failures">${items.join('')}</ul>`;
+}
+
 /** The remote value's scoping qualifiers and the field's other values, under the value. */
 function scoped(proposal: EntityGroup['proposals'][number]): string {
   const note = scopeNote(proposal.evidence);
@@ -136,7 +144,7 @@ export function renderHtml(run: RunRecord, groups: readonly EntityGroup[], omitt
 <title>factsync run ${escapeHtml(run.id)}</title><style>${STYLE}</style></head>
 <body><header><h1>factsync run <code>${escapeHtml(run.id)}</code></h1>
 <div class="status">${escapeHtml(run.trigger)} · ${escapeHtml(run.status)} · ${escapeHtml(when)}</div>${summary(run)}</header>
-<main>${planning(run)}${failures(run)}${failures(run, 'Warnings', run.warnings ?? [])}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
+<main>${planning(run)}${failures(run)}${failures(run, 'Warnings', run.warnings ?? [])}${waitingList(run)}<h2>Proposals by entity</h2><p><input id="filter" placeholder="Filter by entity, field or value" aria-label="Filter"></p>
 ${body}${more}</main><script>${SCRIPT}</script></body></html>
 `;
 }

@@ -16,6 +16,7 @@ import {
   scopeNote,
 } from './format.js';
 import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from './outcome.js';
+import { waitingCount, waitingLine, waitingNote } from './waiting.js';
 
 /**
  * Text for a line or a table cell: printable (a line break shows as `\n`, ESC as `\x1b`, secrets
@@ -87,6 +88,12 @@ export function renderMarkdown(run: RunRecord, groups: readonly EntityGroup[], o
   };
   listed('Failures', run.failures);
   listed('Warnings', run.warnings ?? []);
+  if (waitingCount(run) > 0) {
+    lines.push(`## Recent edits, waiting (${waitingCount(run)})`, '');
+    lines.push(cell(waitingNote(run) ?? ''), '');
+    for (const w of run.waiting ?? []) lines.push(`- ${cell(waitingLine(w))}`);
+    lines.push('');
+  }
   lines.push(`## Proposals by entity`, '');
   if (groups.length === 0) lines.push(cell(noProposalsSentence(run)), '');
   for (const group of groups) {
