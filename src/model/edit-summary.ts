@@ -36,7 +36,10 @@ export function editScope(summary: string | undefined): EditScope {
   const match = summary === undefined ? null : AUTOCOMMENT.exec(summary.trim());
   if (!match) return { kind: 'unknown' };
   const [, module = '', rawArgs = '', rest = ''] = match;
-  const args = rawArgs.split('|').slice(1).map((arg) => arg.trim());
+  const args = rawArgs
+    .split('|')
+    .slice(1)
+    .map((arg) => arg.trim());
   if (/^wbsetqualifier|^wbremovequalifiers|^wbsetclaim-update-qualifiers/.test(module))
     return { kind: 'qualifiers' };
   if (/^wbsetreference|^wbremovereferences|^wbsetclaim-update-references/.test(module))
