@@ -60,6 +60,10 @@ describe("a held run's page", () => {
   it('discards the other run with a note: decided none, the note kept and shown', async () => {
     await page.goto(`${served.url}/runs/${DISCARD}`);
     await page.fill('.held-actions input[name=note]', 'mass edit upstream, <b>reverted</b>');
+    // Enter in the note presses neither button: nothing is released by surprise.
+    await page.press('.held-actions input[name=note]', 'Enter');
+    await page.waitForTimeout(300);
+    expect((await proposalsOf(DISCARD)).map((p) => p.status)).toEqual(['held', 'held', 'held']);
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Discard them")')]);
     const stored = await proposalsOf(DISCARD);
     expect(stored.map((p) => [p.status, p.side, p.note])).toEqual(
