@@ -90,6 +90,8 @@ details summary{cursor:pointer;padding:10px 14px;font-weight:600}
 .login form{display:flex;flex-direction:column;gap:12px;padding:18px}
 .login input[type=password]{width:100%}
 .failures li{margin:3px 0}
+.held-actions{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin:10px 0 2px}
+.held-actions .note{flex:1;min-width:220px;max-width:460px}
 td time{white-space:nowrap}
 #card-text{white-space:pre-wrap;word-break:break-word}
 `;

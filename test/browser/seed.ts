@@ -2,8 +2,9 @@
 // URLs, a moved page, a local conflict — and two hostile values (a label that is a <script>, a value
 // that is an <img onerror>) that must show as text.
 
+import { holdIfAbnormal } from '../../src/jobs/breaker.js';
 import type { Evidence, Finding } from '../../src/model/proposal.js';
-import { emptyRun } from '../../src/model/run.js';
+import { emptyRun, type RunRecord } from '../../src/model/run.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
 
 export const SEED_RUN = '2026-11-25T03-00-00Z-seed';
@@ -182,4 +183,39 @@ export async function seedMany(store: ProposalStore, count: number): Promise<voi
       time: new Date(Date.UTC(2026, 10, 1, 0, 0, e)).toISOString(),
     });
   }
+}
+
+/**
+ * A night after a mass change of websites: `count` entities, each with a new `update` of its website,
+ * finalised as a run is, so the circuit breaker holds them (src/jobs/breaker.ts). The breaker never
+ * holds a store's first run: seed an earlier finished run first (`seed`).
+ */
+export async function seedHeldRun(store: ProposalStore, runId: string, count: number): Promise<RunRecord> {
+  const run = emptyRun(runId, 'nightly', '2026-11-26T03:00:00.000Z');
+  for (let e = 0; e < count; e++) {
+    const entity = `${runId}-${e}`;
+    const qid = `Q${800_000 + e}` as const;
+    const finding: Finding = {
+      entity,
+      label: `Moved site ${e}`,
+      qid,
+      field: 'website',
+      property: 'P856',
+      kind: 'update',
+      local: `https://old-${e}.example/`,
+      remote: `https://new-${e}.example/`,
+      evidence: wikidata(qid),
+    };
+    const result = await store.reconcile(entity, [finding], { runId, time: '2026-11-26T03:00:05.000Z' });
+    run.counts.seen++;
+    run.counts.fetched++;
+    run.proposals.created += result.created.length;
+    run.proposals.byKind.update = (run.proposals.byKind.update ?? 0) + 1;
+  }
+  await holdIfAbnormal(store, run, { maxNewShare: 0.5, maxNewFieldShare: 0, minHeld: 2 });
+  if (!run.held) throw new Error(`seedHeldRun: the breaker did not hold ${runId}`);
+  run.status = 'done';
+  run.finishedAt = '2026-11-26T03:00:09.000Z';
+  await store.saveRun(run);
+  return run;
 }

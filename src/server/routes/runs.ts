@@ -1,16 +1,25 @@
-// GET /runs, GET /runs/:id (the run's diff report in the app's frame) and GET /runs/:id/report.{html,md,json}
-// (the report files themselves, written again from the store, streamed, when they are gone).
+// GET /runs, GET /runs/:id (the run's diff report in the app's frame), GET /runs/:id/report.{html,md,json}
+// (the report files themselves, written again from the store, streamed, when they are gone) and
+// POST /runs/:id/held (release or discard a held run's proposals, as `factsync held` does), which
+// redirects (303) back to the run's page; a JSON request gets a JSON answer.
 
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { storeScope } from '../../jobs/store-scope.js';
+import {
+  HELD_ACTIONS,
+  type HeldAction,
+  HeldRunError,
+  type HeldSettlement,
+  settleHeldRun,
+} from '../../sinks/held-run.js';
 import { runProposalStream } from '../../sinks/report/collect.js';
 import { reportPaths, writeReports } from '../../sinks/report/index.js';
 import { type BudgetState, readBudget } from '../../sources/budget-state.js';
 import { configuredBudget } from '../../sources/index.js';
-import { chromeFor, type ServerContext, sendPage } from '../context.js';
+import { chromeFor, type ServerContext, sendPage, wantsJson } from '../context.js';
 import { budgetPanel } from '../views/budget.js';
 import { messagePage } from '../views/messages.js';
 import { runPage, runsPage } from '../views/runs.js';
@@ -57,6 +66,46 @@ function budgetNow(ctx: ServerContext): Promise<BudgetState | undefined> {
   return Promise.race([reading, timeout]).catch(() => undefined);
 }
 
+interface HeldRequest {
+  readonly action: HeldAction;
+  readonly note?: string;
+}
+
+/** A held run's settlement, from the run page's form or a script: `action` (release, discard), `note`. */
+function parseHeld(body: unknown): HeldRequest | string {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const action = HELD_ACTIONS.find((known) => known === fields.action);
+  if (action === undefined) return `action: expected ${HELD_ACTIONS.join(' or ')}`;
+  if (fields.note !== undefined && typeof fields.note !== 'string') return 'note: expected text';
+  const note = (fields.note ?? '').trim();
+  if (note.length > 1000) return 'note: at most 1000 characters';
+  return { action, ...(note ? { note } : {}) };
+}
+
+const HELD_PROBLEMS: Readonly<Record<number, string>> = {
+  400: 'Bad request',
+  404: 'No such run',
+  409: 'Not held',
+};
+
+/** A settlement refused: `{error}` to a script, a page with the way back to the run to a browser. */
+async function heldProblem(
+  ctx: ServerContext,
+  request: FastifyRequest<{ Params: { id: string } }>,
+  reply: FastifyReply,
+  status: number,
+  text: string,
+): Promise<FastifyReply> {
+  if (wantsJson(request)) return reply.code(status).send({ error: text });
+  const chrome = await chromeFor(ctx, request, reply);
+  const back = `/runs/${encodeURIComponent(request.params.id)}`;
+  return sendPage(
+    reply,
+    messagePage(chrome, { title: HELD_PROBLEMS[status] ?? 'Refused', text, back }),
+    status,
+  );
+}
+
 export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/runs', async (request, reply) => {
     const [chrome, runs, budget] = await Promise.all([
@@ -82,7 +131,10 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
         }),
         404,
       );
-    const page = await ctx.store.list({ run: run.id }, { limit: RUN_PAGE_LIMIT });
+    const [page, heldNow] = await Promise.all([
+      ctx.store.list({ run: run.id }, { limit: RUN_PAGE_LIMIT }),
+      run.held && !run.held.settled ? ctx.store.count({ firstRun: run.id, status: ['held'] }) : undefined,
+    ]);
     const proposals = [...page.proposals].sort((a, b) =>
       a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0,
     );
@@ -93,8 +145,29 @@ export function runRoutes(app: FastifyInstance, ctx: ServerContext): void {
         proposals,
         more: page.next !== undefined,
         wikidataUrl: ctx.config.wikidata.url,
+        heldNow,
       }),
     );
+  });
+
+  app.post<{ Params: { id: string } }>('/runs/:id/held', async (request, reply) => {
+    const asked = parseHeld(request.body);
+    if (typeof asked === 'string') return heldProblem(ctx, request, reply, 400, asked);
+    let settled: HeldSettlement;
+    try {
+      settled = await settleHeldRun(ctx.store, request.params.id, asked.action, asked.note);
+    } catch (error) {
+      if (!(error instanceof HeldRunError)) throw error;
+      return heldProblem(ctx, request, reply, error.code === 'NO_SUCH_RUN' ? 404 : 409, error.message);
+    }
+    ctx.counts.clear();
+    request.log.info(
+      { runId: settled.run.id, action: settled.action, proposals: settled.proposals },
+      'held run settled',
+    );
+    if (wantsJson(request))
+      return reply.send({ run: settled.run.id, action: settled.action, proposals: settled.proposals });
+    return reply.redirect(`/runs/${encodeURIComponent(settled.run.id)}`, 303);
   });
 
   app.get<{ Params: { id: string; format: string } }>('/runs/:id/report.:format', async (request, reply) => {

@@ -6,7 +6,7 @@ import type { RunRecord } from '../../model/run.js';
 import { groupByEntity, KIND_HELP, runFigures } from '../../sinks/report/format.js';
 import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from '../../sinks/report/outcome.js';
 import { type Html, html, withQuery } from '../html.js';
-import { type Chrome, page } from './layout.js';
+import { type Chrome, canWrite, page, writeHint } from './layout.js';
 import { actionBar, kindBadge, proposalTable, reviewForm, statusBadge, when } from './proposal-table.js';
 
 function duration(run: RunRecord): string {
@@ -68,12 +68,28 @@ function failures(run: RunRecord): Html {
   return html`<div class="panel"><h2>Failures (${run.failures.length})</h2><ul class="failures">${shown}${more}</ul></div>`;
 }
 
+/**
+ * What `factsync held RUN --release|--discard` does, as two buttons under the held note while the run
+ * is unsettled (POST /runs/:id/held). The first submit button is a disabled one, so Enter in the note
+ * field presses neither.
+ */
+function heldActions(chrome: Chrome, run: RunRecord, heldNow: number | undefined): Html {
+  if (!run.held || run.held.settled || heldNow === undefined) return html``;
+  const disabled = canWrite(chrome) ? html`` : html` disabled`;
+  return html`<form method="post" action="/runs/${encodeURIComponent(run.id)}/held" class="held-actions"><input type="hidden" name="_csrf" value="${chrome.csrf}"><button type="submit" disabled hidden></button>
+<button class="btn accept" type="submit" name="action" value="release" title="They become open, reviewed as usual"${disabled}>Release ${n(heldNow)} held proposal${heldNow === 1 ? '' : 's'}</button>
+<input class="note" type="text" name="note" maxlength="1000" placeholder="Note (optional, kept with each discarded proposal)" aria-label="Discard note"${disabled}>
+<button class="btn reject" type="submit" name="action" value="discard" title="Decided none: not proposed again while both values stay the same"${disabled}>Discard them</button>
+${writeHint(chrome) ?? html``}</form>`;
+}
+
 /** Why the run stopped, and how many entities it could not compare: above everything else. */
-function outcome(run: RunRecord): Html {
+function outcome(chrome: Chrome, view: RunView): Html {
+  const { run } = view;
   const notes = [heldNote(run), stoppedNote(run), notComparedNote(run)].filter((note) => note !== undefined);
   return notes.length === 0
     ? html``
-    : html`<div class="flash warn">${notes.map((note) => html`<p>${note}</p>`)}</div>`;
+    : html`<div class="flash warn">${notes.map((note) => html`<p>${note}</p>`)}${heldActions(chrome, run, view.heldNow)}</div>`;
 }
 
 export interface RunView {
@@ -82,6 +98,8 @@ export interface RunView {
   /** More proposals than shown. */
   readonly more: boolean;
   readonly wikidataUrl: string;
+  /** Proposals of a held, unsettled run still held now (they may be decided one by one meanwhile). */
+  readonly heldNow?: number | undefined;
 }
 
 export function runPage(chrome: Chrome, view: RunView): string {
@@ -105,7 +123,7 @@ ${proposalTable(group.proposals, { chrome, wikidataUrl: view.wikidataUrl, showEn
   const body = html`<h1>Run <code>${run.id}</code></h1>
 <p class="sub">${run.trigger} · ${statusBadge(run.status)} · ${when(run.startedAt)}${run.finishedAt ? html` → ${when(run.finishedAt)} UTC (${duration(run)})` : html` UTC`}${run.scope?.length ? html` · scope: ${run.scope.join(', ')}` : html``}</p>
 ${stats(run)}
-${outcome(run)}
+${outcome(chrome, view)}
 <p><a class="btn" href="${all}">Review its proposals in the list</a> <a class="btn" href="/runs/${id}/report.html" target="_blank" rel="noopener">Report page (HTML)</a> <a class="btn" href="/runs/${id}/report.md">Markdown</a> <a class="btn" href="/runs/${id}/report.json">JSON</a></p>
 ${failures(run)}
 <h2>Proposals by entity</h2>${list}${more}`;
