@@ -2,8 +2,7 @@
 // counted by field in the store, and, when they are abnormal, held there with the why on the run record.
 // Only proposals this run created and nobody decided are held: a run never changes a decision.
 
-import type { Config } from '../config.js';
-import { tripBreaker } from '../model/breaker.js';
+import { type BreakerSettings, tripBreaker } from '../model/breaker.js';
 import type { HeldSample, RunRecord } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
 
@@ -19,7 +18,7 @@ const SAMPLE = 5;
 export async function holdIfAbnormal(
   store: ProposalStore,
   run: RunRecord,
-  settings: Config['review'],
+  settings: BreakerSettings,
 ): Promise<void> {
   const earlier = (await store.listRuns(10)).some((r) => r.id !== run.id && r.finishedAt !== undefined);
   if (!earlier) return;
