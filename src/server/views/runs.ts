@@ -5,6 +5,7 @@ import type { Proposal } from '../../model/proposal.js';
 import type { RunRecord } from '../../model/run.js';
 import { groupByEntity, KIND_HELP, runFigures } from '../../sinks/report/format.js';
 import { heldNote, noProposalsSentence, notComparedNote, stoppedNote } from '../../sinks/report/outcome.js';
+import { waitingNote } from '../../sinks/report/waiting.js';
 import { type Html, html, withQuery } from '../html.js';
 import { type Chrome, canWrite, page, writeHint } from './layout.js';
 import { actionBar, kindBadge, proposalTable, reviewForm, statusBadge, when } from './proposal-table.js';
@@ -86,7 +87,9 @@ ${writeHint(chrome) ?? html``}</form>`;
 /** Why the run stopped, and how many entities it could not compare: above everything else. */
 function outcome(chrome: Chrome, view: RunView): Html {
   const { run } = view;
-  const notes = [heldNote(run), stoppedNote(run), notComparedNote(run)].filter((note) => note !== undefined);
+  const notes = [heldNote(run), stoppedNote(run), notComparedNote(run), waitingNote(run)].filter(
+    (note) => note !== undefined,
+  );
   return notes.length === 0
     ? html``
     : html`<div class="flash warn">${notes.map((note) => html`<p>${note}</p>`)}${heldActions(chrome, run, view.heldNow)}</div>`;

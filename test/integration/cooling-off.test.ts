@@ -1,0 +1,86 @@
+// The cooling-off for fresh edits end to end (issue 16, point 4): the example cards against the fake
+// Wikimedia, through the queued pipeline. A website changed on Wikidata seconds before the night is not
+// proposed: the run lists it as "recent edit, waiting" with the edit's revision and time (read from
+// prop=revisions, walking back past a newer label edit that did not touch it), the card's other
+// findings go on as usual, and a later run proposes the new website once the edit is old enough.
+// The window here is 0.004 hours (14.4 s) so the test can wait it out; the default is 24.
+
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncNow } from '../../src/jobs/sync.js';
+import { runCli } from '../helpers/cli.js';
+import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+
+const HOURS = 0.004;
+const SORA = 'Q124544998';
+let install: TestInstall;
+
+beforeAll(async () => {
+  install = await testInstall('cooling', { 'review.coolingOffHours': HOURS });
+});
+afterAll(async () => install?.close());
+
+const open = async (entity: string, field: string) =>
+  (await install.runtime.store.list({ entity, field: [field], status: ['open'] }, { limit: 10 })).proposals;
+
+describe('the cooling-off', () => {
+  let editedAt = 0;
+  let websiteRevision = 0;
+
+  it('proposes findings of items edited long ago at once', async () => {
+    const { run } = await syncNow(install.runtime, { trigger: 'nightly' });
+    expect(run.counts.fetched).toBe(9);
+    expect(run.proposals.created).toBeGreaterThan(0);
+    expect(run.waiting).toBeUndefined();
+    // The fixtures' items were last edited in 2025: no history is read for them.
+    expect(run.requests['query-revisions']).toBeUndefined();
+    expect(await open('sora', 'website')).toEqual([]);
+  });
+
+  it('holds back a website changed seconds ago, and says so with the edit', async () => {
+    editedAt = Date.now();
+    websiteRevision = install.fake.store.setStatementValue(SORA, 'P856', 'https://sora.com');
+    // A newer edit that touches only a German label: the walk goes past it to the website's.
+    install.fake.store.bumpRevision(SORA, '/* wbsetlabel-set:1|de */ Sora');
+    const before = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 })).proposals;
+
+    const { code, stderr } = await runCli(['sync', '--config', install.configFile], install.env);
+    expect(code).toBe(0);
+    expect(stderr).toContain('1 field edited on Wikidata less than review.coolingOffHours ago waits');
+
+    const [run] = await install.runtime.store.listRuns(1);
+    expect(run?.counts).toMatchObject({ fetched: 1 });
+    expect(run?.proposals.waiting).toBe(1);
+    expect(run?.waiting).toEqual([
+      expect.objectContaining({ entity: 'sora', qid: SORA, field: 'website', revision: websiteRevision }),
+    ]);
+    const waited = run?.waiting?.[0];
+    expect(Math.abs(Date.parse(waited?.editedAt ?? '') - editedAt)).toBeLessThan(2000);
+    // Two rounds: the label edit, then the website's.
+    expect(run?.requests['query-revisions']?.requests).toBe(2);
+    expect(await open('sora', 'website')).toEqual([]);
+    // Sora's other findings were compared as usual: the same proposals stand, seen in this run.
+    const after = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 })).proposals;
+    expect(after.map((p) => p.id).sort()).toEqual(before.map((p) => p.id).sort());
+    expect(after.every((p) => p.lastRun === run?.id)).toBe(true);
+
+    const report = readFileSync(`${install.config.reports.dir}/${run?.id}.md`, 'utf8');
+    expect(report).toContain('## Recent edits, waiting (1)');
+    expect(report).toContain(`sora (${SORA}) · website: recent edit, waiting — revision ${websiteRevision} of`);
+  });
+
+  it('compares it on a later run once the edit is old enough, and proposes it if it still stands', async () => {
+    // Before the window is over, a run leaves it waiting: nothing new on Wikidata, nothing fetched.
+    const early = await syncNow(install.runtime, { trigger: 'nightly' });
+    expect(early.run.counts).toMatchObject({ fetched: 0, unchanged: 9 });
+
+    await sleep(Math.max(0, editedAt + HOURS * 3_600_000 + 500 - Date.now()));
+    const { run } = await syncNow(install.runtime, { trigger: 'nightly' });
+    expect(run.counts).toMatchObject({ fetched: 1, unchanged: 8 });
+    expect(run.waiting).toBeUndefined();
+    const website = await open('sora', 'website');
+    expect(website).toMatchObject([{ kind: 'update', remote: 'https://sora.com' }]);
+    expect(website[0]?.firstRun).toBe(run.id);
+  });
+});
