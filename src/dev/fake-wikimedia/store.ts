@@ -12,7 +12,7 @@ import { rngFor, unitHash } from './random.js';
 import { snakFromInput, statement } from './snaks.js';
 import { setClaimSummary } from './summaries.js';
 import { normalizeTitle } from './titles.js';
-import type { ItemLookup, PageInfo, PageLookup, Snak, WikiPage } from './types.js';
+import type { ItemLookup, PageInfo, PageLookup, Revision, Snak, WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
 import type { WikipediaFeeds } from './wikipedia-changes.js';
 import { WikipediaEdits } from './wikipedia-edits.js';
@@ -60,6 +60,11 @@ export class FakeStore {
 
   getPage(lang: string, title: string): WikiPage | undefined {
     return this.pages.get(lang, title);
+  }
+
+  /** A Wikidata revision: an edit made through the store, or one from before them (see ItemStore). */
+  revision(revid: number): Revision | undefined {
+    return this.feed.revision(revid) ?? this.items.baseRevision(revid);
   }
 
   /** The `lang` Wikipedia's change feed (made the first time it is asked for). */
