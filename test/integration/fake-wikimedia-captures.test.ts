@@ -1,7 +1,8 @@
 // The fake Wikimedia serving test/fixtures/wikimedia-captures (real captures of 2018–2026 shapes and
 // the `invented_*` files that stand in where no capture exists; provenance in that folder's
 // README.md), over real HTTP on loopback: `mul` terms and languagefallback as Wikibase builds them,
-// redirects to a section with `tofragment`, qualifiers served as captured, and every capture loaded.
+// redirects to a section with `tofragment`, qualifiers served as captured, a captured revision history
+// answered by revid, and every capture loaded.
 
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -210,7 +211,65 @@ describe('the fake over the captures', () => {
           reason: 'neither entities nor a query response',
         },
       ]);
-      expect(files).toHaveLength(9);
+      expect(files).toHaveLength(10);
+      expect(files).toContain('wikiprov_query_revisions_Q12345.json');
+    });
+
+    it('takes the revision history as Wikidata’s, not as a Wikipedia page named Q12345', async () => {
+      const { json } = await enwiki(fake(), {
+        action: 'query',
+        prop: 'info',
+        titles: 'Q12345',
+        formatversion: '2',
+      });
+      expect(json.query.pages).toEqual([expect.objectContaining({ title: 'Q12345', missing: true })]);
+    });
+
+    it('answers prop=revisions&revids from the captured revision history of Q12345', async () => {
+      const { json } = await wikidata(fake(), {
+        action: 'query',
+        prop: 'revisions',
+        revids: '1419073806',
+        rvprop: 'ids|timestamp|comment',
+        formatversion: '2',
+        maxlag: '5',
+      });
+      expect(json).toEqual({
+        batchcomplete: true,
+        query: {
+          pages: [
+            {
+              pageid: 13925,
+              ns: 0,
+              title: 'Q12345',
+              revisions: [
+                {
+                  revid: 1419073806,
+                  parentid: 1419073622,
+                  timestamp: '2021-05-11T16:53:18Z',
+                  comment: '/* wbsetclaim-create:2||1 */ [[Property:P97]]: [[Q3519259]]',
+                },
+              ],
+            },
+          ],
+        },
+      });
+    });
+
+    it('serves the captured revisions as captured under formatversion=1, in revid order', async () => {
+      const file = captured('wikiprov_query_revisions_Q12345.json');
+      const revisions = file.query.pages['13925'].revisions as Json[];
+      const { json, text } = await wikidata(fake(), {
+        action: 'query',
+        prop: 'revisions',
+        revids: revisions.map((r) => r.revid).join('|'),
+        rvprop: 'ids|timestamp|comment|user',
+      });
+      const served = json.query.pages['13925'].revisions as Json[];
+      expect(served).toEqual([...revisions].reverse());
+      expect(Object.keys(served[0])).toEqual(['revid', 'parentid', 'user', 'timestamp', 'comment']);
+      // PHP's json_encode escapes, as the capture does: "\u0413\u0440\u0430\u0444 \u0417\u043d…".
+      expect(text).toContain('\\u0413\\u0440\\u0430\\u0444 \\u0417\\u043d\\u0430\\u043a');
     });
 
     it('answers the revision check for captured items and the merged id', async () => {

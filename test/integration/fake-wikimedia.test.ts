@@ -794,6 +794,7 @@ describe('gzip, stats and the request log', () => {
     expect(Object.fromEntries(Object.entries(stats.byEndpoint).map(([k, v]) => [k, v.requests]))).toEqual({
       wbgetentities: 1,
       'query-info-wikidata': 1,
+      'query-revisions': 0,
       recentchanges: 1,
       'query-pages-wikipedia': 1,
       'recentchanges-wikipedia': 1,

@@ -5,6 +5,7 @@
 export type Endpoint =
   | 'wbgetentities'
   | 'query-info-wikidata'
+  | 'query-revisions'
   | 'recentchanges'
   | 'query-pages-wikipedia'
   | 'recentchanges-wikipedia'
@@ -99,6 +100,7 @@ export function endpointFor(site: string, params: ReadonlyMap<string, string>): 
   const action = params.get('action');
   if (site === 'wikidata' && action === 'wbgetentities') return 'wbgetentities';
   if (action !== 'query') return 'other';
+  if (site === 'wikidata' && params.has('revids')) return 'query-revisions';
   const lists = (params.get('list') ?? '').split('|');
   const feed = !params.has('titles') && lists.includes('recentchanges');
   if (site === 'wikidata') return feed ? 'recentchanges' : 'query-info-wikidata';

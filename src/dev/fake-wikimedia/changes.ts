@@ -4,9 +4,11 @@
 // Q900000000–Q989999999); each fake Wikipedia has its own (see wikipedia-changes.ts).
 // The background is a pure function of (seed, slot): slot k happens at epoch + k × interval, so a
 // day of changes can be paged through without ever being held in memory.
+// The recorded edits are also the revision history `prop=revisions&revids=…` reads (an index by
+// revid over the log, bounded with it); background revisions are not kept (answered as unknown).
 
 import { hash32, unitHash } from './random.js';
-import type { RecentChange } from './types.js';
+import type { RecentChange, Revision } from './types.js';
 import { mwTimestamp } from './types.js';
 
 export const BACKGROUND_BASE = 900_000_000;
@@ -114,6 +116,8 @@ export function parseFeedKey(text: string): FeedKey | undefined {
 
 export class ChangeFeed {
   private readonly log: Entry[] = [];
+  /** The log's page revisions (edit and new rows) by revid. */
+  private readonly byRevid = new Map<number, RecentChange>();
   private readonly interval: number;
   private readonly site: FeedSite;
   private lastRevid = 0;
@@ -166,7 +170,29 @@ export class ChangeFeed {
     let at = this.log.length;
     while (at > 0 && compare((this.log[at - 1] as Entry).key, entry.key) > 0) at--;
     this.log.splice(at, 0, entry);
-    if (this.log.length > MAX_LOG) this.log.splice(0, this.log.length - MAX_LOG);
+    if (isRevision(change)) this.byRevid.set(change.revid, change);
+    if (this.log.length > MAX_LOG)
+      for (const dropped of this.log.splice(0, this.log.length - MAX_LOG)) this.unindex(dropped.change);
+  }
+
+  private unindex(change: RecentChange): void {
+    if (this.byRevid.get(change.revid) === change) this.byRevid.delete(change.revid);
+  }
+
+  /** A revision recorded in the log; undefined for others (background, forgotten or dropped ones). */
+  revision(revid: number): Revision | undefined {
+    const change = this.byRevid.get(revid);
+    if (!change) return undefined;
+    return {
+      revid,
+      parentid: change.old_revid,
+      pageid: change.pageid,
+      ns: change.ns,
+      title: change.title,
+      timestamp: change.timestamp,
+      comment: change.comment ?? '',
+      user: change.user ?? '',
+    };
   }
 
   /**
@@ -180,6 +206,7 @@ export class ChangeFeed {
       const { change } = entry;
       const ofPage = change.title === title || (pageid !== undefined && change.pageid === pageid);
       if (!ofPage || change.type === 'log') this.log[kept++] = entry;
+      else this.unindex(change);
     }
     this.log.length = kept;
   }
@@ -271,6 +298,10 @@ export class ChangeFeed {
     return this.log[j] as Entry;
   }
 }
+
+/** Rows that are a revision of their page: not log rows, nor `external` rows (no revision of the page). */
+const isRevision = (change: RecentChange) =>
+  (change.type === 'edit' || change.type === 'new') && change.revid > 0;
 
 /** The first integer in [lo, hi) for which `test` holds (it must be monotone), or hi. */
 function firstTrue(lo: number, hi: number, test: (n: number) => boolean): number {

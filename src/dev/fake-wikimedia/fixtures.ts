@@ -1,15 +1,16 @@
 // Reading fixture files into the fake's world. Lenient by design: any JSON file in the folder is
 // looked at and used for what it is — a wbgetentities response or a bare entity (entities, missing
 // ids, merged ids), an action=query response (Wikidata page facts and redirects, or Wikipedia pages,
-// redirects and page props), or a recentchanges response (the change feed); error samples and
-// anything else are skipped and listed. The same entity in several files is merged, fullest first.
+// redirects and page props), a recentchanges response (the change feed), or a prop=revisions
+// response for items (their revision history, which `prop=revisions&revids=…` then answers from);
+// error samples and anything else are skipped and listed. The same entity in several files is merged, fullest first.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { WikidataFixtures } from './items.js';
 import type { WikiFixtures, WikiRedirect } from './pages.js';
 import { hash32 } from './random.js';
-import type { Entity, PageInfo, RecentChange, Term, WikiPage } from './types.js';
+import type { Entity, PageInfo, RecentChange, Revision, Term, WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
 
 export interface Fixtures {
@@ -67,6 +68,33 @@ function pagesOf(query: Json): Json[] {
 }
 
 const present = (value: unknown) => value === true || value === '';
+const ITEM_TITLE = /^Q[1-9]\d*$/;
+
+/**
+ * The revisions of a captured `prop=revisions` answer for items (rvprop ids, timestamp, comment and
+ * user; a member the capture lacks is left empty); none when no page holds an item's revisions.
+ */
+function capturedRevisions(pages: readonly Json[]): Revision[] {
+  const revisions: Revision[] = [];
+  for (const page of pages) {
+    if (typeof page.title !== 'string' || !ITEM_TITLE.test(page.title) || !Array.isArray(page.revisions))
+      continue;
+    for (const rev of page.revisions.filter(isObject)) {
+      if (typeof rev.revid !== 'number') continue;
+      revisions.push({
+        revid: rev.revid,
+        parentid: typeof rev.parentid === 'number' ? rev.parentid : 0,
+        pageid: Number(page.pageid),
+        ns: 0,
+        title: page.title,
+        timestamp: String(rev.timestamp ?? ''),
+        comment: String(rev.comment ?? ''),
+        user: String(rev.user ?? ''),
+      });
+    }
+  }
+  return revisions;
+}
 
 export function collectFixtures(
   files: ReadonlyArray<{ readonly name: string; readonly json: unknown }>,
@@ -75,6 +103,7 @@ export function collectFixtures(
   const itemPages = new Map<string, Partial<PageInfo>>();
   const redirects = new Map<string, string>();
   const missing = new Set<string>();
+  const revisions = new Map<number, Revision>();
   const wikis = new Map<string, { pages: Map<string, WikiPage>; redirects: Map<string, WikiRedirect> }>();
   const changes: RecentChange[] = [];
   const used: string[] = [];
@@ -120,6 +149,12 @@ export function collectFixtures(
     } else if (isObject(json.query)) {
       const query = json.query;
       const pages = pagesOf(query);
+      const history = capturedRevisions(pages);
+      if (history.length) {
+        for (const revision of history) revisions.set(revision.revid, revision);
+        used.push(name);
+        continue;
+      }
       const isWikidata =
         pages.some((p) => p.contentmodel === 'wikibase-item') || Array.isArray(query.recentchanges);
       const lang = String(pages.find((p) => typeof p.pagelanguage === 'string')?.pagelanguage ?? 'en');
@@ -172,7 +207,7 @@ export function collectFixtures(
   }
   for (const id of redirects.keys()) entities.delete(id);
   return {
-    wikidata: { entities, pages: itemPages, redirects, missing },
+    wikidata: { entities, pages: itemPages, redirects, missing, revisions },
     wikis,
     changes,
     files: used,

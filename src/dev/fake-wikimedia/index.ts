@@ -9,8 +9,9 @@
 //   fake.store.bumpRevision('Q1000007'); fake.stats(); await fake.close();
 //
 // Served (GET, or POST with a form body): wbgetentities; action=query with prop=info|pageprops over
-// titles (Wikidata items and Wikipedia pages), and list=recentchanges (Wikidata, and each Wikipedia
-// language its own feed). Also GET /__stats, POST /__stats/reset and POST /__control/<action> (see
+// titles (Wikidata items and Wikipedia pages), prop=revisions over revids (Wikidata: the edits made
+// through the store, items' revisions from before them, captured histories), and list=recentchanges
+// (Wikidata, and each Wikipedia language its own feed). Also GET /__stats, POST /__stats/reset and POST /__control/<action> (see
 // control.ts); anything else 404.
 // Ids: fixture items as captured; generated items Q1000000+i (i < entities) with their articles;
 // the items they point at Q700000–Q720099 (vocabulary.ts); background edits in Wikidata's change feed

@@ -4,7 +4,7 @@
 
 import { GENERATED_BASE, generatedIndex, generatedItem, generatedPageInfo } from './generator.js';
 import { hash32 } from './random.js';
-import type { Entity, ItemLookup, PageInfo, PageLookup, Sitelink, Statement } from './types.js';
+import type { Entity, ItemLookup, PageInfo, PageLookup, Revision, Sitelink, Statement } from './types.js';
 import { mwTimestamp } from './types.js';
 import { vocabularyEntity } from './vocabulary.js';
 
@@ -16,6 +16,8 @@ export interface WikidataFixtures {
   /** Merged items: the redirect's id → the id it points at. */
   readonly redirects: ReadonlyMap<string, string>;
   readonly missing: ReadonlySet<string>;
+  /** Captured revision histories (`prop=revisions` answers), by revid. */
+  readonly revisions: ReadonlyMap<number, Revision>;
 }
 
 export interface ItemPatch {
@@ -73,6 +75,10 @@ export class ItemStore {
   private readonly redirects = new Map<string, string>();
   private readonly redirectPages = new Map<string, PageInfo>();
   private readonly deleted = new Set<string>();
+  /** Base revisions (lastrevid before the first edit through the store) of the items edited since. */
+  private readonly editedBases = new Map<number, string>();
+  /** Fixture items by their base revision, built when first needed. */
+  private fixtureBases?: Map<number, string>;
 
   constructor(
     private readonly seed: number,
@@ -155,13 +161,53 @@ export class ItemStore {
 
   patch(qid: string, revision: { lastrevid: number; ms: number; length?: number }): ItemPatch {
     const at = mwTimestamp(revision.ms);
-    const patch = this.patches.get(qid) ?? { lastrevid: 0, modified: at, touched: at };
+    const existing = this.patches.get(qid);
+    const base = existing ? undefined : this.pageOf(qid);
+    if (base) this.editedBases.set(base.lastrevid, qid);
+    const patch = existing ?? { lastrevid: 0, modified: at, touched: at };
     if (revision.length !== undefined) patch.length = revision.length;
     patch.lastrevid = revision.lastrevid;
     patch.modified = at;
     patch.touched = at;
     this.patches.set(qid, patch);
     return patch;
+  }
+
+  /**
+   * A revision from before any edit through the store: a captured one, or an item's base revision
+   * (its first lastrevid). A base revision says what wbgetentities served: revid = lastrevid,
+   * timestamp = modified. Its parentid, user and comment are invented: the parent is a lower
+   * number derived from the revid (answered as unknown if asked for), the comment a plain
+   * `wbeditentity-update:0|` autocomment. Known base revisions: fixture items', and those of items edited
+   * through the store. An unedited generated or vocabulary item's is not: its lastrevid is a hash of
+   * its index, and finding the item again would mean building the whole range.
+   */
+  baseRevision(revid: number): Revision | undefined {
+    const captured = this.fixtures.revisions.get(revid);
+    if (captured) return captured;
+    const qid = this.editedBases.get(revid) ?? this.fixtureBaseIds().get(revid);
+    if (qid === undefined || this.lookupPage(qid).kind === 'missing') return undefined;
+    const base = this.base(qid, { claims: false });
+    if (!base) return undefined;
+    return {
+      revid,
+      parentid: Math.max(revid - 1 - (hash32('base-parent', revid) % 1_000_000), 0),
+      pageid: base.page.pageid,
+      ns: 0,
+      title: qid,
+      timestamp: base.entity.modified ?? base.page.touched,
+      comment: '/* wbeditentity-update:0| */',
+      user: 'FakeEditor',
+    };
+  }
+
+  private fixtureBaseIds(): Map<number, string> {
+    if (!this.fixtureBases) {
+      this.fixtureBases = new Map();
+      for (const [qid, entity] of this.fixtures.entities)
+        this.fixtureBases.set(fixturePage(entity, this.fixtures.pages.get(qid)).lastrevid, qid);
+    }
+    return this.fixtureBases;
   }
 
   makeRedirect(from: string, to: string, page: PageInfo): void {

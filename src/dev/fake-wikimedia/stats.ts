@@ -41,6 +41,7 @@ export interface RequestRecord {
 const ENDPOINTS: readonly Endpoint[] = [
   'wbgetentities',
   'query-info-wikidata',
+  'query-revisions',
   'recentchanges',
   'query-pages-wikipedia',
   'recentchanges-wikipedia',

@@ -10,8 +10,9 @@ import type { ItemStore } from './items.js';
 import type { PageStore } from './pages.js';
 import { rngFor, unitHash } from './random.js';
 import { snakFromInput, statement } from './snaks.js';
+import { setClaimSummary } from './summaries.js';
 import { normalizeTitle } from './titles.js';
-import type { ItemLookup, PageInfo, PageLookup, WikiPage } from './types.js';
+import type { ItemLookup, PageInfo, PageLookup, Revision, Snak, WikiPage } from './types.js';
 import { mwTimestamp } from './types.js';
 import type { WikipediaFeeds } from './wikipedia-changes.js';
 import { WikipediaEdits } from './wikipedia-edits.js';
@@ -61,6 +62,11 @@ export class FakeStore {
     return this.pages.get(lang, title);
   }
 
+  /** A Wikidata revision: an edit made through the store, or one from before them (see ItemStore). */
+  revision(revid: number): Revision | undefined {
+    return this.feed.revision(revid) ?? this.items.baseRevision(revid);
+  }
+
   /** The `lang` Wikipedia's change feed (made the first time it is asked for). */
   wikipediaFeed(lang: string): ChangeFeed {
     return this.wikipedia.feeds.feed(lang);
@@ -107,11 +113,19 @@ export class FakeStore {
       throw new FakeInputError(`property must be a P-id such as P856, got "${property}"`);
     this.existing(qid);
     const random = rngFor(this.seed, qid, property, this.edits, 'set');
-    const statements = value === null ? [] : [statement(qid, snakFromInput(property, value, random), random)];
-    const revid = this.bumpRevision(qid, `/* wbsetclaim-update:2||1 */ [[Property:${property}]]`);
+    const snak = value === null ? null : snakFromInput(property, value, random);
+    const statements = snak === null ? [] : [statement(qid, snak, random)];
+    const removed = snak === null ? this.mainSnaks(qid, property) : [];
+    const revid = this.bumpRevision(qid, setClaimSummary(property, snak, removed));
     const patch = this.items.patch(qid, { lastrevid: revid, ms: this.clock() });
     patch.claims = { ...patch.claims, [property]: statements };
     return revid;
+  }
+
+  /** The main snaks of `property` on `qid` (what removing its statements takes away). */
+  private mainSnaks(qid: string, property: string): Snak[] {
+    const found = this.items.lookup(qid);
+    return found.kind === 'item' ? (found.entity.claims?.[property] ?? []).map((s) => s.mainsnak) : [];
   }
 
   /**

@@ -125,3 +125,15 @@ export interface RecentChange {
 export function mwTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/** One revision of a page, as `prop=revisions` reports it (rvprop=ids|timestamp|comment|user). */
+export interface Revision {
+  readonly revid: number;
+  readonly parentid: number;
+  readonly pageid: number;
+  readonly ns: number;
+  readonly title: string;
+  readonly timestamp: string;
+  readonly comment: string;
+  readonly user: string;
+}

@@ -1,5 +1,6 @@
 // The fake Wikidata Action API (`{url}/w/api.php`): action=wbgetentities, and action=query with
-// prop=info over item titles (the cheap revision check) and list=recentchanges (the change feed).
+// prop=info over item titles (the cheap revision check), prop=revisions over revids (what recent edits
+// touched) and list=recentchanges (the change feed).
 
 import { actionQuery } from './action-query.js';
 import { type ApiAnswer, type ApiRequest, apiError, param } from './api.js';
@@ -24,7 +25,13 @@ function wikidataSite(store: FakeStore): PageSite {
 export function handleWikidata(request: ApiRequest, store: FakeStore): ApiAnswer {
   const action = param(request, 'action');
   if (action === 'wbgetentities') return wbgetentities(request, store);
-  if (action === 'query') return actionQuery(request, wikidataSite(store), () => store.feed);
+  if (action === 'query')
+    return actionQuery(
+      request,
+      wikidataSite(store),
+      () => store.feed,
+      (revid) => store.revision(revid),
+    );
   if (action === undefined)
     return apiError(request, 'other', 'missingparam', 'The "action" parameter must be set.');
   return apiError(request, 'other', 'badvalue', `Unrecognized value for parameter "action": ${action}.`);
