@@ -2,14 +2,18 @@
 // Wikimedia, through the queued pipeline. A website changed on Wikidata seconds before the night is not
 // proposed: the run lists it as "recent edit, waiting" with the edit's revision and time (read from
 // prop=revisions, walking back past a newer label edit that did not touch it), the card's other
-// findings go on as usual, and a later run proposes the new website once the edit is old enough.
+// findings go on as usual, and a later run proposes the new website once the edit is old enough. A
+// history that cannot be read (a proxy fails every prop=revisions) fails the entity: nothing proposed.
 // The window here is 0.004 hours (14.4 s) so the test can wait it out; the default is 24.
 
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { syncNow } from '../../src/jobs/sync.js';
 import { runCli } from '../helpers/cli.js';
+import { startFaultyProxy } from '../helpers/faulty-proxy.js';
 import { type TestInstall, testInstall } from '../helpers/pipeline.js';
 
 const HOURS = 0.004;
@@ -18,6 +22,8 @@ let install: TestInstall;
 
 beforeAll(async () => {
   install = await testInstall('cooling', { 'review.coolingOffHours': HOURS });
+  // The CLI reads the install's config file: the same window there.
+  appendFileSync(install.configFile, `review:\n  coolingOffHours: ${HOURS}\n`);
 });
 afterAll(async () => install?.close());
 
@@ -43,11 +49,12 @@ describe('the cooling-off', () => {
     websiteRevision = install.fake.store.setStatementValue(SORA, 'P856', 'https://sora.com');
     // A newer edit that touches only a German label: the walk goes past it to the website's.
     install.fake.store.bumpRevision(SORA, '/* wbsetlabel-set:1|de */ Sora');
-    const before = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 })).proposals;
+    const before = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 }))
+      .proposals;
 
-    const { code, stderr } = await runCli(['sync', '--config', install.configFile], install.env);
+    const { code, stdout } = await runCli(['sync', '--config', install.configFile], install.env);
     expect(code).toBe(0);
-    expect(stderr).toContain('1 field edited on Wikidata less than review.coolingOffHours ago waits');
+    expect(stdout).toContain('1 field edited on Wikidata less than review.coolingOffHours ago waits');
 
     const [run] = await install.runtime.store.listRuns(1);
     expect(run?.counts).toMatchObject({ fetched: 1 });
@@ -57,17 +64,21 @@ describe('the cooling-off', () => {
     ]);
     const waited = run?.waiting?.[0];
     expect(Math.abs(Date.parse(waited?.editedAt ?? '') - editedAt)).toBeLessThan(2000);
-    // Two rounds: the label edit, then the website's.
-    expect(run?.requests['query-revisions']?.requests).toBe(2);
+    // Three rounds for the batch: the label edit, the website's, then the revision before them, older
+    // than the window, which clears Sora's other fields.
+    expect(run?.requests['query-revisions']?.requests).toBe(3);
     expect(await open('sora', 'website')).toEqual([]);
     // Sora's other findings were compared as usual: the same proposals stand, seen in this run.
-    const after = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 })).proposals;
+    const after = (await install.runtime.store.list({ entity: 'sora', status: ['open'] }, { limit: 50 }))
+      .proposals;
     expect(after.map((p) => p.id).sort()).toEqual(before.map((p) => p.id).sort());
     expect(after.every((p) => p.lastRun === run?.id)).toBe(true);
 
     const report = readFileSync(`${install.config.reports.dir}/${run?.id}.md`, 'utf8');
     expect(report).toContain('## Recent edits, waiting (1)');
-    expect(report).toContain(`sora (${SORA}) · website: recent edit, waiting — revision ${websiteRevision} of`);
+    expect(report).toContain(
+      `sora (${SORA}) · website: recent edit, waiting — revision ${websiteRevision} of`,
+    );
   });
 
   it('compares it on a later run once the edit is old enough, and proposes it if it still stands', async () => {
@@ -82,5 +93,43 @@ describe('the cooling-off', () => {
     const website = await open('sora', 'website');
     expect(website).toMatchObject([{ kind: 'update', remote: 'https://sora.com' }]);
     expect(website[0]?.firstRun).toBe(run.id);
+  });
+
+  it('fails the entity, and proposes nothing, when the edit history cannot be read', async () => {
+    const proxy = await startFaultyProxy(install.fake.wikidataUrl, (path) =>
+      path.includes('prop=revisions') ? 500 : undefined,
+    );
+    try {
+      install.fake.store.setStatementValue(SORA, 'P856', 'https://sora.example');
+      const file = path.join(install.dir, 'no-history.yaml');
+      writeFileSync(
+        file,
+        stringify({
+          store: { path: install.config.store.path },
+          reports: { dir: install.config.reports.dir },
+          http: { ratePerSecond: 1000, budgetPerHour: 10_000_000, retries: 0 },
+          worker: { attempts: 1, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
+          review: { coolingOffHours: HOURS },
+        }),
+      );
+      const { stdout } = await runCli(['sync', '--config', file], {
+        ...install.env,
+        WIKIDATA_URL: proxy.url,
+      });
+      expect(stdout).toContain('1 of 9 entities could not be compared (HTTP_STATUS 1)');
+      const [run] = await install.runtime.store.listRuns(1);
+      expect(run?.status).toBe('partial');
+      expect(run?.failures).toContainEqual(
+        expect.objectContaining({
+          entity: 'sora',
+          code: 'HTTP_STATUS',
+          reason: expect.stringContaining('query-revisions'),
+        }),
+      );
+      // The proposal of the last run stands: neither superseded by the new value nor resolved.
+      expect(await open('sora', 'website')).toMatchObject([{ remote: 'https://sora.com' }]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
