@@ -205,6 +205,7 @@ export async function syncBatch(
   // Fields a recent edit touched wait for a later run (review.coolingOffHours).
   const { cooled, failed: historyFailed } = await coolOff(compared, {
     wikidata: deps.wikidata,
+    store: deps.store,
     fields: deps.fields,
     languages: deps.languages,
     coolingOffHours: deps.coolingOffHours,

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { holdBack } from '../../src/jobs/cooling-off.js';
+import { fieldsThatChange, holdBack } from '../../src/jobs/cooling-off.js';
 import { MAX_ROUNDS, recentEdits } from '../../src/jobs/recent-edits.js';
 import { needsFetch, waitOver } from '../../src/jobs/state.js';
 import { editScope, type FieldPlace, touches } from '../../src/model/edit-summary.js';
@@ -270,5 +270,43 @@ describe('holdBack and the state', () => {
     expect(needsFetch(state, observed, '2026-12-03T07:59:59Z')).toBe(false);
     expect(waitOver(state, '2026-12-03T08:00:00Z')).toBe(true);
     expect(needsFetch(state, observed, '2026-12-03T08:00:01Z')).toBe(true);
+  });
+});
+
+describe('fieldsThatChange', () => {
+  const standing = [
+    { field: 'website', id: 'w1', status: 'open' },
+    { field: 'developer', id: 'd1', status: 'decided' },
+    { field: 'published', id: 'p1', status: 'open' },
+  ];
+  it.each([
+    {
+      name: 'the same findings: nothing changes',
+      found: ['website:w1', 'developer:d1', 'published:p1'],
+      changing: [],
+    },
+    {
+      name: 'a new value of a field',
+      found: ['website:w2', 'developer:d1', 'published:p1'],
+      changing: ['website'],
+    },
+    // A decided proposal is not settled by a run: its finding gone changes nothing.
+    { name: 'a decided finding gone', found: ['website:w1', 'published:p1'], changing: [] },
+    {
+      name: 'an open finding gone (it would be resolved)',
+      found: ['website:w1', 'developer:d1'],
+      changing: ['published'],
+    },
+    {
+      name: 'a finding of a field with no proposal',
+      found: ['website:w1', 'developer:d1', 'published:p1', 'owner:o1'],
+      changing: ['owner'],
+    },
+  ])('$name', ({ found, changing }) => {
+    const findings = found.map((text) => {
+      const [field = '', id = ''] = text.split(':');
+      return { field, id };
+    });
+    expect(fieldsThatChange(findings, standing)).toEqual(changing);
   });
 });
