@@ -24,6 +24,8 @@
 //   --dir D             work folder (default .bench/sync)
 //   --results FILE      Markdown results to update (default bench/RESULTS.md; "-" for none)
 //   --fresh             regenerate the local store even if one of the same count and seed exists
+//   --cooling-off       review.coolingOffHours 24 (the default) instead of 0: the changed night's edits,
+//                       seconds old, wait, and the night reads their history (prop=revisions)
 //   --render-only       measure nothing: rewrite the results file from the work folder's results.json
 //
 // For each count: generate the local store (streamed, reused across runs); start the fake Wikimedia in

@@ -7,29 +7,18 @@
 
 import type { Snak } from './types.js';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** `1` → `January`: English month names, as Wikidata's plain-text formatter writes them. */
+const monthName = (month: number): string =>
+  new Date(Date.UTC(2000, month - 1, 1)).toLocaleString('en', { month: 'long', timeZone: 'UTC' });
 
 /** `+1956-01-21T00:00:00Z` at precision 11 → `21 January 1956`; 10 → `January 1956`; 9 → `1956`. */
 function plainTime(value: { time: string; precision: number }): string {
   const match = /^[+-]0*(\d+)-(\d\d)-(\d\d)T/.exec(value.time);
   if (!match) return value.time;
   const [, year, month, day] = match;
-  const monthName = MONTHS[Number(month) - 1] ?? '';
-  if (value.precision >= 11) return `${Number(day)} ${monthName} ${year}`;
-  if (value.precision === 10) return `${monthName} ${year}`;
+  const name = monthName(Number(month));
+  if (value.precision >= 11) return `${Number(day)} ${name} ${year}`;
+  if (value.precision === 10) return `${name} ${year}`;
   return String(year);
 }
 
