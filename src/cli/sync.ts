@@ -6,9 +6,8 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Config } from '../config.js';
 import type { RunProgress } from '../jobs/progress.js';
-import { startRun } from '../jobs/run.js';
-import type { Runtime } from '../jobs/runtime.js';
-import { liveWorkers, type SyncResult, syncNow } from '../jobs/sync.js';
+import { requestRefresh } from '../jobs/refresh.js';
+import { liveWorkers, type SyncResult, syncNow, waitForRun } from '../jobs/sync.js';
 import type { RunRecord } from '../model/run.js';
 import { heldNote, notComparedNote, stoppedNote } from '../sinks/report/outcome.js';
 import { waitingNote } from '../sinks/report/waiting.js';
@@ -126,15 +125,13 @@ async function refuseUnknownKeys(command: string, config: Config, keys: readonly
   );
 }
 
-async function syncAndReport(
-  runtime: Runtime,
-  trigger: 'one-off' | 'refresh',
-  scope: string[],
-  full: boolean,
+/** Waits for a run (`syncNow`, `waitForRun`), showing its progress on stderr meanwhile. */
+async function withProgress(
+  wait: (onProgress: (progress: RunProgress) => void) => Promise<SyncResult>,
 ): Promise<SyncResult> {
   const reporter = progressReporter();
   try {
-    return await syncNow(runtime, { trigger, scope, full, onProgress: (p) => reporter.update(p) });
+    return await wait((p) => reporter.update(p));
   } finally {
     reporter.stop();
   }
@@ -151,7 +148,10 @@ export function registerSync(program: Command): void {
       const config = configOf(command);
       await refuseUnknownKeys('sync', config, keys);
       await withRuntimeFor(config, { embedded: true, longRunning: false }, async (runtime) => {
-        const result = await syncAndReport(runtime, 'one-off', keys, options.full === true);
+        const full = options.full === true;
+        const result = await withProgress((onProgress) =>
+          syncNow(runtime, { trigger: 'one-off', scope: keys, full, onProgress }),
+        );
         await printLines(...summary(result.run, result.reports));
         const stopped = stopMessage(result.run);
         if (stopped) warnLines(stopped);
@@ -171,21 +171,19 @@ export function registerSync(program: Command): void {
       await refuseUnknownKeys('refresh', config, keys);
       const embedded = options.wait === true;
       await withRuntimeFor(config, { embedded, longRunning: false }, async (runtime) => {
-        const claimedRun = `refresh-${Date.now()}`;
-        const pending = await runtime.refreshes.claim(keys, claimedRun);
-        for (const [key, run] of pending)
+        const request = await requestRefresh(runtime, keys);
+        for (const [key, run] of request.pending)
           warnLines(`${key}: a refresh is already waiting (${run}); not queued again`);
-        const wanted = keys.filter((key) => !pending.has(key));
-        if (wanted.length === 0) return;
+        const { started } = request;
+        if (!started) return;
         if (!options.wait) {
-          const started = await startRun(runtime.settings, { trigger: 'refresh', scope: wanted });
-          await printLines(`queued run ${started.runId} for ${wanted.join(', ')}`);
+          await printLines(`queued run ${started.runId} for ${request.queued.join(', ')}`);
           if ((await liveWorkers(runtime)) === 0)
             writeErr('no worker is running: start one with `factsync worker`, or use --wait\n');
           return;
         }
-        const result = await syncAndReport(runtime, 'refresh', wanted, false);
-        for (const key of wanted) {
+        const result = await withProgress((onProgress) => waitForRun(runtime, started, { onProgress }));
+        for (const key of request.queued) {
           const { proposals } = await runtime.store.list(
             { entity: key, status: ['open', 'decided'] },
             { limit: 100 },

@@ -1,23 +1,27 @@
-// One run now, waiting for it: what `factsync sync` and `refresh --wait` do. Uses the workers that are
-// running if there are any; otherwise runs its own in this process for the run's duration.
+// One run now, waiting for it: what `factsync sync` and `refresh --wait` do (the refresh queues its run
+// first, refresh.ts). Uses the workers that are running if there are any; otherwise runs its own in
+// this process for the run's duration.
 
 import { Job, QueueEvents } from 'bullmq';
 import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { ReportPaths } from '../sinks/report/index.js';
 import type { RunProgress } from './progress.js';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from './queues.js';
-import { startRun } from './run.js';
+import { type StartedRun, startRun } from './run.js';
 import type { Runtime } from './runtime.js';
 import { startWorkers, type Workers } from './worker.js';
 
-export interface SyncOptions {
-  readonly trigger: RunTrigger;
-  readonly scope?: readonly string[];
-  readonly full?: boolean;
+export interface WaitOptions {
   /** Called about twice a second while the run goes on. */
   readonly onProgress?: (progress: RunProgress) => void;
   /** Whether to start workers here when none is running. */
   readonly ownWorkers?: boolean;
+}
+
+export interface SyncOptions extends WaitOptions {
+  readonly trigger: RunTrigger;
+  readonly scope?: readonly string[];
+  readonly full?: boolean;
 }
 
 export interface SyncResult {
@@ -46,7 +50,20 @@ export async function liveWorkers(runtime: Runtime): Promise<number> {
   }
 }
 
-export async function syncNow(runtime: Runtime, options: SyncOptions): Promise<SyncResult> {
+export function syncNow(runtime: Runtime, options: SyncOptions): Promise<SyncResult> {
+  return runToEnd(runtime, () => startRun(runtime.settings, options), options);
+}
+
+/** Waits for a run already queued, as `syncNow` waits for the one it queues. */
+export function waitForRun(runtime: Runtime, started: StartedRun, options: WaitOptions): Promise<SyncResult> {
+  return runToEnd(runtime, async () => started, options);
+}
+
+async function runToEnd(
+  runtime: Runtime,
+  start: () => Promise<StartedRun>,
+  options: WaitOptions,
+): Promise<SyncResult> {
   const inProcess = (options.ownWorkers ?? true) && (await liveWorkers(runtime)) === 0;
   const workers: Workers | undefined = inProcess
     ? startWorkers(runtime, {
@@ -62,7 +79,7 @@ export async function syncNow(runtime: Runtime, options: SyncOptions): Promise<S
   let timer: NodeJS.Timeout | undefined;
   try {
     await events.waitUntilReady();
-    const started = await startRun(runtime.settings, options);
+    const started = await start();
     if (options.onProgress) {
       const report = options.onProgress;
       timer = setInterval(() => void runtime.progress.get(started.runId).then(report, () => undefined), 500);

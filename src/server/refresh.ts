@@ -1,41 +1,31 @@
-// "Refresh now" from an entity's page: a manual refresh run for that one entity (claimed first, so an
+// "Refresh now" from an entity's page: a manual refresh run for that one entity (jobs/refresh.ts: an
 // entity already waiting is not queued twice), and where a run stands, for the page's live progress.
 
 import type { Queue } from 'bullmq';
-import type { ProgressTracker, RefreshTracker, RunProgress } from '../jobs/progress.js';
-import { newRunId, type QueueSettings } from '../jobs/queues.js';
-import { startRun } from '../jobs/run.js';
+import type { ProgressTracker, RunProgress } from '../jobs/progress.js';
+import { type RefreshContext, requestRefresh } from '../jobs/refresh.js';
 import type { RunRecord } from '../model/run.js';
 import type { ProposalStore } from '../sinks/store.js';
 
-export interface RefreshDeps {
-  readonly settings: QueueSettings;
+export interface RefreshDeps extends RefreshContext {
   readonly store: ProposalStore;
   readonly runs: Queue;
   readonly batches: Queue;
   readonly progress: ProgressTracker;
-  readonly refreshes: RefreshTracker;
 }
 
-export type RefreshRequest =
+export type PageRefresh =
   | { readonly queued: true; readonly runId: string }
-  /** Already waiting: `runId` when we know its run (one queued from this page), else undefined. */
+  /** Already waiting: `runId` when the queue still knows its run, else undefined. */
   | { readonly queued: false; readonly runId?: string };
 
-export async function requestRefresh(deps: RefreshDeps, key: string): Promise<RefreshRequest> {
-  const runId = newRunId();
-  const pending = (await deps.refreshes.claim([key], runId)).get(key);
-  if (pending !== undefined) {
-    const known = (await deps.runs.getJob(`finalise-${pending}`)) !== undefined;
-    return known ? { queued: false, runId: pending } : { queued: false };
-  }
-  try {
-    await startRun(deps.settings, { trigger: 'refresh', scope: [key], runId });
-  } catch (error) {
-    await deps.refreshes.done([key]);
-    throw error;
-  }
-  return { queued: true, runId };
+/** The page's refresh of one entity: its run, or the run it is already waiting for. */
+export async function refreshEntity(deps: RefreshDeps, key: string): Promise<PageRefresh> {
+  const request = await requestRefresh(deps, [key]);
+  if (request.started) return { queued: true, runId: request.started.runId };
+  const pending = request.pending.get(key);
+  const known = pending !== undefined && (await deps.runs.getJob(`finalise-${pending}`)) !== undefined;
+  return known ? { queued: false, runId: pending } : { queued: false };
 }
 
 export type RunState = 'waiting-for-worker' | 'queued' | 'running' | 'done' | 'partial' | 'failed';

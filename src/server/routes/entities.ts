@@ -6,7 +6,7 @@ import { recordKeyProblem } from '../../model/record.js';
 import { findLocalRecord } from '../../sources/local/find-record.js';
 import { chromeFor, type ServerContext, sendPage, wantsJson } from '../context.js';
 import { findEntityRecord } from '../entity-record.js';
-import { doneMessage, requestRefresh, runStatus } from '../refresh.js';
+import { doneMessage, refreshEntity, runStatus } from '../refresh.js';
 import { entityPage } from '../views/entity.js';
 import type { Flash } from '../views/layout.js';
 import { messagePage } from '../views/messages.js';
@@ -79,7 +79,7 @@ export function entityRoutes(app: FastifyInstance, ctx: ServerContext): void {
       const chrome = await chromeFor(ctx, request, reply);
       return sendPage(reply, messagePage(chrome, { title: 'No such entity', text }), 404);
     }
-    const refresh = await requestRefresh(ctx, key);
+    const refresh = await refreshEntity(ctx, key);
     request.log.info({ entity: key, runId: refresh.runId, queued: refresh.queued }, 'refresh requested');
     if (wantsJson(request)) return reply.code(refresh.queued ? 202 : 200).send(refresh);
     const page = `/entities/${encodeURIComponent(key)}`;
