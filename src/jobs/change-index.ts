@@ -7,11 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
 import type { FeedRow } from '../sources/feed.js';
-
-export interface Hits {
-  readonly items: ReadonlyMap<string, number>;
-  readonly pages: ReadonlyMap<string, number>;
-}
+import type { Hits } from '../sync/triage.js';
 
 export interface SyncMeta {
   /** Entities and pages the last whole-store run planned. */

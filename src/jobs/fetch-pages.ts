@@ -6,6 +6,7 @@ import type { WikipediaPage } from '../model/remote.js';
 import type { BatchFailure } from '../sources/batches.js';
 import { HttpError } from '../sources/http-errors.js';
 import type { WikipediaSource } from '../sources/wikipedia.js';
+import { pageKey } from '../sync/triage.js';
 import { redactUrl } from '../text/redact.js';
 
 /** Why an id could not be read, with the failure's stable code (UPSTREAM_INVALID, HTTP_TIMEOUT…) and request. */
@@ -28,9 +29,6 @@ export interface FetchedPages {
   readonly pages: Map<string, WikipediaPage>;
   readonly failed: Map<string, FetchProblem>;
 }
-
-export const pageKey = (record: LocalRecord) =>
-  record.wikipedia ? `${record.wikipedia.lang}:${record.wikipedia.title}` : undefined;
 
 /** Wikipedia pages of the records, by language, one request per language per 50 titles. */
 export async function fetchPages(

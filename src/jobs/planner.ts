@@ -16,6 +16,7 @@ import {
 import type { RunPlanRecord } from '../model/run.js';
 import { parseCursor } from '../sources/feed.js';
 import { HttpError } from '../sources/http-errors.js';
+import { titlesPerRequest } from '../sync/budget.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -106,8 +107,12 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   const budget = { perHour, run: Math.max(1, Math.floor(perHour * config.sync.nightHours)) };
   const meta = await changes.meta();
   // A revision check asks for one batch's titles at a time.
-  const titlesPerRequest = Math.min(sources.limits.titles, config.sync.batchSize);
-  const sweep = sweepRequests({ entities: meta.entities ?? 0, pages: meta.pages ?? 0, titlesPerRequest });
+  const perRequest = titlesPerRequest(config.sync.batchSize, sources.limits.titles);
+  const sweep = sweepRequests({
+    entities: meta.entities ?? 0,
+    pages: meta.pages ?? 0,
+    titlesPerRequest: perRequest,
+  });
 
   // A refresh checks what it was asked for, at once: no feed, no budget of its own (the pacing holds).
   if (spec.scope?.length) {
@@ -135,7 +140,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   const inputs: PlanInputs = {
     entities: meta.entities ?? 0,
     pages: meta.pages ?? 0,
-    titlesPerRequest,
+    titlesPerRequest: perRequest,
     rowsPerRequest: sources.limits.rows,
     feeds: wikis.map((wiki) => ({
       wiki,

@@ -1,17 +1,18 @@
 // A run as a BullMQ flow. `startRun` adds the parent (`finalise-run`) with one child (`plan-run`); the
 // plan job streams the local store and adds a `sync-batch` child per batch; when every child is done
 // or has failed for good (`ignoreDependencyOnFailure`: a failed batch never holds the run up), the
-// finalise job adds everything up, saves the run record and writes the reports.
+// finalise job adds everything up (src/sync/counts.ts), saves the run record and writes the reports.
 
 import { FlowProducer, type Job } from 'bullmq';
-import { sweepRequests } from '../model/plan.js';
-import type { RunBacklog, RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
+import type { RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun, finishedStatus } from '../model/run.js';
 import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
+import { backlogOf, recurringRequests, spentRequests, titlesPerRequest } from '../sync/budget.js';
+import { addCounts, addRequests, emptyCounts, runTotals, type SyncCounts } from '../sync/counts.js';
 import type { BatchSummary } from './batch.js';
 import { holdIfAbnormal } from './breaker.js';
 import { markFeedStart, planRun, quotaKey } from './planner.js';
@@ -125,7 +126,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
       throw error;
     });
   if (planned.batch.quota) {
-    const spent = Object.values(tally).reduce((sum, t) => sum + t.requests, 0);
+    const spent = spentRequests(tally);
     await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', 7 * 24 * 3600);
   }
   runtime.log.info(
@@ -197,74 +198,32 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   return { batches: count, unreadable, plan: planned.record, requests: tally };
 }
 
-function addRequests(run: RunRecord, tally: Tally): void {
-  for (const [endpoint, r] of Object.entries(tally)) {
-    const total = run.requests[endpoint] ?? { requests: 0, bytes: 0 };
-    run.requests[endpoint] = { requests: total.requests + r.requests, bytes: total.bytes + r.bytes };
-  }
-}
-
-/**
- * When the entities a run could not reach will be: each later run at the same budget first spends what
- * finding the changes costs (`recurring`: the planner's cheaper estimate for the whole store), and the
- * rest of its budget goes to them.
- */
-export function backlogOf(
-  run: RunRecord,
-  deferredRequests: number,
-  recurring: number,
-  now: number,
-): RunBacklog | undefined {
-  if (run.counts.deferred === 0 || !run.plan) return undefined;
-  const left = run.plan.budget.run - recurring;
-  const base = { entities: run.counts.deferred, requests: deferredRequests, recurring };
-  if (left <= 0) return base;
-  const runs = Math.max(1, Math.ceil(deferredRequests / left));
-  return { ...base, runs, expectedBy: new Date(now + runs * 86_400_000).toISOString().slice(0, 10) };
-}
-
 /** What finding the changes costs a run over the whole store, as the planner estimates it. */
-async function recurringRequests(runtime: Runtime, plan: RunPlanRecord | undefined): Promise<number> {
+async function recurringCost(runtime: Runtime, plan: RunPlanRecord | undefined): Promise<number> {
   const meta = await runtime.changes.meta();
-  const titlesPerRequest = Math.min(runtime.sources.limits.titles, runtime.config.sync.batchSize);
-  const sweep = sweepRequests({ entities: meta.entities ?? 0, pages: meta.pages ?? 0, titlesPerRequest });
-  const heads = 1 + (await runtime.changes.languages()).length;
-  return Math.min(sweep, plan?.estimates.feed ?? Number.POSITIVE_INFINITY) + heads;
+  return recurringRequests({
+    entities: meta.entities ?? 0,
+    pages: meta.pages ?? 0,
+    titlesPerRequest: titlesPerRequest(runtime.config.sync.batchSize, runtime.sources.limits.titles),
+    languages: (await runtime.changes.languages()).length,
+    feed: plan?.estimates.feed,
+  });
 }
 
+/** The first of a list, at most FAILURES_KEPT in all. */
+function keep<T>(list: T[] | undefined, more: readonly T[]): T[] {
+  const kept = list ?? [];
+  if (kept.length < FAILURES_KEPT) kept.push(...more.slice(0, FAILURES_KEPT - kept.length));
+  return kept;
+}
+
+/** A batch's requests and the entities behind its failures, warnings and waiting fields. */
 function addUp(run: RunRecord, summary: BatchSummary): void {
-  const { counts, proposals } = run;
-  counts.seen += summary.entities;
-  counts.fetched += summary.fetched;
-  counts.unchanged += summary.unchanged;
-  counts.failed += summary.failed;
-  counts.verified += summary.verified ?? 0;
-  counts.deferred += summary.deferred ?? 0;
-  proposals.created += summary.created;
-  proposals.seen += summary.seen;
-  proposals.resolved += summary.resolved;
-  proposals.superseded += summary.superseded;
-  for (const [kind, n] of Object.entries(summary.findings)) {
-    proposals.byKind[kind as keyof typeof proposals.byKind] =
-      (proposals.byKind[kind as keyof typeof proposals.byKind] ?? 0) + (n ?? 0);
-  }
-  addRequests(run, summary.requests);
-  if (run.failures.length < FAILURES_KEPT)
-    run.failures.push(...summary.failures.slice(0, FAILURES_KEPT - run.failures.length));
-  const waiting = summary.waiting ?? [];
-  if (waiting.length > 0) {
-    proposals.waiting = (proposals.waiting ?? 0) + (summary.waitingCount ?? waiting.length);
-    run.waiting ??= [];
-    if (run.waiting.length < FAILURES_KEPT)
-      run.waiting.push(...waiting.slice(0, FAILURES_KEPT - run.waiting.length));
-  }
-  // Batches finished before warnings existed return none.
-  const warnings = summary.warnings ?? [];
-  if (warnings.length > 0) {
-    run.warnings ??= [];
-    if (run.warnings.length < FAILURES_KEPT)
-      run.warnings.push(...warnings.slice(0, FAILURES_KEPT - run.warnings.length));
-  }
+  run.requests = addRequests(run.requests, summary.requests);
+  run.failures = keep(run.failures, summary.failures);
+  // Batches finished before the warnings and the cooling-off existed return neither.
+  if ((summary.waiting ?? []).length > 0) run.waiting = keep(run.waiting, summary.waiting);
+  if ((summary.warnings ?? []).length > 0) run.warnings = keep(run.warnings, summary.warnings);
 }
 
 /** `finalise-run`: the run record from its children's results, then the reports. */
@@ -280,22 +239,18 @@ export async function processFinalise(
   // A finalise that runs again (a retried job) adds the batches up afresh.
   delete run.warnings;
   delete run.waiting;
-  let deferredRequests = 0;
+  let counts: SyncCounts = emptyCounts();
+  let unreadableRecords = 0;
   for await (const value of childrenValues<BatchSummary | PlanSummary>(job)) {
     if (value && 'entities' in value) {
       addUp(run, value);
-      deferredRequests += value.deferredRequests ?? 0;
+      counts = addCounts(counts, value);
     } else if (value && 'unreadable' in value) {
-      run.counts.unreadable += value.unreadable;
+      unreadableRecords += value.unreadable;
       if (value.plan) run.plan = value.plan;
-      if (value.requests) addRequests(run, value.requests);
+      if (value.requests) run.requests = addRequests(run.requests, value.requests);
     }
   }
-  const backlog =
-    run.counts.deferred > 0
-      ? backlogOf(run, deferredRequests, await recurringRequests(runtime, run.plan), Date.now())
-      : undefined;
-  if (backlog) run.backlog = backlog;
   const unreadable = await runtime.redis.lrange(
     `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,
     0,
@@ -318,10 +273,14 @@ export async function processFinalise(
   run.failures = [...batchFailures, ...readFailures, ...run.failures].slice(0, FAILURES_KEPT);
   // A batch that failed whole returned nothing: its entities were read all the same, and not compared.
   const lost = batchFailures.length > 0 ? await failedEntities(runtime, Object.keys(failed)) : 0;
-  run.counts.seen += lost;
-  run.counts.failed += lost;
+  Object.assign(run, runTotals(addCounts(counts, { entities: lost, failed: lost }), unreadableRecords));
+  const backlog =
+    run.counts.deferred > 0
+      ? backlogOf(run, counts.deferredRequests, await recurringCost(runtime, run.plan), Date.now())
+      : undefined;
+  if (backlog) run.backlog = backlog;
   const { dropped, unreachable: hosts } = await runScopeResults(runtime, spec.runId);
-  addRequests(run, dropped);
+  run.requests = addRequests(run.requests, dropped);
   if (hosts.length > 0) run.unreachable = hosts;
   run.status = finishedStatus(run);
   run.finishedAt = new Date().toISOString();

@@ -5,7 +5,7 @@
 
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import type { EntityState } from './state.js';
+import type { EntityState } from '../sync/state.js';
 import { redisStateStore } from './state-store.js';
 import { storeScope } from './store-scope.js';
 

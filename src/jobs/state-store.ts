@@ -2,7 +2,7 @@
 // Shared by every worker; a million entities take about 100 MB of Redis, none of any process.
 
 import type { Redis } from 'ioredis';
-import type { EntityState } from './state.js';
+import type { EntityState } from '../sync/state.js';
 import { BASE_PREFIX, type StoreScope } from './store-scope.js';
 
 export interface StateStore {

@@ -1,13 +1,14 @@
 // One batch of entities (up to 50): fetch their items, pages and referenced labels, diff each record,
 // and reconcile its findings into the store. Knows nothing of BullMQ: the batch job calls it, and so can
 // anything else. An entity whose remote data could not all be fetched is reported failed and left
-// untouched in the store — reconciling it with partial data would resolve proposals wrongly.
+// untouched in the store — reconciling it with partial data would resolve proposals wrongly. What it
+// counts is a SyncCounts (src/sync/counts.ts); what each entity was at, its Revisions (src/sync/state.ts).
 
 import { type DiffContext, diffRecord, referencedItems } from '../diff/index.js';
 import type { FieldSpec } from '../model/fields.js';
 import type { ItemId } from '../model/ids.js';
 import { languageItems } from '../model/languages.js';
-import type { Finding, ProposalKind } from '../model/proposal.js';
+import type { Finding } from '../model/proposal.js';
 import type { LocalRecord } from '../model/record.js';
 import { recordHash } from '../model/record-hash.js';
 import type { ItemLabels, ItemLookup, WikipediaPage } from '../model/remote.js';
@@ -16,8 +17,11 @@ import type { ProposalStore } from '../sinks/store.js';
 import { StoreError } from '../sinks/store-rows.js';
 import type { WikidataSource } from '../sources/wikidata.js';
 import type { WikipediaSource } from '../sources/wikipedia.js';
+import { addCounts, emptyCounts, findingsByKind, type SyncCounts } from '../sync/counts.js';
+import type { Revisions } from '../sync/state.js';
+import { pageKey } from '../sync/triage.js';
 import { type Compared, coolOff } from './cooling-off.js';
-import { completePages, type FetchedPages, type FetchProblem, pageKey, problemOf } from './fetch-pages.js';
+import { completePages, type FetchedPages, type FetchProblem, problemOf } from './fetch-pages.js';
 
 export interface BatchDeps {
   readonly wikidata: WikidataSource;
@@ -37,14 +41,8 @@ export interface BatchDeps {
   readonly now: () => string;
 }
 
-export interface BatchResult {
-  fetched: number;
-  failed: number;
-  findings: Partial<Record<ProposalKind, number>>;
-  created: number;
-  seen: number;
-  resolved: number;
-  superseded: number;
+/** What comparing entities came to: its counts, and the entities behind some of them. */
+export interface BatchResult extends SyncCounts {
   failures: RunFailure[];
   /** Entities compared with something left out (more referenced items than the cap). */
   warnings: RunFailure[];
@@ -53,40 +51,16 @@ export interface BatchResult {
 }
 
 export function emptyBatchResult(): BatchResult {
-  return {
-    fetched: 0,
-    failed: 0,
-    findings: {},
-    created: 0,
-    seen: 0,
-    resolved: 0,
-    superseded: 0,
-    failures: [],
-    warnings: [],
-    waiting: [],
-  };
+  return { ...emptyCounts(), failures: [], warnings: [], waiting: [] };
 }
 
 /** Findings stamped with the record they were found against: apply writes over no record that changed since. */
 const withRecordHash = (findings: readonly Finding[], hash: string): Finding[] =>
   findings.map((finding) => ({ ...finding, evidence: { ...finding.evidence, recordHash: hash } }));
 
-/** What a compared entity's item and page were at: the next run's starting point. */
-export interface FetchedRevisions {
-  readonly itemRev?: number;
-  readonly pageRev?: number;
-  /** The item a merged QID now redirects to. */
-  readonly target?: ItemId;
-  /** The page's title after redirects, when it is not the local one. */
-  readonly pageTitle?: string;
-  readonly pageItem?: string;
-  /** A field waits out a recent edit until then. */
-  readonly waitUntil?: string;
-}
-
 export interface SyncedBatch extends BatchResult {
   /** By record key, for every entity compared. */
-  readonly revisions: Map<string, FetchedRevisions>;
+  readonly revisions: Map<string, Revisions>;
 }
 
 /** `pages`: Wikipedia pages fetched already (by a revision check), so they are not asked for twice. */
@@ -98,8 +72,9 @@ export async function syncBatch(
 ): Promise<SyncedBatch> {
   const result: SyncedBatch = { ...emptyBatchResult(), revisions: new Map() };
   if (records.length === 0) return result;
+  const count = (part: Partial<SyncCounts>) => Object.assign(result, addCounts(result, part));
   const fail = (record: LocalRecord, reason: string, code: string, url?: string) => {
-    result.failed++;
+    count({ failed: 1 });
     result.failures.push({ entity: record.key, ids: [record.qid], reason, code, ...(url ? { url } : {}) });
   };
   const failCompare = (record: LocalRecord, error: unknown) => {
@@ -234,7 +209,6 @@ export async function syncBatch(
       failCompare(record, error);
       continue;
     }
-    result.fetched++;
     result.waiting.push(...(cooling?.waiting ?? []));
     result.revisions.set(record.key, {
       ...(item.kind === 'item' && item.lastrevid !== undefined ? { itemRev: item.lastrevid } : {}),
@@ -244,11 +218,15 @@ export async function syncBatch(
       ...(page?.wikibaseItem === undefined ? {} : { pageItem: page.wikibaseItem }),
       ...(cooling?.waitUntil === undefined ? {} : { waitUntil: cooling.waitUntil }),
     });
-    for (const finding of kept) result.findings[finding.kind] = (result.findings[finding.kind] ?? 0) + 1;
-    result.created += settled.created.length;
-    result.seen += settled.seen.length;
-    result.resolved += settled.resolved.length;
-    result.superseded += settled.superseded.length;
+    count({
+      fetched: 1,
+      findings: findingsByKind(kept),
+      created: settled.created.length,
+      seen: settled.seen.length,
+      resolved: settled.resolved.length,
+      superseded: settled.superseded.length,
+      waitingCount: cooling?.waiting.length ?? 0,
+    });
   }
   return result;
 }

@@ -16,10 +16,10 @@ import {
   startFakeWikimedia,
 } from '../../src/dev/fake-wikimedia/index.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
-import type { EntityState } from '../../src/jobs/state.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
+import type { EntityState } from '../../src/sync/state.js';
 import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 

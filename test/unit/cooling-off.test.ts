@@ -6,11 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fieldsThatChange, holdBack } from '../../src/jobs/cooling-off.js';
 import { MAX_ROUNDS, recentEdits } from '../../src/jobs/recent-edits.js';
-import { needsFetch, waitOver } from '../../src/jobs/state.js';
 import { editScope, type FieldPlace, touches } from '../../src/model/edit-summary.js';
 import type { Finding } from '../../src/model/proposal.js';
 import type { Fetched } from '../../src/sources/batches.js';
 import { historyEnvelopeProblem, type ItemEdit, parseHistory } from '../../src/sources/wikidata-history.js';
+import { needsFetch, waitOver } from '../../src/sync/state.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -2,9 +2,7 @@
 // used, and how the rolling verification spreads entities over the nights.
 
 import { describe, expect, it } from 'vitest';
-import { backlogOf } from '../../src/jobs/run.js';
 import { chooseStrategy, isDue, type PlanInputs, verificationFor } from '../../src/model/plan.js';
-import { emptyRun } from '../../src/model/run.js';
 
 const NOW = Date.parse('2026-11-25T03:00:00Z');
 const yesterday = '2026-11-24T03:00:00Z|123';
@@ -99,37 +97,5 @@ describe('the rolling verification', () => {
     const overdue = new Date(NOW - 31 * 86_400_000).toISOString();
     expect(batches.filter((batch) => isDue(batch, overdue, verification))).toHaveLength(batches.length);
     expect(batches.filter((batch) => isDue(batch, undefined, verification))).toHaveLength(batches.length);
-  });
-});
-
-describe('the backlog of a run that ran out of budget', () => {
-  const run = {
-    ...emptyRun('r1', 'nightly', '2026-11-25T03:00:00Z'),
-    plan: {
-      strategy: 'feed' as const,
-      reason: 'test',
-      estimates: { sweep: 34_000, feed: 2_067 },
-      budget: { perHour: 500, run: 4_000 },
-    },
-  };
-  run.counts.deferred = 90_000;
-
-  it('is reached by the next runs with what their budget leaves after finding the changes', () => {
-    const backlog = backlogOf(run, 5_400, 2_100, NOW);
-    expect(backlog).toEqual({
-      entities: 90_000,
-      requests: 5_400,
-      recurring: 2_100,
-      runs: 3,
-      expectedBy: '2026-11-28',
-    });
-  });
-
-  it('is never reached when finding the changes takes the whole budget', () => {
-    expect(backlogOf(run, 5_400, 4_000, NOW)).toEqual({
-      entities: 90_000,
-      requests: 5_400,
-      recurring: 4_000,
-    });
   });
 });
