@@ -1,14 +1,15 @@
 // `factsync worker --check`: the worker's health check, run beside it (docker compose runs it in the
-// worker's container). Exit 0 when a worker on this host has beaten within HEARTBEAT_TTL_MS, else 1
+// worker's container). Exit 0 when a worker on this host has beaten within TTL.heartbeatMs, else 1
 // with one line saying why — never 2, which Docker reserves for health checks
 // (https://docs.docker.com/reference/dockerfile/#healthcheck: 0 healthy, 1 unhealthy, 2 reserved).
 
 import { hostname } from 'node:os';
 import { type Config, redactUrl } from '../config.js';
 import { redisAnswers } from '../jobs/embedded-redis.js';
-import { HEARTBEAT_TTL_MS, lastBeat } from '../jobs/heartbeat.js';
+import { lastBeat } from '../jobs/heartbeat.js';
 import { connectRedis } from '../jobs/runtime.js';
 import { storeScope } from '../jobs/store-scope.js';
+import { TTL } from '../redis-keys.js';
 import { printLines, warnLines } from './output.js';
 
 function unhealthy(message: string): void {
@@ -27,7 +28,7 @@ export async function checkWorker(config: Config): Promise<void> {
     const beat = await lastBeat(redis, storeScope(config).prefix, host);
     if (!beat) {
       unhealthy(
-        `no worker on ${host} has beaten in the last ${HEARTBEAT_TTL_MS / 1000} s (is \`factsync worker\` running here, with the same REDIS_URL and store?)`,
+        `no worker on ${host} has beaten in the last ${TTL.heartbeatMs / 1000} s (is \`factsync worker\` running here, with the same REDIS_URL and store?)`,
       );
       return;
     }

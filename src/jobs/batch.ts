@@ -8,6 +8,7 @@
 import type { Job } from 'bullmq';
 import type { LocalRecord } from '../model/record.js';
 import { recordHash } from '../model/record-hash.js';
+import { runKeys } from '../redis-keys.js';
 import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
 import { inScope, recordLocation } from '../sources/local/plan.js';
@@ -25,7 +26,6 @@ import {
 } from '../sync/triage.js';
 import { fetchPages } from './fetch-pages.js';
 import type { BatchPlan, JobPayloads } from './queues.js';
-import { keysHash } from './run.js';
 import { keepDroppedRequests, runRequestScope } from './run-scope.js';
 import type { Runtime } from './runtime.js';
 import { type BatchResult, emptyBatchResult, type SyncedBatch, syncBatch } from './sync-batch.js';
@@ -60,8 +60,9 @@ async function* recordChunks(
   data: JobPayloads['sync-batch'],
 ): AsyncGenerator<LocalRecord[]> {
   const scope = data.scope ? new Set(data.scope) : undefined;
+  const claims = runKeys(runtime.settings.prefix, data.runId).claims;
   const owned = async (records: LocalRecord[]) => {
-    const owners = await runtime.redis.hmget(keysHash(runtime, data.runId), ...records.map((r) => r.key));
+    const owners = await runtime.redis.hmget(claims, ...records.map((r) => r.key));
     return records.filter((record, index) => {
       const owner = owners[index];
       return owner === null || owner === undefined || owner === recordLocation(runtime.local, record);

@@ -6,6 +6,7 @@
 
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
+import { storeKeys } from '../redis-keys.js';
 import type { FeedRow } from '../sources/feed.js';
 import type { Hits } from '../sync/triage.js';
 
@@ -24,16 +25,7 @@ export class ChangeIndex {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.keys = {
-      qids: `${prefix}:index:qids`,
-      pages: `${prefix}:index:pages`,
-      langs: `${prefix}:index:langs`,
-      itemHits: `${prefix}:feed:hits:items`,
-      pageHits: `${prefix}:feed:hits:pages`,
-      cursors: `${prefix}:feed:cursors`,
-      meta: `${prefix}:sync:meta`,
-      runs: `${prefix}:sync:runs`,
-    };
+    this.keys = storeKeys(prefix).changes;
   }
 
   /** Adds QIDs (an entity's own and the item it redirects to) and pages to the index. */

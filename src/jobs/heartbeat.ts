@@ -1,18 +1,16 @@
 // A long-running worker's heartbeat, for health checks (docker compose's `factsync worker --check`).
 // While both its BullMQ workers run, a worker process writes `{prefix}:worker-heartbeat:{host}` every
-// HEARTBEAT_MS with a time to live of HEARTBEAT_TTL_MS: a worker that has died, stopped, lost Redis or
+// HEARTBEAT_MS with a time to live of TTL.heartbeatMs: a worker that has died, stopped, lost Redis or
 // whose event loop is stuck stops beating, and Redis forgets the key by itself. The key is per host
 // (a container has one), so the check asks about the worker beside it, not about any worker anywhere.
 
 import type { Redis } from 'ioredis';
+import { storeKeys, TTL } from '../redis-keys.js';
 
-export const HEARTBEAT_MS = 10_000;
-/** Three beats: one late or lost beat is not yet a dead worker. */
-export const HEARTBEAT_TTL_MS = 3 * HEARTBEAT_MS;
+/** Three beats to a time to live: one late or lost beat is not yet a dead worker. */
+export const HEARTBEAT_MS = TTL.heartbeatMs / 3;
 
 const STOP_WAIT_MS = 1_000;
-
-export const heartbeatKey = (prefix: string, host: string): string => `${prefix}:worker-heartbeat:${host}`;
 
 /** What a beat records: which process, and when (epoch ms). */
 export interface Beat {
@@ -42,14 +40,14 @@ export function startHeartbeat(
   redis: Redis,
   options: { prefix: string; host: string; pid: number; alive: () => boolean; everyMs?: number },
 ): Heartbeat {
-  const key = heartbeatKey(options.prefix, options.host);
+  const key = storeKeys(options.prefix).heartbeat(options.host);
   let inFlight: Promise<unknown> | undefined;
   const beat = () => {
     // While Redis is away a write waits (maxRetriesPerRequest: null): do not pile more up behind it.
     if (inFlight || !options.alive()) return;
     const value = JSON.stringify({ pid: options.pid, at: Date.now() } satisfies Beat);
     inFlight = redis
-      .set(key, value, 'PX', HEARTBEAT_TTL_MS)
+      .set(key, value, 'PX', TTL.heartbeatMs)
       .catch(() => undefined) // the key expires: that is the report
       .finally(() => {
         inFlight = undefined;
@@ -80,7 +78,7 @@ export function startHeartbeat(
   };
 }
 
-/** This host's last beat, if Redis still holds one (it forgets it HEARTBEAT_TTL_MS after the beat). */
+/** This host's last beat, if Redis still holds one (it forgets it TTL.heartbeatMs after the beat). */
 export async function lastBeat(redis: Redis, prefix: string, host: string): Promise<Beat | undefined> {
-  return beatOf(await redis.get(heartbeatKey(prefix, host)));
+  return beatOf(await redis.get(storeKeys(prefix).heartbeat(host)));
 }

@@ -14,6 +14,7 @@ import {
   verificationFor,
 } from '../model/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
+import { runKeys } from '../redis-keys.js';
 import { parseCursor } from '../sources/feed.js';
 import { HttpError } from '../sources/http-errors.js';
 import { titlesPerRequest } from '../sync/budget.js';
@@ -24,8 +25,6 @@ export interface PlannedRun {
   readonly batch: BatchPlan;
   readonly record: RunPlanRecord;
 }
-
-export const quotaKey = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:quota`;
 
 /** Why a feed failed, without the request's URL (hundreds of characters; a log line or a plan reason). */
 const describe = (error: unknown) =>
@@ -185,7 +184,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   const batch: BatchPlan = {
     strategy: choice.strategy,
     ...(choice.strategy === 'feed' ? { verification } : {}),
-    quota: quotaKey(runtime, spec.runId),
+    quota: runKeys(runtime.settings.prefix, spec.runId).quota,
   };
   return {
     batch,

@@ -2,6 +2,7 @@
 // progress bar from it, `refresh` uses it to drop an entity already waiting for a refresh.
 
 import type { Redis } from 'ioredis';
+import { runKeys, storeKeys, TTL } from '../redis-keys.js';
 
 export interface RunProgress {
   /** Batches planned so far, and whether planning is over. */
@@ -13,8 +14,6 @@ export interface RunProgress {
   unreadable: number;
 }
 
-const WEEK = 7 * 24 * 3600;
-
 export class ProgressTracker {
   constructor(
     private readonly redis: Redis,
@@ -22,14 +21,14 @@ export class ProgressTracker {
   ) {}
 
   private key(runId: string): string {
-    return `${this.prefix}:run:${runId}:progress`;
+    return runKeys(this.prefix, runId).progress;
   }
 
   async planned(runId: string, batches: number, unreadable: number, finished: boolean): Promise<void> {
     await this.redis
       .multi()
       .hset(this.key(runId), { batches, unreadable, planned: finished ? 1 : 0 })
-      .expire(this.key(runId), WEEK)
+      .expire(this.key(runId), TTL.run)
       .exec();
   }
 
@@ -62,14 +61,14 @@ export class RefreshTracker {
   ) {}
 
   private key(entity: string): string {
-    return `${this.prefix}:refresh:${entity}`;
+    return storeKeys(this.prefix).refreshClaim(entity);
   }
 
   /** Claims the entities for `runId`; returns those already pending (with the run that has them). */
   async claim(entities: readonly string[], runId: string): Promise<Map<string, string>> {
     const pending = new Map<string, string>();
     for (const entity of entities) {
-      const claimed = await this.redis.set(this.key(entity), runId, 'EX', 3600, 'NX');
+      const claimed = await this.redis.set(this.key(entity), runId, 'EX', TTL.refreshClaim, 'NX');
       if (claimed === null) pending.set(entity, (await this.redis.get(this.key(entity))) ?? '?');
     }
     return pending;

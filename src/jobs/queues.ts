@@ -9,11 +9,12 @@ import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Strategy, Verification } from '../model/plan.js';
 import type { RunTrigger } from '../model/run.js';
+import { BATCH_QUEUE, RUN_QUEUE, TTL } from '../redis-keys.js';
 import type { RecordBatch } from '../sources/local/source.js';
 import { storeScope } from './store-scope.js';
 
-export const RUN_QUEUE = 'runs';
-export const BATCH_QUEUE = 'batches';
+// The queues' names are Redis key names (redis-keys.ts); this registry is where they are used from.
+export { BATCH_QUEUE, RUN_QUEUE };
 
 /** Where a batch's records are: a job holds a reference, not the records (a million entities = 20,000 jobs). */
 export type BatchRef = RecordBatch;
@@ -85,8 +86,8 @@ export function jobOptions(settings: QueueSettings, extra: JobsOptions = {}): Jo
   return {
     attempts: settings.attempts,
     backoff: { type: 'exponential', delay: 2_000 },
-    removeOnComplete: { age: 7 * 24 * 3600, count: 1000 },
-    removeOnFail: { age: 30 * 24 * 3600, count: 10_000 },
+    removeOnComplete: { age: TTL.completedJobs, count: 1000 },
+    removeOnFail: { age: TTL.failedJobs, count: 10_000 },
     ...extra,
   };
 }

@@ -4,15 +4,14 @@
 // same, and the report counts every request). Both are read by the finalise job, then deleted.
 
 import type { UnreachableHost } from '../model/run.js';
+import { runKeys, TTL } from '../redis-keys.js';
 import type { RequestScope, Tally } from '../sources/http.js';
 import type { UnreachableHosts } from '../sources/http-reach.js';
 import type { Runtime } from './runtime.js';
 
-const WEEK_S = 7 * 24 * 3600;
-
 const unreachableKey = (runtime: Runtime, runId: string) =>
-  `${runtime.settings.prefix}:run:${runId}:unreachable`;
-const retriedKey = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:retried`;
+  runKeys(runtime.settings.prefix, runId).unreachable;
+const retriedKey = (runtime: Runtime, runId: string) => runKeys(runtime.settings.prefix, runId).retried;
 
 function runUnreachableHosts(runtime: Runtime, runId: string): UnreachableHosts {
   const key = unreachableKey(runtime, runId);
@@ -21,7 +20,7 @@ function runUnreachableHosts(runtime: Runtime, runId: string): UnreachableHosts 
       return (await runtime.redis.hget(key, host)) ?? undefined;
     },
     async record(host, reason) {
-      await runtime.redis.multi().hsetnx(key, host, reason).expire(key, WEEK_S).exec();
+      await runtime.redis.multi().hsetnx(key, host, reason).expire(key, TTL.run).exec();
     },
   };
 }
@@ -39,7 +38,7 @@ export async function keepDroppedRequests(runtime: Runtime, runId: string, tally
   const multi = runtime.redis.multi();
   for (const [endpoint, { requests, bytes }] of entries)
     multi.hincrby(key, `${endpoint}\nrequests`, requests).hincrby(key, `${endpoint}\nbytes`, bytes);
-  await multi.expire(key, WEEK_S).exec();
+  await multi.expire(key, TTL.run).exec();
 }
 
 /** What the finalise job adds to the run: the dropped attempts' requests and the unreachable hosts. */

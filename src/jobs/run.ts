@@ -6,6 +6,7 @@
 import { FlowProducer, type Job } from 'bullmq';
 import type { RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun, finishedStatus } from '../model/run.js';
+import { BATCH_QUEUE, jobIds, RUN_QUEUE, runKeys, TTL } from '../redis-keys.js';
 import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestScope, type Tally } from '../sources/http.js';
@@ -15,16 +16,14 @@ import { backlogOf, recurringRequests, spentRequests, titlesPerRequest } from '.
 import { addCounts, addRequests, emptyCounts, runTotals, type SyncCounts } from '../sync/counts.js';
 import type { BatchSummary } from './batch.js';
 import { holdIfAbnormal } from './breaker.js';
-import { markFeedStart, planRun, quotaKey } from './planner.js';
+import { markFeedStart, planRun } from './planner.js';
 import {
-  BATCH_QUEUE,
   type JobPayloads,
   jobOptions,
   newRunId,
   openQueue,
   PRIORITY,
   type QueueSettings,
-  RUN_QUEUE,
   type RunSpec,
 } from './queues.js';
 import { dropRunScope, keepDroppedRequests, runRequestScope, runScopeResults } from './run-scope.js';
@@ -52,7 +51,7 @@ export async function startRun(
     ...(spec.full ? { full: true } : {}),
   };
   const flows = new FlowProducer({ connection: settings.connection, prefix: settings.prefix });
-  const finaliseJobId = `finalise-${runId}`;
+  const finaliseJobId = jobIds.finalise(runId);
   try {
     await flows.add({
       name: 'finalise-run',
@@ -66,7 +65,7 @@ export async function startRun(
           data: data satisfies JobPayloads['plan-run'],
           // A refresh is planned ahead of nightly work too, not only fetched ahead of it.
           opts: jobOptions(settings, {
-            jobId: `plan-${runId}`,
+            jobId: jobIds.plan(runId),
             priority: PRIORITY[spec.trigger],
             ignoreDependencyOnFailure: true,
           }),
@@ -79,16 +78,17 @@ export async function startRun(
   return { runId, finaliseJobId };
 }
 
-/** The run's key claims, in Redis: key → where the first record with it is (`gen-6.md`, `kb.jsonl:3`). */
-export const keysHash = (runtime: Runtime, runId: string) => `${runtime.settings.prefix}:run:${runId}:keys`;
-
-/** First come, first served in read order; the planner reports later records with a claimed key. */
+/**
+ * The run's key claims (runKeys.claims: key → where the first record with it is, `gen-6.md`,
+ * `kb.jsonl:3`), first come, first served in read order; the planner reports later records with a
+ * claimed key.
+ */
 function keyClaims(runtime: Runtime, runId: string): KeyClaims {
-  const hash = keysHash(runtime, runId);
+  const hash = runKeys(runtime.settings.prefix, runId).claims;
   return async (records) => {
     const claims = runtime.redis.multi();
     for (const record of records) claims.hsetnx(hash, record.key, recordLocation(runtime.local, record));
-    claims.expire(hash, 7 * 24 * 3600);
+    claims.expire(hash, TTL.run);
     await claims.exec();
     const owners = await runtime.redis.hmget(hash, ...records.map((r) => r.key));
     return records.map((record, index) => {
@@ -127,7 +127,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
     });
   if (planned.batch.quota) {
     const spent = spentRequests(tally);
-    await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', 7 * 24 * 3600);
+    await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', TTL.run);
   }
   runtime.log.info(
     {
@@ -139,7 +139,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
     'run planned',
   );
   const batches = openQueue(runtime.settings, BATCH_QUEUE);
-  const unreadableKey = `${runtime.settings.prefix}:run:${spec.runId}:unreadable`;
+  const unreadableKey = runKeys(runtime.settings.prefix, spec.runId).unreadable;
   // A plan job run again after a crash starts its list of unreadable records afresh.
   await runtime.redis.del(unreadableKey);
   let [count, unreadable, entities, pages] = [0, 0, 0, 0];
@@ -175,7 +175,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
           plan: planned.batch,
         } satisfies JobPayloads['sync-batch'],
         opts: jobOptions(runtime.settings, {
-          jobId: `batch-${spec.runId}-${count}`,
+          jobId: jobIds.batch(spec.runId, count),
           parent: { id: parent.id, queue: parent.queueKey },
           priority: PRIORITY[spec.trigger],
           ignoreDependencyOnFailure: true,
@@ -186,7 +186,7 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
       if (pending.length >= 200) await flush(false);
     }
     await flush(true);
-    await runtime.redis.expire(unreadableKey, 7 * 24 * 3600);
+    await runtime.redis.expire(unreadableKey, TTL.run);
   } finally {
     await batches.close();
   }
@@ -251,11 +251,8 @@ export async function processFinalise(
       if (value.requests) run.requests = addRequests(run.requests, value.requests);
     }
   }
-  const unreadable = await runtime.redis.lrange(
-    `${runtime.settings.prefix}:run:${spec.runId}:unreadable`,
-    0,
-    FAILURES_KEPT,
-  );
+  const keys = runKeys(runtime.settings.prefix, spec.runId);
+  const unreadable = await runtime.redis.lrange(keys.unreadable, 0, FAILURES_KEPT);
   const readFailures: RunFailure[] = unreadable.map((text) => {
     const error = JSON.parse(text) as { file: string; line?: number; error: string };
     return {
@@ -294,7 +291,7 @@ export async function processFinalise(
       { replace: false },
     );
   // The run's key claims and budget are no longer needed (a million keys would stay a week otherwise).
-  await runtime.redis.del(keysHash(runtime, spec.runId), quotaKey(runtime, spec.runId));
+  await runtime.redis.del(keys.claims, keys.quota);
   await dropRunScope(runtime, spec.runId);
   // A refresh of an entity that is not in the local store has no batch to release its claim.
   if (spec.trigger === 'refresh' && spec.scope) await runtime.refreshes.done(spec.scope);

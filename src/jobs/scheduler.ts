@@ -3,10 +3,9 @@
 // set or cleared with `factsync schedule` is remembered in Redis and wins over the config file.
 
 import type { Redis } from 'ioredis';
+import { jobIds, RUN_QUEUE, storeKeys } from '../redis-keys.js';
 import type { JobPayloads, QueueSettings } from './queues.js';
-import { openQueue, RUN_QUEUE } from './queues.js';
-
-export const SCHEDULER_ID = 'nightly';
+import { openQueue } from './queues.js';
 
 export interface Schedule {
   readonly cron: string;
@@ -21,11 +20,9 @@ export interface ScheduleStatus {
   readonly next?: Date;
 }
 
-const overrideKey = (prefix: string) => `${prefix}:schedule:override`;
-
 /** What `factsync schedule` last said: a schedule, `off`, or nothing (the config decides). */
 async function override(redis: Redis, prefix: string): Promise<Schedule | 'off' | undefined> {
-  const value = await redis.get(overrideKey(prefix));
+  const value = await redis.get(storeKeys(prefix).scheduleOverride);
   if (value === null) return undefined;
   return value === 'off' ? 'off' : (JSON.parse(value) as Schedule);
 }
@@ -34,12 +31,12 @@ async function upsert(settings: QueueSettings, schedule: Schedule | 'off'): Prom
   const queue = openQueue(settings, RUN_QUEUE);
   try {
     if (schedule === 'off') {
-      await queue.removeJobScheduler(SCHEDULER_ID);
+      await queue.removeJobScheduler(jobIds.nightly);
       return;
     }
     const data: JobPayloads['start-run'] = { trigger: 'nightly', store: settings.store };
     await queue.upsertJobScheduler(
-      SCHEDULER_ID,
+      jobIds.nightly,
       { pattern: schedule.cron, tz: schedule.tz },
       { name: 'start-run', data },
     );
@@ -63,7 +60,10 @@ export async function setSchedule(
   redis: Redis,
   schedule: Schedule | 'off',
 ): Promise<void> {
-  await redis.set(overrideKey(settings.prefix), schedule === 'off' ? 'off' : JSON.stringify(schedule));
+  await redis.set(
+    storeKeys(settings.prefix).scheduleOverride,
+    schedule === 'off' ? 'off' : JSON.stringify(schedule),
+  );
   await upsert(settings, schedule);
 }
 
@@ -71,7 +71,7 @@ export async function scheduleStatus(settings: QueueSettings, redis: Redis): Pro
   const source = (await override(redis, settings.prefix)) === undefined ? 'config' : 'command';
   const queue = openQueue(settings, RUN_QUEUE);
   try {
-    const scheduler = await queue.getJobScheduler(SCHEDULER_ID);
+    const scheduler = await queue.getJobScheduler(jobIds.nightly);
     if (!scheduler?.pattern) return { source };
     return {
       schedule: { cron: scheduler.pattern, tz: scheduler.tz ?? 'UTC' },

@@ -2,6 +2,7 @@
 // Shared by every worker; a million entities take about 100 MB of Redis, none of any process.
 
 import type { Redis } from 'ioredis';
+import { storeKeys } from '../redis-keys.js';
 import type { EntityState } from '../sync/state.js';
 import { BASE_PREFIX, type StoreScope } from './store-scope.js';
 
@@ -12,10 +13,8 @@ export interface StateStore {
   clear(): Promise<void>;
 }
 
-const stateKey = (prefix: string) => `${prefix}:state`;
-
 export function redisStateStore(redis: Redis, prefix: string): StateStore {
-  const key = stateKey(prefix);
+  const key = storeKeys(prefix).state;
   return {
     async get(keys) {
       const found = new Map<string, EntityState>();
@@ -46,10 +45,10 @@ export function redisStateStore(redis: Redis, prefix: string): StateStore {
  * the store's next run fetches everything, and the user is told how to keep it if it was only theirs.
  */
 export async function legacyStateLeft(redis: Redis, scope: StoreScope): Promise<boolean> {
-  return scope.derived && (await redis.exists(stateKey(BASE_PREFIX))) === 1;
+  return scope.derived && (await redis.exists(storeKeys(BASE_PREFIX).state)) === 1;
 }
 
 /** What to tell the user about legacy state (see legacyStateLeft). */
 export function legacyStateAdvice(scope: StoreScope): string {
-  return `Redis holds the sync state factsync kept under "${BASE_PREFIX}" before each store had its own prefix; this store's runs use "${scope.prefix}" and do not read it, so its next run fetches every entity again. If that state was only this store's, set redis.prefix: ${BASE_PREFIX} (FACTSYNC_PREFIX) to keep it; else \`redis-cli del ${BASE_PREFIX}:state\` drops it (and this note)`;
+  return `Redis holds the sync state factsync kept under "${BASE_PREFIX}" before each store had its own prefix; this store's runs use "${scope.prefix}" and do not read it, so its next run fetches every entity again. If that state was only this store's, set redis.prefix: ${BASE_PREFIX} (FACTSYNC_PREFIX) to keep it; else \`redis-cli del ${storeKeys(BASE_PREFIX).state}\` drops it (and this note)`;
 }

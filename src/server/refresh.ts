@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import type { ProgressTracker, RunProgress } from '../jobs/progress.js';
 import { type RefreshContext, requestRefresh } from '../jobs/refresh.js';
 import type { RunRecord } from '../model/run.js';
+import { jobIds } from '../redis-keys.js';
 import type { ProposalStore } from '../sinks/store.js';
 
 export interface RefreshDeps extends RefreshContext {
@@ -24,7 +25,7 @@ export async function refreshEntity(deps: RefreshDeps, key: string): Promise<Pag
   const request = await requestRefresh(deps, [key]);
   if (request.started) return { queued: true, runId: request.started.runId };
   const pending = request.pending.get(key);
-  const known = pending !== undefined && (await deps.runs.getJob(`finalise-${pending}`)) !== undefined;
+  const known = pending !== undefined && (await deps.runs.getJob(jobIds.finalise(pending))) !== undefined;
   return known ? { queued: false, runId: pending } : { queued: false };
 }
 
@@ -54,7 +55,7 @@ export function doneMessage(run: Pick<RunRecord, 'status' | 'counts' | 'proposal
 export async function runStatus(deps: RefreshDeps, runId: string): Promise<RunStatus | undefined> {
   const [run, job, progress] = await Promise.all([
     deps.store.getRun(runId),
-    deps.runs.getJob(`finalise-${runId}`),
+    deps.runs.getJob(jobIds.finalise(runId)),
     deps.progress.get(runId),
   ]);
   if (!run && !job) return undefined;

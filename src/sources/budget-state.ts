@@ -3,8 +3,8 @@
 // requests are waiting (a pause, the server's word, an empty budget, a slowed pace).
 
 import type { Redis } from 'ioredis';
+import { type GateKeyName, gateKey } from '../redis-keys.js';
 import { type BudgetLimits, MINUTE_SLOTS, minuteLimitAt, paceFactor, reserveAt } from './budget.js';
-import { gateKeys } from './http-gate.js';
 
 export type WaitReason = 'paused' | 'server' | 'minute' | 'hour';
 
@@ -46,17 +46,17 @@ function sumOf(counts: Hash, from: number): { sum: number; oldest?: number } {
 }
 
 export async function readBudget(redis: Redis, prefix: string, limits: BudgetLimits): Promise<BudgetState> {
-  const [, , pauseKey, hourKey, minuteKey, spentKey, paceKey, serverKey] = gateKeys(prefix) as string[];
+  const key = (name: GateKeyName) => gateKey(prefix, name);
   const replies =
     (await redis
       .multi()
       .time()
-      .hgetall(pauseKey as string)
-      .hgetall(hourKey as string)
-      .hgetall(minuteKey as string)
-      .hgetall(spentKey as string)
-      .hgetall(paceKey as string)
-      .hgetall(serverKey as string)
+      .hgetall(key('paused'))
+      .hgetall(key('hour'))
+      .hgetall(key('minute'))
+      .hgetall(key('spent'))
+      .hgetall(key('pace'))
+      .hgetall(key('server'))
       .exec()) ?? [];
   const hash = (index: number) => (replies[index]?.[1] ?? {}) as Hash;
   const [seconds, micros] = (replies[0]?.[1] ?? [0, 0]) as [string, string];

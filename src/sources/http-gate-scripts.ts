@@ -4,18 +4,8 @@
 // more than the limit), the hour as a token bucket, the pace factor halved by a 429 and doubling back
 // every recovery period.
 
-/** The keys every script is given, in this order (see gateKeys). */
-export const KEY_NAMES = [
-  'slots', // ZSET token → lease end: the concurrency slots
-  'bucket', // HASH tokens, ts: the ratePerSecond bucket
-  'paused', // HASH until, reason: no request before `until` (not `pause`, the string of earlier versions)
-  'hour', // HASH tokens, ts: the hourly ceiling's bucket
-  'minute', // HASH second → requests: the last 61 seconds
-  'spent', // HASH minute → requests: the last 61 minutes (for status)
-  'pace', // HASH factor, ts: the slow-down after a 429
-  'server', // HASH remaining, reset: what the server said is left
-  'urgent', // STRING: a refresh is waiting; nightly work holds back
-] as const;
+// Every script is given the gate's keys as KEYS, in the order of redis-keys.ts's GATE_KEY_NAMES
+// (KEYS[1] slots … KEYS[9] urgent).
 
 const NOW = `
 local t = redis.call('TIME')

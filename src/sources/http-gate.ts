@@ -13,9 +13,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RunTrigger } from '../model/run.js';
+import { GATE_KEY_NAMES, gateKeys } from '../redis-keys.js';
 import { type BudgetLimits, NO_LIMITS, RECOVERY_MS, SLOWEST_FACTOR } from './budget.js';
 import type { Headers } from './http-answer.js';
-import { ACQUIRE, KEY_NAMES, OBSERVE, PAUSE } from './http-gate-scripts.js';
+import { ACQUIRE, OBSERVE, PAUSE } from './http-gate-scripts.js';
 import { serverAllowance } from './rate-limit-headers.js';
 
 export interface RequestGate {
@@ -62,17 +63,12 @@ interface GateCommands {
 /** The gate's scripts as Redis commands (sent once, then called by their SHA). */
 function withGateCommands(redis: Redis): Redis & GateCommands {
   if (!('factsyncGateObserve' in redis)) {
-    const numberOfKeys = KEY_NAMES.length;
+    const numberOfKeys = GATE_KEY_NAMES.length;
     redis.defineCommand('factsyncGateAcquire', { numberOfKeys, lua: ACQUIRE });
     redis.defineCommand('factsyncGatePause', { numberOfKeys, lua: PAUSE });
     redis.defineCommand('factsyncGateObserve', { numberOfKeys, lua: OBSERVE });
   }
   return redis as Redis & GateCommands;
-}
-
-/** The gate's Redis keys, in the scripts' order. */
-export function gateKeys(prefix: string): string[] {
-  return KEY_NAMES.map((name) => `${prefix}:http:${name}`);
 }
 
 export function redisGate(connection: Redis, options: RedisGateOptions): RequestGate {

@@ -6,6 +6,7 @@
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
 import type { ItemLabels } from '../model/remote.js';
+import { labelKeys } from '../redis-keys.js';
 
 export interface LabelCache {
   /** The cached labels of those of `ids` that are cached. */
@@ -17,9 +18,7 @@ export interface LabelCache {
 export function redisLabelCache(redis: Redis, prefix: string, ttlSeconds: number, site: string): LabelCache {
   // v2: labels and aliases include `mul` (since 2024 a name the same in every language lives there);
   // entries cached before without it would make mul-only items look unnamed for a week.
-  const url = new URL(site);
-  const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
-  const key = (id: ItemId) => `${prefix}:labels:v2:${siteKey}:${id}`;
+  const key = labelKeys(prefix, site);
   return {
     async get(ids) {
       const found = new Map<ItemId, ItemLabels>();

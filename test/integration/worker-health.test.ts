@@ -4,8 +4,9 @@
 
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEARTBEAT_TTL_MS, heartbeatKey, startHeartbeat } from '../../src/jobs/heartbeat.js';
+import { startHeartbeat } from '../../src/jobs/heartbeat.js';
 import { connectRedis } from '../../src/jobs/runtime.js';
+import { storeKeys, TTL } from '../../src/redis-keys.js';
 import {
   freePort,
   type GeneratedInstall,
@@ -46,9 +47,9 @@ describe('factsync worker --check', () => {
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(new RegExp(`^healthy: worker ${worker.pid} on ${hostname()} beat \\d+ s ago\\n$`));
     // A worker killed outright cannot clean up: Redis forgets its beat within the time to live.
-    const ttl = await install.runtime.redis.pttl(heartbeatKey(install.prefix, hostname()));
+    const ttl = await install.runtime.redis.pttl(storeKeys(install.prefix).heartbeat(hostname()));
     expect(ttl).toBeGreaterThan(0);
-    expect(ttl).toBeLessThanOrEqual(HEARTBEAT_TTL_MS);
+    expect(ttl).toBeLessThanOrEqual(TTL.heartbeatMs);
 
     worker.process.kill('SIGTERM');
     expect((await worker.exited).code).toBe(0);
@@ -66,7 +67,7 @@ describe('factsync worker --check', () => {
 
 describe('startHeartbeat', () => {
   const host = 'health-test-host';
-  const key = () => heartbeatKey(install.prefix, host);
+  const key = () => storeKeys(install.prefix).heartbeat(host);
 
   it('does not beat while the workers are not running', async () => {
     const heartbeat = startHeartbeat(install.runtime.redis, {
