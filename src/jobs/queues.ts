@@ -7,9 +7,9 @@
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.js';
+import type { RecordBatch } from '../local/read/source.js';
 import type { Strategy, Verification } from '../model/plan.js';
 import type { RunTrigger } from '../model/run.js';
-import type { RecordBatch } from '../sources/local/source.js';
 import { storeScope } from './store-scope.js';
 
 export const RUN_QUEUE = 'runs';

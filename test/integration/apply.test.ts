@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyAccepted } from '../../src/sinks/apply/index.js';
+import { applyAccepted } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
 import { runCli } from '../helpers/cli.js';

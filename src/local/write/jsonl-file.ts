@@ -3,7 +3,7 @@
 
 import { stat } from 'node:fs/promises';
 import type { Proposal } from '../../model/proposal.js';
-import { LocalSourceError } from '../../sources/local/index.js';
+import { LocalSourceError } from '../read/index.js';
 import { rewriteJsonlFile } from './files.js';
 import type { ApplyOptions } from './index.js';
 import { applyToJsonlLine } from './jsonl.js';
