@@ -5,8 +5,8 @@ import { openCards } from './cards.js';
 import { openJsonl } from './jsonl.js';
 import type { LocalSource } from './source.js';
 
+export { LocalSourceError } from '../paths.js';
 export type { LocalSource } from './source.js';
-export { LocalSourceError } from './source.js';
 
 export function openLocalSource(config: Pick<Config, 'local' | 'fields'>): Promise<LocalSource> {
   const options = {

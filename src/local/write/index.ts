@@ -16,8 +16,9 @@ import { CARD_SIDES, isDecidedForCard } from '../../model/decision.js';
 import type { Proposal } from '../../model/proposal.js';
 import type { LocalRecord, ReadError } from '../../model/record.js';
 import type { ProposalStore } from '../../sinks/store.js';
+import { cardKey } from '../paths.js';
 import { openLocalSource } from '../read/index.js';
-import { decodeText } from '../read/text.js';
+import { bomOf, decodeText } from '../text.js';
 import { applyToCard } from './cards.js';
 import { replaceFile } from './files.js';
 import { type LastCompared, latestSightings, movedGuard, REFUSED } from './guards.js';
@@ -167,7 +168,7 @@ async function applyCards(
   const unreadable = new Map<string, ReadError>();
   for await (const result of (await openLocalSource(config)).records()) {
     if (!result.ok) {
-      const key = path.basename(result.error.file, '.md');
+      const key = cardKey(result.error.file);
       if (byEntity.has(key)) unreadable.set(key, result.error);
     } else if (byEntity.has(result.record.key)) {
       found.set(result.record.key, [...(found.get(result.record.key) ?? []), result.record]);
@@ -191,8 +192,6 @@ async function applyCards(
     } else await applyCard(record, proposals, options, outcome, dryRun);
   }
 }
-
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 async function applyCard(
   record: LocalRecord,
@@ -220,7 +219,7 @@ async function applyCard(
   outcome.skip(result.skipped);
   outcome.person(record.file, result.needsPerson);
   if (result.text !== decoded.text && !dryRun) {
-    const content = `${bytes.subarray(0, 3).equals(BOM) ? '\uFEFF' : ''}${result.text}`;
+    const content = `${bomOf(bytes)}${result.text}`;
     let written: 'written' | 'changed';
     try {
       written = await replaceFile(record.file, content, bytes);
