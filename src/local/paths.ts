@@ -65,9 +65,9 @@ export async function statLocalPath(file: string): Promise<Stats> {
 }
 
 /** local.path for local.kind jsonl: one regular file, or a LocalSourceError saying what it is instead. */
-export async function jsonlFileInfo(file: string): Promise<Stats> {
+export async function checkJsonlPath(file: string): Promise<void> {
   const info = await statLocalPath(file);
-  if (info.isFile()) return info;
+  if (info.isFile()) return;
   if (!info.isDirectory()) throw notFileOrFolder(file, info);
   const message = `local.path: ${file} is a folder; local.kind jsonl reads one file`;
   throw new LocalSourceError('LOCAL_PATH_KIND', 'local.path', message);

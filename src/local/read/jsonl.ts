@@ -2,7 +2,7 @@
 
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
-import { jsonlFileInfo } from '../paths.js';
+import { checkJsonlPath } from '../paths.js';
 import { decodeText } from '../text.js';
 import { parseJsonlRecord } from './jsonl-record.js';
 import { type LineRange, readLines } from './lines.js';
@@ -36,7 +36,7 @@ async function* records(options: JsonlOptions, range?: LineRange): AsyncGenerato
 }
 
 export async function openJsonl(options: JsonlOptions): Promise<LocalSource> {
-  await jsonlFileInfo(options.path);
+  await checkJsonlPath(options.path);
   return {
     kind: 'jsonl',
     path: options.path,

@@ -3,7 +3,7 @@
 
 import type { Config } from '../../config.js';
 import type { Proposal } from '../../model/proposal.js';
-import { LocalSourceError, statLocalPath } from '../paths.js';
+import { checkJsonlPath } from '../paths.js';
 import { rewriteJsonlFile } from './files.js';
 import { applyToJsonlLine } from './jsonl.js';
 import { gone, type Outcome } from './outcome.js';
@@ -36,13 +36,7 @@ export async function applyJsonl(
   dryRun: boolean,
 ): Promise<void> {
   const { local, fields } = options.config;
-  const info = await statLocalPath(local.path);
-  if (!info.isFile())
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${local.path} is a folder; local.kind jsonl reads one file`,
-    );
+  await checkJsonlPath(local.path);
   const seen = new Set<string>();
   const applied = new Set<string>();
   const skips = new Map<string, Skip>();
