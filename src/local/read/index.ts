@@ -1,4 +1,6 @@
-// Opens the configured local store (local.kind, local.path).
+// The local store's reading side: opens the configured store (local.kind, local.path) as a LocalSource
+// (source.ts). Its writing side is ../write (`apply`); the path and text rules both sides follow are
+// ../paths.ts and ../text.ts.
 
 import type { Config } from '../../config.js';
 import { openCards } from './cards.js';

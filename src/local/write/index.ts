@@ -8,6 +8,8 @@
 // stay accepted for later.
 // With `dryRun` nothing is written and nothing marked: the result says what would change, with a
 // unified-diff-like preview per file.
+// This is the local store's writing side: records are found with its reading side (../read) and its
+// card parser, under the same path and text rules (../paths.ts, ../text.ts).
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
