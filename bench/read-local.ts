@@ -21,8 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { mulberry32, type Random } from '../src/dev/fake-wikimedia/random.js';
+import { openLocalSource } from '../src/local/read/index.js';
 import { MONTH_NAMES } from '../src/model/time.js';
-import { openLocalSource } from '../src/sources/local/index.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { type Config, redactUrl } from '../config.js';
 import { readSyncState } from '../jobs/state-read.js';
-import { type ApplyNeedsPerson, applyAccepted, type LastCompared } from '../sinks/apply/index.js';
+import { type ApplyNeedsPerson, applyAccepted, type LastCompared } from '../local/write/index.js';
 import { printable } from '../text/safe.js';
 import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';

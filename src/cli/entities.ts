@@ -3,9 +3,9 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
+import { openLocalSource } from '../local/read/index.js';
+import { duplicateKeyError, recordLocation } from '../local/read/plan.js';
 import { type LocalRecord, type ReadResult, readErrorToJson, recordToJson } from '../model/record.js';
-import { openLocalSource } from '../sources/local/index.js';
-import { duplicateKeyError, recordLocation } from '../sources/local/plan.js';
 import { configOf, jsonOutput } from './context.js';
 import { printJson, printLines, warnLines } from './output.js';
 

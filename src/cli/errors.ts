@@ -2,7 +2,7 @@
 
 import { ConfigError } from '../config.js';
 import { NoRedisError } from '../jobs/embedded-redis.js';
-import { LocalSourceError } from '../sources/local/index.js';
+import { LocalSourceError } from '../local/read/index.js';
 
 /** A wrong argument or option; the message names it. */
 export class UsageError extends Error {

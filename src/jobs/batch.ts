@@ -6,12 +6,12 @@
 // decisions are src/sync's (triage, state, budget, counts); this file does their I/O.
 
 import type { Job } from 'bullmq';
+import { inScope, recordLocation } from '../local/read/plan.js';
 import type { LocalRecord } from '../model/record.js';
 import { recordHash } from '../model/record-hash.js';
 import { runKeys } from '../redis-keys.js';
 import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
-import { inScope, recordLocation } from '../sources/local/plan.js';
 import { expectedRequests, spentRequests, titlesPerRequest } from '../sync/budget.js';
 import { addCounts, type SyncCounts } from '../sync/counts.js';
 import { checkedState, type EntityState, needsFetch, nextState, verifiedState } from '../sync/state.js';

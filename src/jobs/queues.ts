@@ -7,10 +7,10 @@
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.js';
+import type { RecordBatch } from '../local/read/source.js';
 import type { Strategy, Verification } from '../model/plan.js';
 import type { RunTrigger } from '../model/run.js';
 import { BATCH_QUEUE, RUN_QUEUE, TTL } from '../redis-keys.js';
-import type { RecordBatch } from '../sources/local/source.js';
 import { storeScope } from './store-scope.js';
 
 // The queues' names are Redis key names (redis-keys.ts); this registry is where they are used from.

@@ -4,6 +4,7 @@
 // finalise job adds everything up (src/sync/counts.ts), saves the run record and writes the reports.
 
 import { FlowProducer, type Job } from 'bullmq';
+import { type KeyClaims, planBatches, recordLocation } from '../local/read/plan.js';
 import type { RunFailure, RunPlanRecord, RunRecord, RunTrigger } from '../model/run.js';
 import { emptyRun, finishedStatus } from '../model/run.js';
 import { BATCH_QUEUE, jobIds, RUN_QUEUE, runKeys, TTL } from '../redis-keys.js';
@@ -11,7 +12,6 @@ import { runProposalStream } from '../sinks/report/collect.js';
 import { type ReportPaths, writeReports } from '../sinks/report/index.js';
 import { requestScope, type Tally } from '../sources/http.js';
 import { classOf, requestClass } from '../sources/http-gate.js';
-import { type KeyClaims, planBatches, recordLocation } from '../sources/local/plan.js';
 import { backlogOf, recurringRequests, spentRequests, titlesPerRequest } from '../sync/budget.js';
 import { addCounts, addRequests, emptyCounts, runTotals, type SyncCounts } from '../sync/counts.js';
 import type { BatchSummary } from './batch.js';

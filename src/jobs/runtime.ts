@@ -4,12 +4,12 @@
 
 import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
+import { type LocalSource, openLocalSource } from '../local/read/index.js';
 import type { Logger } from '../log.js';
 import { openStore } from '../sinks/open-store.js';
 import type { ProposalStore } from '../sinks/store.js';
 import { waitingStore } from '../sinks/waiting-store.js';
 import { createSources, type Sources } from '../sources/index.js';
-import { type LocalSource, openLocalSource } from '../sources/local/index.js';
 import { ChangeIndex } from './change-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import { type QueueSettings, queueSettings } from './queues.js';

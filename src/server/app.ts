@@ -12,8 +12,8 @@ import Fastify, {
 } from 'fastify';
 import { ProgressTracker, RefreshTracker } from '../jobs/progress.js';
 import { BATCH_QUEUE, openQueue, queueSettings, RUN_QUEUE } from '../jobs/queues.js';
+import { LocalKeyIndex } from '../local/read/key-index.js';
 import { StoreError } from '../sinks/store-rows.js';
-import { LocalKeyIndex } from '../sources/local/key-index.js';
 import { SCRIPT, STYLE } from './assets.js';
 import { chromeFor, type ServerContext, type ServerDeps, sendPage, wantsJson } from './context.js';
 import { CountCache } from './counts.js';

@@ -4,10 +4,10 @@
 
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
+import { findLocalRecord } from '../local/read/find-record.js';
+import type { LocalSource } from '../local/read/index.js';
+import type { LocalKeyIndex } from '../local/read/key-index.js';
 import type { LocalRecord, ReadError, ReadWarning } from '../model/record.js';
-import { findLocalRecord } from '../sources/local/find-record.js';
-import type { LocalSource } from '../sources/local/index.js';
-import type { LocalKeyIndex } from '../sources/local/key-index.js';
 /** A card preview shows at most this much text. */
 export const PREVIEW_BYTES = 64 * 1024;
 

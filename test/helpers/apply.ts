@@ -2,12 +2,12 @@
 // one run, their evidence stamped with the hash of the record as the local store reads it now.
 
 import { expect } from 'vitest';
+import { openLocalSource } from '../../src/local/read/index.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { Evidence, Finding, ProposalValue } from '../../src/model/proposal.js';
 import type { LocalRecord } from '../../src/model/record.js';
 import { recordHash } from '../../src/model/record-hash.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
-import { openLocalSource } from '../../src/sources/local/index.js';
 import type { testConfig } from './config.js';
 
 type Config = ReturnType<typeof testConfig>;

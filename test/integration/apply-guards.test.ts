@@ -17,7 +17,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSyncState } from '../../src/jobs/state-read.js';
 import { redisStateStore } from '../../src/jobs/state-store.js';
-import { applyAccepted, REFUSED } from '../../src/sinks/apply/index.js';
+import { applyAccepted, REFUSED } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
 import { runCli } from '../helpers/cli.js';

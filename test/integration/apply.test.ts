@@ -1,6 +1,7 @@
 // `apply` end to end on real files and a real SQLite store: proposals reconciled in, reviewed, applied
 // to a copy of the example cards and to a JSONL file; then the files and the proposals' statuses.
 
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -13,7 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyAccepted } from '../../src/sinks/apply/index.js';
+import { applyAccepted } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
 import { runCli } from '../helpers/cli.js';
@@ -234,6 +235,30 @@ describe('apply to a JSONL file', () => {
       const read = await records(config);
       expect(read.get('sora')?.facts.announced).toMatchObject({ day: 16 });
       expect(read.size).toBe(examples.length - 2 + filler.length + 2); // no-qid, bad-date and long do not read
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a local.path that is a FIFO as the reader does, saying what it is, and applies nothing', async () => {
+    const fifo = path.join(dir, 'entities-fifo.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    const fifoConfig = testConfig({
+      'local.kind': 'jsonl',
+      'local.path': fifo,
+      'store.path': path.join(dir, 'fifo.db'),
+    });
+    const store = await openStore(fifoConfig);
+    try {
+      const ids = await propose(store, [
+        finding('sora', 'Q124544998', 'announced', 'update', '2024-02-15', '2024-02-16'),
+      ]);
+      await store.review(ids, 'accepted', now());
+      await expect(applyAccepted({ store, config: fifoConfig, now })).rejects.toMatchObject({
+        code: 'LOCAL_PATH_KIND',
+        message: `local.path: ${fifo} is not a regular file or a folder but a FIFO`,
+      });
+      expect(await statuses(store, ids)).toEqual(['decided']);
     } finally {
       await store.close();
     }

@@ -20,7 +20,7 @@ import {
 } from '../../src/dev/fake-wikimedia/index.js';
 import { guid, hex, mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
 import { itemValue, snak, statement } from '../../src/dev/fake-wikimedia/snaks.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.

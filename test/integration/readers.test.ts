@@ -16,10 +16,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalSourceError } from '../../src/local/paths.js';
+import { readCardFile } from '../../src/local/read/cards.js';
+import { openLocalSource } from '../../src/local/read/index.js';
 import type { ReadResult } from '../../src/model/record.js';
-import { readCardFile } from '../../src/sources/local/cards.js';
-import { openLocalSource } from '../../src/sources/local/index.js';
-import { LocalSourceError } from '../../src/sources/local/source.js';
 import { jsonLines, runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 

@@ -4,12 +4,12 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/local/read/card-parser.js';
+import { applyToCard } from '../../src/local/write/cards.js';
+import { wikipediaPath } from '../../src/local/write/wikipedia-url.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { applyToCard } from '../../src/sinks/apply/cards.js';
-import { wikipediaPath } from '../../src/sinks/apply/wikipedia-url.js';
-import { parseCard } from '../../src/sources/local/card-parser.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

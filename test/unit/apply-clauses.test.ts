@@ -2,7 +2,7 @@
 // may rewrite a line, or must leave it to a person. Lines from the example cards and their variants.
 
 import { describe, expect, it } from 'vitest';
-import { extraWords } from '../../src/sinks/apply/card-clauses.js';
+import { extraWords } from '../../src/local/write/card-clauses.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -2,10 +2,10 @@
 // latest look at the entity the store shows, and the sync state's revisions.
 
 import { describe, expect, it } from 'vitest';
+import { type LastCompared, movedGuard, REFUSED, type Sighting } from '../../src/local/write/guards.js';
 import type { Evidence, Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
 import { recordHash } from '../../src/model/record-hash.js';
-import { type LastCompared, movedGuard, REFUSED, type Sighting } from '../../src/sinks/apply/guards.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -3,10 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
+import { applyToJsonlLine } from '../../src/local/write/jsonl.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { applyToJsonlLine } from '../../src/sinks/apply/jsonl.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

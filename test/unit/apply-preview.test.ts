@@ -1,7 +1,7 @@
 // The dry-run preview: unified-diff hunks as `diff -U2` prints them (the expected text below is GNU diff's).
 
 import { describe, expect, it } from 'vitest';
-import { jsonlPreview, unifiedDiff } from '../../src/sinks/apply/preview.js';
+import { jsonlPreview, unifiedDiff } from '../../src/local/write/preview.js';
 
 const before = [
   '# Sora',

@@ -5,12 +5,12 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/local/read/card-parser.js';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
+import { applyToCard } from '../../src/local/write/cards.js';
+import { applyToJsonlLine } from '../../src/local/write/jsonl.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { applyToCard } from '../../src/sinks/apply/cards.js';
-import { applyToJsonlLine } from '../../src/sinks/apply/jsonl.js';
-import { parseCard } from '../../src/sources/local/card-parser.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -4,9 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/local/read/card-parser.js';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { parseWebUrl, quoted } from '../../src/model/values.js';
-import { parseCard } from '../../src/sources/local/card-parser.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/local/read/card-parser.js';
+import { verifyCard } from '../../src/local/write/card-verify.js';
+import { planChange } from '../../src/local/write/rules.js';
 import type { LocalRecord } from '../../src/model/record.js';
-import { verifyCard } from '../../src/sinks/apply/card-verify.js';
-import { planChange } from '../../src/sinks/apply/rules.js';
-import { parseCard } from '../../src/sources/local/card-parser.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

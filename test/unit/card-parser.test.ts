@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCard } from '../../src/local/read/card-parser.js';
 import { recordToJson } from '../../src/model/record.js';
-import { parseCard } from '../../src/sources/local/card-parser.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();
@@ -259,7 +259,7 @@ afterEach(async () => {
 });
 
 function parseInWorker(text: string): Promise<ReturnType<typeof parseCard>> {
-  const modules = ['../../src/sources/local/card-parser.ts', '../helpers/config.ts'].map(
+  const modules = ['../../src/local/read/card-parser.ts', '../helpers/config.ts'].map(
     (file) => new URL(file, import.meta.url).href,
   );
   const code = `

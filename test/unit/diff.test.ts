@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { type DiffContext, diffRecord, referencedItems } from '../../src/diff/index.js';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { Finding } from '../../src/model/proposal.js';
 import type { LocalRecord } from '../../src/model/record.js';
@@ -12,7 +13,6 @@ import type {
   RemoteStatement,
   WikipediaPage,
 } from '../../src/model/remote.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { parseEntities, parseLabels } from '../../src/sources/wikidata-parse.js';
 import { parsePages } from '../../src/sources/wikipedia-parse.js';
 import { testConfig } from '../helpers/config.js';

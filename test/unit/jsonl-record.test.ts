@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { recordToJson } from '../../src/model/record.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { testConfig } from '../helpers/config.js';
 
 const { fields } = testConfig();

@@ -6,12 +6,12 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type DiffContext, diffRecord } from '../../src/diff/index.js';
+import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import type { FieldSpec } from '../../src/model/fields.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { Finding } from '../../src/model/proposal.js';
 import type { LocalRecord } from '../../src/model/record.js';
 import type { ItemLabels, RemoteItem, WikipediaPage } from '../../src/model/remote.js';
-import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { parseEntities, parseLabels, parseStatements } from '../../src/sources/wikidata-parse.js';
 import { entityProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
 import { parsePages, redirectHops } from '../../src/sources/wikipedia-parse.js';

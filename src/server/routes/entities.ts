@@ -2,8 +2,8 @@
 // POST /entities/:key/refresh ("Refresh now") and GET /api/runs/:id/progress (what the page polls).
 
 import type { FastifyInstance } from 'fastify';
+import { findLocalRecord } from '../../local/read/find-record.js';
 import { recordKeyProblem } from '../../model/record.js';
-import { findLocalRecord } from '../../sources/local/find-record.js';
 import { chromeFor, type ServerContext, sendPage, wantsJson } from '../context.js';
 import { findEntityRecord } from '../entity-record.js';
 import { doneMessage, refreshEntity, runStatus } from '../refresh.js';

@@ -3,15 +3,16 @@
 // parsed; the walk (card-folder.ts) decides which files are cards to read.
 
 import { constants as fsConstants } from 'node:fs';
-import { type FileHandle, open, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { pMapIterable } from 'p-map';
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
-import { cardFiles, type FolderItem, fileKind, isInside, skipped } from './card-folder.js';
+import { cardKey, isInside, LocalSourceError, notFileOrFolder, statLocalPath } from '../paths.js';
+import { decodeText } from '../text.js';
+import { cardFiles, type FolderItem, skipped } from './card-folder.js';
 import { parseCard } from './card-parser.js';
-import { type LocalSource, LocalSourceError } from './source.js';
-import { decodeText } from './text.js';
+import type { LocalSource } from './source.js';
 
 export interface CardsOptions {
   readonly path: string;
@@ -53,7 +54,7 @@ export async function readCardFile(
   maxBytes: number,
   root?: string,
 ): Promise<ReadResult> {
-  const key = path.basename(file, '.md');
+  const key = cardKey(file);
   let handle: FileHandle | undefined;
   try {
     const opened = await openCard(file, root);
@@ -81,21 +82,8 @@ export async function readCardFile(
 }
 
 export async function openCards(options: CardsOptions): Promise<LocalSource> {
-  const info = await stat(options.path).catch(() => undefined);
-  if (!info) {
-    throw new LocalSourceError(
-      'LOCAL_PATH_MISSING',
-      'local.path',
-      `local.path: ${options.path} does not exist`,
-    );
-  }
-  if (!info.isFile() && !info.isDirectory()) {
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${options.path} is not a regular file or a folder but a ${fileKind(info)}`,
-    );
-  }
+  const info = await statLocalPath(options.path);
+  if (!info.isFile() && !info.isDirectory()) throw notFileOrFolder(options.path, info);
   if (info.isFile() && /\.(jsonl|ndjson)$/i.test(options.path)) {
     throw new LocalSourceError(
       'LOCAL_PATH_KIND',

@@ -9,26 +9,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadError } from '../../model/record.js';
-
-export const isCardName = (name: string) =>
-  name.endsWith('.md') && !name.startsWith('.') && name.toLowerCase() !== 'readme.md';
-
-type FileType = Pick<Stats, 'isFIFO' | 'isSocket' | 'isCharacterDevice' | 'isBlockDevice' | 'isDirectory'>;
-
-/** What a file that is not a regular file is, in words. */
-export function fileKind(info: FileType): string {
-  if (info.isFIFO()) return 'FIFO';
-  if (info.isSocket()) return 'socket';
-  if (info.isCharacterDevice()) return 'character device';
-  if (info.isBlockDevice()) return 'block device';
-  if (info.isDirectory()) return 'folder';
-  return 'unknown kind';
-}
-
-/** Whether a real path is `root` or under it (both real paths). */
-export function isInside(real: string, root: string): boolean {
-  return real === root || real.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
-}
+import { type FileType, fileKind, isCardName, isInside } from '../paths.js';
 
 const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 

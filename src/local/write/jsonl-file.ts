@@ -1,11 +1,10 @@
 // Accepted proposals written into a JSONL file (local.kind jsonl): each line whose key has proposals is
 // rewritten by applyToJsonlLine, every other byte kept (files.ts).
 
-import { stat } from 'node:fs/promises';
+import type { Config } from '../../config.js';
 import type { Proposal } from '../../model/proposal.js';
-import { LocalSourceError } from '../../sources/local/index.js';
+import { checkJsonlPath } from '../paths.js';
 import { rewriteJsonlFile } from './files.js';
-import type { ApplyOptions } from './index.js';
 import { applyToJsonlLine } from './jsonl.js';
 import { gone, type Outcome } from './outcome.js';
 import { jsonlPreview } from './preview.js';
@@ -31,25 +30,13 @@ function keyOf(text: string): string | undefined {
  * the preview is kept.
  */
 export async function applyJsonl(
-  options: Pick<ApplyOptions, 'config'>,
+  options: { readonly config: Pick<Config, 'local' | 'fields'> },
   byEntity: ReadonlyMap<string, Proposal[]>,
   outcome: Outcome,
   dryRun: boolean,
 ): Promise<void> {
   const { local, fields } = options.config;
-  const info = await stat(local.path).catch(() => undefined);
-  if (!info)
-    throw new LocalSourceError(
-      'LOCAL_PATH_MISSING',
-      'local.path',
-      `local.path: ${local.path} does not exist`,
-    );
-  if (!info.isFile())
-    throw new LocalSourceError(
-      'LOCAL_PATH_KIND',
-      'local.path',
-      `local.path: ${local.path} is a folder; local.kind jsonl reads one file`,
-    );
+  await checkJsonlPath(local.path);
   const seen = new Set<string>();
   const applied = new Set<string>();
   const skips = new Map<string, Skip>();

@@ -1,12 +1,13 @@
 // Writing the local store back safely: a card is replaced atomically (a temporary file beside it, then a
 // rename), and a JSONL file is streamed line by line into a temporary file that replaces it at the end,
 // so a store of a million lines is never held in memory and a crash leaves the old file intact.
-// Temporary files start with "." so the cards reader never takes one for a card.
+// Temporary files start with "." so the cards reader never takes one for a card (isCardName, ../paths.ts).
 
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { bomOf } from '../text.js';
 
 /** The local file changed while apply was rewriting it: nothing was written; run apply again. */
 export class LocalChangedError extends Error {
@@ -73,7 +74,6 @@ export interface JsonlRewriteOptions {
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const FLUSH_BYTES = 256 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -134,8 +134,7 @@ export async function rewriteJsonlFile(options: JsonlRewriteOptions): Promise<nu
       if (next !== undefined && next !== text) {
         changed++;
         // The decoder drops a byte-order mark (as the reader's does); the rewritten line keeps it.
-        const bom = bytes.subarray(0, 3).equals(BOM) ? '\uFEFF' : '';
-        await emit(Buffer.from(`${bom}${next}${cr ? '\r' : ''}`, 'utf8'));
+        await emit(Buffer.from(`${bomOf(bytes)}${next}${cr ? '\r' : ''}`, 'utf8'));
       } else await emit(raw);
     }
     if (newline) await emit(Buffer.from([NEWLINE]));

@@ -18,7 +18,7 @@ import type { FieldSpec } from '../../model/fields.js';
 import type { Evidence, Proposal } from '../../model/proposal.js';
 import type { LocalRecord } from '../../model/record.js';
 import { recordHash } from '../../model/record-hash.js';
-import type { ProposalStore } from '../store.js';
+import type { ProposalStore } from '../../sinks/store.js';
 import type { Guard } from './rules.js';
 
 /** Stable codes of the refusals, for callers that branch on them (never on the reason's text). */

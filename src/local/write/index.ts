@@ -8,6 +8,8 @@
 // stay accepted for later.
 // With `dryRun` nothing is written and nothing marked: the result says what would change, with a
 // unified-diff-like preview per file.
+// This is the local store's writing side: records are found with its reading side (../read) and its
+// card parser, under the same path and text rules (../paths.ts, ../text.ts).
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,9 +17,10 @@ import type { Config } from '../../config.js';
 import { CARD_SIDES, isDecidedForCard } from '../../model/decision.js';
 import type { Proposal } from '../../model/proposal.js';
 import type { LocalRecord, ReadError } from '../../model/record.js';
-import { openLocalSource } from '../../sources/local/index.js';
-import { decodeText } from '../../sources/local/text.js';
-import type { ProposalStore } from '../store.js';
+import type { ProposalStore } from '../../sinks/store.js';
+import { cardKey } from '../paths.js';
+import { openLocalSource } from '../read/index.js';
+import { bomOf, decodeText } from '../text.js';
 import { applyToCard } from './cards.js';
 import { replaceFile } from './files.js';
 import { type LastCompared, latestSightings, movedGuard, REFUSED } from './guards.js';
@@ -167,7 +170,7 @@ async function applyCards(
   const unreadable = new Map<string, ReadError>();
   for await (const result of (await openLocalSource(config)).records()) {
     if (!result.ok) {
-      const key = path.basename(result.error.file, '.md');
+      const key = cardKey(result.error.file);
       if (byEntity.has(key)) unreadable.set(key, result.error);
     } else if (byEntity.has(result.record.key)) {
       found.set(result.record.key, [...(found.get(result.record.key) ?? []), result.record]);
@@ -191,8 +194,6 @@ async function applyCards(
     } else await applyCard(record, proposals, options, outcome, dryRun);
   }
 }
-
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 async function applyCard(
   record: LocalRecord,
@@ -220,7 +221,7 @@ async function applyCard(
   outcome.skip(result.skipped);
   outcome.person(record.file, result.needsPerson);
   if (result.text !== decoded.text && !dryRun) {
-    const content = `${bytes.subarray(0, 3).equals(BOM) ? '\uFEFF' : ''}${result.text}`;
+    const content = `${bomOf(bytes)}${result.text}`;
     let written: 'written' | 'changed';
     try {
       written = await replaceFile(record.file, content, bytes);

@@ -3,6 +3,7 @@
 // kept with its line, and contradictions become local conflicts instead of being silently resolved.
 // A card is untrusted text of up to local.maxRecordBytes: every pattern here runs in time linear in the
 // line it reads (no pattern that can backtrack over a long run), so no card can stall the reader.
+// The fenced JSON-LD block is located in card-block.ts and its facts read in card-jsonld.ts.
 
 import type { FactValue, FieldSpec, SingleFact } from '../../model/fields.js';
 import { formatFactValue, statementFields } from '../../model/fields.js';
@@ -19,22 +20,12 @@ import { parseRecordSource, unstorableText } from '../../model/record.js';
 import { resolveMany, resolveSingle, type Statement } from '../../model/statements.js';
 import { normalizeText } from '../../model/values.js';
 import { parseWikipediaUrl } from '../../model/wikipedia.js';
-import { type JsonLdBlock, jsonLdStatements } from './card-jsonld.js';
+import { CardError, FENCE, readJsonLd } from './card-block.js';
+import { jsonLdStatements } from './card-jsonld.js';
 import { findPhraseFacts } from './card-phrases.js';
-
-class CardError extends Error {
-  constructor(
-    message: string,
-    readonly line?: number,
-  ) {
-    super(message);
-  }
-}
 
 const HEADER_LINK = /^\*\*(Wikidata|Wikipedia|Source)\*\*:\s*(.*)$/;
 const LINK = /^\[([^\]]*)\]\(((?:[^()\s]|\([^()\s]*\))*)\)/;
-// The language is optional as a whole, so no two `\s*` meet over one run of spaces.
-const FENCE = /^\s*```(?:\s*([\w+-]+))?\s*$/;
 const HEADING = /^(#{1,6})\s+(.*)$/;
 /** A card that states more facts than this in prose is refused rather than read at any cost. */
 const MAX_PHRASE_FACTS = 1000;
@@ -79,78 +70,6 @@ function headerStatements(kind: string, target: string, line: number): Statement
   return [{ field: 'wikipedia', value: page.value, where: 'header Wikipedia link', line, group: 'header' }];
 }
 
-/**
- * Reads a fenced JSON-LD block from `lines[start]` on; tolerates a missing closing fence, as in the seed
- * card: the block then ends at the `}` line that closes its top-level object, if the JSON up to there is
- * valid. Each line is looked at once and the JSON parsed at most twice, however the block is built.
- */
-function readJsonLd(
-  lines: readonly string[],
-  start: number,
-  scan: CardScan,
-  file: string,
-): { block: JsonLdBlock; end: number } {
-  let close = start;
-  while (close < lines.length && !FENCE.test(lines[close] ?? '')) close++;
-  if (close < lines.length) return { block: parseBlock(lines.slice(start, close), start, ''), end: close };
-  const last = topLevelEnd(lines, start);
-  if (last >= 0 && (lines[last] ?? '').trim() === '}') {
-    const body = lines.slice(start, last + 1);
-    let value: unknown;
-    try {
-      value = JSON.parse(body.join('\n'));
-    } catch {
-      value = undefined;
-    }
-    if (value !== undefined) {
-      scan.warnings.push({ file, line: start, warning: 'the JSON-LD block is not closed with ```' });
-      return { block: asBlock(value, body, start), end: last };
-    }
-  }
-  return {
-    block: parseBlock(lines.slice(start), start, 'the block is not closed with ```'),
-    end: lines.length,
-  };
-}
-
-/** The line on which the JSON value starting at `lines[start]` closes its outermost bracket, or -1. */
-function topLevelEnd(lines: readonly string[], start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    for (let j = 0; j < line.length; j++) {
-      const char = line[j];
-      if (inString) {
-        if (char === '\\') j++;
-        else if (char === '"') inString = false;
-      } else if (char === '"') inString = true;
-      else if (char === '{' || char === '[') depth++;
-      else if (char === '}' || char === ']') {
-        depth--;
-        if (depth <= 0) return i;
-      }
-    }
-  }
-  return -1;
-}
-
-function parseBlock(body: string[], start: number, hint: string): JsonLdBlock {
-  try {
-    return asBlock(JSON.parse(body.join('\n')), body, start);
-  } catch (error) {
-    if (error instanceof CardError) throw error;
-    throw new CardError(`the JSON-LD block is not valid JSON: ${(error as Error).message || hint}`, start);
-  }
-}
-
-function asBlock(value: unknown, lines: string[], firstLine: number): JsonLdBlock {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CardError('the JSON-LD block must be one JSON object', firstLine);
-  }
-  return { value: value as Record<string, unknown>, firstLine: firstLine + 1, lines };
-}
-
 function scanCard(text: string, fields: readonly FieldSpec[], file: string): CardScan {
   const scan: CardScan = { statements: [], warnings: [] };
   const lines = text.split(/\r?\n/);
@@ -165,7 +84,7 @@ function scanCard(text: string, fields: readonly FieldSpec[], file: string): Car
     if (fence) {
       const lang = (fence[1] ?? '').toLowerCase();
       if (lang === 'json' || lang === 'jsonld' || lang === 'ld+json' || lang === 'json-ld') {
-        const { block, end } = readJsonLd(lines, i + 1, scan, file);
+        const { block, end } = readJsonLd(lines, i + 1, scan.warnings, file);
         const found = jsonLdStatements(block, fields);
         if (!found.ok) throw new CardError(found.reason, found.line);
         scan.statements.push(...found.statements);

@@ -14,7 +14,7 @@
 import type { FieldSpec } from '../../model/fields.js';
 import { canonicalJson, type Proposal } from '../../model/proposal.js';
 import type { LocalRecord, Origin } from '../../model/record.js';
-import { parseCard } from '../../sources/local/card-parser.js';
+import { parseCard } from '../read/card-parser.js';
 import { type ExtraWords, extraWords } from './card-clauses.js';
 import { placeProblem } from './card-encode.js';
 import { blockLines, editJsonLd, findJsonBlock, type JsonBlock } from './card-jsonld.js';

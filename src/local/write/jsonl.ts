@@ -11,7 +11,7 @@ import type { FieldSpec } from '../../model/fields.js';
 import { canonicalJson, type ItemValue, type Proposal } from '../../model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../model/record.js';
 import { formatTime, type TimeValue } from '../../model/time.js';
-import { parseJsonlRecord } from '../../sources/local/jsonl-record.js';
+import { parseJsonlRecord } from '../read/jsonl-record.js';
 import { currentValue, staleReason, statesExactly, statesValue, valuesOf } from './record-state.js';
 import {
   type Change,

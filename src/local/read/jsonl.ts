@@ -1,13 +1,12 @@
 // The jsonl adapter: one record a line (SPEC §2), streamed; blank lines are allowed and skipped.
 
-import { stat } from 'node:fs/promises';
 import type { FieldSpec } from '../../model/fields.js';
 import type { ReadResult } from '../../model/record.js';
-import { fileKind } from './card-folder.js';
+import { checkJsonlPath } from '../paths.js';
+import { decodeText } from '../text.js';
 import { parseJsonlRecord } from './jsonl-record.js';
 import { type LineRange, readLines } from './lines.js';
-import { type LocalSource, LocalSourceError } from './source.js';
-import { decodeText } from './text.js';
+import type { LocalSource } from './source.js';
 
 export interface JsonlOptions {
   readonly path: string;
@@ -37,19 +36,7 @@ async function* records(options: JsonlOptions, range?: LineRange): AsyncGenerato
 }
 
 export async function openJsonl(options: JsonlOptions): Promise<LocalSource> {
-  const info = await stat(options.path).catch(() => undefined);
-  if (!info)
-    throw new LocalSourceError(
-      'LOCAL_PATH_MISSING',
-      'local.path',
-      `local.path: ${options.path} does not exist`,
-    );
-  if (!info.isFile()) {
-    const message = info.isDirectory()
-      ? `local.path: ${options.path} is a folder; local.kind jsonl reads one file`
-      : `local.path: ${options.path} is not a regular file or a folder but a ${fileKind(info)}`;
-    throw new LocalSourceError('LOCAL_PATH_KIND', 'local.path', message);
-  }
+  await checkJsonlPath(options.path);
   return {
     kind: 'jsonl',
     path: options.path,

@@ -4,8 +4,7 @@
 
 import { constants as fsConstants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { fileKind } from './card-folder.js';
-import { LocalSourceError } from './source.js';
+import { notFileOrFolder } from '../paths.js';
 
 /** A line, with the byte offset where it starts and where the next one starts. */
 export type FileLine = { line: number; start: number; end: number } & (
@@ -62,8 +61,7 @@ export async function* readLines(
   const info = await handle.stat();
   if (!info.isFile()) {
     await handle.close();
-    const message = `local.path: ${file} is not a regular file or a folder but a ${fileKind(info)}`;
-    throw new LocalSourceError('LOCAL_PATH_KIND', 'local.path', message);
+    throw notFileOrFolder(file, info);
   }
   const stream = handle.createReadStream({
     highWaterMark: 256 * 1024,

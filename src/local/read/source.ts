@@ -24,16 +24,3 @@ export interface LocalSource {
   /** The records of one batch, as planned earlier from `records()` (read again: they may have changed). */
   batch(ref: RecordBatch): AsyncGenerator<ReadResult>;
 }
-
-/** The local store cannot be opened at all (a missing path, a folder given as a JSONL file). */
-export class LocalSourceError extends Error {
-  constructor(
-    readonly code: 'LOCAL_PATH_MISSING' | 'LOCAL_PATH_KIND',
-    /** The config key to fix. */
-    readonly key: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LocalSourceError';
-  }
-}

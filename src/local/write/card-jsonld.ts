@@ -8,7 +8,7 @@ import type { WikipediaLink } from '../../model/record.js';
 import { looseKey } from '../../model/statements.js';
 import { formatTime, type TimeValue } from '../../model/time.js';
 import { parseWikipediaUrl } from '../../model/wikipedia.js';
-import { typeLabel } from '../../sources/local/card-jsonld.js';
+import { typeLabel } from '../read/card-jsonld.js';
 import { jsonLdString } from './card-encode.js';
 import type { Change, FactItem } from './rules.js';
 import { wikipediaUrl, withWikidataId } from './wikipedia-url.js';

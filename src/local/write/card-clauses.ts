@@ -17,7 +17,7 @@
 // Header lines, the title, the description line, JSON-LD and JSONL fields state their value alone.
 
 import type { FieldSpec } from '../../model/fields.js';
-import { clauseOf, MARKDOWN_LINK } from '../../sources/local/card-phrases.js';
+import { clauseOf, MARKDOWN_LINK } from '../read/card-phrases.js';
 import { spansOf, URL_LEADS } from './card-prose.js';
 
 /** What a line says besides its values, and where: the first such part found. */

@@ -4,10 +4,10 @@
 // review page (an entity's page) and by `refresh`/`sync KEY…`, which refuse keys that name no record.
 
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Config } from '../../config.js';
 import type { LocalRecord, ReadError, ReadWarning } from '../../model/record.js';
 import { recordKeyProblem } from '../../model/record.js';
+import { cardPath } from '../paths.js';
 import { readCardFile } from './cards.js';
 import type { LocalSource } from './index.js';
 import type { LocalKeyIndex } from './key-index.js';
@@ -27,7 +27,7 @@ export async function findLocalRecord(
   if (recordKeyProblem(key) !== undefined || key === '.' || key === '..')
     return { found: false, reason: 'not a record key' };
   if (local.kind === 'cards') {
-    const file = path.join(local.path, `${key}.md`);
+    const file = cardPath(local.path, key);
     const info = await stat(file).catch(() => undefined);
     if (info?.isFile()) {
       const result = await readCardFile(file, config.fields, config.local.maxRecordBytes);

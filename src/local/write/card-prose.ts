@@ -2,7 +2,7 @@
 // one of its field's phrases ("Developed by OpenAI, announced on February 15, 2024"). Only the value
 // after the phrase changes; the rest of the sentence stays as written. Pure.
 //
-// The value spans are found the way the card reader finds them (src/sources/local/card-phrases.ts): a
+// The value spans are found the way the card reader finds them (src/local/read/card-phrases.ts): a
 // date right after a time phrase, an item up to the clause end, a list up to the sentence end, the link
 // of "Available on …:". The caller re-reads the result, so a drift between the two is caught, not written.
 
@@ -10,13 +10,7 @@ import type { FieldSpec } from '../../model/fields.js';
 import type { ItemValue } from '../../model/proposal.js';
 import { MONTH_NAMES, parseDatePrefix, type TimePrecision, type TimeValue } from '../../model/time.js';
 import { escapeRegExp, labelKey } from '../../model/values.js';
-import {
-  clauseOf,
-  LIST_SENTENCE,
-  looksLikeDate,
-  MARKDOWN_LINK,
-  sentenceOf,
-} from '../../sources/local/card-phrases.js';
+import { clauseOf, LIST_SENTENCE, looksLikeDate, MARKDOWN_LINK, sentenceOf } from '../read/card-phrases.js';
 import { linkText } from './card-encode.js';
 import type { FactItem } from './rules.js';
 
