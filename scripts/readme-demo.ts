@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliResult, runCli } from '../test/helpers/cli.js';
+import { type CliResult, runCli } from '../test/support/cli.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const README = path.join(ROOT, 'README.md');

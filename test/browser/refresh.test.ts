@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../../src/jobs/worker.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
 import { type Browser, launchChromium } from './chromium.js';
 import { rowIds, type Served, serve, signIn, TOKEN } from './harness.js';
 

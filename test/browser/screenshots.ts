@@ -8,8 +8,8 @@
 
 import path from 'node:path';
 import { syncNow } from '../../src/jobs/sync.js';
-import { ROOT } from '../helpers/cli.js';
-import { testInstall } from '../helpers/pipeline.js';
+import { ROOT } from '../support/cli.js';
+import { testInstall } from '../support/pipeline.js';
 import { launchChromium } from './chromium.js';
 import { serve, signIn, TOKEN } from './harness.js';
 

@@ -19,10 +19,10 @@ import { readSyncState } from '../../src/jobs/state-read.js';
 import { redisStateStore } from '../../src/jobs/state-store.js';
 import { applyAccepted, REFUSED } from '../../src/sinks/apply/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
-import { runCli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { finding, propose, records, stamped, statuses } from '../support/apply.js';
+import { runCli } from '../support/cli.js';
+import { testConfig } from '../support/config.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-guards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

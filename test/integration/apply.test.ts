@@ -15,9 +15,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyAccepted } from '../../src/sinks/apply/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
-import { runCli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
+import { finding, propose, records, stamped, statuses } from '../support/apply.js';
+import { runCli } from '../support/cli.js';
+import { testConfig } from '../support/config.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

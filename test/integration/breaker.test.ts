@@ -16,9 +16,9 @@ import {
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
-import { runCli } from '../helpers/cli.js';
-import { fakeSettings } from '../helpers/pipeline.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { runCli } from '../support/cli.js';
+import { fakeSettings } from '../support/pipeline.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
 
 const SEED = 5;
 const COUNT = 200;

@@ -20,8 +20,8 @@ import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
 import type { EntityState } from '../../src/sync/state.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const SEED = 7;
 const COUNT = 40;

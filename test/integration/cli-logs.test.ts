@@ -4,14 +4,14 @@
 // escaped and a URL's password masked.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlsIn } from '../helpers/controls.js';
+import { controlsIn } from '../support/controls.js';
 import {
   type GeneratedInstall,
   generatedInstall,
   killChildren,
   runCliTracked,
   spawnCli,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 let install: GeneratedInstall;
 /** The installation's environment, less the User-Agent it names (the shipped placeholder applies). */

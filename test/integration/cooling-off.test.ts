@@ -12,9 +12,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { syncNow } from '../../src/jobs/sync.js';
-import { runCli } from '../helpers/cli.js';
-import { startFaultyProxy } from '../helpers/faulty-proxy.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { runCli } from '../support/cli.js';
+import { startFaultyProxy } from '../support/faulty-proxy.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
 
 const HOURS = 0.004;
 const SORA = 'Q124544998';

@@ -3,9 +3,9 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/sources/http.js';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../helpers/http-client.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../support/http-client.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const rig = httpRig<ScriptedServer>('http');
 const { redis, prefix } = rig;
@@ -174,7 +174,7 @@ describe('politeness limits hold across worker processes', () => {
           [
             '--import',
             'tsx',
-            'test/helpers/http-worker.ts',
+            'test/support/http-worker.ts',
             rig.server?.url ?? '',
             shared,
             String(perProcess),

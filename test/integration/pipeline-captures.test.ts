@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { Proposal } from '../../src/model/proposal.js';
-import { ROOT } from '../helpers/cli.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { ROOT } from '../support/cli.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
 
 const CAPTURES = path.join(ROOT, 'test', 'fixtures', 'wikimedia-captures');
 

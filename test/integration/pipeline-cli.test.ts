@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { liveWorkers } from '../../src/jobs/sync.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../support/cli.js';
 import {
   type GeneratedInstall,
   generatedInstall,
@@ -16,7 +16,7 @@ import {
   spawnCli,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 const ENTITIES = 40;
 const BATCHES = 4;

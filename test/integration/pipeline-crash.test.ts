@@ -17,7 +17,7 @@ import {
   proposalsByEntity,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 const ENTITIES = 300;
 /** Small batches and a slow fake, so that a run is many batches, each taking a while. */

@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureRedis, NoRedisError, redisAnswers } from '../../src/jobs/embedded-redis.js';
-import { ROOT } from '../helpers/cli.js';
-import type { ProbeResult } from '../helpers/pipeline-embedded-probe.js';
+import { ROOT } from '../support/cli.js';
+import type { ProbeResult } from '../support/pipeline-embedded-probe.js';
 import {
   freePort,
   type GeneratedInstall,
   generatedInstall,
   killChildren,
   runCliTracked,
-} from '../helpers/pipeline-harness.js';
-import { REDIS_URL } from '../helpers/redis.js';
+} from '../support/pipeline-harness.js';
+import { REDIS_URL } from '../support/redis.js';
 
 // docker-compose.yml does not publish its Redis on the host, so the advice is a plain `docker run`.
 const ADVICE = 'docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine';
@@ -86,7 +86,7 @@ function canUnshare(): boolean {
 
 describe.skipIf(!canUnshare())('with nothing at the default URL (in a network namespace)', () => {
   it('runs a private redis-server for ensureRedis and for `factsync sync`, and stops it afterwards', async () => {
-    const probe = path.join(ROOT, 'test', 'helpers', 'pipeline-embedded-probe.ts');
+    const probe = path.join(ROOT, 'test', 'support', 'pipeline-embedded-probe.ts');
     const child = spawn(
       'unshare',
       ['-rn', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx "$1"', process.execPath, probe],

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { freePort } from '../../src/jobs/embedded-redis.js';
 import type { RunRecord } from '../../src/model/run.js';
-import { type FaultyProxy, startFaultyProxy } from '../helpers/faulty-proxy.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
-import { killChildren, runCliTracked } from '../helpers/pipeline-harness.js';
+import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
+import { killChildren, runCliTracked } from '../support/pipeline-harness.js';
 
 /** Sora's item: every request that names it fails in the partial run. */
 const SORA = 'Q124544998';

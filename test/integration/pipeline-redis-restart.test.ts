@@ -17,7 +17,7 @@ import {
   startWorkerChild,
   stopRedisServers,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 const ENTITIES = 30;
 

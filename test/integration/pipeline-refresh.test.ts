@@ -13,7 +13,7 @@ import {
   runCliTracked,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 const ENTITIES = 200;
 const BATCH = 10;

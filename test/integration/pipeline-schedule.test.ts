@@ -11,7 +11,7 @@ import {
   killChildren,
   runCliTracked,
   startWorkerChild,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 let install: GeneratedInstall;
 let runs: Queue;

@@ -20,15 +20,15 @@ import { startWorkers, type Workers } from '../../src/jobs/worker.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { redisLabelCache } from '../../src/sources/label-cache.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../support/cli.js';
 import {
   type PrivateRedis,
   proposalLines,
   startPrivateRedis,
   stopRedisServers,
   waitFor,
-} from '../helpers/pipeline-harness.js';
-import { testPrefix } from '../helpers/redis.js';
+} from '../support/pipeline-harness.js';
+import { testPrefix } from '../support/redis.js';
 
 let redis: PrivateRedis;
 let fake: FakeWikimedia;

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
 
 let install: TestInstall;
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import {
   runCliTracked,
   startPrivateRedis,
   stopRedisServers,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 import { raw } from './server-http.js';
 
 const TOKEN = 'refresh-claims-token-0123456789';

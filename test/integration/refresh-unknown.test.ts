@@ -12,7 +12,7 @@ import {
   generatedInstall,
   killChildren,
   runCliTracked,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 import { raw } from './server-http.js';
 
 const TOKEN = 'refresh-unknown-token-0123456789';

@@ -5,9 +5,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/proposal.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { jsonLines, runCli } from '../helpers/cli.js';
-import { controlsIn } from '../helpers/controls.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { jsonLines, runCli } from '../support/cli.js';
+import { controlsIn } from '../support/controls.js';
+import { type TestInstall, testInstall } from '../support/pipeline.js';
 
 let install: TestInstall;
 const cli = (...args: string[]) => runCli([...args, '--config', install.configFile], install.env);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SeededServe, seededServe, TOKEN } from '../browser/harness.js';
-import { ROOT } from '../helpers/cli.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { ROOT } from '../support/cli.js';
+import { REDIS_URL } from '../support/redis.js';
 import { postForm, raw } from './server-http.js';
 
 let served: SeededServe | undefined;

@@ -15,7 +15,7 @@ import {
   startPrivateRedis,
   startWorkerChild,
   stopRedisServers,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 
 let install: GeneratedInstall;
 

@@ -27,8 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { WikipediaSource } from '../../src/sources/wikipedia.js';
-import { jsonLines } from '../helpers/cli.js';
-import { proposalLines, runCliTracked } from '../helpers/pipeline-harness.js';
+import { jsonLines } from '../support/cli.js';
+import { proposalLines, runCliTracked } from '../support/pipeline-harness.js';
 import {
   CORPUS_DIR,
   COUNT,

@@ -16,7 +16,7 @@ import {
   sleep,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 import {
   type DurableRedis,
   destroyDurableRedis,

@@ -1,4 +1,4 @@
-// Building blocks of the reliability suite, on top of test/helpers/pipeline-harness.ts (which this file
+// Building blocks of the reliability suite, on top of test/support/pipeline-harness.ts (which this file
 // imports and never changes): an installation over generated records with any config and fault spec,
 // private redis-servers that keep their data across a restart (AOF, as docker-compose runs Redis),
 // private PostgreSQL clusters that can be stopped and started, a seeded random source, and the figures
@@ -32,8 +32,8 @@ import { redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/log.js';
 import type { RunRecord } from '../../src/model/run.js';
-import { freePort, type GeneratedFiles, waitFor, writeGeneratedFiles } from '../helpers/pipeline-harness.js';
-import { dropPrefix, testPrefix } from '../helpers/redis.js';
+import { freePort, type GeneratedFiles, waitFor, writeGeneratedFiles } from '../support/pipeline-harness.js';
+import { dropPrefix, testPrefix } from '../support/redis.js';
 
 export { mulberry32 };
 

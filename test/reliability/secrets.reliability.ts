@@ -25,7 +25,7 @@ import {
   spawnCli,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 import {
   type DurableRedis,
   destroyDurableRedis,

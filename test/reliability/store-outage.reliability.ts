@@ -33,7 +33,7 @@ import {
   sleep,
   startWorkerChild,
   waitFor,
-} from '../helpers/pipeline-harness.js';
+} from '../support/pipeline-harness.js';
 import {
   finishedRun,
   type Install,

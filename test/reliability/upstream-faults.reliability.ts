@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/dev/fake-wikimedia/index.js';
 import { syncNow } from '../../src/jobs/sync.js';
-import { proposalLines } from '../helpers/pipeline-harness.js';
+import { proposalLines } from '../support/pipeline-harness.js';
 import { type Install, install, recordFigures, seconds, timeFile } from './helpers.js';
 
 timeFile('upstream-faults');

@@ -13,7 +13,7 @@ import { isRunStatus } from '../../src/model/lifecycle.js';
 import { canonicalJson } from '../../src/model/proposal.js';
 import type { RunFailure } from '../../src/model/run.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
-import { waitFor } from '../helpers/pipeline-harness.js';
+import { waitFor } from '../support/pipeline-harness.js';
 import {
   type Candidate,
   ENTITY_KINDS,

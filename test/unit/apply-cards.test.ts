@@ -10,7 +10,7 @@ import { type LocalRecord, recordToJson } from '../../src/model/record.js';
 import { applyToCard } from '../../src/sinks/apply/cards.js';
 import { wikipediaPath } from '../../src/sinks/apply/wikipedia-url.js';
 import { parseCard } from '../../src/sources/local/card-parser.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const example = (name: string) =>

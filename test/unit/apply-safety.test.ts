@@ -11,7 +11,7 @@ import { applyToCard } from '../../src/sinks/apply/cards.js';
 import { applyToJsonlLine } from '../../src/sinks/apply/jsonl.js';
 import { parseCard } from '../../src/sources/local/card-parser.js';
 import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const example = (name: string) =>

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseWebUrl, quoted } from '../../src/model/values.js';
 import { parseCard } from '../../src/sources/local/card-parser.js';
 import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 

@@ -8,7 +8,7 @@ import type { LocalRecord } from '../../src/model/record.js';
 import { verifyCard } from '../../src/sinks/apply/card-verify.js';
 import { planChange } from '../../src/sinks/apply/rules.js';
 import { parseCard } from '../../src/sources/local/card-parser.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const text = readFileSync(new URL('../../examples/cards/sora.md', import.meta.url), 'utf8');

@@ -15,9 +15,9 @@ import { parseJsonlRecord } from '../../src/sources/local/jsonl-record.js';
 import { parseEntities, parseLabels, parseStatements } from '../../src/sources/wikidata-parse.js';
 import { entityProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
 import { parsePages, redirectHops } from '../../src/sources/wikipedia-parse.js';
-import { testConfig } from '../helpers/config.js';
-import { wikimediaCapture } from '../helpers/fixtures.js';
-import { believe } from '../helpers/parsed.js';
+import { testConfig } from '../support/config.js';
+import { wikimediaCapture } from '../support/fixtures.js';
+import { believe } from '../support/parsed.js';
 
 const statementField = (
   name: string,

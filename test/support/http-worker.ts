@@ -1,6 +1,6 @@
 // A separate worker process for the cross-process limit test: `count` requests at once through its
 // own HttpClient, sharing the gate (Redis prefix) with the other processes.
-// Usage: node --import tsx test/helpers/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
+// Usage: node --import tsx test/support/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
 
 import { Redis } from 'ioredis';
 import { HttpClient } from '../../src/sources/http.js';

@@ -3,7 +3,7 @@
 // It exercises the private-server path of `ensureRedis` and of `factsync sync`, then prints one JSON
 // object with what it saw on its last line of stdout.
 //
-//   unshare -rn sh -c 'ip link set lo up && exec node --import tsx test/helpers/pipeline-embedded-probe.ts'
+//   unshare -rn sh -c 'ip link set lo up && exec node --import tsx test/support/pipeline-embedded-probe.ts'
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
