@@ -8,21 +8,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureRedis, NoRedisError, redisAnswers } from '../../src/jobs/embedded-redis.js';
-import { ROOT } from '../support/cli.js';
+import { type TestInstall, testInstall } from '../support/install.js';
 import type { ProbeResult } from '../support/pipeline-embedded-probe.js';
-import {
-  freePort,
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-} from '../support/pipeline-harness.js';
 import { REDIS_URL } from '../support/redis.js';
+import { freePort } from '../support/redis-server.js';
+import { killChildren, ROOT, runCli } from '../support/spawn.js';
 
 // docker-compose.yml does not publish its Redis on the host, so the advice is a plain `docker run`.
 const ADVICE = 'docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine';
 const dirs: string[] = [];
-let install: GeneratedInstall | undefined;
+let install: TestInstall | undefined;
 
 afterAll(async () => {
   await killChildren();
@@ -63,10 +58,10 @@ describe('ensureRedis', () => {
 
 describe('factsync sync with no Redis', () => {
   it('exits 2 with the advice when nothing answers at REDIS_URL and there is no redis-server on PATH', async () => {
-    install = await generatedInstall('embedded', { entities: 5 });
+    install = await testInstall('embedded', { entities: 5 });
     const url = `redis://127.0.0.1:${await freePort()}`;
     const empty = path.join(tempDir(), 'bin'); // node is run by its full path; nothing else is found
-    const { code, stdout, stderr } = await runCliTracked(['--config', install.configFile, 'sync'], {
+    const { code, stdout, stderr } = await runCli(['--config', install.configFile, 'sync'], {
       ...install.env,
       REDIS_URL: url,
       PATH: empty,

@@ -20,8 +20,8 @@ import type { ReadResult } from '../../src/model/record.js';
 import { readCardFile } from '../../src/sources/local/cards.js';
 import { openLocalSource } from '../../src/sources/local/index.js';
 import { LocalSourceError } from '../../src/sources/local/source.js';
-import { jsonLines, runCli } from '../support/cli.js';
 import { testConfig } from '../support/config.js';
+import { jsonLines, runCli } from '../support/spawn.js';
 
 const MAX = 4096;
 const fixtureCard = new URL('../fixtures/cards/whisper.md', import.meta.url);

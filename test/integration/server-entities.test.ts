@@ -17,9 +17,9 @@ import { openStore } from '../../src/sinks/open-store.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
 import { type LocalSource, openLocalSource } from '../../src/sources/local/index.js';
 import { LocalKeyIndex } from '../../src/sources/local/key-index.js';
-import { ROOT } from '../support/cli.js';
 import { testConfig } from '../support/config.js';
 import { dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { ROOT } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
 const LINES = 50_000;
