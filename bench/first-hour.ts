@@ -55,8 +55,10 @@ const redis = new Redis(redisServer.url);
 const fake = spawnCli('fake-wikimedia', ['fake-wikimedia', '--port', '0']);
 const samples: Record<'sync' | 'refresh' | 'offline', Timed[]> = { sync: [], refresh: [], offline: [] };
 try {
-  const wikidataUrl = (await fake.waitFor(/^export WIKIDATA_URL=(\S+)$/m))[1] as string;
-  const wikipediaUrl = (await fake.waitFor(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m))[1] as string;
+  const wikidataUrl = (await fake.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 60_000))[1] as string;
+  const wikipediaUrl = (
+    await fake.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000)
+  )[1] as string;
   const baseEnv = {
     REDIS_URL: redisServer.url,
     FACTSYNC_USER_AGENT: 'factsync-bench/1.0 (bench; bench@example.org)',

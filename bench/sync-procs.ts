@@ -2,13 +2,14 @@
 // Wikimedia, workers, one-off commands), a private redis-server, and what /proc says about each
 // process (resident memory, its peak, CPU time) and about the machine (CPU busy time).
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { freePort } from '../src/jobs/embedded-redis.js';
+import { type Child, killChildren, spawnTracked, stopAll } from '../test/support/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'bin', 'factsync.js');
@@ -21,113 +22,24 @@ export function progress(message: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Child processes, tracked so that every one is stopped at the end (by its pid, never by name)
+// Child processes: test/support/spawn.ts tracks every one, so that all are stopped at the end (by pid)
 
-export interface Child {
-  readonly name: string;
-  readonly pid: number;
-  readonly process: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  running(): boolean;
-  /** Resolves with the first match of `pattern` in stdout+stderr; rejects if the process exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
-  stop(graceMs?: number): Promise<void>;
-}
+export { type Child, killChildren, stopAll };
 
-const children = new Set<Child>();
-/** Set once the benchmark is stopping (a signal): no new child may start. */
-let stopping = false;
-
-/** Stops every child and refuses new ones: the benchmark then unwinds through its own clean-up. */
-export async function stopAll(): Promise<void> {
-  stopping = true;
-  await killChildren();
-}
-
-export interface SpawnOptions {
+export interface NodeOptions {
   readonly env?: Record<string, string>;
   /** Called with each complete line of stderr (progress of `factsync sync`, say). */
   readonly onStderrLine?: (line: string) => void;
 }
 
 /** Starts `node ARGS` with exactly PATH, HOME and `env` (the caller's environment is not passed on). */
-export function spawnNode(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
-  if (stopping) throw new Error(`stopping: ${name} not started`);
-  const proc = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  let partial = '';
-  proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-  });
-  proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-    if (!options.onStderrLine) return;
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim() !== '') options.onStderrLine(line);
-  });
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    proc.on('close', (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    });
-    proc.on('error', () => {
-      done = true;
-      resolve({ code: null, signal: null });
-    });
-  });
-  const child: Child = {
-    name,
-    pid: proc.pid ?? -1,
-    process: proc,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    running: () => !done,
-    async waitFor(pattern, timeoutMs = 60_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(out) ?? pattern.exec(err);
-        if (match) return match;
-        if (done) throw new Error(`${name} exited before printing ${pattern}:\n${tail(out)}\n${tail(err)}`);
-        if (Date.now() > deadline) throw new Error(`${name}: no ${pattern} after ${timeoutMs} ms`);
-        await sleep(25);
-      }
-    },
-    async stop(graceMs = 15_000) {
-      if (done) return;
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  children.add(child);
-  void exited.then(() => children.delete(child));
-  return child;
+export function spawnNode(name: string, args: readonly string[], options: NodeOptions = {}): Child {
+  return spawnTracked(process.execPath, args, { ...options, name });
 }
-
-const tail = (text: string) => text.slice(-3000);
 
 /** `node bin/factsync.js ARGS`. */
-export function spawnCli(name: string, args: readonly string[], options: SpawnOptions = {}): Child {
+export function spawnCli(name: string, args: readonly string[], options: NodeOptions = {}): Child {
   return spawnNode(name, [CLI, ...args], options);
-}
-
-/** Kills every child still running (SIGKILL, each by its pid) and waits for them. */
-export async function killChildren(): Promise<void> {
-  const running = [...children];
-  for (const child of running) if (child.running()) child.process.kill('SIGKILL');
-  await Promise.all(running.map((child) => child.exited));
 }
 
 export { freePort };
@@ -171,8 +83,8 @@ export async function startFakeChild(options: {
     '--port',
     '0',
   ]);
-  const wikidata = await child.waitFor(/^export WIKIDATA_URL=(\S+)$/m, 120_000);
-  const wikipedia = await child.waitFor(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m);
+  const wikidata = await child.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 120_000);
+  const wikipedia = await child.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000);
   const url = (wikidata[1] as string).replace(/\/+$/, '');
   const json = async <T>(response: Response): Promise<T> => {
     const body = (await response.json()) as T;

@@ -324,7 +324,7 @@ async function createInstall(
     ]);
     install.workers.push(worker);
   }
-  await Promise.all(install.workers.map((w) => w.waitFor(/factsync worker \d+ ready/, 60_000)));
+  await Promise.all(install.workers.map((w) => w.waitForOutput(/factsync worker \d+ ready/, 60_000)));
   progress(
     `${label}: ${options.workers} workers ready (pids ${install.workers.map((w) => w.pid).join(', ')}), prefix ${prefix}`,
   );

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CliResult, runCli } from '../test/helpers/cli.js';
+import { type CliResult, runCli } from '../test/support/spawn.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const README = path.join(ROOT, 'README.md');
@@ -85,7 +85,7 @@ export function factsync(
   cwd: string,
   env: Record<string, string> = {},
 ): Promise<Ran> {
-  return runCli([...args], env, cwd);
+  return runCli([...args], env, { cwd, timeoutMs: 600_000 });
 }
 
 /** The demo's output as the README shows it: the command, then what it printed (stderr's line first). */

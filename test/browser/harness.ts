@@ -14,9 +14,9 @@ import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
-import { ROOT } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
-import { dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { testConfig } from '../support/config.js';
+import { dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { ROOT } from '../support/spawn.js';
 
 export const TOKEN = 'browser-test-token-0123456789abcdef';
 

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkers, type Workers } from '../../src/jobs/worker.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { type TestInstall, testInstall } from '../support/install.js';
 import { type Browser, launchChromium } from './chromium.js';
 import { rowIds, type Served, serve, signIn, TOKEN } from './harness.js';
 
@@ -14,7 +14,7 @@ let browser: Browser;
 let workers: Workers | undefined;
 
 beforeAll(async () => {
-  install = await testInstall('serve-refresh', { 'serve.token': TOKEN });
+  install = await testInstall('serve-refresh', { settings: { 'serve.token': TOKEN } });
   served = await serve(install.config, install.runtime.store, install.runtime.redis);
   browser = await launchChromium();
 });

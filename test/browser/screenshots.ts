@@ -8,14 +8,14 @@
 
 import path from 'node:path';
 import { syncNow } from '../../src/jobs/sync.js';
-import { ROOT } from '../helpers/cli.js';
-import { testInstall } from '../helpers/pipeline.js';
+import { testInstall } from '../support/install.js';
+import { ROOT } from '../support/spawn.js';
 import { launchChromium } from './chromium.js';
 import { serve, signIn, TOKEN } from './harness.js';
 
 const DOCS = path.join(ROOT, 'docs');
 
-const install = await testInstall('screenshots', { 'serve.token': TOKEN });
+const install = await testInstall('screenshots', { settings: { 'serve.token': TOKEN } });
 const browser = await launchChromium({ width: 1440, height: 1000 });
 try {
   const { store } = install.runtime;

@@ -19,10 +19,10 @@ import { readSyncState } from '../../src/jobs/state-read.js';
 import { redisStateStore } from '../../src/jobs/state-store.js';
 import { applyAccepted, REFUSED } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
-import { runCli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { finding, propose, records, stamped, statuses } from '../support/apply.js';
+import { INSTALL_USER_AGENT, testConfig } from '../support/config.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { runCli } from '../support/spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-guards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,8 +55,8 @@ describe('apply on the example cards, whose lines say more than their values', (
     'local.path': cards,
     'store.path': path.join(root, 'factsync.db'),
   });
-  const env = { FACTSYNC_USER_AGENT: 'factsync-tests/1.0 (tests@example.org)', FACTSYNC_LOG_LEVEL: 'warn' };
-  const cli = (...args: string[]) => runCli([...args, '--config', configFile], env, root);
+  const env = { FACTSYNC_USER_AGENT: INSTALL_USER_AGENT, FACTSYNC_LOG_LEVEL: 'warn' };
+  const cli = (...args: string[]) => runCli([...args, '--config', configFile], env, { cwd: root });
 
   it('lists the clause lines as needing a person, writes none of them, and rewrites the value-only lines', async () => {
     const store = await openStore(config);
@@ -330,10 +330,12 @@ describe('apply refuses what moved since the run', () => {
       'local:\n  kind: cards\n  path: cards\nstore:\n  path: factsync.db\n',
     );
     const env = {
-      FACTSYNC_USER_AGENT: 'factsync-tests/1.0 (tests@example.org)',
+      FACTSYNC_USER_AGENT: INSTALL_USER_AGENT,
       REDIS_URL: 'redis://127.0.0.1:1',
     };
-    const ran = await runCli(['apply', '--dry-run', '--config', path.join(root, 'factsync.yaml')], env, root);
+    const ran = await runCli(['apply', '--dry-run', '--config', path.join(root, 'factsync.yaml')], env, {
+      cwd: root,
+    });
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stderr).toContain(
       'nothing answers at redis.url redis://127.0.0.1:1: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state',

@@ -16,9 +16,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyAccepted } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { finding, propose, records, stamped, statuses } from '../helpers/apply.js';
-import { runCli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
+import { finding, propose, records, stamped, statuses } from '../support/apply.js';
+import { INSTALL_USER_AGENT, testConfig } from '../support/config.js';
+import { runCli } from '../support/spawn.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'factsync-apply-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -287,8 +287,8 @@ describe('apply through the CLI: values a card cannot state safely', () => {
     'local.path': cards,
     'store.path': path.join(root, 'factsync.db'),
   });
-  const env = { FACTSYNC_USER_AGENT: 'factsync-tests/1.0 (tests@example.org)', FACTSYNC_LOG_LEVEL: 'warn' };
-  const cli = (...args: string[]) => runCli([...args, '--config', configFile], env, root);
+  const env = { FACTSYNC_USER_AGENT: INSTALL_USER_AGENT, FACTSYNC_LOG_LEVEL: 'warn' };
+  const cli = (...args: string[]) => runCli([...args, '--config', configFile], env, { cwd: root });
   const bytes = (name: string) => readFileSync(path.join(cards, name));
 
   it('refuses each unsafe value with its reason, leaves those cards byte for byte, and applies the rest', async () => {

@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import {
   type FakeWikimedia,
   generatedRecord,
@@ -16,9 +15,9 @@ import {
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
-import { runCli } from '../helpers/cli.js';
-import { fakeSettings } from '../helpers/pipeline.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { fakeSettings, testConfig, writeConfigFile } from '../support/config.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { runCli } from '../support/spawn.js';
 
 const SEED = 5;
 const COUNT = 200;
@@ -41,21 +40,19 @@ beforeAll(async () => {
       (_, i) => `${JSON.stringify(generatedRecord(SEED, i, { count: COUNT }))}\n`,
     ).join(''),
   );
-  writeFileSync(configFile, `store:\n  path: ${JSON.stringify(storePath)}\n`);
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      ...fakeSettings(fake, prefix),
-      'local.kind': 'jsonl',
-      'local.path': jsonl,
-      'store.path': storePath,
-      'reports.dir': path.join(dir, 'reports'),
-      'worker.lockDurationMs': 5000,
-      'sync.strategy': 'sweep',
-      // The mass change is made seconds before the night: the cooling-off (its own test) would hold
-      // it back for a day first. This file is about the breaker.
-      'review.coolingOffHours': 0,
-    },
+  writeConfigFile(configFile, { store: { path: storePath } });
+  const config = testConfig({
+    ...fakeSettings(fake, prefix),
+    'http.concurrency': 4,
+    'local.kind': 'jsonl',
+    'local.path': jsonl,
+    'store.path': storePath,
+    'reports.dir': path.join(dir, 'reports'),
+    'worker.lockDurationMs': 5000,
+    'sync.strategy': 'sweep',
+    // The mass change is made seconds before the night: the cooling-off (its own test) would hold
+    // it back for a day first. This file is about the breaker.
+    'review.coolingOffHours': 0,
   });
   runtime = await openRuntime(config, createLogger('warn'));
 });

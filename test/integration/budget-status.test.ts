@@ -11,8 +11,8 @@ import { budgetLimits } from '../../src/sources/budget.js';
 import { readBudget } from '../../src/sources/budget-state.js';
 import { redisGate } from '../../src/sources/http-gate.js';
 import { type SeededServe, seededServe } from '../browser/harness.js';
-import { runCli } from '../helpers/cli.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
 /** The default budget without a token (auto): 10 a minute, 500 an hour. */

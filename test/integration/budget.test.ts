@@ -8,8 +8,8 @@ import { budgetLimits } from '../../src/sources/budget.js';
 import { readBudget } from '../../src/sources/budget-state.js';
 import type { HttpClient } from '../../src/sources/http.js';
 import { redisGate, requestClass } from '../../src/sources/http-gate.js';
-import { httpRig, testHttpClient } from '../helpers/http-client.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { httpRig, testHttpClient } from '../support/http-client.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const rig = httpRig<ScriptedServer>('budget');
 const { redis, prefix } = rig;

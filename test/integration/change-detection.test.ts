@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import {
   type FakeWikimedia,
   generatedRecord,
@@ -20,8 +19,9 @@ import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
 import type { EntityState } from '../../src/sync/state.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../helpers/redis.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { fakeSettings, testConfig } from '../support/config.js';
+import { connectRedis, dropPrefix, testPrefix } from '../support/redis.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const SEED = 7;
 const COUNT = 40;
@@ -36,27 +36,18 @@ let fake: FakeWikimedia;
 async function install(name: string, settings: Record<string, unknown>): Promise<Runtime> {
   const prefix = testPrefix(`change-${name}`);
   prefixes.push(prefix);
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      'redis.url': REDIS_URL,
-      'redis.prefix': prefix,
-      'wikidata.url': fake.wikidataUrl,
-      'wikipedia.url': fake.wikipediaUrl,
-      'http.userAgent': 'factsync-tests/1.0 (tests@example.org)',
-      'http.ratePerSecond': 1000,
-      'http.budgetPerHour': 10_000_000,
-      'http.concurrency': 4,
-      'http.retries': 1,
-      'local.kind': 'jsonl',
-      'local.path': jsonl,
-      'store.path': path.join(dir, `${name}.db`),
-      'reports.dir': path.join(dir, `${name}-reports`),
-      'worker.lockDurationMs': 5000,
-      // Edits made in the fake are seconds old; the cooling-off has its own test (cooling-off.test.ts).
-      'review.coolingOffHours': 0,
-      ...settings,
-    },
+  const config = testConfig({
+    ...fakeSettings(fake, prefix),
+    'http.concurrency': 4,
+    'http.retries': 1,
+    'local.kind': 'jsonl',
+    'local.path': jsonl,
+    'store.path': path.join(dir, `${name}.db`),
+    'reports.dir': path.join(dir, `${name}-reports`),
+    'worker.lockDurationMs': 5000,
+    // Edits made in the fake are seconds old; the cooling-off has its own test (cooling-off.test.ts).
+    'review.coolingOffHours': 0,
+    ...settings,
   });
   const runtime = await openRuntime(config, createLogger('warn'));
   runtimes.push(runtime);

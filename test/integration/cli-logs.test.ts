@@ -4,21 +4,16 @@
 // escaped and a URL's password masked.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { controlsIn } from '../helpers/controls.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-  spawnCli,
-} from '../helpers/pipeline-harness.js';
+import { controlsIn } from '../support/controls.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { killChildren, runCli, spawnCli } from '../support/spawn.js';
 
-let install: GeneratedInstall;
+let install: TestInstall;
 /** The installation's environment, less the User-Agent it names (the shipped placeholder applies). */
 let placeholderEnv: Record<string, string>;
 
 beforeAll(async () => {
-  install = await generatedInstall('cli-logs', { entities: 3, logLevel: 'debug' });
+  install = await testInstall('cli-logs', { entities: 3, logLevel: 'debug' });
   const { FACTSYNC_USER_AGENT: _named, ...rest } = install.env;
   placeholderEnv = rest;
 });
@@ -29,7 +24,7 @@ afterAll(async () => {
 });
 
 const sync = (env: Record<string, string>, ...flags: string[]) =>
-  runCliTracked(['--config', install.configFile, 'sync', ...flags], { ...placeholderEnv, ...env });
+  runCli(['--config', install.configFile, 'sync', ...flags], { ...placeholderEnv, ...env });
 
 const SENTENCE =
   /^factsync: set FACTSYNC_USER_AGENT .*: Wikimedia asks every client for a name and a contact/;

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, ROOT, runCli } from '../helpers/cli.js';
-import { controlsIn } from '../helpers/controls.js';
+import { controlsIn } from '../support/controls.js';
+import { jsonLines, ROOT, runCli } from '../support/spawn.js';
 
 const COMMANDS = [
   'entities',

@@ -6,24 +6,22 @@
 // history that cannot be read (a proxy fails every prop=revisions) fails the entity: nothing proposed.
 // The window here is 0.004 hours (14.4 s) so the test can wait it out; the default is 24.
 
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { syncNow } from '../../src/jobs/sync.js';
-import { runCli } from '../helpers/cli.js';
-import { startFaultyProxy } from '../helpers/faulty-proxy.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { startFaultyProxy } from '../support/faulty-proxy.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { runCli } from '../support/spawn.js';
 
 const HOURS = 0.004;
 const SORA = 'Q124544998';
 let install: TestInstall;
 
 beforeAll(async () => {
-  install = await testInstall('cooling', { 'review.coolingOffHours': HOURS });
-  // The CLI reads the install's config file: the same window there.
-  appendFileSync(install.configFile, `review:\n  coolingOffHours: ${HOURS}\n`);
+  install = await testInstall('cooling', { file: { review: { coolingOffHours: HOURS } } });
 });
 afterAll(async () => install?.close());
 

@@ -21,7 +21,7 @@ import {
 import { guid, hex, mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
 import { itemValue, snak, statement } from '../../src/dev/fake-wikimedia/snaks.js';
 import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.
 type Json = any;

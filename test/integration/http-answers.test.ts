@@ -3,9 +3,9 @@
 // retried and then thrown, never handed to a source as the truth. Real loopback server, real Redis gate.
 
 import { describe, expect, it } from 'vitest';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { expectHttpError, httpRig, testHttpClient } from '../helpers/http-client.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { expectHttpError, httpRig, testHttpClient } from '../support/http-client.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const rig = httpRig<ScriptedServer>('http-answers');
 const { redis, prefix } = rig;

@@ -8,8 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from '../../src/sources/http-errors.js';
-import { expectHttpError, httpRig, testHttpClient } from '../helpers/http-client.js';
-import { type LoopbackServer, startLoopbackServer } from '../helpers/loopback-server.js';
+import { expectHttpError, httpRig, testHttpClient } from '../support/http-client.js';
+import { type LoopbackServer, startLoopbackServer } from '../support/loopback-server.js';
 
 const MiB = 1024 * 1024;
 const rig = httpRig<LoopbackServer>('http-limits');

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/jobs/embedded-redis.js';
 import { requestScope } from '../../src/sources/http.js';
 import type { UnreachableHosts } from '../../src/sources/http-reach.js';
-import { expectHttpError, httpRig, testHttpClient } from '../helpers/http-client.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { expectHttpError, httpRig, testHttpClient } from '../support/http-client.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const rig = httpRig<ScriptedServer>('http-unreachable');
 const { redis, prefix } = rig;

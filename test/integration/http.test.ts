@@ -1,11 +1,12 @@
 // The HTTP layer against a real loopback server and a real Redis: throttling, retries, typed failures.
 
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/sources/http.js';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../helpers/http-client.js';
-import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../support/http-client.js';
+import { REDIS_URL } from '../support/redis.js';
+import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
+import { spawnScript } from '../support/spawn.js';
 
 const rig = httpRig<ScriptedServer>('http');
 const { redis, prefix } = rig;
@@ -167,28 +168,13 @@ describe('politeness limits hold across worker processes', () => {
     rig.server = await startScriptedServer(() => ({ status: 200, body: { success: 1 }, delayMs: 40 }));
     const shared = `${prefix}:processes`;
     const [concurrency, rate, perProcess] = [2, 20, 15];
-    const run = () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          [
-            '--import',
-            'tsx',
-            'test/helpers/http-worker.ts',
-            rig.server?.url ?? '',
-            shared,
-            String(perProcess),
-            String(concurrency),
-            String(rate),
-          ],
-          { stdio: ['ignore', 'pipe', 'inherit'] },
-        );
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-        });
-        child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}`))));
-      });
+    const args = [rig.server.url, shared, String(perProcess), String(concurrency), String(rate)];
+    const run = async () => {
+      const child = spawnScript('test/support/http-worker.ts', args, { env: { REDIS_URL } });
+      const { code } = await child.exited;
+      if (code !== 0) throw new Error(`worker exited ${code}: ${child.stderr()}`);
+      return child.stdout();
+    };
     const outputs = await Promise.all([run(), run()]);
     for (const out of outputs) expect(JSON.parse(out).test.requests).toBe(perProcess);
     expect(rig.server.arrivals).toHaveLength(2 * perProcess);

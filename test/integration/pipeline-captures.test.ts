@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { Proposal } from '../../src/model/proposal.js';
-import { ROOT } from '../helpers/cli.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { ROOT } from '../support/spawn.js';
 
 const CAPTURES = path.join(ROOT, 'test', 'fixtures', 'wikimedia-captures');
 
@@ -105,16 +105,15 @@ beforeAll(async () => {
   );
   const file = path.join(world, 'kb.jsonl.txt');
   writeFileSync(file, `${[...AGREEING, ...DISAGREEING].map((r) => JSON.stringify(r)).join('\n')}\n`);
-  install = await testInstall(
-    'captures',
-    {
+  install = await testInstall('captures', {
+    settings: {
       'fields.headOfGovernment': { type: 'item', property: 'P6' },
       'fields.country': { type: 'item', property: 'P17' },
       'local.kind': 'jsonl',
       'local.path': file,
     },
-    { fixturesDir: world },
-  );
+    fake: { fixturesDir: world },
+  });
 }, 120_000);
 afterAll(async () => install?.close());
 

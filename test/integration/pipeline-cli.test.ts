@@ -7,25 +7,22 @@ import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { liveWorkers } from '../../src/jobs/sync.js';
-import { ROOT } from '../helpers/cli.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-  spawnCli,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { killChildren, ROOT, runCli, spawnCli, startWorkerChild } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 
 const ENTITIES = 40;
 const BATCHES = 4;
 
-let install: GeneratedInstall;
+let install: TestInstall;
 let batches: Queue;
 
 beforeAll(async () => {
-  install = await generatedInstall('cli', { entities: ENTITIES, batchSize: 10, latencyMs: 10 });
+  install = await testInstall('cli', {
+    entities: ENTITIES,
+    fake: { latencyMs: 10 },
+    file: { sync: { batchSize: 10 } },
+  });
   batches = openQueue(install.runtime.settings, BATCH_QUEUE);
 });
 
@@ -35,7 +32,7 @@ afterAll(async () => {
   await install?.close();
 });
 
-const cli = (...args: string[]) => runCliTracked(['--config', install.configFile, ...args], install.env);
+const cli = (...args: string[]) => runCli(['--config', install.configFile, ...args], install.env);
 
 /** The run id a `sync` summary starts with. */
 function runIdOf(stdout: string): string {
@@ -120,11 +117,10 @@ describe('factsync sync', () => {
 describe('two factsync sync at once', () => {
   it('both finish: the second does not rely on the workers the first runs for itself', async () => {
     // Its own installation, slow enough for the first sync to be busy when the second starts.
-    const busy = await generatedInstall('cli-twice', {
+    const busy = await testInstall('cli-twice', {
       entities: 200,
-      batchSize: 10,
-      latencyMs: 30,
-      concurrency: 1,
+      fake: { latencyMs: 30 },
+      file: { sync: { batchSize: 10 }, worker: { concurrency: 1 } },
     });
     const queue = openQueue(busy.runtime.settings, BATCH_QUEUE);
     try {

@@ -9,28 +9,27 @@ import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { startRun } from '../../src/jobs/run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  proposalLines,
-  proposalsByEntity,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { proposalLines, proposalsByEntity } from '../support/proposals.js';
+import { killChildren, startWorkerChild } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 
 const ENTITIES = 300;
 /** Small batches and a slow fake, so that a run is many batches, each taking a while. */
-const SHAPE = { entities: ENTITIES, batchSize: 10, latencyMs: 30, lockDurationMs: 3000, concurrency: 2 };
+const SHAPE = {
+  entities: ENTITIES,
+  fake: { latencyMs: 30 },
+  file: { sync: { batchSize: 10 }, worker: { lockDurationMs: 3000, concurrency: 2 } },
+};
 
-const installs: GeneratedInstall[] = [];
+const installs: TestInstall[] = [];
 const queues: Queue[] = [];
 let cleanLines: string[];
 let cleanByEntity: Map<string, string[]>;
 
 beforeAll(async () => {
   // The reference: the same records against the same fake world, in one undisturbed run.
-  const clean = await generatedInstall('crash-clean', { entities: ENTITIES });
+  const clean = await testInstall('crash-clean', { entities: ENTITIES });
   installs.push(clean);
   const { run } = await syncNow(clean.runtime, { trigger: 'one-off' });
   expect(run.counts).toMatchObject({ seen: ENTITIES, fetched: ENTITIES, failed: 0, unreadable: 0 });
@@ -46,7 +45,7 @@ afterAll(async () => {
   await Promise.allSettled(installs.map((i) => i.close()));
 });
 
-async function finishedRun(install: GeneratedInstall, runId: string): Promise<RunRecord> {
+async function finishedRun(install: TestInstall, runId: string): Promise<RunRecord> {
   return waitFor(
     `run ${runId} to be done`,
     async () => {
@@ -58,7 +57,7 @@ async function finishedRun(install: GeneratedInstall, runId: string): Promise<Ru
 }
 
 /** Waits until the run is planned, a few batches are done, many remain, and the worker has some in hand. */
-async function midRun(install: GeneratedInstall, batches: Queue, runId: string): Promise<void> {
+async function midRun(install: TestInstall, batches: Queue, runId: string): Promise<void> {
   await waitFor(
     'a run in full swing',
     async () => {
@@ -74,14 +73,14 @@ async function midRun(install: GeneratedInstall, batches: Queue, runId: string):
   );
 }
 
-async function expectSameProposalsAsCleanRun(install: GeneratedInstall): Promise<void> {
+async function expectSameProposalsAsCleanRun(install: TestInstall): Promise<void> {
   expect(await proposalsByEntity(install.runtime.store)).toEqual(cleanByEntity);
   expect(await proposalLines(install.runtime.store)).toEqual(cleanLines);
 }
 
 describe('a worker killed mid-batch', () => {
   it('loses nothing: its batches are taken over by another worker and the run completes', async () => {
-    const install = await generatedInstall('crash-kill', SHAPE);
+    const install = await testInstall('crash-kill', SHAPE);
     installs.push(install);
     const batches = openQueue(install.runtime.settings, BATCH_QUEUE);
     queues.push(batches);
@@ -116,7 +115,7 @@ describe('a worker killed mid-batch', () => {
 
 describe('a worker stopped with SIGTERM mid-batch', () => {
   it('finishes the batches in hand, exits 0, and the run completes with another worker', async () => {
-    const install = await generatedInstall('crash-term', { ...SHAPE, logLevel: 'info' });
+    const install = await testInstall('crash-term', { ...SHAPE, logLevel: 'info' });
     installs.push(install);
     const batches = openQueue(install.runtime.settings, BATCH_QUEUE);
     queues.push(batches);

@@ -2,27 +2,22 @@
 // the advice to start one otherwise (exit 2). The machine's own Redis occupies the default URL, so the
 // private-server path runs in a network namespace of its own (`unshare -rn`), where 127.0.0.1:6379 is free.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureRedis, NoRedisError, redisAnswers } from '../../src/jobs/embedded-redis.js';
-import { ROOT } from '../helpers/cli.js';
-import type { ProbeResult } from '../helpers/pipeline-embedded-probe.js';
-import {
-  freePort,
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-} from '../helpers/pipeline-harness.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import type { ProbeResult } from '../support/pipeline-embedded-probe.js';
+import { REDIS_URL } from '../support/redis.js';
+import { freePort } from '../support/redis-server.js';
+import { killChildren, ROOT, runCli, spawnTracked } from '../support/spawn.js';
 
 // docker-compose.yml does not publish its Redis on the host, so the advice is a plain `docker run`.
 const ADVICE = 'docker run -d -p 127.0.0.1:6379:6379 redis:7-alpine';
 const dirs: string[] = [];
-let install: GeneratedInstall | undefined;
+let install: TestInstall | undefined;
 
 afterAll(async () => {
   await killChildren();
@@ -63,10 +58,10 @@ describe('ensureRedis', () => {
 
 describe('factsync sync with no Redis', () => {
   it('exits 2 with the advice when nothing answers at REDIS_URL and there is no redis-server on PATH', async () => {
-    install = await generatedInstall('embedded', { entities: 5 });
+    install = await testInstall('embedded', { entities: 5 });
     const url = `redis://127.0.0.1:${await freePort()}`;
     const empty = path.join(tempDir(), 'bin'); // node is run by its full path; nothing else is found
-    const { code, stdout, stderr } = await runCliTracked(['--config', install.configFile, 'sync'], {
+    const { code, stdout, stderr } = await runCli(['--config', install.configFile, 'sync'], {
       ...install.env,
       REDIS_URL: url,
       PATH: empty,
@@ -86,23 +81,18 @@ function canUnshare(): boolean {
 
 describe.skipIf(!canUnshare())('with nothing at the default URL (in a network namespace)', () => {
   it('runs a private redis-server for ensureRedis and for `factsync sync`, and stops it afterwards', async () => {
-    const probe = path.join(ROOT, 'test', 'helpers', 'pipeline-embedded-probe.ts');
-    const child = spawn(
+    const probe = path.join(ROOT, 'test', 'support', 'pipeline-embedded-probe.ts');
+    // This process's environment with REDIS_URL emptied: the probe must find nothing configured.
+    const env = { ...(process.env as Record<string, string>), REDIS_URL: '' };
+    const child = spawnTracked(
       'unshare',
       ['-rn', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx "$1"', process.execPath, probe],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, REDIS_URL: '' } },
+      { env },
     );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const timer = setTimeout(() => child.process.kill('SIGKILL'), 90_000);
+    const { code } = await child.exited;
     clearTimeout(timer);
+    const [out, err] = [child.stdout(), child.stderr()];
     expect(code, err).toBe(0);
     const result = JSON.parse(out.trimEnd().split('\n').at(-1) ?? '{}') as ProbeResult & { error?: string };
     expect(result.error).toBeUndefined();

@@ -3,15 +3,16 @@
 // `partial`, never "done, all agree"; and the report counts every request sent, the attempts of a batch
 // that was retried included. Real Redis, real loopback servers, a real unresolvable name.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
+import { parse } from 'yaml';
 import { freePort } from '../../src/jobs/embedded-redis.js';
 import type { RunRecord } from '../../src/model/run.js';
-import { type FaultyProxy, startFaultyProxy } from '../helpers/faulty-proxy.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
-import { killChildren, runCliTracked } from '../helpers/pipeline-harness.js';
+import { overlay, type Tree, writeConfigFile } from '../support/config.js';
+import { type FaultyProxy, startFaultyProxy } from '../support/faulty-proxy.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { killChildren, runCli } from '../support/spawn.js';
 
 /** Sora's item: every request that names it fails in the partial run. */
 const SORA = 'Q124544998';
@@ -33,19 +34,12 @@ afterAll(async () => {
 /** A --config file for the install with these settings on top (retries, attempts, batch size). */
 function configWith(name: string, settings: { http?: object; worker?: object; sync?: object }): string {
   const file = path.join(install.dir, `${name}.yaml`);
-  const config = {
-    store: { path: install.config.store.path },
-    reports: { dir: install.config.reports.dir },
-    http: { ratePerSecond: 1000, budgetPerHour: 10_000_000, ...settings.http },
-    worker: { lockDurationMs: 5000, shutdownTimeoutMs: 5000, ...settings.worker },
-    ...(settings.sync ? { sync: settings.sync } : {}),
-  };
-  writeFileSync(file, stringify(config));
-  return file;
+  const installed = parse(readFileSync(install.configFile, 'utf8')) as Tree;
+  return writeConfigFile(file, overlay(installed, settings as Tree));
 }
 
 async function sync(configFile: string, env: Record<string, string>, ...args: string[]) {
-  const result = await runCliTracked(['--config', configFile, 'sync', ...args], { ...install.env, ...env });
+  const result = await runCli(['--config', configFile, 'sync', ...args], { ...install.env, ...env });
   const runId = /^run (\S+) \(one-off\)/m.exec(result.stdout)?.[1];
   expect(runId, `${result.stdout}\n${result.stderr}`).toBeDefined();
   const run = (await install.runtime.store.getRun(runId as string)) as RunRecord;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRuntime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
-import { proposalLines } from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { proposalLines } from '../support/proposals.js';
 
 let install: TestInstall;
 beforeAll(async () => {

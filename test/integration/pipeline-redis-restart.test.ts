@@ -7,22 +7,15 @@ import { redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { startRun } from '../../src/jobs/run.js';
 import type { RunRecord } from '../../src/model/run.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  type PrivateRedis,
-  sleep,
-  startPrivateRedis,
-  startWorkerChild,
-  stopRedisServers,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { killChildren, startWorkerChild } from '../support/spawn.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const ENTITIES = 30;
 
-let redis: PrivateRedis | undefined;
-let install: GeneratedInstall | undefined;
+let redis: RedisServer | undefined;
+let install: TestInstall | undefined;
 const queues: Queue[] = [];
 
 afterAll(async () => {
@@ -32,7 +25,7 @@ afterAll(async () => {
   await stopRedisServers();
 });
 
-async function finishedRun(target: GeneratedInstall, runId: string, timeoutMs: number): Promise<RunRecord> {
+async function finishedRun(target: TestInstall, runId: string, timeoutMs: number): Promise<RunRecord> {
   return waitFor(
     `run ${runId} to be done`,
     async () => {
@@ -45,8 +38,12 @@ async function finishedRun(target: GeneratedInstall, runId: string, timeoutMs: n
 
 describe('a worker whose Redis restarts', () => {
   it('keeps consuming: a run started after the restart is processed and finishes', async () => {
-    redis = await startPrivateRedis();
-    install = await generatedInstall('restart', { entities: ENTITIES, batchSize: 10, redisUrl: redis.url });
+    redis = await startRedisServer();
+    install = await testInstall('restart', {
+      entities: ENTITIES,
+      file: { sync: { batchSize: 10 } },
+      redisUrl: redis.url,
+    });
     // This process's own connection retries while Redis is away; its errors are expected here.
     install.runtime.redis.on('error', () => undefined);
     const worker = await startWorkerChild(install);

@@ -6,20 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, type JobPayloads, openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { processPlan, startRun } from '../../src/jobs/run.js';
 import type { RunRecord } from '../../src/model/run.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { killChildren, runCli, startWorkerChild } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 
 const ENTITIES = 200;
 const BATCH = 10;
 const KEY = 'gen-195'; // in the last nightly batch
 
-let install: GeneratedInstall | undefined;
+let install: TestInstall | undefined;
 const closers: Array<() => Promise<unknown>> = [];
 
 afterAll(async () => {
@@ -28,7 +23,7 @@ afterAll(async () => {
   await install?.close();
 });
 
-async function finishedRun(target: GeneratedInstall, runId: string): Promise<RunRecord> {
+async function finishedRun(target: TestInstall, runId: string): Promise<RunRecord> {
   return waitFor(
     `run ${runId} to be done`,
     async () => {
@@ -40,7 +35,7 @@ async function finishedRun(target: GeneratedInstall, runId: string): Promise<Run
 }
 
 /** Plans the runs waiting on the runs queue (and nothing else), as a worker would, then stops. */
-async function planWaitingRuns(target: GeneratedInstall, runIds: readonly string[]): Promise<void> {
+async function planWaitingRuns(target: TestInstall, runIds: readonly string[]): Promise<void> {
   const planner = new Worker(
     RUN_QUEUE,
     async (job: Job) => {
@@ -64,11 +59,10 @@ async function planWaitingRuns(target: GeneratedInstall, runIds: readonly string
 
 describe('a manual refresh', () => {
   it('is de-duplicated while waiting and runs ahead of the nightly batches already queued', async () => {
-    install = await generatedInstall('refresh', {
+    install = await testInstall('refresh', {
       entities: ENTITIES,
-      batchSize: BATCH,
-      latencyMs: 20,
-      concurrency: 1,
+      fake: { latencyMs: 20 },
+      file: { sync: { batchSize: BATCH }, worker: { concurrency: 1 } },
     });
     const batches: Queue = openQueue(install.runtime.settings, BATCH_QUEUE);
     closers.push(() => batches.close());
@@ -76,13 +70,13 @@ describe('a manual refresh', () => {
 
     // No worker is running: the nightly run is queued, and so is the refresh.
     const nightly = await startRun(install.runtime.settings, { trigger: 'nightly' });
-    const first = await runCliTracked(args, install.env);
+    const first = await runCli(args, install.env);
     expect(first.code).toBe(0);
     const refreshRunId = /^queued run (\S+) for gen-195$/m.exec(first.stdout)?.[1];
     expect(refreshRunId, first.stdout + first.stderr).toBeDefined();
     expect(first.stderr).toContain('no worker is running');
 
-    const second = await runCliTracked(args, install.env);
+    const second = await runCli(args, install.env);
     expect(second.code).toBe(0);
     expect(second.stdout).toBe('');
     expect(second.stderr).toContain(`${KEY}: a refresh is already waiting`);
@@ -126,7 +120,7 @@ describe('a manual refresh', () => {
     expect(itsNightlyBatch?.finishedOn).toBeGreaterThan(refreshBatch?.finishedOn ?? Infinity);
 
     // Once the refresh is done, the entity may be refreshed again.
-    const third = await runCliTracked(args, install.env);
+    const third = await runCli(args, install.env);
     expect(third.code).toBe(0);
     const thirdRunId = /^queued run (\S+) for gen-195$/m.exec(third.stdout)?.[1];
     expect(thirdRunId, third.stdout + third.stderr).toBeDefined();

@@ -4,20 +4,14 @@
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
-import {
-  type CliChild,
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-  startWorkerChild,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { type Child, killChildren, runCli, startWorkerChild } from '../support/spawn.js';
 
-let install: GeneratedInstall;
+let install: TestInstall;
 let runs: Queue;
 
 beforeAll(async () => {
-  install = await generatedInstall('schedule', { entities: 5 });
+  install = await testInstall('schedule', { entities: 5 });
   runs = openQueue(install.runtime.settings, RUN_QUEUE);
 });
 
@@ -28,9 +22,9 @@ afterAll(async () => {
 });
 
 const schedule = (...args: string[]) =>
-  runCliTracked(['--config', install.configFile, 'schedule', ...args], install.env);
+  runCli(['--config', install.configFile, 'schedule', ...args], install.env);
 
-async function stop(...workers: CliChild[]): Promise<void> {
+async function stop(...workers: Child[]): Promise<void> {
   for (const worker of workers) worker.process.kill('SIGTERM');
   for (const worker of workers) expect(await worker.exited).toEqual({ code: 0, signal: null });
 }

@@ -10,7 +10,6 @@ import path from 'node:path';
 import { Job } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
 import { openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { startRun } from '../../src/jobs/run.js';
@@ -20,23 +19,20 @@ import { startWorkers, type Workers } from '../../src/jobs/worker.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { redisLabelCache } from '../../src/sources/label-cache.js';
-import { ROOT } from '../helpers/cli.js';
-import {
-  type PrivateRedis,
-  proposalLines,
-  startPrivateRedis,
-  stopRedisServers,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
-import { testPrefix } from '../helpers/redis.js';
+import { fakeSettings, testConfig } from '../support/config.js';
+import { proposalLines } from '../support/proposals.js';
+import { testPrefix } from '../support/redis.js';
+import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { ROOT } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 
-let redis: PrivateRedis;
+let redis: RedisServer;
 let fake: FakeWikimedia;
 let dir: string;
 const closers: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  redis = await startPrivateRedis();
+  redis = await startRedisServer();
   fake = await startFakeWikimedia({ seed: 11 });
   dir = mkdtempSync(path.join(tmpdir(), 'factsync-stores-'));
   cpSync(path.join(ROOT, 'examples', 'cards'), path.join(dir, 'cards'), { recursive: true });
@@ -54,22 +50,14 @@ type LogLines = Array<{ level: number; msg: string; [key: string]: unknown }>;
 
 /** A runtime over the shared cards and fake, into the SQLite store `name`.db. */
 async function storeRuntime(name: string, prefix?: string): Promise<{ runtime: Runtime; logged: LogLines }> {
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      'redis.url': redis.url,
-      ...(prefix === undefined ? {} : { 'redis.prefix': prefix }),
-      'wikidata.url': fake.wikidataUrl,
-      'wikipedia.url': fake.wikipediaUrl,
-      'http.userAgent': 'factsync-tests/1.0 (tests@example.org)',
-      'http.ratePerSecond': 1000,
-      'http.budgetPerHour': 10_000_000,
-      'local.path': path.join(dir, 'cards'),
-      'store.path': path.join(dir, prefix ? 'shared' : 'own', `${name}.db`),
-      'reports.dir': path.join(dir, `reports-${name}`),
-      'worker.lockDurationMs': 5000,
-      'worker.shutdownTimeoutMs': 5000,
-    },
+  const config = testConfig({
+    ...fakeSettings(fake, prefix),
+    'redis.url': redis.url,
+    'local.path': path.join(dir, 'cards'),
+    'store.path': path.join(dir, prefix ? 'shared' : 'own', `${name}.db`),
+    'reports.dir': path.join(dir, `reports-${name}`),
+    'worker.lockDurationMs': 5000,
+    'worker.shutdownTimeoutMs': 5000,
   });
   const logged: LogLines = [];
   const log = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });

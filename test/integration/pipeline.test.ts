@@ -4,13 +4,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { type TestInstall, testInstall } from '../support/install.js';
 
 let install: TestInstall;
 beforeAll(async () => {
   // An edit made in the fake is seconds old: the cooling-off (its own test, cooling-off.test.ts) would
   // hold it back, and this file is about what a run fetches.
-  install = await testInstall('pipeline', { 'review.coolingOffHours': 0 });
+  install = await testInstall('pipeline', { settings: { 'review.coolingOffHours': 0 } });
 });
 afterAll(async () => install?.close());
 
@@ -49,7 +49,7 @@ describe('a run over the example cards', () => {
   });
 
   it('compares a card again when it changed, even though its item did not', async () => {
-    const card = `${install.cards}/openai.md`;
+    const card = `${install.local}/openai.md`;
     writeFileSync(card, readFileSync(card, 'utf8').replaceAll('December 11, 2015', 'December 2015'));
     const { run } = await syncNow(install.runtime, { trigger: 'manual' });
     expect(run.counts).toMatchObject({ fetched: 1, unchanged: 8 });

@@ -20,8 +20,8 @@ import { LocalSourceError } from '../../src/local/paths.js';
 import { readCardFile } from '../../src/local/read/cards.js';
 import { openLocalSource } from '../../src/local/read/index.js';
 import type { ReadResult } from '../../src/model/record.js';
-import { jsonLines, runCli } from '../helpers/cli.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
+import { jsonLines, runCli } from '../support/spawn.js';
 
 const MAX = 4096;
 const fixtureCard = new URL('../fixtures/cards/whisper.md', import.meta.url);

@@ -18,7 +18,7 @@ import {
   scratchCheckout,
   shellWords,
 } from '../../scripts/readme-demo.js';
-import { REDIS_URL, testPrefix } from '../helpers/redis.js';
+import { REDIS_URL, testPrefix } from '../support/redis.js';
 
 const prefix = testPrefix('readme');
 const env = { FACTSYNC_PREFIX: prefix, REDIS_URL };

@@ -6,15 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  type PrivateRedis,
-  runCliTracked,
-  startPrivateRedis,
-  stopRedisServers,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { killChildren, runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
 const TOKEN = 'refresh-claims-token-0123456789';
@@ -22,14 +16,14 @@ const TOKEN = 'refresh-claims-token-0123456789';
 // allow): the refresh's claim succeeds, the queue refuses the run (BullMQ adds jobs with scripts).
 const NO_SCRIPTS = { user: 'no-scripts', password: 'no-scripts-pw' };
 
-let redis: PrivateRedis;
-let install: GeneratedInstall;
+let redis: RedisServer;
+let install: TestInstall;
 let server: RunningServer;
 
 beforeAll(async () => {
   // A private redis-server: the test adds a Redis user, which the shared one should not carry.
-  redis = await startPrivateRedis();
-  install = await generatedInstall('refresh-claims', { entities: 4, redisUrl: redis.url });
+  redis = await startRedisServer();
+  install = await testInstall('refresh-claims', { entities: 4, redisUrl: redis.url });
   await install.runtime.redis.call(
     'ACL',
     'SETUSER',
@@ -61,7 +55,7 @@ afterAll(async () => {
   await stopRedisServers();
 });
 
-const cli = (...args: string[]) => runCliTracked(['--config', install.configFile, ...args], install.env);
+const cli = (...args: string[]) => runCli(['--config', install.configFile, ...args], install.env);
 const queuedRun = (stdout: string, key: string) =>
   new RegExp(`^queued run (\\S+) for ${key}$`, 'm').exec(stdout)?.[1];
 
@@ -101,7 +95,7 @@ describe('a refresh whose run cannot be queued', () => {
     const url = new URL(redis.url);
     url.username = NO_SCRIPTS.user;
     url.password = NO_SCRIPTS.password;
-    return runCliTracked(['--config', install.configFile, 'refresh', ...args], {
+    return runCli(['--config', install.configFile, 'refresh', ...args], {
       ...install.env,
       REDIS_URL: url.toString(),
     });

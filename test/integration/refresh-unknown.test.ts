@@ -7,21 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
-import {
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { killChildren, runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
 const TOKEN = 'refresh-unknown-token-0123456789';
 
-let install: GeneratedInstall;
+let install: TestInstall;
 let runs: Queue;
 
 beforeAll(async () => {
-  install = await generatedInstall('unknown-keys', { entities: 3 });
+  install = await testInstall('unknown-keys', { entities: 3 });
   runs = openQueue(install.runtime.settings, RUN_QUEUE);
 });
 
@@ -31,7 +27,7 @@ afterAll(async () => {
   await install?.close();
 });
 
-const cli = (...args: string[]) => runCliTracked(['--config', install.configFile, ...args], install.env);
+const cli = (...args: string[]) => runCli(['--config', install.configFile, ...args], install.env);
 
 /** Everything a refresh or a sync would have left: jobs on the runs queue, refresh claims, runs stored. */
 async function queued(): Promise<{ jobs: number; claims: string[]; runs: number }> {

@@ -5,9 +5,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/proposal.js';
 import { openStore } from '../../src/sinks/open-store.js';
-import { jsonLines, runCli } from '../helpers/cli.js';
-import { controlsIn } from '../helpers/controls.js';
-import { type TestInstall, testInstall } from '../helpers/pipeline.js';
+import { controlsIn } from '../support/controls.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { jsonLines, runCli } from '../support/spawn.js';
 
 let install: TestInstall;
 const cli = (...args: string[]) => runCli([...args, '--config', install.configFile], install.env);
@@ -107,10 +107,10 @@ describe('the review commands', () => {
   it('apply writes the accepted value into the card and marks it applied', async () => {
     const dry = await cli('apply', '--dry-run');
     expect(dry.stdout).toContain('would change');
-    expect(readFileSync(`${install.cards}/sora.md`, 'utf8')).not.toMatch(/Owned by OpenAI/i);
+    expect(readFileSync(`${install.local}/sora.md`, 'utf8')).not.toMatch(/Owned by OpenAI/i);
     const { code } = await cli('apply');
     expect(code).toBe(0);
-    expect(readFileSync(`${install.cards}/sora.md`, 'utf8')).toMatch(/owned by OpenAI/i);
+    expect(readFileSync(`${install.local}/sora.md`, 'utf8')).toMatch(/owned by OpenAI/i);
     const owner = jsonLines(
       (await cli('proposals', '--json', '--entity', 'sora', '--field', 'owner')).stdout,
     );
@@ -171,7 +171,7 @@ describe('values that try to drive the terminal', () => {
 
   beforeAll(async () => {
     hostile = await testInstall('hostile');
-    const card = `${hostile.cards}/sora.md`;
+    const card = `${hostile.local}/sora.md`;
     writeFileSync(card, readFileSync(card, 'utf8').replace(/^# Sora$/m, `# Sora${HOSTILE}`));
     const synced = await run('sync');
     expect(synced.code, synced.stderr).toBe(0);

@@ -4,14 +4,13 @@
 // Retry-After, a then-right token included. And a token too short to resist guessing is refused at
 // start-up (exit 2, naming serve.token, never printing it).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SeededServe, seededServe, TOKEN } from '../browser/harness.js';
-import { ROOT } from '../helpers/cli.js';
-import { REDIS_URL } from '../helpers/redis.js';
+import { REDIS_URL } from '../support/redis.js';
+import { runCli } from '../support/spawn.js';
 import { postForm, raw } from './server-http.js';
 
 let served: SeededServe | undefined;
@@ -107,24 +106,9 @@ function factsync(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string }> {
   const cwd = mkdtempSync(path.join(tmpdir(), 'factsync-token-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${ROOT}/bin/factsync.js`, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', REDIS_URL, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), 15_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      rmSync(cwd, { recursive: true, force: true });
-      resolve({ code, stderr });
-    });
-  });
+  return runCli(args, { REDIS_URL, ...env }, { cwd, timeoutMs: 15_000, killSignal: 'SIGTERM' }).finally(() =>
+    rmSync(cwd, { recursive: true, force: true }),
+  );
 }
 
 describe('a short token', () => {

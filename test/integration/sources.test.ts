@@ -9,9 +9,9 @@ import type { HttpClient } from '../../src/sources/http.js';
 import { redisLabelCache } from '../../src/sources/label-cache.js';
 import { WikidataSource } from '../../src/sources/wikidata.js';
 import { WikipediaSource } from '../../src/sources/wikipedia.js';
-import { testConfig } from '../helpers/config.js';
-import { TEST_USER_AGENT, testHttpClient } from '../helpers/http-client.js';
-import { connectRedis, dropPrefix, testPrefix } from '../helpers/redis.js';
+import { testConfig } from '../support/config.js';
+import { TEST_USER_AGENT, testHttpClient } from '../support/http-client.js';
+import { connectRedis, dropPrefix, testPrefix } from '../support/redis.js';
 
 const { fields, languages } = testConfig();
 const redis = connectRedis();

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/sinks/open-store.js';
 import { ENTITY_LOCK_SPACE, openPostgresStore } from '../../src/sinks/postgres.js';
-import { waitFor } from '../helpers/pipeline-harness.js';
+import { waitFor } from '../support/wait.js';
 import { soraFinding, storeConformance, time } from './store-conformance.js';
 import { expectMigrated, LEGACY_MIGRATIONS, legacyRows } from './store-legacy.js';
 

@@ -2,7 +2,6 @@
 // several processes can show (a second process writing at the same time, a fresh file migrated by
 // several processes at once) and openStore's choice of adapter.
 
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +12,7 @@ import { fingerprint } from '../../src/model/proposal.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { openSqliteStore } from '../../src/sinks/sqlite.js';
 import { waitingStore } from '../../src/sinks/waiting-store.js';
+import { spawnTracked } from '../support/spawn.js';
 import { announcedFinding, soraFinding, storeConformance, time } from './store-conformance.js';
 import { expectMigrated, LEGACY_MIGRATIONS, legacyRows } from './store-legacy.js';
 
@@ -38,30 +38,12 @@ function child(dbFile: string, body: string): { ready: Promise<void>; done: Prom
     process.stdout.write('ready\\n');
     ${body}
     await store.close();`;
-  const proc = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawnTracked(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code]);
+  const done = proc.exited.then(({ code: status }) => {
+    if (status !== 0) throw new Error(`child exited ${status}: ${proc.stderr()}`);
+    return proc.stdout().replace(/^ready\n/, '');
   });
-  let out = '';
-  let err = '';
-  let signalReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    signalReady = resolve;
-  });
-  proc.stdout.on('data', (chunk) => {
-    out += chunk;
-    if (out.startsWith('ready\n')) signalReady();
-  });
-  proc.stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const done = new Promise<string>((resolve, reject) => {
-    proc.on('error', reject);
-    proc.on('close', (status) =>
-      status === 0
-        ? resolve(out.replace(/^ready\n/, ''))
-        : reject(new Error(`child exited ${status}: ${err}`)),
-    );
-  });
+  const ready = proc.waitForOutput(/^ready\n/, 60_000).then(() => undefined);
   return { ready: Promise.race([ready, done.then(() => undefined)]), done };
 }
 

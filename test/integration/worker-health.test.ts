@@ -7,21 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHeartbeat } from '../../src/jobs/heartbeat.js';
 import { connectRedis } from '../../src/jobs/runtime.js';
 import { storeKeys, TTL } from '../../src/redis-keys.js';
-import {
-  freePort,
-  type GeneratedInstall,
-  generatedInstall,
-  killChildren,
-  runCliTracked,
-  startPrivateRedis,
-  startWorkerChild,
-  stopRedisServers,
-} from '../helpers/pipeline-harness.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { freePort, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { killChildren, runCli, startWorkerChild } from '../support/spawn.js';
 
-let install: GeneratedInstall;
+let install: TestInstall;
 
 beforeAll(async () => {
-  install = await generatedInstall('health', { entities: 2 });
+  install = await testInstall('health', { entities: 2 });
 });
 
 afterAll(async () => {
@@ -31,7 +24,7 @@ afterAll(async () => {
 });
 
 const check = (env: Record<string, string> = {}) =>
-  runCliTracked(['--config', install.configFile, 'worker', '--check'], { ...install.env, ...env });
+  runCli(['--config', install.configFile, 'worker', '--check'], { ...install.env, ...env });
 
 describe('factsync worker --check', () => {
   it('is unhealthy before any worker has started, and says what to look at', async () => {
@@ -96,7 +89,7 @@ describe('startHeartbeat', () => {
   });
 
   it('stops even while Redis is away (a worker told to stop must not wait for Redis)', async () => {
-    const server = await startPrivateRedis();
+    const server = await startRedisServer();
     const redis = connectRedis(server.url); // as the worker's: commands wait for Redis to come back
     try {
       const heartbeat = startHeartbeat(redis, { prefix: 'health', host, pid: 1, alive: () => true });

@@ -27,8 +27,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { WikipediaSource } from '../../src/sources/wikipedia.js';
-import { jsonLines } from '../helpers/cli.js';
-import { proposalLines, runCliTracked } from '../helpers/pipeline-harness.js';
+import type { TestInstall } from '../support/install.js';
+import { proposalLines } from '../support/proposals.js';
+import { jsonLines, runCli } from '../support/spawn.js';
 import {
   CORPUS_DIR,
   COUNT,
@@ -39,7 +40,7 @@ import {
   MAX_RECORD_BYTES,
   SEED,
 } from './corpus.js';
-import { type Install, install, recordFigures, timeFile } from './helpers.js';
+import { install, recordFigures, timeFile } from './helpers.js';
 
 timeFile('bad-input');
 
@@ -98,20 +99,20 @@ for (const kind of ['cards', 'jsonl'] as const) {
   const fileOf = (input: CorpusInput) => path.join(CORPUS_DIR, input.file);
 
   describe(`the ${kind} corpus`, () => {
-    const installs: Install[] = [];
-    let target: Install;
+    const installs: TestInstall[] = [];
+    let target: TestInstall;
     let entities: { code: number | null; stdout: string; stderr: string };
     let output: Record<string, unknown>[];
 
     beforeAll(async () => {
       target = await install(`badinput-${kind}`, {
+        fake: { seed: SEED },
         entities: COUNT,
-        seed: SEED,
         env: { FACTSYNC_LOCAL: localPath, FACTSYNC_LOCAL_KIND: kind },
-        config: { local: { maxRecordBytes: MAX_RECORD_BYTES }, http: { concurrency: 4 } },
+        file: { local: { maxRecordBytes: MAX_RECORD_BYTES }, http: { concurrency: 4 } },
       });
       installs.push(target);
-      entities = await runCliTracked(['--config', target.configFile, 'entities', '--json'], target.env);
+      entities = await runCli(['--config', target.configFile, 'entities', '--json'], target.env);
       output = jsonLines(entities.stdout);
     });
 
@@ -160,7 +161,7 @@ for (const kind of ['cards', 'jsonl'] as const) {
       let sync: { code: number | null; stdout: string; stderr: string };
 
       beforeAll(async () => {
-        sync = await runCliTracked(['--config', target.configFile, 'sync'], target.env, 120_000);
+        sync = await runCli(['--config', target.configFile, 'sync'], target.env, { timeoutMs: 120_000 });
         const runs = await target.runtime.store.listRuns(1);
         run = runs[0] as RunRecord;
       });
@@ -205,10 +206,10 @@ for (const kind of ['cards', 'jsonl'] as const) {
             writeFileSync(cleanPath, wanted.map((i) => `${lines[(i.line ?? 0) - 1]}\n`).join(''));
           }
           const clean = await install(`badinput-${kind}-clean`, {
+            fake: { seed: SEED },
             entities: COUNT,
-            seed: SEED,
             env: { FACTSYNC_LOCAL: cleanPath, FACTSYNC_LOCAL_KIND: kind },
-            config: { local: { maxRecordBytes: MAX_RECORD_BYTES } },
+            file: { local: { maxRecordBytes: MAX_RECORD_BYTES } },
           });
           installs.push(clean);
           const { run: cleanRun } = await syncNow(clean.runtime, { trigger: 'one-off' });

@@ -9,26 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { startRun } from '../../src/jobs/run.js';
 import { syncNow } from '../../src/jobs/sync.js';
-import {
-  type CliChild,
-  killChildren,
-  proposalLines,
-  sleep,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
-import {
-  type DurableRedis,
-  destroyDurableRedis,
-  finishedRun,
-  type Install,
-  install,
-  mulberry32,
-  recordFigures,
-  seconds,
-  startDurableRedis,
-  timeFile,
-} from './helpers.js';
+import type { TestInstall } from '../support/install.js';
+import { proposalLines } from '../support/proposals.js';
+import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { type Child, killChildren, startWorkerChild } from '../support/spawn.js';
+import { sleep, waitFor } from '../support/wait.js';
+import { finishedRun, install, mulberry32, recordFigures, seconds, timeFile } from './helpers.js';
 
 timeFile('crashes');
 
@@ -59,16 +45,16 @@ interface Kill {
   delayMs: number;
 }
 
-const installs: Install[] = [];
+const installs: TestInstall[] = [];
 const queues: Queue[] = [];
-let redis: DurableRedis;
+let redis: RedisServer;
 let cleanLines: string[];
 
 beforeAll(async () => {
   const clean = await install('crash-clean', {
+    fake: { latencyMs: 0 },
     entities: ENTITIES,
-    latencyMs: 0,
-    config: CONFIG,
+    file: CONFIG,
   });
   installs.push(clean);
   const { run } = await syncNow(clean.runtime, { trigger: 'one-off' });
@@ -81,20 +67,20 @@ afterAll(async () => {
   await killChildren();
   await Promise.allSettled(queues.map((q) => q.close()));
   await Promise.allSettled(installs.map((i) => i.close()));
-  await destroyDurableRedis();
+  await stopRedisServers();
 });
 
-const workerName = (child: CliChild) => `factsync-worker-${child.pid}`;
+const workerName = (child: Child) => `factsync-worker-${child.pid}`;
 
 describe('five worker crashes and a Redis restart in one run', () => {
   it('complete the run with the proposals of a clean run, nothing lost or duplicated', async () => {
     const random = mulberry32(SEED);
-    redis = await startDurableRedis();
+    redis = await startRedisServer({ durable: true });
     const target = await install('crash', {
+      fake: { latencyMs: LATENCY_MS },
       entities: ENTITIES,
-      latencyMs: LATENCY_MS,
       redisUrl: redis.url,
-      config: CONFIG,
+      file: CONFIG,
     });
     installs.push(target);
     const batches = openQueue(target.runtime.settings, BATCH_QUEUE);
@@ -110,7 +96,7 @@ describe('five worker crashes and a Redis restart in one run', () => {
       { share: restartShare, what: 'restart' as const },
     ].sort((a, b) => a.share - b.share);
 
-    let workers: CliChild[] = [];
+    let workers: Child[] = [];
     for (let i = 0; i < WORKERS; i++) workers.push(await startWorkerChild(target));
     const started = Date.now();
     const { runId } = await startRun(target.runtime.settings, { trigger: 'nightly' });
@@ -148,7 +134,7 @@ describe('five worker crashes and a Redis restart in one run', () => {
       // A victim that holds batches right now, none of which was orphaned by an earlier kill (a batch
       // whose worker dies a third time is failed by BullMQ: maxStalledCount 2), killed at a random
       // point within them.
-      let victim: CliChild | undefined;
+      let victim: Child | undefined;
       let held: Job[] = [];
       let delayMs = 0;
       while (!victim) {

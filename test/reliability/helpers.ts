@@ -1,137 +1,38 @@
-// Building blocks of the reliability suite, on top of test/helpers/pipeline-harness.ts (which this file
-// imports and never changes): an installation over generated records with any config and fault spec,
-// private redis-servers that keep their data across a restart (AOF, as docker-compose runs Redis),
-// private PostgreSQL clusters that can be stopped and started, a seeded random source, and the figures
-// each test records for RESULTS.md.
+// Building blocks of the reliability suite, on top of test/support (installs, processes, redis-servers):
+// the suite's install defaults, private PostgreSQL clusters that can be stopped and started, a seeded
+// random source, and the figures each test records for RESULTS.md.
 
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import {
-  chownSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { type Config, loadConfig } from '../../src/config.js';
-import {
-  type FakeWikimedia,
-  type FaultSpec,
-  startFakeWikimedia,
-} from '../../src/dev/fake-wikimedia/index.js';
 import { mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
-import { redisAnswers } from '../../src/jobs/embedded-redis.js';
-import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
-import { createLogger } from '../../src/log.js';
 import type { RunRecord } from '../../src/model/run.js';
-import { freePort, type GeneratedFiles, waitFor, writeGeneratedFiles } from '../helpers/pipeline-harness.js';
-import { dropPrefix, testPrefix } from '../helpers/redis.js';
+import { type InstallOptions, type TestInstall, testInstall } from '../support/install.js';
+import { freePort } from '../support/redis-server.js';
+import { waitFor } from '../support/wait.js';
 
 export { mulberry32 };
-
-type Tree = Record<string, unknown>;
-const isTree = (value: unknown): value is Tree =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function overlay(base: Tree, top: Tree): Tree {
-  const out: Tree = { ...base };
-  for (const [key, value] of Object.entries(top))
-    out[key] = isTree(value) && isTree(out[key]) ? overlay(out[key] as Tree, value) : value;
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------
 // An installation over generated records, with any config
 
-export interface InstallOptions {
-  readonly entities: number;
-  /** The fake's seed (its world, and its fault draws). */
-  readonly seed?: number;
-  readonly latencyMs?: number;
-  readonly faults?: FaultSpec;
-  /** Redis for the queues: the shared one by default. */
-  readonly redisUrl?: string;
-  /** Overlaid on the harness's config file (http, worker, sync, local…). */
-  readonly config?: Tree;
-  /** Added to the CLI children's environment and to the config this process loads (DATABASE_URL…). */
-  readonly env?: Record<string, string>;
-  readonly logLevel?: string;
-}
-
-export interface Install extends GeneratedFiles {
-  readonly dir: string;
-  readonly config: Config;
-  readonly fake: FakeWikimedia;
-  readonly prefix: string;
-  readonly redisUrl: string;
-  /** An in-process runtime over the installation (its Redis connection ignores errors: Redis may restart). */
-  readonly runtime: Runtime;
-  close(): Promise<void>;
-}
-
-const SHARED_REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-export async function install(name: string, options: InstallOptions): Promise<Install> {
-  const dir = mkdtempSync(path.join(tmpdir(), `factsync-rel-${name}-`));
-  const fake = await startFakeWikimedia({
-    seed: options.seed ?? 7,
-    entities: options.entities,
-    latencyMs: options.latencyMs ?? 0,
-    fixturesDir: null,
-    recentChangesPerDay: 0,
-    ...(options.faults ? { faults: options.faults } : {}),
-    requestLogSize: 100_000,
+/**
+ * test/support's install with the suite's defaults: a silent runtime whose Redis connection ignores
+ * errors (Redis and PostgreSQL are taken away here), and a fake that keeps a long request log.
+ */
+export function install(name: string, options: InstallOptions): Promise<TestInstall> {
+  return testInstall(`rel-${name}`, {
+    quiet: true,
+    ...options,
+    fake: { requestLogSize: 100_000, ...options.fake },
   });
-  const prefix = testPrefix(`rel-${name}`);
-  const redisUrl = options.redisUrl ?? SHARED_REDIS;
-  const files = writeGeneratedFiles(dir, fake, {
-    entities: options.entities,
-    redisUrl,
-    prefix,
-    ...(options.logLevel ? { logLevel: options.logLevel } : {}),
-  });
-  const written = parse(readFileSync(files.configFile, 'utf8')) as Tree;
-  writeFileSync(files.configFile, stringify(overlay(written, options.config ?? {})));
-  const env = { ...files.env, ...options.env };
-  const config = loadConfig({ file: files.configFile, env });
-  const runtime = await openRuntime(config, createLogger('silent'));
-  runtime.redis.on('error', () => undefined);
-  return {
-    ...files,
-    env,
-    dir,
-    config,
-    fake,
-    prefix,
-    redisUrl,
-    runtime,
-    async close() {
-      await runtime.close();
-      await fake.close();
-      if (await redisAnswers(redisUrl, 500)) {
-        const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-        redis.on('error', () => undefined);
-        try {
-          await dropPrefix(redis, prefix);
-        } finally {
-          redis.disconnect();
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Polls the store until the run is done (errors while a server is away are retried). */
-export function finishedRun(target: Install, runId: string, timeoutMs = 180_000): Promise<RunRecord> {
+export function finishedRun(target: TestInstall, runId: string, timeoutMs = 180_000): Promise<RunRecord> {
   return waitFor(
     `run ${runId} to be done`,
     async () => {
@@ -140,74 +41,6 @@ export function finishedRun(target: Install, runId: string, timeoutMs = 180_000)
     },
     { timeoutMs, intervalMs: 250 },
   );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// A private redis-server that keeps its data across a restart
-
-export interface DurableRedis {
-  readonly port: number;
-  /** With the password, when there is one. */
-  readonly url: string;
-  readonly dir: string;
-  readonly running: () => boolean;
-  /** SIGTERM (Redis writes its AOF out and exits, as on `docker compose restart`), then waits for the exit. */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops, removes its data directory. */
-  destroy(): Promise<void>;
-}
-
-const durableServers = new Set<DurableRedis>();
-
-export async function startDurableRedis(options: { password?: string } = {}): Promise<DurableRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'factsync-rel-redis-'));
-  const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
-  const url = `redis://${auth}127.0.0.1:${port}`;
-  let proc: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  const server: DurableRedis = {
-    port,
-    url,
-    dir,
-    running: () => proc !== undefined && proc.exitCode === null && proc.signalCode === null,
-    async start() {
-      // The docker-compose setup: --appendonly yes and a data directory.
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-      args.push('--appendonly', 'yes', '--appendfsync', 'everysec');
-      if (options.password) args.push('--requirepass', options.password);
-      const started = spawn('redis-server', args, { stdio: 'ignore' });
-      proc = started;
-      exited = new Promise<void>((resolve) => {
-        started.on('exit', () => resolve());
-        started.on('error', () => resolve());
-      });
-      await waitFor(`redis-server on port ${port}`, () => redisAnswers(url, 200), {
-        timeoutMs: 15_000,
-        intervalMs: 50,
-      });
-    },
-    async stop() {
-      if (server.running()) proc?.kill('SIGTERM');
-      await exited;
-      proc = undefined;
-    },
-    async destroy() {
-      if (server.running()) proc?.kill('SIGKILL');
-      await exited;
-      proc = undefined;
-      rmSync(dir, { recursive: true, force: true });
-      durableServers.delete(server);
-    },
-  };
-  await server.start();
-  durableServers.add(server);
-  return server;
-}
-
-export async function destroyDurableRedis(): Promise<void> {
-  await Promise.allSettled([...durableServers].map((server) => server.destroy()));
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -18,24 +18,16 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
 import { liveWorkers } from '../../src/jobs/sync.js';
+import type { TestInstall } from '../support/install.js';
+import { freePort, type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
+import { killChildren, runCli, spawnCli, startWorkerChild } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 import {
-  freePort,
-  killChildren,
-  runCliTracked,
-  spawnCli,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
-import {
-  type DurableRedis,
-  destroyDurableRedis,
-  type Install,
   install,
   type PrivatePostgres,
   privatePostgresPossible,
   recordFigures,
   sharedPostgres,
-  startDurableRedis,
   startPrivatePostgres,
   timeFile,
 } from './helpers.js';
@@ -62,9 +54,9 @@ interface Transcript {
   stderr: string;
 }
 
-let redis: DurableRedis;
+let redis: RedisServer;
 let cluster: PrivatePostgres;
-let target: Install;
+let target: TestInstall;
 let databaseUrl: string;
 let sharedDatabase: string | undefined;
 const ROLE = { name: 'factsync_rel', password: SECRETS.postgresPassword };
@@ -86,10 +78,10 @@ function filesUnder(dir: string): string[] {
 }
 
 async function cli(label: string, args: string[], env: Record<string, string> = {}): Promise<Transcript> {
-  const result = await runCliTracked(
+  const result = await runCli(
     ['--config', target.configFile, ...args],
     { ...target.env, ...env },
-    90_000,
+    { timeoutMs: 90_000 },
   );
   const transcript = { command: label, ...result };
   transcripts.push(transcript);
@@ -97,7 +89,7 @@ async function cli(label: string, args: string[], env: Record<string, string> = 
 }
 
 beforeAll(async () => {
-  redis = await startDurableRedis({ password: SECRETS.redisPassword });
+  redis = await startRedisServer({ durable: true, password: SECRETS.redisPassword });
   if (privatePostgresPossible()) {
     cluster = await startPrivatePostgres({ passwordAuth: true });
     await cluster.createDatabase(DATABASE, ROLE);
@@ -111,7 +103,7 @@ beforeAll(async () => {
   }
   target = await install('secrets', {
     entities: 40,
-    config: { sync: { batchSize: 10, strategy: 'sweep' } },
+    file: { sync: { batchSize: 10, strategy: 'sweep' } },
     redisUrl: redis.url,
     logLevel: 'debug',
     env: {
@@ -127,7 +119,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await killChildren();
   await target?.close();
-  await destroyDurableRedis();
+  await stopRedisServers();
   if (sharedDatabase) {
     const admin = new pg.Client({ connectionString: cluster.url('postgres') });
     await admin.connect();
@@ -350,7 +342,7 @@ describe('secrets', () => {
     });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:\d+\/\S+ is unavailable/);
-    const yaml = await runCliTracked(['--config', broken, 'config'], target.env, 90_000);
+    const yaml = await runCli(['--config', broken, 'config'], target.env, { timeoutMs: 90_000 });
     transcripts.push({ command: 'config, YAML syntax error beside a token', ...yaml });
     expect(yaml.code).toBe(2);
     expect(yaml.stderr).toMatch(/is not valid YAML at line 3, column \d+/);

@@ -26,17 +26,12 @@ import { startRun } from '../../src/jobs/run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { ENTITY_LOCK_SPACE } from '../../src/sinks/postgres.js';
-import {
-  type CliChild,
-  killChildren,
-  proposalLines,
-  sleep,
-  startWorkerChild,
-  waitFor,
-} from '../helpers/pipeline-harness.js';
+import type { TestInstall } from '../support/install.js';
+import { proposalLines } from '../support/proposals.js';
+import { type Child, killChildren, startWorkerChild } from '../support/spawn.js';
+import { sleep, waitFor } from '../support/wait.js';
 import {
   finishedRun,
-  type Install,
   install,
   type PrivatePostgres,
   privatePostgresPossible,
@@ -60,7 +55,7 @@ const LATENCY_MS = 50;
 /** The entity whose reconcile is in flight when the store stops: in the 16th batch of 60. */
 const PARKED = 'gen-150';
 
-const installs: Install[] = [];
+const installs: TestInstall[] = [];
 const queues: Queue[] = [];
 const databases: string[] = [];
 let cluster: PrivatePostgres;
@@ -71,7 +66,7 @@ beforeAll(async () => {
   // and started instead, through pg_ctlcluster, for exactly OUTAGE_MS: every other user of it sees
   // the outage too, so the suite runs after `npm test`, never alongside it.
   cluster = privatePostgresPossible() ? await startPrivatePostgres() : sharedPostgres();
-  const clean = await install('outage-clean', { entities: ENTITIES, config: SHAPE });
+  const clean = await install('outage-clean', { entities: ENTITIES, file: SHAPE });
   installs.push(clean);
   const { run } = await syncNow(clean.runtime, { trigger: 'one-off' });
   expect(run.counts).toMatchObject({ seen: ENTITIES, fetched: ENTITIES, failed: 0 });
@@ -91,14 +86,14 @@ afterAll(async () => {
   await cluster?.destroy();
 });
 
-async function postgresInstall(name: string, attempts: number | undefined): Promise<Install> {
+async function postgresInstall(name: string, attempts: number | undefined): Promise<TestInstall> {
   const database = `factsync_rel_${name}_${randomUUID().slice(0, 8)}`;
   await cluster.createDatabase(database);
   databases.push(database);
   const target = await install(name, {
+    fake: { latencyMs: LATENCY_MS },
     entities: ENTITIES,
-    latencyMs: LATENCY_MS,
-    config: attempts === undefined ? SHAPE : { ...SHAPE, worker: { ...SHAPE.worker, attempts } },
+    file: attempts === undefined ? SHAPE : { ...SHAPE, worker: { ...SHAPE.worker, attempts } },
     env: { DATABASE_URL: cluster.url(database) },
     logLevel: 'info',
   });
@@ -107,7 +102,7 @@ async function postgresInstall(name: string, attempts: number | undefined): Prom
 }
 
 /** The PARKED entity's lock, held by a session of our own in the install's database until the stop. */
-async function lockParked(target: Install): Promise<pg.Client> {
+async function lockParked(target: TestInstall): Promise<pg.Client> {
   const locker = new pg.Client({ connectionString: target.env.DATABASE_URL });
   locker.on('error', () => undefined);
   await locker.connect();
@@ -118,7 +113,11 @@ async function lockParked(target: Install): Promise<pg.Client> {
 /**
  * The run's finalise job, once it has finished or failed for good (the store may not know the run then).
  */
-async function runOutcome(target: Install, runId: string, worker: CliChild): Promise<'completed' | 'failed'> {
+async function runOutcome(
+  target: TestInstall,
+  runId: string,
+  worker: Child,
+): Promise<'completed' | 'failed'> {
   const runs = openQueue(target.runtime.settings, RUN_QUEUE);
   queues.push(runs);
   return explained(target, runId, worker, () =>
@@ -138,9 +137,9 @@ async function runOutcome(target: Install, runId: string, worker: CliChild): Pro
  * queues' counts, whether the worker still runs, and its last log lines.
  */
 async function explained<T>(
-  target: Install,
+  target: TestInstall,
   runId: string,
-  worker: CliChild,
+  worker: Child,
   wait: () => Promise<T>,
 ): Promise<T> {
   try {

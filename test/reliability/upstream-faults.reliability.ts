@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../src/dev/fake-wikimedia/index.js';
 import { syncNow } from '../../src/jobs/sync.js';
-import { proposalLines } from '../helpers/pipeline-harness.js';
-import { type Install, install, recordFigures, seconds, timeFile } from './helpers.js';
+import type { TestInstall } from '../support/install.js';
+import { proposalLines } from '../support/proposals.js';
+import { install, recordFigures, seconds, timeFile } from './helpers.js';
 
 timeFile('upstream-faults');
 
@@ -32,12 +33,12 @@ const CONFIG = {
   worker: { attempts: 5, concurrency: 4 },
 };
 
-const installs: Install[] = [];
+const installs: TestInstall[] = [];
 let cleanLines: string[];
 let cleanMs = 0;
 
 beforeAll(async () => {
-  const clean = await install('faults-clean', { entities: ENTITIES, config: CONFIG });
+  const clean = await install('faults-clean', { entities: ENTITIES, file: CONFIG });
   installs.push(clean);
   const started = Date.now();
   const { run } = await syncNow(clean.runtime, { trigger: 'one-off' });
@@ -54,7 +55,7 @@ afterAll(async () => {
 
 describe('a run through upstream faults', () => {
   it('ends with the proposals of a clean run, nothing failed, and every Retry-After honoured', async () => {
-    const faulty = await install('faults', { entities: ENTITIES, faults: FAULTS, config: CONFIG });
+    const faulty = await install('faults', { fake: { faults: FAULTS }, entities: ENTITIES, file: CONFIG });
     installs.push(faulty);
     const started = Date.now();
     const { run } = await syncNow(faulty.runtime, { trigger: 'one-off' });

@@ -13,7 +13,8 @@ import { isRunStatus } from '../../src/model/lifecycle.js';
 import { canonicalJson } from '../../src/model/proposal.js';
 import type { RunFailure } from '../../src/model/run.js';
 import type { ProposalStore } from '../../src/sinks/store.js';
-import { waitFor } from '../helpers/pipeline-harness.js';
+import type { TestInstall } from '../support/install.js';
+import { waitFor } from '../support/wait.js';
 import {
   type Candidate,
   ENTITY_KINDS,
@@ -24,7 +25,7 @@ import {
   REQUEST_KINDS,
 } from './fuzz-mutators.js';
 import { FuzzProxy } from './fuzz-proxy.js';
-import { type Install, install, recordFigures, seconds, timeFile } from './helpers.js';
+import { install, recordFigures, seconds, timeFile } from './helpers.js';
 
 timeFile('upstream-fuzz');
 
@@ -75,7 +76,7 @@ const linesOf = (held: ReadonlyMap<string, Held>, entity: string) =>
     .sort();
 
 let proxy: FuzzProxy;
-let inst: Install;
+let inst: TestInstall;
 let candidates: Candidate[];
 /** Record keys by QID and by "lang:title". */
 const byId = new Map<string, string[]>();
@@ -105,7 +106,7 @@ beforeAll(async () => {
   proxy = await FuzzProxy.start({ maxBodyBytes: MAX_BODY_BYTES });
   inst = await install('fuzz', {
     entities: ENTITIES,
-    config: CONFIG,
+    file: CONFIG,
     env: { WIKIDATA_URL: proxy.url, WIKIPEDIA_URL: `${proxy.url}/wikipedia/{lang}` },
   });
   const properties = new Set(inst.config.fields.flatMap((f) => (f.property ? [f.property] : [])));

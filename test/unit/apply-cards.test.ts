@@ -10,7 +10,7 @@ import { wikipediaPath } from '../../src/local/write/wikipedia-url.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const example = (name: string) =>

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { extraWords } from '../../src/local/write/card-clauses.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const bullet = (line: string) => extraWords(line, 'Key Facts', fields);

@@ -6,7 +6,7 @@ import { type LastCompared, movedGuard, REFUSED, type Sighting } from '../../src
 import type { Evidence, Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
 import { recordHash } from '../../src/model/record-hash.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const record: LocalRecord = { key: 'sora', qid: 'Q124544998', facts: {}, conflicts: [], file: 'sora.md' };

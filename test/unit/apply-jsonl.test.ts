@@ -7,7 +7,7 @@ import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { applyToJsonlLine } from '../../src/local/write/jsonl.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const lines = readFileSync(new URL('../../examples/entities.jsonl', import.meta.url), 'utf8').split('\n');

@@ -11,7 +11,7 @@ import { applyToCard } from '../../src/local/write/cards.js';
 import { applyToJsonlLine } from '../../src/local/write/jsonl.js';
 import type { Proposal } from '../../src/model/proposal.js';
 import { type LocalRecord, recordToJson } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const example = (name: string) =>

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCard } from '../../src/local/read/card-parser.js';
 import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { parseWebUrl, quoted } from '../../src/model/values.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 

@@ -8,7 +8,7 @@ import { parseCard } from '../../src/local/read/card-parser.js';
 import { verifyCard } from '../../src/local/write/card-verify.js';
 import { planChange } from '../../src/local/write/rules.js';
 import type { LocalRecord } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const text = readFileSync(new URL('../../examples/cards/sora.md', import.meta.url), 'utf8');

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCard } from '../../src/local/read/card-parser.js';
 import { recordToJson } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cards/${name}`, import.meta.url), 'utf8');
@@ -259,7 +259,7 @@ afterEach(async () => {
 });
 
 function parseInWorker(text: string): Promise<ReturnType<typeof parseCard>> {
-  const modules = ['../../src/local/read/card-parser.ts', '../helpers/config.ts'].map(
+  const modules = ['../../src/local/read/card-parser.ts', '../support/config.ts'].map(
     (file) => new URL(file, import.meta.url).href,
   );
   const code = `

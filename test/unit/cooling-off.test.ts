@@ -11,7 +11,7 @@ import type { Finding } from '../../src/model/proposal.js';
 import type { Fetched } from '../../src/sources/batches.js';
 import { historyEnvelopeProblem, type ItemEdit, parseHistory } from '../../src/sources/wikidata-history.js';
 import { needsFetch, waitOver } from '../../src/sync/state.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const field = (name: string) => {

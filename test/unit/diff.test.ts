@@ -15,9 +15,9 @@ import type {
 } from '../../src/model/remote.js';
 import { parseEntities, parseLabels } from '../../src/sources/wikidata-parse.js';
 import { parsePages } from '../../src/sources/wikipedia-parse.js';
-import { testConfig } from '../helpers/config.js';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { believe } from '../helpers/parsed.js';
+import { testConfig } from '../support/config.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { believe } from '../support/parsed.js';
 
 const { fields } = testConfig();
 const ctx: DiffContext = {

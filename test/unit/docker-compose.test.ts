@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT } from '../support/spawn.js';
 
 interface Service {
   image?: string;

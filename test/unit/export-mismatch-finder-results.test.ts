@@ -8,7 +8,7 @@ import {
   reviewStatusOf,
   writeMismatchFinderResults,
 } from '../../src/sinks/export/mismatch-finder-results.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const fields = testConfig().fields;
 const GUID = 'Q124544998$4ec97866-4a24-08a5-6065-b2a2d3dc5839';

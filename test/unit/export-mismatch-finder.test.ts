@@ -10,7 +10,7 @@ import {
   toMismatchRows,
   writeMismatchFinder,
 } from '../../src/sinks/export/mismatch-finder.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const fields = testConfig().fields;
 const HEADER =

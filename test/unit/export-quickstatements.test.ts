@@ -13,7 +13,7 @@ import {
   wikipediaSiteId,
   writeQuickStatements,
 } from '../../src/sinks/export/quickstatements.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const fields = testConfig().fields;
 

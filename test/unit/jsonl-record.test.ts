@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
 import { recordToJson } from '../../src/model/record.js';
-import { testConfig } from '../helpers/config.js';
+import { testConfig } from '../support/config.js';
 
 const { fields } = testConfig();
 const parse = (line: string) => parseJsonlRecord(line, 'kb.jsonl', 7, fields);

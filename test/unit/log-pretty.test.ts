@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { logFormat } from '../../src/log.js';
 import { messageLine, prettyLines } from '../../src/log-pretty.js';
-import { controlsIn } from '../helpers/controls.js';
+import { controlsIn } from '../support/controls.js';
 
 const render = prettyLines({ colors: false });
 const at = Date.UTC(2026, 11, 2, 7, 13, 3);

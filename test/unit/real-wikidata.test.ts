@@ -15,9 +15,9 @@ import type { ItemLabels, RemoteItem, WikipediaPage } from '../../src/model/remo
 import { parseEntities, parseLabels, parseStatements } from '../../src/sources/wikidata-parse.js';
 import { entityProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
 import { parsePages, redirectHops } from '../../src/sources/wikipedia-parse.js';
-import { testConfig } from '../helpers/config.js';
-import { wikimediaCapture } from '../helpers/fixtures.js';
-import { believe } from '../helpers/parsed.js';
+import { testConfig } from '../support/config.js';
+import { wikimediaCapture } from '../support/fixtures.js';
+import { believe } from '../support/parsed.js';
 
 const statementField = (
   name: string,

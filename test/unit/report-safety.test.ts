@@ -9,7 +9,7 @@ import { displayValue, groupByEntity } from '../../src/sinks/report/format.js';
 import { renderHtml } from '../../src/sinks/report/html.js';
 import { reportJsonPieces } from '../../src/sinks/report/json.js';
 import { renderMarkdown } from '../../src/sinks/report/markdown.js';
-import { controlsIn } from '../helpers/controls.js';
+import { controlsIn } from '../support/controls.js';
 
 const HOSTILE = '\u001b]0;TITLE\u0007\u001b[2J\u202e';
 const FORGED = '\n- forged line\n# forged heading\r\n| forged | row |';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeControl, escapeJsonControl } from '../../src/text/escape.js';
 import { redactSecrets, redactUrl, secretValuesInYaml, withoutValues } from '../../src/text/redact.js';
-import { controlsIn } from '../helpers/controls.js';
+import { controlsIn } from '../support/controls.js';
 
 describe('escapeControl', () => {
   it.each([

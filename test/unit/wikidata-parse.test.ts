@@ -9,8 +9,8 @@ import {
   wikidataTime,
 } from '../../src/sources/wikidata-parse.js';
 import { entitiesEnvelopeProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { believe } from '../helpers/parsed.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { believe } from '../support/parsed.js';
 
 function item(file: string, id: ItemId): RemoteItem {
   const lookup = parseEntities(wikimediaFixture(file), [id]).get(id);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePages } from '../../src/sources/wikipedia-parse.js';
-import { wikimediaFixture } from '../helpers/fixtures.js';
-import { believe } from '../helpers/parsed.js';
+import { wikimediaFixture } from '../support/fixtures.js';
+import { believe } from '../support/parsed.js';
 
 const requested = ['Sora_(text-to-video_model)', 'OpenAI', 'Sora_(OpenAI)', 'DALL-E', 'No_such_page_xyz'];
 const pages = believe(parsePages(wikimediaFixture('wikipedia_query_pages.json'), 'en', requested));

@@ -1,10 +1,11 @@
 // A separate worker process for the cross-process limit test: `count` requests at once through its
 // own HttpClient, sharing the gate (Redis prefix) with the other processes.
-// Usage: node --import tsx test/helpers/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
+// Usage: node --import tsx test/support/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
 
 import { Redis } from 'ioredis';
 import { HttpClient } from '../../src/sources/http.js';
 import { redisGate } from '../../src/sources/http-gate.js';
+import { INSTALL_USER_AGENT } from './config.js';
 
 const [url, prefix, count, concurrency, rate] = process.argv.slice(2) as [
   string,
@@ -21,7 +22,7 @@ const gate = redisGate(redis, {
   leaseMs: 10_000,
 });
 const http = new HttpClient({
-  userAgent: 'factsync-tests/1.0 (tests@example.org)',
+  userAgent: INSTALL_USER_AGENT,
   undiciVersion: '7.30.2',
   timeoutMs: 5_000,
   maxBodyBytes: 64 * 1024 * 1024,

@@ -3,14 +3,15 @@
 // It exercises the private-server path of `ensureRedis` and of `factsync sync`, then prints one JSON
 // object with what it saw on its last line of stdout.
 //
-//   unshare -rn sh -c 'ip link set lo up && exec node --import tsx test/helpers/pipeline-embedded-probe.ts'
+//   unshare -rn sh -c 'ip link set lo up && exec node --import tsx test/support/pipeline-embedded-probe.ts'
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL, ensureRedis, NoRedisError, redisAnswers } from '../../src/jobs/embedded-redis.js';
-import { runCliTracked, startGeneratedFake, writeGeneratedFiles } from './pipeline-harness.js';
+import { startInstallFake, writeInstallFiles } from './install.js';
+import { runCli } from './spawn.js';
 
 export interface ProbeResult {
   defaultAnswersBefore: boolean;
@@ -29,7 +30,7 @@ async function shutdown(url: string): Promise<void> {
 
 /** `factsync ARGS` with exactly this environment (the fake answers from this process meanwhile). */
 function cli(args: string[], env: Record<string, string>) {
-  return runCliTracked(args, { HOME: process.env.HOME ?? '/tmp', ...env }, 60_000);
+  return runCli(args, { HOME: process.env.HOME ?? '/tmp', ...env }, { timeoutMs: 60_000 });
 }
 
 async function main(): Promise<ProbeResult> {
@@ -57,9 +58,9 @@ async function main(): Promise<ProbeResult> {
     }
 
     // `factsync sync` with no REDIS_URL and nothing at the default one.
-    const fake = await startGeneratedFake({ entities: 20 });
+    const fake = await startInstallFake({ entities: 20 });
     try {
-      const files = writeGeneratedFiles(dir, fake, { entities: 20, batchSize: 10 });
+      const files = writeInstallFiles(dir, fake, { entities: 20, file: { sync: { batchSize: 10 } } });
       const withPath = { ...files.env, PATH: process.env.PATH ?? '' };
       const run = await cli(['--config', files.configFile, 'sync'], withPath);
       const embeddedUrl = /"url":"(redis:\/\/127\.0\.0\.1:\d+)"[^\n]*private redis-server/.exec(
