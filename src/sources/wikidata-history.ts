@@ -7,7 +7,7 @@
 
 import { z } from 'zod';
 import type { UnreadableAnswer } from '../model/remote.js';
-import { type Problem, textProblem } from './wikidata-validate.js';
+import { type Problem, queryPages, textProblem } from './wikidata-validate.js';
 
 /** One revision of an item: its summary absent when hidden (`commenthidden`). */
 export interface ItemEdit {
@@ -63,11 +63,7 @@ export function parseHistory(
   requested: readonly number[],
 ): Map<string, ItemEdit | UnreadableAnswer> {
   const query = isObject(body) && isObject(body.query) ? body.query : {};
-  const pages = Array.isArray(query.pages)
-    ? query.pages
-    : isObject(query.pages)
-      ? Object.values(query.pages)
-      : [];
+  const pages = queryPages(body);
   const answered = new Map<number, ItemEdit | UnreadableAnswer>();
   for (const raw of pages) {
     const parsed = page.safeParse(raw);

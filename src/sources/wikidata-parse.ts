@@ -18,7 +18,7 @@ import type {
   UnreadableAnswer,
 } from '../model/remote.js';
 import type { TimePrecision, TimeValue } from '../model/time.js';
-import { entityProblem, pageProblem } from './wikidata-validate.js';
+import { entityProblem, pageProblem, queryPages } from './wikidata-validate.js';
 
 type Json = Record<string, unknown>;
 
@@ -291,9 +291,7 @@ export function parseRevisions(
   requested: readonly ItemId[],
 ): Map<ItemId, ItemRevision | UnreadableAnswer> {
   const query = isObject(body) && isObject(body.query) ? body.query : {};
-  const pages = (
-    Array.isArray(query.pages) ? query.pages : isObject(query.pages) ? Object.values(query.pages) : []
-  ).filter(isObject);
+  const pages = queryPages(body).filter(isObject);
   const byTitle = new Map(pages.map((page) => [String(page.title).replace(/^Item:/, ''), page]));
   const redirects = new Map(
     (Array.isArray(query.redirects) ? query.redirects : [])

@@ -285,6 +285,16 @@ export function entityProblem(
   return undefined;
 }
 
+/** The pages of an `action=query` answer: a list in formatversion 2, a map by page id in 1; none when absent. */
+export function queryPages(body: unknown): unknown[] {
+  const query = isRecord(body) && isRecord(body.query) ? body.query : {};
+  if (Array.isArray(query.pages)) return query.pages;
+  return isRecord(query.pages) ? Object.values(query.pages) : [];
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** An `action=query` answer: a `query` map whose `pages` are a list (fv2) or a map by page id (fv1). */
 export function queryEnvelopeProblem(body: unknown): Problem {
   if (!isObject(body)) return 'the answer is not a JSON object';

@@ -87,16 +87,7 @@ export class WikidataSource {
   async revisions(ids: readonly string[]): Promise<Fetched<ItemId, ItemRevision>> {
     const { valid, rejected } = validate(ids);
     const result = await inBatches(valid, this.batchSize, async (batch) => {
-      const url = new URL(this.api);
-      url.search = new URLSearchParams({
-        action: 'query',
-        prop: 'info',
-        titles: batch.join('|'),
-        redirects: '1',
-        format: 'json',
-        formatversion: '2',
-        maxlag: '5',
-      }).toString();
+      const url = this.queryUrl({ prop: 'info', titles: batch.join('|'), redirects: '1' });
       const body = await this.answer(url, 'query-info', queryEnvelopeProblem);
       return believed(parseRevisions(body, batch), 'query-info', url);
     });
@@ -110,16 +101,11 @@ export class WikidataSource {
   async history(revids: readonly number[]): Promise<Fetched<string, ItemEdit>> {
     const valid = [...new Set(revids)].filter((id) => Number.isSafeInteger(id) && id > 0);
     const result = await inBatches(valid, this.batchSize, async (batch) => {
-      const url = new URL(this.api);
-      url.search = new URLSearchParams({
-        action: 'query',
+      const url = this.queryUrl({
         prop: 'revisions',
         revids: batch.join('|'),
         rvprop: 'ids|timestamp|comment',
-        format: 'json',
-        formatversion: '2',
-        maxlag: '5',
-      }).toString();
+      });
       const body = await this.answer(url, 'query-revisions', historyEnvelopeProblem);
       return believed(parseHistory(body, batch), 'query-revisions', url);
     });
@@ -146,6 +132,19 @@ export class WikidataSource {
    */
   private answer(url: URL, endpoint: string, envelope: (body: unknown) => Problem): Promise<unknown> {
     return this.options.http.getJson<unknown>(url, endpoint, { check: envelope });
+  }
+
+  /** An `action=query` request in formatversion 2, with maxlag. */
+  private queryUrl(params: Record<string, string>): URL {
+    const url = new URL(this.api);
+    url.search = new URLSearchParams({
+      action: 'query',
+      ...params,
+      format: 'json',
+      formatversion: '2',
+      maxlag: '5',
+    }).toString();
+    return url;
   }
 
   private entitiesUrl(batch: readonly ItemId[], props: readonly Props[]): URL {

@@ -6,7 +6,7 @@
 
 import { isItemId } from '../model/ids.js';
 import type { UnreadableAnswer, WikipediaPage } from '../model/remote.js';
-import { pageProblem } from './wikidata-validate.js';
+import { pageProblem, queryPages } from './wikidata-validate.js';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -38,11 +38,7 @@ export function parsePages(
   requested: readonly string[],
 ): Map<string, WikipediaPage | UnreadableAnswer> {
   const query = isObject(body) && isObject(body.query) ? body.query : {};
-  const rawPages = Array.isArray(query.pages)
-    ? query.pages
-    : isObject(query.pages)
-      ? Object.values(query.pages)
-      : [];
+  const rawPages = queryPages(body);
   const pages = new Map(rawPages.filter(isObject).map((page) => [String(page.title), page]));
   const normalized = redirectHops(query.normalized);
   const redirects = redirectHops(query.redirects);
