@@ -21,17 +21,20 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
-import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
   afterCondition,
-  CHUNK,
   checkLimit,
-  chunks,
   decodeCursor,
   ENTITY_PAGE,
   encodeCursor,
   entityPageQuery,
   filterConditions,
+  whereClause,
+} from './store-query.js';
+import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
+import {
+  CHUNK,
+  chunks,
   findingValues,
   inOrder,
   JSON_COLUMNS,
@@ -44,7 +47,6 @@ import {
   StoreError,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
-  whereClause,
 } from './store-rows.js';
 import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
 

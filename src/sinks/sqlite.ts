@@ -21,6 +21,16 @@ import type {
   StreamOptions,
 } from './store.js';
 import {
+  afterCondition,
+  checkLimit,
+  decodeCursor,
+  ENTITY_PAGE,
+  encodeCursor,
+  entityPageQuery,
+  filterConditions,
+  whereClause,
+} from './store-query.js';
+import {
   DECIDED_FOR_CARD,
   heldMove,
   reviewUpdate,
@@ -29,14 +39,7 @@ import {
   WAKE_SNOOZED,
 } from './store-review.js';
 import {
-  afterCondition,
-  checkLimit,
   chunks,
-  decodeCursor,
-  ENTITY_PAGE,
-  encodeCursor,
-  entityPageQuery,
-  filterConditions,
   findingValues,
   inOrder,
   type ProposalRow,
@@ -47,7 +50,6 @@ import {
   STORED_PROPOSAL_COLUMNS,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
-  whereClause,
 } from './store-rows.js';
 import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
 

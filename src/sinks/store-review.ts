@@ -6,7 +6,8 @@ import { allowedSides, CARD_SIDES, type Decision, naturalSide } from '../model/d
 import { REVIEWABLE_STATUSES } from '../model/lifecycle.js';
 import { PROPOSAL_KINDS } from '../model/proposal.js';
 import type { ReviewDecision } from './store.js';
-import { type Placeholder, quoted } from './store-rows.js';
+import type { Placeholder } from './store-query.js';
+import { quoted } from './store-rows.js';
 
 /** The words of earlier versions as decisions: accepted is the kind's natural side, rejected is none. */
 export function decisionOf(review: ReviewDecision): Decision {
