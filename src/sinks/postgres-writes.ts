@@ -6,10 +6,11 @@
 // store-review.ts.
 
 import type pg from 'pg';
+import { heldMove } from '../model/lifecycle.js';
 import type { Proposal } from '../model/proposal.js';
 import { $, SELECT } from './postgres-queries.js';
 import type { ReviewDecision } from './store.js';
-import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW } from './store-review.js';
+import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW } from './store-review.js';
 import { inOrder, type ProposalRow, proposalFromRow, REVIEWABLE } from './store-rows.js';
 import { isStorable } from './store-values.js';
 

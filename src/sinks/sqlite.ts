@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
+import { heldMove, planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
@@ -33,7 +33,7 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
-import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW } from './store-review.js';
+import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW } from './store-review.js';
 import {
   chunks,
   findingValues,

@@ -67,10 +67,5 @@ export const WAKE_SNOOZED = `UPDATE proposals SET status = 'open', snoozed_until
 /** The statuses `touch` moves lastSeen of: those still under review. */
 export const UNDER_REVIEW = `status IN (${quoted(REVIEWABLE_STATUSES)})`;
 
-/** The statuses `holdRun` moves a run's new proposals from and to. */
-export function heldMove(move: 'hold' | 'release'): { from: string; to: string } {
-  return move === 'hold' ? { from: 'open', to: 'held' } : { from: 'held', to: 'open' };
-}
-
 /** The guard of `markApplied`: decided for the card. */
 export const DECIDED_FOR_CARD = `status = 'decided' AND side IN (${quoted(CARD_SIDES)})`;
