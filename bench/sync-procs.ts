@@ -2,20 +2,17 @@
 // Wikimedia, workers, one-off commands), a private redis-server, and what /proc says about each
 // process (resident memory, its peak, CPU time) and about the machine (CPU busy time).
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { freePort } from '../src/jobs/embedded-redis.js';
+import type { Redis } from 'ioredis';
+import { dropPrefix } from '../test/support/redis.js';
+import { startRedisServer } from '../test/support/redis-server.js';
 import { type Child, killChildren, spawnTracked, stopAll } from '../test/support/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'bin', 'factsync.js');
 export const MIB = 1024 * 1024;
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function progress(message: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -41,8 +38,6 @@ export function spawnNode(name: string, args: readonly string[], options: NodeOp
 export function spawnCli(name: string, args: readonly string[], options: NodeOptions = {}): Child {
   return spawnNode(name, [CLI, ...args], options);
 }
-
-export { freePort };
 
 // ---------------------------------------------------------------------------------------------------
 // The fake Wikimedia in its own process
@@ -144,40 +139,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** A redis-server of the benchmark's own (test/support/redis-server.ts), its data directory `dir`. */
 export async function startPrivateRedis(dir: string): Promise<RedisServer> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const proc = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const exited = once(proc, 'exit').catch(() => undefined);
-  proc.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-      break;
-    } catch {
-      if (Date.now() > deadline || proc.exitCode !== null)
-        throw new Error(`redis-server on ${port} did not start`);
-      await sleep(50);
-    } finally {
-      redis.disconnect();
-    }
-  }
+  const server = await startRedisServer({ dir });
+  const pid = server.pid();
   return {
-    url,
-    ...(proc.pid === undefined ? {} : { pid: proc.pid }),
+    url: server.url,
+    ...(pid === undefined ? {} : { pid }),
     private: true,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => server.destroy(),
   };
 }
 
@@ -199,17 +169,7 @@ export async function redisMemory(redis: Redis): Promise<RedisMemory> {
   };
 }
 
-/** Deletes every key under `prefix`; returns how many. */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let dropped = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) dropped += await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return dropped;
-}
+export { dropPrefix };
 
 // ---------------------------------------------------------------------------------------------------
 // /proc
