@@ -137,12 +137,10 @@ export function writeInstallFiles(
   const jsonl = options.entities !== undefined;
   const local = options.local ?? path.join(dir, jsonl ? 'records.jsonl' : 'cards');
   let records: GeneratedRecord[] = [];
-  if (options.local !== undefined) {
-    // The caller's store, as it is.
-  } else if (options.entities === undefined) {
+  if (options.local === undefined && !jsonl) {
     cpSync(path.join(ROOT, 'examples', 'cards'), local, { recursive: true });
-  } else {
-    const count = options.entities;
+  } else if (options.local === undefined) {
+    const count = options.entities ?? 0;
     const seed = fake.seed;
     if (seed === undefined) throw new Error("writeInstallFiles: generated records need the fake's seed");
     records = Array.from({ length: count }, (_, i) => generatedRecord(seed, i, { count }));
