@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { writeInstallFiles } from '../test/support/install.js';
-import { type Child, progress, spawnCli, startPrivateRedis, stopAll } from './sync-procs.js';
+import { type Child, progress, spawnCli, startFakeChild, startPrivateRedis, stopAll } from './sync-procs.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Number(values.runs);
@@ -53,28 +53,21 @@ const median = (xs: number[]) => {
 const work = await mkdtemp(path.join(tmpdir(), 'factsync-first-hour-'));
 const redisServer = await startPrivateRedis(work);
 const redis = new Redis(redisServer.url);
-const fake = spawnCli('fake-wikimedia', ['fake-wikimedia', '--port', '0']);
+const fakeStarted = startFakeChild();
 const samples: Record<'sync' | 'refresh' | 'offline', Timed[]> = { sync: [], refresh: [], offline: [] };
 try {
-  const wikidataUrl = (await fake.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 60_000))[1] as string;
-  const wikipediaUrl = (
-    await fake.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000)
-  )[1] as string;
+  const fake = await fakeStarted;
   for (let run = 1; run <= RUNS; run++) {
     const dir = path.join(work, `run-${run}`);
     // The one install builder of the tests (test/support/install.ts): a copy of the example cards, a
     // --config file with only the install's paths, and the environment: this Redis with the prefix the
     // store derives, the fake's URLs, the benchmark's user agent, the config's own log level.
-    const { configFile: config, env: online } = writeInstallFiles(
-      dir,
-      { wikidataUrl, wikipediaUrl },
-      {
-        base: 'paths',
-        redisUrl: redisServer.url,
-        logLevel: null,
-        env: { FACTSYNC_USER_AGENT: 'factsync-bench/1.0 (bench; bench@example.org)' },
-      },
-    );
+    const { configFile: config, env: online } = writeInstallFiles(dir, fake, {
+      base: 'paths',
+      redisUrl: redisServer.url,
+      logLevel: null,
+      env: { FACTSYNC_USER_AGENT: 'factsync-bench/1.0 (bench; bench@example.org)' },
+    });
     await redis.flushall();
     const sync = await timed(spawnCli('sync', ['sync', '--config', config], { env: online }));
     samples.sync.push(sync);

@@ -62,22 +62,18 @@ export interface FakeStats {
   titlesRequested: number;
 }
 
-export async function startFakeChild(options: {
-  entities: number;
-  latencyMs: number;
-  seed: number;
-}): Promise<FakeChild> {
-  const child = spawnCli(`fake-wikimedia (latency ${options.latencyMs} ms)`, [
-    'fake-wikimedia',
-    '--entities',
-    String(options.entities),
-    '--latency',
-    String(options.latencyMs),
-    '--seed',
-    String(options.seed),
-    '--port',
-    '0',
-  ]);
+/** `factsync fake-wikimedia --port 0`, with the flags given (the command's defaults otherwise). */
+export async function startFakeChild(
+  options: { entities?: number; latencyMs?: number; seed?: number } = {},
+): Promise<FakeChild> {
+  const flags = [
+    ...(options.entities === undefined ? [] : ['--entities', String(options.entities)]),
+    ...(options.latencyMs === undefined ? [] : ['--latency', String(options.latencyMs)]),
+    ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
+  ];
+  const name =
+    options.latencyMs === undefined ? 'fake-wikimedia' : `fake-wikimedia (latency ${options.latencyMs} ms)`;
+  const child = spawnCli(name, ['fake-wikimedia', ...flags, '--port', '0']);
   const wikidata = await child.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 120_000);
   const wikipedia = await child.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000);
   const url = (wikidata[1] as string).replace(/\/+$/, '');
@@ -91,7 +87,7 @@ export async function startFakeChild(options: {
     url,
     wikidataUrl: url,
     wikipediaUrl: wikipedia[1] as string,
-    latencyMs: options.latencyMs,
+    latencyMs: options.latencyMs ?? 0,
     stats: async () => json<FakeStats>(await fetch(`${url}/__stats`)),
     control: async (action, args) =>
       json<Record<string, unknown>>(
