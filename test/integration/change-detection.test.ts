@@ -18,6 +18,7 @@ import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { createLogger } from '../../src/log.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
+import type { RequestHooks } from '../../src/sources/http.js';
 import type { EntityState } from '../../src/sync/state.js';
 import { fakeSettings, testConfig } from '../support/config.js';
 import { connectRedis, dropPrefix, testPrefix } from '../support/redis.js';
@@ -229,11 +230,16 @@ describe('falling back to a sweep', () => {
 
     it('sweeps instead, and says why', async () => {
       const sources = feedInstall.sources;
+      // The plan job asks through its own sources (sources.with): theirs is the feed that breaks.
       const breaking = {
         ...feedInstall,
         sources: {
           ...sources,
-          feed: () => new ChangeFeedSource(sources.http, `${broken.url}/w/api.php`, 'recentchanges', 500),
+          with: (hooks: RequestHooks) => ({
+            ...sources.with(hooks),
+            feed: () =>
+              new ChangeFeedSource(sources.http.with(hooks), `${broken.url}/w/api.php`, 'recentchanges', 500),
+          }),
         },
       };
       const { run } = await syncNow(breaking, { trigger: 'nightly' });
