@@ -8,7 +8,7 @@ import { type KeyClaims, planBatches, recordLocation } from '../local/read/plan.
 import type { RunPlanRecord } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
 import { BATCH_QUEUE, jobIds, runKeys, TTL } from '../redis-keys.js';
-import { classOf, requestClass } from '../sources/http-gate.js';
+import { classOf } from '../sources/http-gate.js';
 import { spentRequests } from '../sync/budget.js';
 import { planRun } from './planner.js';
 import { type JobPayloads, jobOptions, openQueue, PRIORITY } from './queues.js';
@@ -56,14 +56,18 @@ export async function processPlan(job: Job<JobPayloads['plan-run']>, runtime: Ru
   const startedAt = new Date().toISOString();
   await runtime.store.saveRun(emptyRun(spec.runId, spec.trigger, startedAt, spec.scope));
   const tally: Tally = {};
-  // The planner's requests (the change feeds) are counted for the run, through its own view of the client.
-  const sources = runtime.sources.with(runRequestHooks(runtime, spec.runId, tally));
-  const planned = await requestClass
-    .run(classOf(spec.trigger), () => planRun(runtime, sources, spec, runtime.clock?.() ?? Date.now()))
-    .catch(async (error: unknown) => {
+  // The planner's requests (the change feeds) go through its own view of the client: counted for the
+  // run, and a refresh's ahead of nightly work at the gate.
+  const sources = runtime.sources.with({
+    ...runRequestHooks(runtime, spec.runId, tally),
+    requestClass: classOf(spec.trigger),
+  });
+  const planned = await planRun(runtime, sources, spec, runtime.clock?.() ?? Date.now()).catch(
+    async (error: unknown) => {
       await keepDroppedRequests(runtime, spec.runId, tally);
       throw error;
-    });
+    },
+  );
   if (planned.batch.quota) {
     const spent = spentRequests(tally);
     await runtime.redis.set(planned.batch.quota, planned.record.budget.run - spent, 'EX', TTL.run);

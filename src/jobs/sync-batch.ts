@@ -5,7 +5,7 @@
 // fail at once on it (run-scope.ts). The requests of an attempt that is retried are kept for the run.
 
 import type { Job } from 'bullmq';
-import { classOf, requestClass } from '../sources/http-gate.js';
+import { classOf } from '../sources/http-gate.js';
 import { spentRequests } from '../sync/budget.js';
 import { type BatchSummary, compareChanged } from './batch-compare.js';
 import type { JobPayloads } from './queues.js';
@@ -29,14 +29,16 @@ export async function processBatch(
   const log = runtime.log.child({ runId: data.runId, jobId: job.id, batch: data.index });
   const tally: Tally = {};
   const claimed: string[] = [];
-  // The batch's requests are counted for it, through its own view of the worker's client.
-  const sources = runtime.sources.with(runRequestHooks(runtime, data.runId, tally));
-  const summary = await requestClass
-    .run(classOf(data.trigger), () => compareChanged(data, runtime, sources, claimed))
-    .catch(async (error: unknown) => {
-      await keepDroppedRequests(runtime, data.runId, tally);
-      throw error;
-    });
+  // The batch's requests go through its own view of the worker's client: counted for it, and a
+  // refresh's ahead of nightly work at the gate.
+  const sources = runtime.sources.with({
+    ...runRequestHooks(runtime, data.runId, tally),
+    requestClass: classOf(data.trigger),
+  });
+  const summary = await compareChanged(data, runtime, sources, claimed).catch(async (error: unknown) => {
+    await keepDroppedRequests(runtime, data.runId, tally);
+    throw error;
+  });
   summary.requests = tally;
   // The budget was drawn on by the estimate; settle it with what was spent.
   const spent = spentRequests(tally);

@@ -9,15 +9,15 @@
 //
 // One client serves a whole worker process (one pool, one bound on requests in flight, one set of
 // stats); each unit of work (a batch job, a run's planning) asks through its own view of it,
-// `client.with(hooks)`, which tells that work of every attempt (its request count) and fails fast on
-// the hosts its run found unreachable.
+// `client.with(hooks)`, which tells that work of every attempt (its request count), fails fast on the
+// hosts its run found unreachable, and tells the gate whose requests they are (a refresh's go first).
 
 import { Agent } from 'undici';
 import type { Logger } from '../log.js';
 import { type AnswerCheck, type Attempt, retryAfterMs } from './http-answer.js';
 import { type AttemptSettings, attemptOnce } from './http-attempt.js';
 import { HttpError } from './http-errors.js';
-import type { RequestGate } from './http-gate.js';
+import type { RequestClass, RequestGate } from './http-gate.js';
 import {
   CONNECT_TIMEOUT_MS,
   confirmedUnreachable,
@@ -82,6 +82,8 @@ export interface RequestHooks {
   readonly onResponse?: (endpoint: string, bytes: number) => void;
   /** The run's unreachable hosts: a request to one of them fails at once, with the reason recorded. */
   readonly unreachable?: UnreachableHosts;
+  /** Whose requests these are, for the gate: a refresh's go first (background when absent). */
+  readonly requestClass?: RequestClass;
 }
 
 const NO_HOOKS: RequestHooks = {};
@@ -149,7 +151,7 @@ export class HttpClient implements JsonClient {
       const known = await knownUnreachable(url, endpoint, tries, hosts);
       if (known) throw this.failed(stats, known);
       tries++;
-      const result = await this.withSlot(async () => {
+      const result = await this.withSlot(hooks.requestClass, async () => {
         const attempt = await this.attempt<T>(url, endpoint, stats, options, hooks);
         if (!('throttled' in attempt)) return attempt;
         // Not a failure: the server asked us to wait. The pause is set before this request's slot is
@@ -235,12 +237,12 @@ export class HttpClient implements JsonClient {
   }
 
   /** This process's own bound, then the gate shared with every other process. */
-  private async withSlot<R>(run: () => Promise<R>): Promise<R> {
+  private async withSlot<R>(requestClass: RequestClass | undefined, run: () => Promise<R>): Promise<R> {
     while (this.inFlight >= this.options.concurrency)
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight++;
     try {
-      const release = await this.options.gate.acquire();
+      const release = await this.options.gate.acquire(requestClass);
       try {
         return await run();
       } finally {
