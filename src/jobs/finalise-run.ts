@@ -166,8 +166,8 @@ async function failedEntities(runtime: Runtime, keys: readonly string[]): Promis
     for (const key of keys) {
       const job = await batches.getJob(key.split(':').at(-1) ?? '');
       if (!job) continue;
-      for await (const result of runtime.local.batch((job.data as JobPayloads['sync-batch']).batch))
-        if (result.ok) total++;
+      const data: JobPayloads['sync-batch'] = job.data;
+      for await (const result of runtime.local.batch(data.batch)) if (result.ok) total++;
     }
     return total;
   } finally {
