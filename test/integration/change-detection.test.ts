@@ -17,6 +17,7 @@ import {
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
+import type { RequestHooks } from '../../src/sources/http.js';
 import type { EntityState } from '../../src/sync/state.js';
 import { fakeSettings } from '../support/config.js';
 import { type TestInstall, testInstall } from '../support/install.js';
@@ -225,11 +226,16 @@ describe('falling back to a sweep', () => {
 
     it('sweeps instead, and says why', async () => {
       const sources = feedInstall.sources;
+      // The plan job asks through its own sources (sources.with): theirs is the feed that breaks.
       const breaking = {
         ...feedInstall,
         sources: {
           ...sources,
-          feed: () => new ChangeFeedSource(sources.http, `${broken.url}/w/api.php`, 'recentchanges', 500),
+          with: (hooks: RequestHooks) => ({
+            ...sources.with(hooks),
+            feed: () =>
+              new ChangeFeedSource(sources.http.with(hooks), `${broken.url}/w/api.php`, 'recentchanges', 500),
+          }),
         },
       };
       const { run } = await syncNow(breaking, { trigger: 'nightly' });
