@@ -35,14 +35,20 @@ function runUnreachableHosts(runtime: Runtime, runId: string): UnreachableHosts 
  */
 export function runRequestHooks(runtime: Runtime, runId: string, tally: Tally): RequestHooks {
   return {
+    onRequest(endpoint) {
+      tallyOf(tally, endpoint).requests++;
+    },
     onResponse(endpoint, bytes) {
-      const tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
-      tally[endpoint] = tallied;
-      tallied.requests++;
-      tallied.bytes += bytes;
+      tallyOf(tally, endpoint).bytes += bytes;
     },
     unreachable: runUnreachableHosts(runtime, runId),
   };
+}
+
+function tallyOf(tally: Tally, endpoint: string): { requests: number; bytes: number } {
+  const tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
+  tally[endpoint] = tallied;
+  return tallied;
 }
 
 /** Keeps the requests of an attempt whose result is dropped (it throws, to be retried), for the run's count. */

@@ -76,9 +76,12 @@ export interface JsonClient {
 /** What one unit of work (a batch job, a run's planning) hooks into the requests made for it. */
 export interface RequestHooks {
   /**
-   * Hears of every attempt once it is over, with the bytes received (on the wire): every attempt counts,
-   * retries and throttled ones included; a request refused at once for a known unreachable host is none.
+   * Hears of every attempt as it goes out: every attempt counts, retries and throttled ones included (a
+   * request refused at once for a known unreachable host is none). Told before the answer, so a job that
+   * gives up while a request is still in flight has counted it.
    */
+  readonly onRequest?: (endpoint: string) => void;
+  /** Hears of every attempt once it is over, with the bytes received (on the wire). */
   readonly onResponse?: (endpoint: string, bytes: number) => void;
   /** The run's unreachable hosts: a request to one of them fails at once, with the reason recorded. */
   readonly unreachable?: UnreachableHosts;
@@ -266,7 +269,7 @@ export class HttpClient implements JsonClient {
     return headers;
   }
 
-  /** One try, counted in the stats and told to the work's hooks once it is over. */
+  /** One try, counted in the stats and told to the work's hooks as it goes out and once it is over. */
   private async attempt<T>(
     url: URL,
     endpoint: string,
@@ -275,6 +278,7 @@ export class HttpClient implements JsonClient {
     hooks: RequestHooks,
   ): Promise<Attempt<T>> {
     stats.requests++;
+    hooks.onRequest?.(endpoint);
     let bytes = 0;
     const onWireBytes = (received: number) => {
       stats.bytes += received;

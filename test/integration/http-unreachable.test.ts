@@ -29,7 +29,7 @@ function hostsRecord(): UnreachableHosts & { readonly recorded: Map<string, stri
 function inRun(http: HttpClient, hosts: UnreachableHosts, tries: Record<string, number> = {}) {
   return http.with({
     unreachable: hosts,
-    onResponse: (endpoint) => {
+    onRequest: (endpoint) => {
       tries[endpoint] = (tries[endpoint] ?? 0) + 1;
     },
   });

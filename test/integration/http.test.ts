@@ -7,6 +7,7 @@ import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../su
 import { REDIS_URL } from '../support/redis.js';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 import { spawnScript } from '../support/spawn.js';
+import { waitFor } from '../support/wait.js';
 
 const rig = httpRig<ScriptedServer>('http');
 const { redis, prefix } = rig;
@@ -104,12 +105,16 @@ describe("a job's view of the client (HttpClient.with)", () => {
     ]);
     const http = testHttpClient(redis, `${prefix}:view`);
     const tally: Record<string, { requests: number; bytes: number }> = {};
+    const entry = (endpoint: string) => {
+      tally[endpoint] ??= { requests: 0, bytes: 0 };
+      return tally[endpoint];
+    };
     const job = http.with({
+      onRequest(endpoint) {
+        entry(endpoint).requests++;
+      },
       onResponse(endpoint, bytes) {
-        const entry = tally[endpoint] ?? { requests: 0, bytes: 0 };
-        tally[endpoint] = entry;
-        entry.requests++;
-        entry.bytes += bytes;
+        entry(endpoint).bytes += bytes;
       },
     });
     expect(await job.getJson(new URL(rig.server.url), 'wbgetentities')).toEqual({ success: 1 });
@@ -121,6 +126,23 @@ describe("a job's view of the client (HttpClient.with)", () => {
     await http.getJson(new URL(rig.server.url), 'wbgetentities');
     expect(tally.wbgetentities?.requests).toBe(3);
     expect(http.statsByEndpoint().wbgetentities?.requests).toBe(4);
+    await http.close();
+  });
+  it('counts a request as it goes out: one still in flight when the job gives up is in its count', async () => {
+    rig.server = await startScriptedServer([{ ...OK, delayMs: 1_500 }]);
+    const http = testHttpClient(redis, `${prefix}:in-flight`);
+    let requests = 0;
+    const job = http.with({
+      onRequest() {
+        requests++;
+      },
+    });
+    const answer = job.getJson(new URL(rig.server.url), 'wbgetentities');
+    await waitFor('the request to arrive', () => rig.server?.arrivals.length === 1);
+    // The answer has not come yet: a job failing now (its tally kept for the run) has counted the request.
+    expect(requests).toBe(1);
+    await answer;
+    expect(requests).toBe(1);
     await http.close();
   });
 });
