@@ -19,8 +19,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { mulberry32, type Random } from '../dev/fake-wikimedia/src/random.js';
 import { loadConfig } from '../src/config.js';
-import { mulberry32, type Random } from '../src/dev/fake-wikimedia/random.js';
 import { openLocalSource } from '../src/local/read/index.js';
 import { MONTH_NAMES } from '../src/model/time.js';
 
