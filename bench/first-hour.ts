@@ -13,12 +13,13 @@
 //   offline         `factsync sync` with WIKIDATA_URL and WIKIPEDIA_URL on hosts that never resolve
 //                   (RFC 2606 `.invalid`), until its exit code 1.
 
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { type Child, progress, ROOT, spawnCli, startPrivateRedis, stopAll } from './sync-procs.js';
+import { writeInstallFiles } from '../test/support/install.js';
+import { type Child, progress, spawnCli, startFakeChild, startPrivateRedis, stopAll } from './sync-procs.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const RUNS = Number(values.runs);
@@ -52,32 +53,22 @@ const median = (xs: number[]) => {
 const work = await mkdtemp(path.join(tmpdir(), 'factsync-first-hour-'));
 const redisServer = await startPrivateRedis(work);
 const redis = new Redis(redisServer.url);
-const fake = spawnCli('fake-wikimedia', ['fake-wikimedia', '--port', '0']);
+const fakeStarted = startFakeChild();
 const samples: Record<'sync' | 'refresh' | 'offline', Timed[]> = { sync: [], refresh: [], offline: [] };
 try {
-  const wikidataUrl = (await fake.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 60_000))[1] as string;
-  const wikipediaUrl = (
-    await fake.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000)
-  )[1] as string;
-  const baseEnv = {
-    REDIS_URL: redisServer.url,
-    FACTSYNC_USER_AGENT: 'factsync-bench/1.0 (bench; bench@example.org)',
-  };
+  const fake = await fakeStarted;
   for (let run = 1; run <= RUNS; run++) {
     const dir = path.join(work, `run-${run}`);
-    await cp(path.join(ROOT, 'examples', 'cards'), path.join(dir, 'cards'), { recursive: true });
-    const config = path.join(dir, 'config.yaml');
-    await writeFile(
-      config,
-      [
-        `local: { path: ${JSON.stringify(path.join(dir, 'cards'))} }`,
-        `store: { path: ${JSON.stringify(path.join(dir, 'factsync.db'))} }`,
-        `reports: { dir: ${JSON.stringify(path.join(dir, 'reports'))} }`,
-        '',
-      ].join('\n'),
-    );
+    // The one install builder of the tests (test/support/install.ts): a copy of the example cards, a
+    // --config file with only the install's paths, and the environment: this Redis with the prefix the
+    // store derives, the fake's URLs, the benchmark's user agent, the config's own log level.
+    const { configFile: config, env: online } = writeInstallFiles(dir, fake, {
+      base: 'paths',
+      redisUrl: redisServer.url,
+      logLevel: null,
+      env: { FACTSYNC_USER_AGENT: 'factsync-bench/1.0 (bench; bench@example.org)' },
+    });
     await redis.flushall();
-    const online = { ...baseEnv, WIKIDATA_URL: wikidataUrl, WIKIPEDIA_URL: wikipediaUrl };
     const sync = await timed(spawnCli('sync', ['sync', '--config', config], { env: online }));
     samples.sync.push(sync);
     progress(`run ${run}: sync ${sync.seconds.toFixed(2)} s, exit ${sync.code}`);
@@ -97,7 +88,7 @@ try {
     await redis.flushall();
     await rm(path.join(dir, 'factsync.db'), { force: true });
     const offlineEnv = {
-      ...baseEnv,
+      ...online,
       WIKIDATA_URL: 'https://www.wikidata.invalid',
       WIKIPEDIA_URL: 'https://{lang}.wikipedia.invalid',
     };

@@ -12,7 +12,6 @@
 // child process (`--child jsonl|cards --path P --expect N`, internal), so the peak RSS it reports is that
 // reader's alone. Results go to stdout as a Markdown table; progress goes to stderr.
 
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -23,6 +22,7 @@ import { mulberry32, type Random } from '../dev/fake-wikimedia/src/random.js';
 import { loadConfig } from '../src/config.js';
 import { openLocalSource } from '../src/local/read/index.js';
 import { MONTH_NAMES } from '../src/model/time.js';
+import { spawnScript } from '../test/support/spawn.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -633,25 +633,13 @@ function runsOf(options: Options, layout: Layout, manifest: Manifest): Run[] {
   ];
 }
 
+/** The reader in a child of its own (test/support/spawn.ts); its stderr is passed on, line by line. */
 async function spawnChild(run: Run): Promise<ChildResult> {
-  const args = [
-    '--import',
-    'tsx',
-    SELF,
-    '--child',
-    run.kind,
-    '--path',
-    run.path,
-    '--expect',
-    String(run.expect),
-  ];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
+  const child = spawnScript(SELF, ['--child', run.kind, '--path', run.path, '--expect', String(run.expect)], {
+    onStderrLine: (line) => process.stderr.write(`${line}\n`),
   });
-  const [code] = (await once(child, 'close')) as [number | null];
-  const last = stdout.trim().split('\n').at(-1) ?? '';
+  const { code } = await child.exited;
+  const last = child.stdout().trim().split('\n').at(-1) ?? '';
   if (code !== 0 || !last.startsWith('{')) throw new Error(`${run.label}: the child exited with ${code}`);
   return JSON.parse(last) as ChildResult;
 }

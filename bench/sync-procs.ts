@@ -2,20 +2,17 @@
 // Wikimedia, workers, one-off commands), a private redis-server, and what /proc says about each
 // process (resident memory, its peak, CPU time) and about the machine (CPU busy time).
 
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { freePort } from '../src/jobs/embedded-redis.js';
+import type { Redis } from 'ioredis';
+import { dropPrefix } from '../test/support/redis.js';
+import { startRedisServer } from '../test/support/redis-server.js';
 import { type Child, killChildren, spawnTracked, stopAll } from '../test/support/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = path.join(ROOT, 'bin', 'factsync.js');
 export const MIB = 1024 * 1024;
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function progress(message: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -42,8 +39,6 @@ export function spawnCli(name: string, args: readonly string[], options: NodeOpt
   return spawnNode(name, [CLI, ...args], options);
 }
 
-export { freePort };
-
 // ---------------------------------------------------------------------------------------------------
 // The fake Wikimedia in its own process
 
@@ -67,22 +62,18 @@ export interface FakeStats {
   titlesRequested: number;
 }
 
-export async function startFakeChild(options: {
-  entities: number;
-  latencyMs: number;
-  seed: number;
-}): Promise<FakeChild> {
-  const child = spawnCli(`fake-wikimedia (latency ${options.latencyMs} ms)`, [
-    'fake-wikimedia',
-    '--entities',
-    String(options.entities),
-    '--latency',
-    String(options.latencyMs),
-    '--seed',
-    String(options.seed),
-    '--port',
-    '0',
-  ]);
+/** `factsync fake-wikimedia --port 0`, with the flags given (the command's defaults otherwise). */
+export async function startFakeChild(
+  options: { entities?: number; latencyMs?: number; seed?: number } = {},
+): Promise<FakeChild> {
+  const flags = [
+    ...(options.entities === undefined ? [] : ['--entities', String(options.entities)]),
+    ...(options.latencyMs === undefined ? [] : ['--latency', String(options.latencyMs)]),
+    ...(options.seed === undefined ? [] : ['--seed', String(options.seed)]),
+  ];
+  const name =
+    options.latencyMs === undefined ? 'fake-wikimedia' : `fake-wikimedia (latency ${options.latencyMs} ms)`;
+  const child = spawnCli(name, ['fake-wikimedia', ...flags, '--port', '0']);
   const wikidata = await child.waitForOutput(/^export WIKIDATA_URL=(\S+)$/m, 120_000);
   const wikipedia = await child.waitForOutput(/^export WIKIPEDIA_URL='?([^'\s]+)'?$/m, 60_000);
   const url = (wikidata[1] as string).replace(/\/+$/, '');
@@ -96,7 +87,7 @@ export async function startFakeChild(options: {
     url,
     wikidataUrl: url,
     wikipediaUrl: wikipedia[1] as string,
-    latencyMs: options.latencyMs,
+    latencyMs: options.latencyMs ?? 0,
     stats: async () => json<FakeStats>(await fetch(`${url}/__stats`)),
     control: async (action, args) =>
       json<Record<string, unknown>>(
@@ -144,40 +135,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/** A redis-server of the benchmark's own (test/support/redis-server.ts), its data directory `dir`. */
 export async function startPrivateRedis(dir: string): Promise<RedisServer> {
-  const port = await freePort();
-  const url = `redis://127.0.0.1:${port}`;
-  const proc = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  const exited = once(proc, 'exit').catch(() => undefined);
-  proc.on('error', () => undefined);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    redis.on('error', () => undefined);
-    try {
-      await redis.connect();
-      await redis.ping();
-      break;
-    } catch {
-      if (Date.now() > deadline || proc.exitCode !== null)
-        throw new Error(`redis-server on ${port} did not start`);
-      await sleep(50);
-    } finally {
-      redis.disconnect();
-    }
-  }
+  const server = await startRedisServer({ dir });
+  const pid = server.pid();
   return {
-    url,
-    ...(proc.pid === undefined ? {} : { pid: proc.pid }),
+    url: server.url,
+    ...(pid === undefined ? {} : { pid }),
     private: true,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => server.destroy(),
   };
 }
 
@@ -199,17 +165,7 @@ export async function redisMemory(redis: Redis): Promise<RedisMemory> {
   };
 }
 
-/** Deletes every key under `prefix`; returns how many. */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<number> {
-  let cursor = '0';
-  let dropped = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    if (keys.length > 0) dropped += await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return dropped;
-}
+export { dropPrefix };
 
 // ---------------------------------------------------------------------------------------------------
 // /proc

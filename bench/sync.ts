@@ -45,12 +45,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
 import { generatedRecord } from '../dev/fake-wikimedia/src/index.js';
 import { unitHash } from '../dev/fake-wikimedia/src/random.js';
 import { loadConfig } from '../src/config.js';
 import type { RunRecord } from '../src/model/run.js';
 import { openStore } from '../src/sinks/open-store.js';
+import { writeInstallFiles } from '../test/support/install.js';
 import { type PerEntityResult, runPerEntity } from './sync-baseline.js';
 import {
   type Child,
@@ -264,10 +264,14 @@ interface Install {
   readonly label: string;
   readonly dir: string;
   readonly configFile: string;
+  /** The environment every `factsync` child of this install gets. */
+  readonly env: Record<string, string>;
   readonly prefix: string;
   readonly fake: FakeChild;
   readonly workers: Child[];
 }
+
+const USER_AGENT = 'factsync-bench/1.0 (https://example.org/factsync-bench; bench@example.org)';
 
 async function createInstall(
   options: Options,
@@ -279,26 +283,25 @@ async function createInstall(
 ): Promise<Install> {
   const dir = path.join(options.dir, String(entities), label);
   await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
   const prefix = `factsync-bench-sync-${entities}-${label}-${process.pid}-${Date.now().toString(36)}`;
-  const configFile = path.join(dir, 'factsync.yaml');
-  await writeFile(
-    configFile,
-    stringify({
-      redis: { url: redisUrl, prefix },
-      wikidata: { url: fake.wikidataUrl },
-      wikipedia: { url: fake.wikipediaUrl },
+  // The one install builder of the tests (test/support/install.ts), over the benchmark's local store
+  // and the project defaults; the fake, the Redis URL, the prefix and the user agent reach the children
+  // through their environment.
+  const { configFile, env } = writeInstallFiles(dir, fake, {
+    entities,
+    local: data.file,
+    base: 'paths',
+    redisUrl,
+    prefix,
+    env: { FACTSYNC_USER_AGENT: USER_AGENT },
+    file: {
       http: {
-        userAgent: 'factsync-bench/1.0 (https://example.org/factsync-bench; bench@example.org)',
         concurrency: options.httpConcurrency,
         ratePerSecond: options.rate,
         // The fake, not Wikimedia: the budget is not what is measured (the tables give the time each
         // night would take at Wikimedia's allowances).
         budgetPerHour: 100_000_000,
       },
-      local: { kind: 'jsonl', path: data.file },
-      store: { kind: 'sqlite', path: path.join(dir, 'factsync.db') },
-      reports: { dir: path.join(dir, 'reports') },
       // The changed night checks its proposals are open: with --changed above 5 % the circuit breaker
       // would hold them. It is measured by its own test (test/integration/breaker.test.ts), not here.
       // Its edits are seconds old, so the cooling-off would leave them for the next night: off too, and
@@ -306,22 +309,20 @@ async function createInstall(
       review: { maxNewShare: 0, maxNewFieldShare: 0, coolingOffHours: options.coolingOff ? 24 : 0 },
       ...(options.workerConcurrency ? { worker: { concurrency: options.workerConcurrency } } : {}),
       log: { level: 'warn' },
-    }),
-  );
-  const install: Install = { label, dir, configFile, prefix, fake, workers: [] };
+    },
+  });
+  const install: Install = { label, dir, configFile, env, prefix, fake, workers: [] };
   prefixes.add(prefix);
   // No nightly run may fire in the middle of the benchmark (the schedule is per prefix).
-  const off = spawnCli('schedule --off', ['--config', configFile, 'schedule', '--off']);
+  const off = spawnCli('schedule --off', ['--config', configFile, 'schedule', '--off'], { env });
   const { code } = await off.exited;
   if (code !== 0) throw new Error(`factsync schedule --off failed (${code}): ${off.stderr()}`);
   for (let i = 0; i < options.workers; i++) {
-    const worker = spawnNode(`worker ${i + 1}`, [
-      ...options.workerNodeArgs,
-      CLI,
-      '--config',
-      configFile,
-      'worker',
-    ]);
+    const worker = spawnNode(
+      `worker ${i + 1}`,
+      [...options.workerNodeArgs, CLI, '--config', configFile, 'worker'],
+      { env },
+    );
     install.workers.push(worker);
   }
   await Promise.all(install.workers.map((w) => w.waitForOutput(/factsync worker \d+ ready/, 60_000)));
@@ -339,7 +340,7 @@ async function closeInstall(install: Install, redis: Redis): Promise<void> {
 }
 
 function configOf(install: Install) {
-  return loadConfig({ file: install.configFile, env: {} });
+  return loadConfig({ file: install.configFile, env: install.env });
 }
 
 async function withStore<T>(
@@ -507,6 +508,7 @@ async function night(
   const sampler = startSampler(ctx, pids);
   progress(`${install.label}: ${label}…`);
   const sync = spawnCli(label, ['--config', install.configFile, 'sync', ...(extra.full ? ['--full'] : [])], {
+    env: install.env,
     onStderrLine: (line) => progress(`  ${line}`),
   });
   const { code } = await sync.exited;

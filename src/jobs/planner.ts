@@ -17,6 +17,7 @@ import type { RunPlanRecord } from '../model/run.js';
 import { runKeys } from '../redis-keys.js';
 import { parseCursor } from '../sources/feed.js';
 import { HttpError } from '../sources/http-errors.js';
+import type { RemoteSources } from '../sources/index.js';
 import { titlesPerRequest } from '../sync/budget.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
@@ -40,6 +41,7 @@ const feedFailed = (runtime: Runtime, error: unknown) =>
 /** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
 async function readFeeds(
   runtime: Runtime,
+  sources: RemoteSources,
   wikis: readonly string[],
   cursors: Readonly<Record<string, string>>,
 ): Promise<NonNullable<RunPlanRecord['feeds']>> {
@@ -50,7 +52,7 @@ async function readFeeds(
     const start = cursors[wiki] as string;
     let [rows, hits] = [0, 0];
     let end = start;
-    for await (const page of runtime.sources.feed(wiki).since(start)) {
+    for await (const page of sources.feed(wiki).since(start)) {
       rows += page.rows.length;
       hits += await runtime.changes.recordHits(wiki, page.rows);
       if (page.cursor) end = page.cursor;
@@ -91,17 +93,23 @@ export async function markFeedStart(
 }
 
 /** Each feed's newest change, by wiki (epoch ms): one request each. Throws when a feed breaks. */
-async function feedHeads(runtime: Runtime, wikis: readonly string[]): Promise<Record<string, number>> {
+async function feedHeads(sources: RemoteSources, wikis: readonly string[]): Promise<Record<string, number>> {
   const heads: Record<string, number> = {};
   for (const wiki of wikis) {
-    const head = await runtime.sources.feed(wiki).head();
+    const head = await sources.feed(wiki).head();
     if (head) heads[wiki] = Date.parse(head);
   }
   return heads;
 }
 
-export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now()): Promise<PlannedRun> {
-  const { config, changes, sources } = runtime;
+/** `sources`: the plan job's own (runtime.sources.with(…)), so that its requests are counted for the run. */
+export async function planRun(
+  runtime: Runtime,
+  sources: RemoteSources,
+  spec: RunSpec,
+  now = Date.now(),
+): Promise<PlannedRun> {
+  const { config, changes } = runtime;
   const perHour = budgetPerHour(config);
   const budget = { perHour, run: Math.max(1, Math.floor(perHour * config.sync.nightHours)) };
   const meta = await changes.meta();
@@ -131,7 +139,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   let heads: Record<string, number> | undefined;
   let broken: string | undefined;
   try {
-    heads = await feedHeads(runtime, wikis);
+    heads = await feedHeads(sources, wikis);
   } catch (error) {
     feedFailed(runtime, error);
     broken = `the change feed failed (${describe(error)}); sweeping instead`;
@@ -166,7 +174,7 @@ export async function planRun(runtime: Runtime, spec: RunSpec, now = Date.now())
   let feeds: RunPlanRecord['feeds'];
   if (choice.strategy === 'feed') {
     try {
-      feeds = await readFeeds(runtime, wikis, cursors);
+      feeds = await readFeeds(runtime, sources, wikis, cursors);
     } catch (error) {
       feedFailed(runtime, error);
       choice = {

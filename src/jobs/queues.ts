@@ -1,9 +1,9 @@
-// The typed registry of factsync's queues and jobs: each job name with its payload and its queue.
-// Everything is under the store's Redis prefix (store-scope.ts), and every run's jobs name the store
-// they are for: a worker refuses a job of another store (worker.ts). A run is a BullMQ flow:
-// `finalise-run` is the parent; `plan-run` (its first child) reads the local store and adds one
-// `sync-batch` child per batch of up to 50 entities; when every child has finished — or failed for
-// good — the parent writes the run record and the reports.
+// factsync's queues and the payload of each job (JobPayloads); registry.ts pairs each job name with its
+// queue, result and processor. Everything is under the store's Redis prefix (store-scope.ts), and every
+// run's jobs name the store they are for: a worker refuses a job of another store (worker.ts). A run is
+// a BullMQ flow: `finalise-run` is the parent; `plan-run` (its first child) reads the local store and
+// adds one `sync-batch` child per batch of up to 50 entities; when every child has finished — or failed
+// for good — the parent writes the run record and the reports.
 
 import { type ConnectionOptions, type JobsOptions, Queue } from 'bullmq';
 import type { Config } from '../config.js';
@@ -13,7 +13,7 @@ import type { RunTrigger } from '../model/run.js';
 import { BATCH_QUEUE, RUN_QUEUE, TTL } from '../redis-keys.js';
 import { storeScope } from './store-scope.js';
 
-// The queues' names are Redis key names (redis-keys.ts); this registry is where they are used from.
+// The queues' names are Redis key names (redis-keys.ts); the jobs use them from here.
 export { BATCH_QUEUE, RUN_QUEUE };
 
 /** Where a batch's records are: a job holds a reference, not the records (a million entities = 20,000 jobs). */
@@ -52,13 +52,6 @@ export interface JobPayloads {
   'finalise-run': RunSpec & { readonly startedAt: string };
 }
 export type JobName = keyof JobPayloads;
-
-export const QUEUE_OF: Readonly<Record<JobName, string>> = {
-  'start-run': RUN_QUEUE,
-  'plan-run': RUN_QUEUE,
-  'finalise-run': RUN_QUEUE,
-  'sync-batch': BATCH_QUEUE,
-};
 
 /** Priorities within the batch queue: a manual refresh goes ahead of nightly work. */
 export const PRIORITY = { refresh: 1, manual: 5, 'one-off': 5, nightly: 10 } as const;

@@ -5,7 +5,7 @@
 
 import type { RefreshTracker } from './progress.js';
 import { newRunId, type QueueSettings } from './queues.js';
-import { type StartedRun, startRun } from './run.js';
+import { type StartedRun, startRun } from './start-run.js';
 
 export interface RefreshRequest {
   /** The refresh run queued for `queued`; absent when every entity was already waiting. */

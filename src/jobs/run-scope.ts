@@ -1,13 +1,17 @@
 // What the jobs of one run share in Redis besides the queue, for its requests: the hosts found
 // unreachable (every batch of the run, in any worker, fails at once on them instead of each finding out
 // again), and the requests of job attempts whose result was dropped for a retry (they were sent all the
-// same, and the report counts every request). Both are read by the finalise job, then deleted.
+// same, and the report counts every request). Both are read by the finalise job, then deleted. Also the
+// hooks a job's requests are made with (runRequestHooks): its own tally, and the run's unreachable hosts.
 
 import type { UnreachableHost } from '../model/run.js';
 import { runKeys, TTL } from '../redis-keys.js';
-import type { RequestScope, Tally } from '../sources/http.js';
+import type { RequestHooks } from '../sources/http.js';
 import type { UnreachableHosts } from '../sources/http-reach.js';
 import type { Runtime } from './runtime.js';
+
+/** Requests and bytes by endpoint: every attempt counts, retries and throttled ones included. */
+export type Tally = Record<string, { requests: number; bytes: number }>;
 
 const unreachableKey = (runtime: Runtime, runId: string) =>
   runKeys(runtime.settings.prefix, runId).unreachable;
@@ -25,9 +29,20 @@ function runUnreachableHosts(runtime: Runtime, runId: string): UnreachableHosts 
   };
 }
 
-/** The scope a job of the run makes its requests in: its own tally, the run's unreachable hosts. */
-export function runRequestScope(runtime: Runtime, runId: string, tally: Tally): RequestScope {
-  return { tally, unreachable: runUnreachableHosts(runtime, runId) };
+/**
+ * What a job of the run makes its requests with (`runtime.sources.with(…)`): each attempt counted in its
+ * own tally, and the run's unreachable hosts.
+ */
+export function runRequestHooks(runtime: Runtime, runId: string, tally: Tally): RequestHooks {
+  return {
+    onResponse(endpoint, bytes) {
+      const tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
+      tally[endpoint] = tallied;
+      tallied.requests++;
+      tallied.bytes += bytes;
+    },
+    unreachable: runUnreachableHosts(runtime, runId),
+  };
 }
 
 /** Keeps the requests of an attempt whose result is dropped (it throws, to be retried), for the run's count. */

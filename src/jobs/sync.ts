@@ -7,8 +7,8 @@ import type { RunRecord, RunTrigger } from '../model/run.js';
 import type { ReportPaths } from '../sinks/report/index.js';
 import type { RunProgress } from './progress.js';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from './queues.js';
-import { type StartedRun, startRun } from './run.js';
 import type { Runtime } from './runtime.js';
+import { type StartedRun, startRun } from './start-run.js';
 import { startWorkers, type Workers } from './worker.js';
 
 export interface WaitOptions {

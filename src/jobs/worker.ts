@@ -1,13 +1,13 @@
-// Workers: one on the runs queue (start, plan, finalise) and one on the batches queue. They stop
-// gracefully: `close()` lets the jobs in hand finish within the deadline; past it, they are dropped
-// and BullMQ hands them to another worker once their lock runs out — nothing is lost. A job meant for
-// another store is refused: with a Redis prefix shared by two stores (set so by hand), a worker would
-// otherwise run the other store's runs into its own store.
+// Workers: one on the runs queue (start, plan, finalise) and one on the batches queue, each running a
+// job with its processor from the registry (registry.ts). They stop gracefully: `close()` lets the jobs
+// in hand finish within the deadline; past it, they are dropped and BullMQ hands them to another worker
+// once their lock runs out — nothing is lost. A job meant for another store is refused: with a Redis
+// prefix shared by two stores (set so by hand), a worker would otherwise run the other store's runs
+// into its own store.
 
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { processBatch } from './batch.js';
-import { BATCH_QUEUE, type JobPayloads, RUN_QUEUE } from './queues.js';
-import { processFinalise, processPlan, startRun } from './run.js';
+import { BATCH_QUEUE, RUN_QUEUE } from './queues.js';
+import { processJob } from './registry.js';
 import type { Runtime } from './runtime.js';
 
 export interface Workers {
@@ -31,16 +31,7 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
     RUN_QUEUE,
     async (job: Job) => {
       refuseOtherStore(job, runtime);
-      switch (job.name) {
-        case 'start-run':
-          return startRun(settings, job.data as JobPayloads['start-run']);
-        case 'plan-run':
-          return processPlan(job as Job<JobPayloads['plan-run']>, runtime);
-        case 'finalise-run':
-          return (await processFinalise(job as Job<JobPayloads['finalise-run']>, runtime)).reports;
-        default:
-          throw new Error(`unknown job "${job.name}" on the runs queue`);
-      }
+      return processJob(RUN_QUEUE, job, runtime);
     },
     { ...common, concurrency: 2 },
   );
@@ -48,7 +39,7 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
     BATCH_QUEUE,
     async (job: Job) => {
       refuseOtherStore(job, runtime);
-      return processBatch(job as Job<JobPayloads['sync-batch']>, runtime);
+      return processJob(BATCH_QUEUE, job, runtime);
     },
     {
       ...common,
@@ -83,7 +74,7 @@ export function startWorkers(runtime: Runtime, options: { concurrency: number; n
  * nothing says which store it writes to.
  */
 function refuseOtherStore(job: Job, runtime: Runtime): void {
-  const data = job.data as { store?: string; runId?: string };
+  const data: { store?: string; runId?: string } = job.data;
   const mine = runtime.settings.store;
   if (data.store === mine || (data.store === undefined && job.name === 'start-run')) return;
   const what = `${job.name} job ${job.id}${data.runId ? ` of run ${data.runId}` : ''}`;

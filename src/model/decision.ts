@@ -11,11 +11,12 @@
 //
 // Only the sides that make sense for a kind are offered (allowedSides); `accepted` and `rejected`, the
 // words of earlier versions, stay as aliases: accepted is the kind's natural side, rejected is none.
+// The sides themselves are side.ts (re-exported here).
 
 import type { ProposalKind } from './proposal.js';
+import { SIDES, type Side } from './side.js';
 
-export const SIDES = ['card', 'wikidata', 'both', 'none'] as const;
-export type Side = (typeof SIDES)[number];
+export { SIDES, type Side } from './side.js';
 
 /** The sides `apply` writes into the local record, and the sides the Wikidata exports carry. */
 export const CARD_SIDES = ['card', 'both'] as const satisfies readonly Side[];

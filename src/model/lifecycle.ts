@@ -6,7 +6,8 @@
 // status is a reviewer's decision, which no run changes: a decided proposal found again only has its
 // lastSeen moved, and one whose finding is gone or replaced stays as it is. A snoozed proposal is open
 // again from its date: the store wakes it before it reads (the snooze ending is the reviewer's own
-// decision running out, not a run's doing).
+// decision running out, not a run's doing). A run that trips the circuit breaker has its new proposals
+// held, and a person releases them (heldMove).
 
 import { type Finding, fingerprint, type ProposalStatus } from './proposal.js';
 
@@ -22,6 +23,10 @@ export const DECIDED_STATUSES = [
  * `none`). Later runs leave them as they are, as they leave decisions: only a person moves them on.
  */
 export const HELD_STATUSES = ['held'] as const satisfies readonly ProposalStatus[];
+/** The statuses `holdRun` moves a run's new proposals from and to. */
+export function heldMove(move: 'hold' | 'release'): { from: string; to: string } {
+  return move === 'hold' ? { from: 'open', to: 'held' } : { from: 'held', to: 'open' };
+}
 /** The statuses runs move proposals between. */
 export const RUN_STATUSES = ['open', 'resolved', 'superseded'] as const satisfies readonly ProposalStatus[];
 /** What a run settled: reopened when its finding comes back. */

@@ -2,8 +2,8 @@
 // under a stable fingerprint, so the same finding on a later run is the same proposal.
 
 import { createHash } from 'node:crypto';
-import type { Side } from './decision.js';
 import type { ItemId, PropertyId } from './ids.js';
+import type { Side } from './side.js';
 
 export const PROPOSAL_KINDS = [
   'add',

@@ -3,7 +3,8 @@
 // (the second reads the first's rows after it commits); row locks are always taken in id order
 // (reconcile: FOR UPDATE … ORDER BY id; review: the same), so reviews and reconciles cannot deadlock;
 // and migrate serialises on an advisory lock of its own. Errors come out as StoreError with the URL's
-// password replaced by ***.
+// password replaced by ***. Here: opening the pool, transactions, migrate and reconcile; the reads are
+// postgres-queries.ts, the review-side writes postgres-writes.ts, the run records postgres-runs.ts.
 
 import pg from 'pg';
 import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
@@ -11,6 +12,17 @@ import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
 import { guarded, redactor } from './postgres-errors.js';
+import {
+  $,
+  countProposals,
+  countProposalsBy,
+  getProposals,
+  listProposals,
+  streamProposals,
+  wakeSnoozed,
+} from './postgres-queries.js';
+import { getRunRecord, listRunRecords, saveRunRecord } from './postgres-runs.js';
+import { markProposalsApplied, moveRunProposals, reviewProposals, touchEntities } from './postgres-writes.js';
 import type {
   PageRequest,
   ProposalFilter,
@@ -21,32 +33,17 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
-import { DECIDED_FOR_CARD, heldMove, reviewUpdate, UNDER_REVIEW, WAKE_SNOOZED } from './store-review.js';
 import {
-  afterCondition,
-  CHUNK,
-  checkLimit,
   chunks,
-  decodeCursor,
-  ENTITY_PAGE,
-  encodeCursor,
-  entityPageQuery,
-  filterConditions,
   findingValues,
-  inOrder,
   JSON_COLUMNS,
-  type ProposalRow,
-  proposalFromRow,
-  READ_COLUMNS,
-  REVIEWABLE,
   RUN_MAY_SETTLE,
   STORED_PROPOSAL_COLUMNS,
   StoreError,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
-  whereClause,
 } from './store-rows.js';
-import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
+import { checkNote, checkReconcile, storableRun } from './store-values.js';
 
 export interface PostgresStoreOptions {
   /** A schema of its own (created if missing), e.g. one per test file; default: the search_path. */
@@ -58,11 +55,6 @@ export interface PostgresStoreOptions {
 /** First key of the two-key advisory locks reconcile takes (the second is hashtext(entity)). */
 export const ENTITY_LOCK_SPACE = 0x66_73_79; // "fsy"
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-const $ = (params: unknown[]) => `$${params.length}`;
-const SELECT = `SELECT ${READ_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? `${c}::text AS ${c}` : c)).join(', ')}
-  FROM proposals`;
-const RETURNING = SELECT.replace(/^SELECT/, 'RETURNING').replace(/\s+FROM proposals$/, '');
 
 export async function openPostgresStore(
   url: string,
@@ -113,7 +105,7 @@ class PostgresStore implements ProposalStore {
 
   /** Snoozed proposals whose date has come are open again (store.ts): one indexed UPDATE, rarely a row. */
   private async wake(): Promise<void> {
-    await this.pool.query(`${WAKE_SNOOZED} $1`, [new Date().toISOString()]);
+    await wakeSnoozed(this.pool);
   }
 
   /** Runs `work` in a transaction on one pooled client; a client whose connection broke is discarded. */
@@ -218,61 +210,19 @@ class PostgresStore implements ProposalStore {
   }
 
   list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
-    return this.run(async () => {
-      checkLimit(page.limit);
-      await this.wake();
-      const params: unknown[] = [];
-      const conditions = filterConditions(filter, params, $);
-      if (page.after !== undefined) conditions.push(afterCondition(decodeCursor(page.after), params, $));
-      params.push(page.limit + 1);
-      const { rows } = await this.pool.query<ProposalRow>(
-        `${SELECT} ${whereClause(conditions)} ORDER BY last_seen DESC, id LIMIT ${$(params)}`,
-        params,
-      );
-      const proposals = rows.slice(0, page.limit).map(proposalFromRow);
-      const last = proposals.at(-1);
-      return rows.length > page.limit && last
-        ? { proposals, next: encodeCursor(last.lastSeen, last.id) }
-        : { proposals };
-    });
+    return this.run(() => listProposals(this.pool, filter, page));
   }
 
   count(filter: ProposalFilter): Promise<number> {
-    return this.run(async () => {
-      await this.wake();
-      const params: unknown[] = [];
-      const where = whereClause(filterConditions(filter, params, $));
-      const { rows } = await this.pool.query<{ n: string }>(
-        `SELECT count(*) AS n FROM proposals ${where}`,
-        params,
-      );
-      return Number(rows[0]?.n ?? 0);
-    });
+    return this.run(() => countProposals(this.pool, filter));
   }
 
   countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>> {
-    return this.run(async () => {
-      await this.wake();
-      const params: unknown[] = [];
-      const where = whereClause(filterConditions(filter, params, $));
-      const { rows } = await this.pool.query<{ key: string; n: string }>(
-        `SELECT ${by} AS key, count(*) AS n FROM proposals ${where} GROUP BY ${by} ORDER BY ${by}`,
-        params,
-      );
-      return Object.fromEntries(rows.map((row) => [row.key, Number(row.n)]));
-    });
+    return this.run(() => countProposalsBy(this.pool, filter, by));
   }
 
   get(ids: readonly string[]): Promise<Proposal[]> {
-    return this.run(async () => {
-      await this.wake();
-      const found: Proposal[] = [];
-      for (const part of chunks([...new Set(ids)].filter(isStorable), CHUNK * 4)) {
-        const { rows } = await this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]);
-        found.push(...rows.map(proposalFromRow));
-      }
-      return inOrder(ids, found);
-    });
+    return this.run(() => getProposals(this.pool, ids));
   }
 
   async review(
@@ -283,123 +233,37 @@ class PostgresStore implements ProposalStore {
   ): Promise<Proposal[]> {
     checkNote(note);
     await this.run(() => this.wake());
-    return this.transaction(async (client) => {
-      const params: unknown[] = [];
-      const { set, condition } = reviewUpdate(decision, at, note, params, $);
-      params.push([...new Set(ids)].filter(isStorable));
-      const idsParam = $(params);
-      params.push(REVIEWABLE);
-      const { rows } = await client.query<ProposalRow>(
-        `UPDATE proposals SET ${set}
-         WHERE id IN (SELECT id FROM proposals WHERE id = ANY(${idsParam}) AND status = ANY(${$(params)})
-           AND ${condition} ORDER BY id FOR UPDATE)
-         ${RETURNING}`,
-        params,
-      );
-      return inOrder(ids, rows.map(proposalFromRow));
-    });
+    return this.transaction((client) => reviewProposals(client, ids, decision, at, note));
   }
 
   async touch(entities: readonly string[], at: { runId: string; time: string }): Promise<number> {
-    return this.run(async () => {
-      const result = await this.pool.query(
-        `UPDATE proposals SET last_seen = $1, last_run = $2
-         WHERE entity = ANY($3) AND ${UNDER_REVIEW}`,
-        // A key the store cannot hold has no proposals: nothing to touch.
-        [at.time, at.runId, [...new Set(entities)].filter(isStorable)],
-      );
-      return result.rowCount ?? 0;
-    });
+    return this.run(() => touchEntities(this.pool, entities, at));
   }
 
   async markApplied(ids: readonly string[], at: string): Promise<void> {
-    await this.transaction(async (client) => {
-      await client.query(
-        `UPDATE proposals SET status = 'applied', applied_at = $1
-         WHERE id IN (SELECT id FROM proposals WHERE id = ANY($2) AND ${DECIDED_FOR_CARD} ORDER BY id FOR UPDATE)`,
-        [at, [...new Set(ids)]],
-      );
-    });
+    await this.transaction((client) => markProposalsApplied(client, ids, at));
   }
 
   async holdRun(runId: string, move: 'hold' | 'release'): Promise<string[]> {
-    const { from, to } = heldMove(move);
-    return await this.transaction(async (client) => {
-      const moved = await client.query<{ id: string }>(
-        `UPDATE proposals SET status = $1
-         WHERE id IN (SELECT id FROM proposals WHERE first_run = $2 AND status = $3 ORDER BY id FOR UPDATE)
-         RETURNING id`,
-        [to, runId, from],
-      );
-      return moved.rows.map((row) => row.id).sort();
-    });
+    return await this.transaction((client) => moveRunProposals(client, runId, move));
   }
 
   async saveRun(record: RunRecord): Promise<void> {
     const run = storableRun(record);
-    await this.run(() =>
-      this.pool.query(
-        `INSERT INTO runs (id, started_at, finished_at, status, "trigger", record)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-         ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = excluded.finished_at,
-           status = excluded.status, "trigger" = excluded."trigger", record = excluded.record`,
-        [run.id, run.startedAt, run.finishedAt ?? null, run.status, run.trigger, JSON.stringify(run)],
-      ),
-    );
+    await this.run(() => saveRunRecord(this.pool, run));
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query<{ record: string }>(
-        'SELECT record::text AS record FROM runs WHERE id = $1',
-        [id],
-      );
-      const record = rows[0]?.record;
-      return record === undefined ? undefined : (JSON.parse(record) as RunRecord);
-    });
+    return this.run(() => getRunRecord(this.pool, id));
   }
 
   listRuns(limit: number): Promise<RunRecord[]> {
-    return this.run(async () => {
-      checkLimit(limit);
-      const { rows } = await this.pool.query<{ record: string }>(
-        'SELECT record::text AS record FROM runs ORDER BY started_at DESC, id DESC LIMIT $1',
-        [limit],
-      );
-      return rows.map((row) => JSON.parse(row.record) as RunRecord);
-    });
+    return this.run(() => listRunRecords(this.pool, limit));
   }
 
-  /**
-   * Oldest first: the matching ids first (one query), then the rows by id, CHUNK at a time: keyset
-   * pages over a filter the index does not order would re-read every match per page. A proposal is
-   * yielded as it is when its chunk is read (a review meanwhile shows). In entity order: keyset pages
-   * (entityPageQuery), one pooled query each, so no connection is held while the reader works.
-   */
-  async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
-    await this.run(() => this.wake());
-    if (options.order === 'entity') {
-      let position: [string, string] | undefined;
-      do {
-        const { text, params } = entityPageQuery(SELECT, filter, position, ENTITY_PAGE, $);
-        const { rows } = await this.run(() => this.pool.query<ProposalRow>(text, params));
-        const last = rows.at(-1);
-        position = rows.length === ENTITY_PAGE && last ? [last.entity, last.id] : undefined;
-        yield* rows.map(proposalFromRow);
-      } while (position);
-      return;
-    }
-    const params: unknown[] = [];
-    const where = whereClause(filterConditions(filter, params, $));
-    const { rows: ids } = await this.run(() =>
-      this.pool.query<{ id: string }>(`SELECT id FROM proposals ${where} ORDER BY first_seen, id`, params),
-    );
-    for (const part of chunks(ids.map((row) => row.id))) {
-      const { rows } = await this.run(() =>
-        this.pool.query<ProposalRow>(`${SELECT} WHERE id = ANY($1)`, [part]),
-      );
-      yield* inOrder(part, rows.map(proposalFromRow));
-    }
+  /** Oldest first, or in entity order: postgres-queries.ts says how each is read. */
+  stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    return streamProposals(this.pool, (work) => this.run(work), filter, options);
   }
 
   async close(): Promise<void> {

@@ -1,15 +1,28 @@
 // The SQLite proposal store, the embedded default: one file, WAL mode, shared by several worker
 // processes. better-sqlite3 is synchronous, so every call is one short statement or one short
 // transaction; writes take the file's write lock up front (BEGIN IMMEDIATE) and wait for it up to
-// busy_timeout, which makes reconcile and migrate serialise across processes.
+// busy_timeout, which makes reconcile and migrate serialise across processes. Here: opening the file,
+// the prepared-statement cache, migrate and the writes; the reads are sqlite-queries.ts, the run
+// records sqlite-runs.ts.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
+import { heldMove, planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
+import {
+  countProposals,
+  countProposalsBy,
+  getProposals,
+  listProposals,
+  marks,
+  q,
+  streamProposals,
+  wakeSnoozed,
+} from './sqlite-queries.js';
+import { getRunRecord, listRunRecords, saveRunRecord } from './sqlite-runs.js';
 import type {
   PageRequest,
   ProposalFilter,
@@ -20,23 +33,9 @@ import type {
   ReviewDecision,
   StreamOptions,
 } from './store.js';
+import { DECIDED_FOR_CARD, reviewUpdate, UNDER_REVIEW } from './store-review.js';
 import {
-  DECIDED_FOR_CARD,
-  heldMove,
-  reviewUpdate,
-  SNOOZE_DUE,
-  UNDER_REVIEW,
-  WAKE_SNOOZED,
-} from './store-review.js';
-import {
-  afterCondition,
-  checkLimit,
   chunks,
-  decodeCursor,
-  ENTITY_PAGE,
-  encodeCursor,
-  entityPageQuery,
-  filterConditions,
   findingValues,
   inOrder,
   type ProposalRow,
@@ -47,18 +46,14 @@ import {
   STORED_PROPOSAL_COLUMNS,
   UPSERT_CONFLICT,
   WRITE_COLUMNS,
-  whereClause,
 } from './store-rows.js';
 import { checkNote, checkReconcile, isStorable, storableRun } from './store-values.js';
 
 /** How long a write waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 15_000;
 
-const q = () => '?';
-const SELECT = `SELECT ${READ_COLUMNS.join(', ')} FROM proposals`;
 const UPSERT = `INSERT INTO proposals (${WRITE_COLUMNS.join(', ')})
   VALUES (${WRITE_COLUMNS.map(q).join(', ')}) ${UPSERT_CONFLICT}`;
-const marks = (n: number) => Array.from({ length: n }, q).join(', ');
 
 export async function openSqliteStore(file: string): Promise<ProposalStore> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -85,7 +80,8 @@ class SqliteStore implements ProposalStore {
 
   constructor(private readonly db: Database.Database) {}
 
-  private statement(sql: string): Database.Statement {
+  /** An arrow, so the reads (sqlite-queries.ts) and run records (sqlite-runs.ts) can be given it. */
+  private readonly statement = (sql: string): Database.Statement => {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -93,13 +89,11 @@ class SqliteStore implements ProposalStore {
       this.statements.set(sql, statement);
     }
     return statement;
-  }
+  };
 
   /** Snoozed proposals whose date has come are open again (store.ts); written only when one is due. */
   private wake(): void {
-    const now = new Date().toISOString();
-    if (this.statement(`${SNOOZE_DUE} ? LIMIT 1`).get(now) !== undefined)
-      this.statement(`${WAKE_SNOOZED} ?`).run(now);
+    wakeSnoozed(this.statement);
   }
 
   async migrate(): Promise<void> {
@@ -152,45 +146,19 @@ class SqliteStore implements ProposalStore {
   }
 
   async list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
-    checkLimit(page.limit);
-    this.wake();
-    const params: unknown[] = [];
-    const conditions = filterConditions(filter, params, q);
-    if (page.after !== undefined) conditions.push(afterCondition(decodeCursor(page.after), params, q));
-    params.push(page.limit + 1);
-    const rows = this.statement(
-      `${SELECT} ${whereClause(conditions)} ORDER BY last_seen DESC, id LIMIT ?`,
-    ).all(params) as ProposalRow[];
-    const proposals = rows.slice(0, page.limit).map(proposalFromRow);
-    const last = proposals.at(-1);
-    return rows.length > page.limit && last
-      ? { proposals, next: encodeCursor(last.lastSeen, last.id) }
-      : { proposals };
+    return listProposals(this.statement, filter, page);
   }
 
   async count(filter: ProposalFilter): Promise<number> {
-    this.wake();
-    const params: unknown[] = [];
-    const where = whereClause(filterConditions(filter, params, q));
-    return this.statement(`SELECT count(*) FROM proposals ${where}`).pluck().get(params) as number;
+    return countProposals(this.statement, filter);
   }
 
   async countBy(filter: ProposalFilter, by: 'kind' | 'status' | 'field'): Promise<Record<string, number>> {
-    this.wake();
-    const params: unknown[] = [];
-    const where = whereClause(filterConditions(filter, params, q));
-    const rows = this.statement(
-      `SELECT ${by} AS key, count(*) AS n FROM proposals ${where} GROUP BY ${by} ORDER BY ${by}`,
-    ).all(params) as { key: string; n: number }[];
-    return Object.fromEntries(rows.map((row) => [row.key, row.n]));
+    return countProposalsBy(this.statement, filter, by);
   }
 
   async get(ids: readonly string[]): Promise<Proposal[]> {
-    this.wake();
-    const rows = chunks([...new Set(ids)].filter(isStorable)).flatMap(
-      (part) => this.statement(`${SELECT} WHERE id IN (${marks(part.length)})`).all(part) as ProposalRow[],
-    );
-    return inOrder(ids, rows.map(proposalFromRow));
+    return getProposals(this.statement, ids);
   }
 
   async review(
@@ -257,58 +225,20 @@ class SqliteStore implements ProposalStore {
   }
 
   async saveRun(record: RunRecord): Promise<void> {
-    const run = storableRun(record);
-    this.statement(
-      `INSERT INTO runs (id, started_at, finished_at, status, "trigger", record) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = excluded.finished_at,
-         status = excluded.status, "trigger" = excluded."trigger", record = excluded.record`,
-    ).run(run.id, run.startedAt, run.finishedAt ?? null, run.status, run.trigger, JSON.stringify(run));
+    saveRunRecord(this.statement, storableRun(record));
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    const record = this.statement('SELECT record FROM runs WHERE id = ?').pluck().get(id) as
-      | string
-      | undefined;
-    return record === undefined ? undefined : (JSON.parse(record) as RunRecord);
+    return getRunRecord(this.statement, id);
   }
 
   async listRuns(limit: number): Promise<RunRecord[]> {
-    checkLimit(limit);
-    const records = this.statement('SELECT record FROM runs ORDER BY started_at DESC, id DESC LIMIT ?')
-      .pluck()
-      .all(limit) as string[];
-    return records.map((record) => JSON.parse(record) as RunRecord);
+    return listRunRecords(this.statement, limit);
   }
 
-  /**
-   * Oldest first: the matching ids first (one query), then the rows by id, CHUNK at a time: keyset
-   * pages over a filter the index does not order would re-read every match per page. A proposal is
-   * yielded as it is when its chunk is read (a review meanwhile shows). In entity order: keyset pages
-   * (entityPageQuery), each one statement, so no read transaction stays open between pages.
-   */
-  async *stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
-    this.wake();
-    if (options.order === 'entity') {
-      let position: [string, string] | undefined;
-      do {
-        const { text, params } = entityPageQuery(SELECT, filter, position, ENTITY_PAGE, q);
-        const rows = this.statement(text).all(params) as ProposalRow[];
-        const last = rows.at(-1);
-        position = rows.length === ENTITY_PAGE && last ? [last.entity, last.id] : undefined;
-        yield* rows.map(proposalFromRow);
-      } while (position);
-      return;
-    }
-    const params: unknown[] = [];
-    const where = whereClause(filterConditions(filter, params, q));
-    const ids = this.statement(`SELECT id FROM proposals ${where} ORDER BY first_seen, id`)
-      .pluck()
-      .all(params) as string[];
-    for (const part of chunks(ids)) {
-      // By id alone: the filter again would let the planner pick its index over the primary key.
-      const rows = this.statement(`${SELECT} WHERE id IN (${marks(part.length)})`).all(part) as ProposalRow[];
-      yield* inOrder(part, rows.map(proposalFromRow));
-    }
+  /** Oldest first, or in entity order: sqlite-queries.ts says how each is read. */
+  stream(filter: ProposalFilter, options: StreamOptions = {}): AsyncIterable<Proposal> {
+    return streamProposals(this.statement, filter, options);
   }
 
   async close(): Promise<void> {

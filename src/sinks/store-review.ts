@@ -6,7 +6,8 @@ import { allowedSides, CARD_SIDES, type Decision, naturalSide } from '../model/d
 import { REVIEWABLE_STATUSES } from '../model/lifecycle.js';
 import { PROPOSAL_KINDS } from '../model/proposal.js';
 import type { ReviewDecision } from './store.js';
-import { type Placeholder, quoted } from './store-rows.js';
+import type { Placeholder } from './store-query.js';
+import { quoted } from './store-rows.js';
 
 /** The words of earlier versions as decisions: accepted is the kind's natural side, rejected is none. */
 export function decisionOf(review: ReviewDecision): Decision {
@@ -65,11 +66,6 @@ export const WAKE_SNOOZED = `UPDATE proposals SET status = 'open', snoozed_until
 
 /** The statuses `touch` moves lastSeen of: those still under review. */
 export const UNDER_REVIEW = `status IN (${quoted(REVIEWABLE_STATUSES)})`;
-
-/** The statuses `holdRun` moves a run's new proposals from and to. */
-export function heldMove(move: 'hold' | 'release'): { from: string; to: string } {
-  return move === 'hold' ? { from: 'open', to: 'held' } : { from: 'held', to: 'open' };
-}
 
 /** The guard of `markApplied`: decided for the card. */
 export const DECIDED_FOR_CARD = `status = 'decided' AND side IN (${quoted(CARD_SIDES)})`;

@@ -6,7 +6,7 @@
 // is two edits (the source item becomes a redirect, the target gets a new revision), so it needs no
 // comment to be seen: both items show up as edited.
 
-import type { HttpClient } from './http.js';
+import type { JsonClient } from './http.js';
 
 export interface FeedRow {
   readonly type: 'edit' | 'new' | 'log' | 'external';
@@ -117,7 +117,7 @@ export function parseFeedAnswer(
 
 export class ChangeFeedSource {
   constructor(
-    private readonly http: HttpClient,
+    private readonly http: JsonClient,
     /** The wiki's Action API, such as https://www.wikidata.org/w/api.php. */
     readonly api: string,
     /** Counted under this endpoint name in run reports. */

@@ -9,7 +9,6 @@
 // waits, nightly work holds back. What the server says is learned for every process: its RateLimit
 // headers (none left → wait for its reset) and its 429s (the pace halves, and recovers gradually).
 
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RunTrigger } from '../model/run.js';
@@ -20,8 +19,11 @@ import { ACQUIRE, OBSERVE, PAUSE } from './http-gate-scripts.js';
 import { serverAllowance } from './rate-limit-headers.js';
 
 export interface RequestGate {
-  /** Waits until a request may go out; returns the function that gives its slot back. */
-  acquire(): Promise<() => Promise<void>>;
+  /**
+   * Waits until a request may go out (a refresh's ahead of background work, the default); returns the
+   * function that gives its slot back.
+   */
+  acquire(requestClass?: RequestClass): Promise<() => Promise<void>>;
   /** No request from any process goes out for `delayMs` (a Retry-After heard by one holds all). */
   pause(delayMs: number, reason?: string): Promise<void>;
   /** Learns from a response: the allowance its headers state, and a slower pace after a 429. */
@@ -30,9 +32,6 @@ export interface RequestGate {
 
 /** Whose request this is: a refresh (someone waits for it) or background work (the night's run). */
 export type RequestClass = 'refresh' | 'background';
-
-/** The class of the requests made inside `requestClass.run(…)`; background when none is set. */
-export const requestClass = new AsyncLocalStorage<RequestClass>();
 
 /** A refresh run's requests are a refresh's; every other run's (nightly, manual, one-off) background. */
 export const classOf = (trigger: RunTrigger): RequestClass =>
@@ -76,9 +75,9 @@ export function redisGate(connection: Redis, options: RedisGateOptions): Request
   const keys = gateKeys(options.prefix);
   const limits = options.budget ?? NO_LIMITS;
   return {
-    async acquire() {
+    async acquire(requestClass = 'background') {
       const token = randomUUID();
-      const urgent = requestClass.getStore() === 'refresh' ? 1 : 0;
+      const urgent = requestClass === 'refresh' ? 1 : 0;
       for (;;) {
         const [wait] = await redis.factsyncGateAcquire(
           ...keys,

@@ -4,29 +4,26 @@
 // http.timeoutMs in all. Throttling (a maxlag error on HTTP 200, 429, 503) waits for Retry-After — for
 // every process, through the gate — and is not a failure; other failures retry with exponential backoff
 // and full jitter, then throw an HttpError. A host that cannot be reached at all fails fast instead
-// (http-reach.ts): probed twice, then recorded for the rest of the run.
+// (http-reach.ts): probed twice, then recorded for the rest of the run. One try of a request is
+// http-attempt.ts's.
+//
+// One client serves a whole worker process (one pool, one bound on requests in flight, one set of
+// stats); each unit of work (a batch job, a run's planning) asks through its own view of it,
+// `client.with(hooks)`, which tells that work of every attempt (its request count), fails fast on the
+// hosts its run found unreachable, and tells the gate whose requests they are (a refresh's go first).
 
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { Logger } from '../log.js';
-import {
-  type AnswerCheck,
-  type Attempt,
-  type Failure,
-  notAnAnswer,
-  readAnswer,
-  retryAfterMs,
-} from './http-answer.js';
-import { BodyNotDecodable, BodyTooLarge, discardBody, readBoundedBody } from './http-body.js';
-import { HttpError, transportCode } from './http-errors.js';
-import type { RequestGate } from './http-gate.js';
+import { type AnswerCheck, type Attempt, retryAfterMs } from './http-answer.js';
+import { type AttemptSettings, attemptOnce } from './http-attempt.js';
+import { HttpError } from './http-errors.js';
+import type { RequestClass, RequestGate } from './http-gate.js';
 import {
   CONNECT_TIMEOUT_MS,
   confirmedUnreachable,
   knownUnreachable,
   PROBE_TIMEOUT_MS,
   type UnreachableHosts,
-  unreachableCode,
 } from './http-reach.js';
 
 export interface HttpOptions {
@@ -71,26 +68,33 @@ export interface GetJsonOptions {
 
 export { retryAfterMs };
 
-/** Requests and bytes by endpoint: every attempt counts, retries and throttled ones included. */
-export type Tally = Record<string, { requests: number; bytes: number }>;
+/** What the sources need of the HTTP layer: a whole JSON answer. A client and each of its views give it. */
+export interface JsonClient {
+  getJson<T>(url: URL, endpoint: string, options?: GetJsonOptions): Promise<T>;
+}
 
-/** What the requests of one unit of work (a batch job, a run's planning) share: whatever runs inside `requestScope.run`. */
-export interface RequestScope {
-  readonly tally: Tally;
+/** What one unit of work (a batch job, a run's planning) hooks into the requests made for it. */
+export interface RequestHooks {
+  /**
+   * Hears of every attempt once it is over, with the bytes received (on the wire): every attempt counts,
+   * retries and throttled ones included; a request refused at once for a known unreachable host is none.
+   */
+  readonly onResponse?: (endpoint: string, bytes: number) => void;
   /** The run's unreachable hosts: a request to one of them fails at once, with the reason recorded. */
   readonly unreachable?: UnreachableHosts;
+  /** Whose requests these are, for the gate: a refresh's go first (background when absent). */
+  readonly requestClass?: RequestClass;
 }
-export const requestScope = new AsyncLocalStorage<RequestScope>();
 
-/** Enough of an error page to keep the connection for the next request; more is dropped with it. */
-const ERROR_PAGE_BYTES = 64 * 1024;
+const NO_HOOKS: RequestHooks = {};
 
 /** Waiting out throttling with no Retry-After: 5 s, doubling, at most a minute. */
 const THROTTLE_BACKOFF_MS = 5_000;
 const THROTTLE_BACKOFF_MAX_MS = 60_000;
 
-export class HttpClient {
-  private readonly agent: Agent;
+export class HttpClient implements JsonClient {
+  /** The pool and limits each try uses (http-attempt.ts). */
+  private readonly settings: AttemptSettings;
   private readonly userAgent: string;
   private readonly stats = new Map<string, EndpointStats>();
   private inFlight = 0;
@@ -98,29 +102,57 @@ export class HttpClient {
 
   constructor(private readonly options: HttpOptions) {
     this.userAgent = `${options.userAgent} undici/${options.undiciVersion}`;
-    this.agent = new Agent({
+    const agent = new Agent({
       connections: options.concurrency,
       keepAliveTimeout: 30_000,
-      // Limits on silence; the deadline in attempt() bounds each attempt in all. Connecting gets less:
-      // a host that takes seconds to accept a connection is as good as unreachable.
+      // Limits on silence; the deadline in attemptOnce() bounds each attempt in all. Connecting gets
+      // less: a host that takes seconds to accept a connection is as good as unreachable.
       connectTimeout: Math.min(options.timeoutMs, CONNECT_TIMEOUT_MS),
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    const { gate, timeoutMs, maxBodyBytes } = options;
+    this.settings = { agent, gate, timeoutMs, maxBodyBytes };
   }
 
   /** GETs `url` and parses its JSON, through throttling and retries; `endpoint` names it in stats and errors. */
-  async getJson<T>(url: URL, endpoint: string, options: GetJsonOptions = {}): Promise<T> {
+  getJson<T>(url: URL, endpoint: string, options: GetJsonOptions = {}): Promise<T> {
+    return this.request<T>(url, endpoint, options, NO_HOOKS);
+  }
+
+  /** This client (its pool, slots and stats) as one unit of work uses it: its requests tell `hooks`. */
+  with(hooks: RequestHooks): JsonClient {
+    return {
+      getJson: <T>(url: URL, endpoint: string, options: GetJsonOptions = {}) =>
+        this.request<T>(url, endpoint, options, hooks),
+    };
+  }
+
+  /** Requests, bytes, retries and throttling by endpoint, since this client started. */
+  statsByEndpoint(): Record<string, EndpointStats> {
+    return Object.fromEntries([...this.stats].map(([name, value]) => [name, { ...value }]));
+  }
+
+  async close(): Promise<void> {
+    await this.settings.agent.close();
+  }
+
+  private async request<T>(
+    url: URL,
+    endpoint: string,
+    options: GetJsonOptions,
+    hooks: RequestHooks,
+  ): Promise<T> {
     const stats = this.statsOf(endpoint);
-    const hosts = requestScope.getStore()?.unreachable;
+    const hosts = hooks.unreachable;
     let [tries, failures, throttles, waited] = [0, 0, 0, 0];
     for (;;) {
       // Before waiting for the gate: a host the run already found unreachable costs no token and no wait.
       const known = await knownUnreachable(url, endpoint, tries, hosts);
       if (known) throw this.failed(stats, known);
       tries++;
-      const result = await this.withSlot(async () => {
-        const attempt = await this.attempt<T>(url, endpoint, stats, options);
+      const result = await this.withSlot(hooks.requestClass, async () => {
+        const attempt = await this.attempt<T>(url, endpoint, stats, options, hooks);
         if (!('throttled' in attempt)) return attempt;
         // Not a failure: the server asked us to wait. The pause is set before this request's slot is
         // given back, so no request of any process slips out in between.
@@ -184,15 +216,6 @@ export class HttpClient {
     }
   }
 
-  /** Requests, bytes, retries and throttling by endpoint, since this client started. */
-  statsByEndpoint(): Record<string, EndpointStats> {
-    return Object.fromEntries([...this.stats].map(([name, value]) => [name, { ...value }]));
-  }
-
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
-
   private failed(stats: EndpointStats, error: HttpError): HttpError {
     stats.failures++;
     return error;
@@ -214,12 +237,12 @@ export class HttpClient {
   }
 
   /** This process's own bound, then the gate shared with every other process. */
-  private async withSlot<R>(run: () => Promise<R>): Promise<R> {
+  private async withSlot<R>(requestClass: RequestClass | undefined, run: () => Promise<R>): Promise<R> {
     while (this.inFlight >= this.options.concurrency)
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.inFlight++;
     try {
-      const release = await this.options.gate.acquire();
+      const release = await this.options.gate.acquire(requestClass);
       try {
         return await run();
       } finally {
@@ -243,86 +266,24 @@ export class HttpClient {
     return headers;
   }
 
+  /** One try, counted in the stats and told to the work's hooks once it is over. */
   private async attempt<T>(
     url: URL,
     endpoint: string,
     stats: EndpointStats,
     options: GetJsonOptions,
+    hooks: RequestHooks,
   ): Promise<Attempt<T>> {
     stats.requests++;
-    const tally = requestScope.getStore()?.tally;
-    let tallied: { requests: number; bytes: number } | undefined;
-    if (tally) {
-      tallied = tally[endpoint] ?? { requests: 0, bytes: 0 };
-      tally[endpoint] = tallied;
-      tallied.requests++;
-    }
-    const onWireBytes = (bytes: number) => {
-      stats.bytes += bytes;
-      if (tallied) tallied.bytes += bytes;
+    let bytes = 0;
+    const onWireBytes = (received: number) => {
+      stats.bytes += received;
+      bytes += received;
     };
-    // undici's timeouts count silence, so a body dripping a byte a second would never end: one
-    // deadline bounds the whole attempt, and aborting it closes the connection.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
-      return await this.answer<T>(url, deadline.signal, onWireBytes, options);
-    } catch (error) {
-      return this.failureOf(error, deadline.signal.aborted);
+      return await attemptOnce<T>(this.settings, url, this.headersFor(url), onWireBytes, options.check);
     } finally {
-      clearTimeout(timer);
+      hooks.onResponse?.(endpoint, bytes);
     }
-  }
-
-  /** One request and its whole body; throws transport, deadline and size failures for failureOf. */
-  private async answer<T>(
-    url: URL,
-    signal: AbortSignal,
-    onWireBytes: (bytes: number) => void,
-    options: GetJsonOptions,
-  ): Promise<Attempt<T>> {
-    const response = await request(url, {
-      method: 'GET',
-      headers: this.headersFor(url),
-      dispatcher: this.agent,
-      signal,
-    });
-    const { statusCode: status, headers } = response;
-    // Every process learns what the server says of the allowance (RateLimit headers, a 429).
-    await this.options.gate.observe(status, headers);
-    const bounds = { contentLength: headers['content-length'], signal, onWireBytes };
-    if (status !== 200) {
-      await discardBody(response.body, { ...bounds, maxBytes: ERROR_PAGE_BYTES });
-      return notAnAnswer(status, headers);
-    }
-    const raw = await readBoundedBody(response.body, {
-      ...bounds,
-      contentEncoding: headers['content-encoding'],
-      maxBytes: this.options.maxBodyBytes,
-    });
-    return readAnswer<T>(raw.toString('utf8'), headers, options.check);
-  }
-
-  private failureOf(error: unknown, pastDeadline: boolean): Failure {
-    const { timeoutMs, maxBodyBytes } = this.options;
-    if (pastDeadline) {
-      const detail = `no whole answer within http.timeoutMs (${timeoutMs} ms, body included)`;
-      return { ok: false, code: 'HTTP_TIMEOUT', retryable: true, detail };
-    }
-    if (error instanceof BodyTooLarge) {
-      const detail = `the body is larger than http.maxBodyBytes (${maxBodyBytes} bytes) ${error.where}; reading stopped there (raise http.maxBodyBytes if answers this large are real)`;
-      return { ok: false, code: 'HTTP_TOO_LARGE', retryable: false, status: 200, detail };
-    }
-    if (error instanceof BodyNotDecodable) {
-      return { ok: false, code: 'HTTP_BAD_BODY', retryable: true, status: 200, detail: error.message };
-    }
-    const unreachable = unreachableCode(error);
-    return {
-      ok: false,
-      code: transportCode(error),
-      retryable: true,
-      detail: (error as Error).message,
-      ...(unreachable ? { unreachable } : {}),
-    };
   }
 }

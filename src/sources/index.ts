@@ -1,5 +1,7 @@
 // The remote sources as the configuration describes them: one HTTP client (its politeness shared by
-// all workers through Redis), Wikidata with its label cache, and Wikipedia.
+// all workers through Redis), Wikidata with its label cache, and Wikipedia. A unit of work (a batch
+// job, a run's planning) asks through sources of its own, `sources.with(hooks)`: the same sources over
+// its view of the one client, so its requests are counted for it (http.ts, RequestHooks).
 
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
@@ -8,20 +10,26 @@ import type { Logger } from '../log.js';
 import { escapeRegExp } from '../model/values.js';
 import { type BudgetLimits, budgetLimits } from './budget.js';
 import { ChangeFeedSource } from './feed.js';
-import { HttpClient } from './http.js';
+import { HttpClient, type JsonClient, type RequestHooks } from './http.js';
 import { redisGate } from './http-gate.js';
 import { redisLabelCache } from './label-cache.js';
 import { WikidataSource } from './wikidata.js';
 import { WikipediaSource } from './wikipedia.js';
 
-export interface Sources {
-  readonly http: HttpClient;
+/** The sources as one unit of work asks them: every request through the same client or view of it. */
+export interface RemoteSources {
   readonly wikidata: WikidataSource;
   readonly wikipedia: WikipediaSource;
   /** Titles a revision check request and rows a change-feed request: more with apihighlimits. */
   readonly limits: { readonly titles: number; readonly rows: number };
   /** The change feed of Wikidata (`wikidata`) or of a Wikipedia language (`en`). */
   feed(wiki: string): ChangeFeedSource;
+}
+
+export interface Sources extends RemoteSources {
+  readonly http: HttpClient;
+  /** The same sources over `http.with(hooks)`: what one job asks through (cheap: no new connections). */
+  with(hooks: RequestHooks): RemoteSources;
   close(): Promise<void>;
 }
 
@@ -101,24 +109,33 @@ export async function createSources(
     log: deps.log.child({ component: 'http' }),
   });
   const titles = await batchSizeFor(config, http, deps.log);
-  const wikidata = new WikidataSource({
-    http,
-    url: config.wikidata.url,
-    languages: config.languages,
-    fields: config.fields,
-    labelCache: redisLabelCache(
-      deps.redis,
-      deps.sharedPrefix,
-      config.wikidata.labelTtlSeconds,
-      config.wikidata.url,
-    ),
-    batchSize: titles,
-  });
-  const wikipedia = new WikipediaSource({ http, url: config.wikipedia.url });
+  const labelCache = redisLabelCache(
+    deps.redis,
+    deps.sharedPrefix,
+    config.wikidata.labelTtlSeconds,
+    config.wikidata.url,
+  );
   const rows = titles > 50 ? 5_000 : 500;
-  const feed = (wiki: string) =>
-    wiki === 'wikidata'
-      ? new ChangeFeedSource(http, wikidata.api, 'recentchanges', rows)
-      : new ChangeFeedSource(http, `${wikipedia.site(wiki)}/w/api.php`, 'wikipedia-recentchanges', rows);
-  return { http, wikidata, wikipedia, limits: { titles, rows }, feed, close: () => http.close() };
+  const over = (client: JsonClient): RemoteSources => {
+    const wikidata = new WikidataSource({
+      http: client,
+      url: config.wikidata.url,
+      languages: config.languages,
+      fields: config.fields,
+      labelCache,
+      batchSize: titles,
+    });
+    const wikipedia = new WikipediaSource({ http: client, url: config.wikipedia.url });
+    const feed = (wiki: string) =>
+      wiki === 'wikidata'
+        ? new ChangeFeedSource(client, wikidata.api, 'recentchanges', rows)
+        : new ChangeFeedSource(client, `${wikipedia.site(wiki)}/w/api.php`, 'wikipedia-recentchanges', rows);
+    return { wikidata, wikipedia, limits: { titles, rows }, feed };
+  };
+  return {
+    ...over(http),
+    http,
+    with: (hooks) => over(http.with(hooks)),
+    close: () => http.close(),
+  };
 }

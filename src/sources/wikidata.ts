@@ -8,14 +8,15 @@ import { type ItemId, isItemId, itemIdProblem } from '../model/ids.js';
 import type { ItemLabels, ItemLookup, ItemRevision } from '../model/remote.js';
 import { withoutCredentials } from '../text/redact.js';
 import { believed, type Fetched, inBatches } from './batches.js';
-import type { HttpClient } from './http.js';
+import type { JsonClient } from './http.js';
 import type { LabelCache } from './label-cache.js';
 import { historyEnvelopeProblem, type ItemEdit, parseHistory } from './wikidata-history.js';
 import { parseEntities, parseLabels, parseRevisions } from './wikidata-parse.js';
 import { entitiesEnvelopeProblem, type Problem, queryEnvelopeProblem } from './wikidata-validate.js';
 
 export interface WikidataOptions {
-  http: HttpClient;
+  /** The client, or one job's view of it (HttpClient.with). */
+  http: JsonClient;
   /** The site, such as https://www.wikidata.org; the Action API is at {url}/w/api.php. */
   url: string;
   languages: readonly string[];

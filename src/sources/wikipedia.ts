@@ -6,12 +6,13 @@ import type { WikipediaPage } from '../model/remote.js';
 import { isWikiLanguage, wikipediaTitleProblem } from '../model/wikipedia.js';
 import { withoutCredentials } from '../text/redact.js';
 import { believed, type Fetched, inBatches } from './batches.js';
-import type { HttpClient } from './http.js';
+import type { JsonClient } from './http.js';
 import { queryEnvelopeProblem } from './wikidata-validate.js';
 import { parsePages } from './wikipedia-parse.js';
 
 export interface WikipediaOptions {
-  http: HttpClient;
+  /** The client, or one job's view of it (HttpClient.with). */
+  http: JsonClient;
   /** With `{lang}`: https://{lang}.wikipedia.org */
   url: string;
   batchSize?: number;

@@ -3,66 +3,45 @@
 // (changeFraction, as the benchmark's changed night) is: its new proposals are held, out of the open
 // list, and its report says why with a sample. `factsync held RUN` then releases or discards them.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type FakeWikimedia,
-  generatedRecord,
-  startFakeWikimedia,
-} from '../../dev/fake-wikimedia/src/index.js';
-import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
+import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
-import { createLogger } from '../../src/log.js';
-import { fakeSettings, testConfig, writeConfigFile } from '../support/config.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { fakeSettings } from '../support/config.js';
+import { type TestInstall, testInstall } from '../support/install.js';
 import { runCli } from '../support/spawn.js';
 
 const SEED = 5;
 const COUNT = 200;
-const dir = mkdtempSync(path.join(tmpdir(), 'factsync-breaker-'));
-const jsonl = path.join(dir, 'records.jsonl');
-const storePath = path.join(dir, 'factsync.db');
-const configFile = path.join(dir, 'factsync.yaml');
-const prefix = testPrefix('breaker');
+let install: TestInstall;
 let fake: FakeWikimedia;
 let runtime: Runtime;
 
-const cli = (...args: string[]) => runCli([...args, '--config', configFile], { REDIS_URL });
+const cli = (...args: string[]) => runCli([...args, '--config', install.configFile], install.env);
 
 beforeAll(async () => {
   fake = await startFakeWikimedia({ seed: SEED, entities: COUNT, recentChangesPerDay: 1000 });
-  writeFileSync(
-    jsonl,
-    Array.from(
-      { length: COUNT },
-      (_, i) => `${JSON.stringify(generatedRecord(SEED, i, { count: COUNT }))}\n`,
-    ).join(''),
-  );
-  writeConfigFile(configFile, { store: { path: storePath } });
-  const config = testConfig({
-    ...fakeSettings(fake, prefix),
-    'http.concurrency': 4,
-    'local.kind': 'jsonl',
-    'local.path': jsonl,
-    'store.path': storePath,
-    'reports.dir': path.join(dir, 'reports'),
-    'worker.lockDurationMs': 5000,
-    'sync.strategy': 'sweep',
-    // The mass change is made seconds before the night: the cooling-off (its own test) would hold
-    // it back for a day first. This file is about the breaker.
-    'review.coolingOffHours': 0,
+  install = await testInstall('breaker', {
+    sharedFake: fake,
+    entities: COUNT,
+    base: 'paths',
+    settings: {
+      ...fakeSettings(fake),
+      'http.concurrency': 4,
+      'worker.lockDurationMs': 5000,
+      'sync.strategy': 'sweep',
+      // The mass change is made seconds before the night: the cooling-off (its own test) would hold
+      // it back for a day first. This file is about the breaker.
+      'review.coolingOffHours': 0,
+    },
   });
-  runtime = await openRuntime(config, createLogger('warn'));
+  runtime = install.runtime;
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await install?.close();
   await fake?.close();
-  const redis = connectRedis();
-  await dropPrefix(redis, prefix);
-  redis.disconnect();
 });
 
 let heldRun = '';

@@ -2,7 +2,7 @@
 // list show what was spent, what is left, the pace and why requests wait, read from the gate's state in
 // a real Redis — without spending any of it.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
@@ -11,6 +11,7 @@ import { budgetLimits } from '../../src/sources/budget.js';
 import { readBudget } from '../../src/sources/budget-state.js';
 import { redisGate } from '../../src/sources/http-gate.js';
 import { type SeededServe, seededServe } from '../browser/harness.js';
+import { writeConfigFile } from '../support/config.js';
 import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
 import { runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
@@ -39,10 +40,11 @@ describe('factsync status', () => {
   const configFile = path.join(dir, 'config.yaml');
 
   beforeAll(async () => {
-    writeFileSync(
-      configFile,
-      `redis:\n  url: ${REDIS_URL}\n  prefix: ${prefix}\nstore:\n  path: ${dir}/factsync.db\nreports:\n  dir: ${dir}/reports\n`,
-    );
+    writeConfigFile(configFile, {
+      redis: { url: REDIS_URL, prefix },
+      store: { path: `${dir}/factsync.db` },
+      reports: { dir: `${dir}/reports` },
+    });
     await spendAndThrottle(redis, prefix, 'HTTP 429, Retry-After');
   });
 

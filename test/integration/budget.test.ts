@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { budgetLimits } from '../../src/sources/budget.js';
 import { readBudget } from '../../src/sources/budget-state.js';
-import type { HttpClient } from '../../src/sources/http.js';
-import { redisGate, requestClass } from '../../src/sources/http-gate.js';
+import type { HttpClient, JsonClient } from '../../src/sources/http.js';
+import { redisGate } from '../../src/sources/http-gate.js';
 import { httpRig, testHttpClient } from '../support/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
@@ -29,8 +29,11 @@ function clients(name: string, perMinute: number, perHour: number, count = 1): H
   );
 }
 
-const get = (client: HttpClient, path: string) =>
+const get = (client: JsonClient, path: string) =>
   client.getJson(new URL(`${rig.server?.url}/${path}`), 'test');
+
+/** A client as a refresh's job asks through it: its requests are a refresh's for the gate. */
+const refreshing = (client: HttpClient) => client.with({ requestClass: 'refresh' });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +59,7 @@ describe('the request budget', () => {
     });
 
     // A refresh takes the two kept for it at once, ahead of the four nightly requests waiting.
-    await requestClass.run('refresh', () => Promise.all([get(night, 'refresh-0'), get(other, 'refresh-1')]));
+    await Promise.all([get(refreshing(night), 'refresh-0'), get(refreshing(other), 'refresh-1')]);
     expect(
       rig.server.arrivals
         .slice(8)
@@ -81,11 +84,11 @@ describe('the request budget', () => {
     const [night, other] = clients('first', 10, 500, 2) as [HttpClient, HttpClient];
     // The minute is spent: eight by the night, two by an earlier refresh.
     await Promise.all(Array.from({ length: 8 }, (_, i) => get(night, `night-${i}`)));
-    await requestClass.run('refresh', () => Promise.all([get(other, 'early-0'), get(other, 'early-1')]));
+    await Promise.all([get(refreshing(other), 'early-0'), get(refreshing(other), 'early-1')]);
     // More of the night waits; then a refresh comes, and waits too.
     const nightly = Array.from({ length: 4 }, (_, i) => get(night, `later-${i}`));
     await sleep(300);
-    const refresh = requestClass.run('refresh', () => get(other, 'refresh'));
+    const refresh = get(refreshing(other), 'refresh');
     await sleep(300);
     expect(rig.server.arrivals).toHaveLength(10);
     // The minute frees up: the refresh goes first, though the night asked before it.
@@ -154,7 +157,7 @@ describe('the request budget', () => {
     await answered;
     // At half pace the minute holds 5: the throttled try and its retry took 2, so 3 are left.
     expect((await readBudget(redis, `${prefix}:slow`, limits)).left).toBe(3);
-    await requestClass.run('refresh', () => Promise.all([1, 2, 3].map((i) => get(second, `more-${i}`))));
+    await Promise.all([1, 2, 3].map((i) => get(refreshing(second), `more-${i}`)));
     const spent = await readBudget(redis, `${prefix}:slow`, limits);
     expect(spent).toMatchObject({ spentMinute: 5, left: 0, waiting: { reason: 'minute' } });
     expect(spent.waiting?.detail).toMatch(/slowed to 5\d% after a 429/);

@@ -5,7 +5,7 @@
 // proposals. Then: the fallback to a sweep past the feed's horizon and when the feed breaks, the
 // rolling verification over `verifyDays` nights, and a run that runs out of budget.
 
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +14,13 @@ import {
   generatedRecord,
   startFakeWikimedia,
 } from '../../dev/fake-wikimedia/src/index.js';
-import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
+import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
-import { createLogger } from '../../src/log.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';
+import type { RequestHooks } from '../../src/sources/http.js';
 import type { EntityState } from '../../src/sync/state.js';
-import { fakeSettings, testConfig } from '../support/config.js';
-import { connectRedis, dropPrefix, testPrefix } from '../support/redis.js';
+import { fakeSettings } from '../support/config.js';
+import { type TestInstall, testInstall } from '../support/install.js';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 
 const SEED = 7;
@@ -29,29 +29,28 @@ const dir = mkdtempSync(path.join(tmpdir(), 'factsync-change-detection-'));
 const jsonl = path.join(dir, 'records.jsonl');
 const records = Array.from({ length: COUNT }, (_, i) => generatedRecord(SEED, i, { count: COUNT }));
 const keys = records.map((r) => r.key);
-const prefixes: string[] = [];
-const runtimes: Runtime[] = [];
+const installs: TestInstall[] = [];
 let fake: FakeWikimedia;
 
+/** An install over the shared fake and JSONL store, the project defaults otherwise. */
 async function install(name: string, settings: Record<string, unknown>): Promise<Runtime> {
-  const prefix = testPrefix(`change-${name}`);
-  prefixes.push(prefix);
-  const config = testConfig({
-    ...fakeSettings(fake, prefix),
-    'http.concurrency': 4,
-    'http.retries': 1,
-    'local.kind': 'jsonl',
-    'local.path': jsonl,
-    'store.path': path.join(dir, `${name}.db`),
-    'reports.dir': path.join(dir, `${name}-reports`),
-    'worker.lockDurationMs': 5000,
-    // Edits made in the fake are seconds old; the cooling-off has its own test (cooling-off.test.ts).
-    'review.coolingOffHours': 0,
-    ...settings,
+  const made = await testInstall(`change-${name}`, {
+    sharedFake: fake,
+    entities: COUNT,
+    local: jsonl,
+    base: 'paths',
+    settings: {
+      ...fakeSettings(fake),
+      'http.concurrency': 4,
+      'http.retries': 1,
+      'worker.lockDurationMs': 5000,
+      // Edits made in the fake are seconds old; the cooling-off has its own test (cooling-off.test.ts).
+      'review.coolingOffHours': 0,
+      ...settings,
+    },
   });
-  const runtime = await openRuntime(config, createLogger('warn'));
-  runtimes.push(runtime);
-  return runtime;
+  installs.push(made);
+  return made.runtime;
 }
 
 async function states(runtime: Runtime): Promise<Map<string, EntityState>> {
@@ -95,11 +94,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled(runtimes.map((r) => r.close()));
+  await Promise.allSettled(installs.map((made) => made.close()));
   await fake?.close();
-  const redis = connectRedis();
-  for (const prefix of prefixes) await dropPrefix(redis, prefix);
-  redis.disconnect();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the first night', () => {
@@ -229,11 +226,16 @@ describe('falling back to a sweep', () => {
 
     it('sweeps instead, and says why', async () => {
       const sources = feedInstall.sources;
+      // The plan job asks through its own sources (sources.with): theirs is the feed that breaks.
       const breaking = {
         ...feedInstall,
         sources: {
           ...sources,
-          feed: () => new ChangeFeedSource(sources.http, `${broken.url}/w/api.php`, 'recentchanges', 500),
+          with: (hooks: RequestHooks) => ({
+            ...sources.with(hooks),
+            feed: () =>
+              new ChangeFeedSource(sources.http.with(hooks), `${broken.url}/w/api.php`, 'recentchanges', 500),
+          }),
         },
       };
       const { run } = await syncNow(breaking, { trigger: 'nightly' });
@@ -264,7 +266,7 @@ describe('a run with too small a budget', () => {
     const spent = Object.values(run.requests).reduce((n, r) => n + r.requests, 0);
     expect(spent).toBeLessThanOrEqual(20);
     const report = readFileSync(
-      path.join(dir, 'budget-reports', `${run.id.replace(/[^A-Za-z0-9._-]/g, '_')}.md`),
+      path.join(runtime.config.reports.dir, `${run.id.replace(/[^A-Za-z0-9._-]/g, '_')}.md`),
       'utf8',
     );
     expect(report).toContain(`${run.counts.deferred} entities could not be reached`);

@@ -6,12 +6,12 @@
 // history that cannot be read (a proxy fails every prop=revisions) fails the entity: nothing proposed.
 // The window here is 0.004 hours (14.4 s) so the test can wait it out; the default is 24.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { syncNow } from '../../src/jobs/sync.js';
+import { writeConfigFile } from '../support/config.js';
 import { startFaultyProxy } from '../support/faulty-proxy.js';
 import { type TestInstall, testInstall } from '../support/install.js';
 import { runCli } from '../support/spawn.js';
@@ -99,17 +99,13 @@ describe('the cooling-off', () => {
     );
     try {
       install.fake.store.setStatementValue(SORA, 'P856', 'https://sora.example');
-      const file = path.join(install.dir, 'no-history.yaml');
-      writeFileSync(
-        file,
-        stringify({
-          store: { path: install.config.store.path },
-          reports: { dir: install.config.reports.dir },
-          http: { ratePerSecond: 1000, budgetPerHour: 10_000_000, retries: 0 },
-          worker: { attempts: 1, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
-          review: { coolingOffHours: HOURS },
-        }),
-      );
+      const file = writeConfigFile(path.join(install.dir, 'no-history.yaml'), {
+        store: { path: install.config.store.path },
+        reports: { dir: install.config.reports.dir },
+        http: { ratePerSecond: 1000, budgetPerHour: 10_000_000, retries: 0 },
+        worker: { attempts: 1, lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
+        review: { coolingOffHours: HOURS },
+      });
       const { stdout } = await runCli(['sync', '--config', file], {
         ...install.env,
         WIKIDATA_URL: proxy.url,

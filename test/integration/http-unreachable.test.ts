@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../src/jobs/embedded-redis.js';
-import { requestScope } from '../../src/sources/http.js';
+import type { HttpClient } from '../../src/sources/http.js';
 import type { UnreachableHosts } from '../../src/sources/http-reach.js';
 import { expectHttpError, httpRig, testHttpClient } from '../support/http-client.js';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
@@ -25,9 +25,14 @@ function hostsRecord(): UnreachableHosts & { readonly recorded: Map<string, stri
   };
 }
 
-/** A request made as a job makes it: inside a scope with a tally and the run's unreachable hosts. */
-function inRun<T>(hosts: UnreachableHosts, request: () => Promise<T>) {
-  return requestScope.run({ tally: {}, unreachable: hosts }, request);
+/** The client as a job of a run asks through it: its view with the run's unreachable hosts, its attempts counted in `tries`. */
+function inRun(http: HttpClient, hosts: UnreachableHosts, tries: Record<string, number> = {}) {
+  return http.with({
+    unreachable: hosts,
+    onResponse: (endpoint) => {
+      tries[endpoint] = (tries[endpoint] ?? 0) + 1;
+    },
+  });
 }
 
 describe('a host that cannot be reached', () => {
@@ -35,13 +40,15 @@ describe('a host that cannot be reached', () => {
     const http = testHttpClient(redis, `${prefix}:dns`);
     const hosts = hostsRecord();
     const url = new URL('http://nonexistent.invalid/w/api.php?action=wbgetentities&ids=Q1');
-    const error = await expectHttpError(inRun(hosts, () => http.getJson(url, 'wbgetentities')));
+    const tries: Record<string, number> = {};
+    const error = await expectHttpError(inRun(http, hosts, tries).getJson(url, 'wbgetentities'));
     expect(error.code).toBe('HTTP_UNREACHABLE');
     expect(error.reason).toBe(
       'wbgetentities request failed (HTTP_UNREACHABLE) after 1 attempt: cannot resolve nonexistent.invalid (ENOTFOUND)',
     );
     // One try through the gate, not http.retries + 1 of them.
     expect(http.statsByEndpoint().wbgetentities).toMatchObject({ requests: 1, retries: 0, failures: 1 });
+    expect(tries).toEqual({ wbgetentities: 1 });
     expect([...hosts.recorded]).toEqual([
       ['nonexistent.invalid', 'cannot resolve nonexistent.invalid (ENOTFOUND)'],
     ]);
@@ -64,13 +71,15 @@ describe('a host that cannot be reached', () => {
     const http = testHttpClient(redis, `${prefix}:recorded`);
     const hosts = hostsRecord();
     await hosts.record(server.host, `${server.host} refused the connection (ECONNREFUSED)`);
+    const tries: Record<string, number> = {};
     const error = await expectHttpError(
-      inRun(hosts, () => http.getJson(new URL('/w/api.php', server), 'test')),
+      inRun(http, hosts, tries).getJson(new URL('/w/api.php', server), 'test'),
     );
     expect(error.reason).toBe(
       `test request failed (HTTP_UNREACHABLE) without a try: ${server.host} refused the connection (ECONNREFUSED), found earlier in this run`,
     );
     expect(rig.server.arrivals).toHaveLength(0);
+    expect(tries).toEqual({});
     // Without the run's record (another run), the same server is asked and answers.
     expect(await http.getJson(new URL('/w/api.php', server), 'test')).toEqual({ ok: 1 });
     expect(rig.server.arrivals).toHaveLength(1);
@@ -81,7 +90,8 @@ describe('a host that cannot be reached', () => {
     const port = await freePort();
     const http = testHttpClient(redis, `${prefix}:back`);
     const hosts = hostsRecord();
-    const pending = inRun(hosts, () => http.getJson(new URL(`http://127.0.0.1:${port}/w/api.php`), 'test'));
+    const tries: Record<string, number> = {};
+    const pending = inRun(http, hosts, tries).getJson(new URL(`http://127.0.0.1:${port}/w/api.php`), 'test');
     // The first try is refused; the server comes up before the probes give up.
     await new Promise((resolve) => setTimeout(resolve, 100));
     const server: Server = createServer((_req, res) => {
@@ -92,6 +102,7 @@ describe('a host that cannot be reached', () => {
     try {
       expect(await pending).toEqual({ back: true });
       expect(http.statsByEndpoint().test).toMatchObject({ requests: 2, failures: 0 });
+      expect(tries).toEqual({ test: 2 });
       expect(hosts.recorded.size).toBe(0);
     } finally {
       server.closeAllConnections();

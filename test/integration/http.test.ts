@@ -94,6 +94,37 @@ describe('throttling waits for Retry-After and is not a failure', () => {
   });
 });
 
+describe("a job's view of the client (HttpClient.with)", () => {
+  it('tells the job of every attempt with its bytes, throttled and retried ones included; the stats stay shared', async () => {
+    rig.server = await startScriptedServer([
+      { status: 429, headers: { 'retry-after': '1' }, body: 'slow down' },
+      { status: 502, body: 'bad gateway' },
+      OK,
+      OK,
+    ]);
+    const http = testHttpClient(redis, `${prefix}:view`);
+    const tally: Record<string, { requests: number; bytes: number }> = {};
+    const job = http.with({
+      onResponse(endpoint, bytes) {
+        const entry = tally[endpoint] ?? { requests: 0, bytes: 0 };
+        tally[endpoint] = entry;
+        entry.requests++;
+        entry.bytes += bytes;
+      },
+    });
+    expect(await job.getJson(new URL(rig.server.url), 'wbgetentities')).toEqual({ success: 1 });
+    const stats = http.statsByEndpoint().wbgetentities;
+    expect(stats).toMatchObject({ requests: 3, throttled: 1, retries: 1 });
+    expect(tally).toEqual({ wbgetentities: { requests: 3, bytes: stats?.bytes } });
+    expect(stats?.bytes).toBeGreaterThan(0);
+    // The client's own requests (and other views') are not the job's.
+    await http.getJson(new URL(rig.server.url), 'wbgetentities');
+    expect(tally.wbgetentities?.requests).toBe(3);
+    expect(http.statsByEndpoint().wbgetentities?.requests).toBe(4);
+    await http.close();
+  });
+});
+
 describe('failures retry with backoff, then fail with a typed error', () => {
   it('succeeds after two 5xx', async () => {
     rig.server = await startScriptedServer([{ status: 502 }, { status: 500 }, OK]);

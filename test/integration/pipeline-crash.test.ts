@@ -6,7 +6,7 @@
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
-import { startRun } from '../../src/jobs/run.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { type TestInstall, testInstall } from '../support/install.js';

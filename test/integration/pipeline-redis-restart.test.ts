@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
-import { startRun } from '../../src/jobs/run.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { type TestInstall, testInstall } from '../support/install.js';
 import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';

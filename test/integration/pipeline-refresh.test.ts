@@ -3,8 +3,9 @@
 
 import { type Job, type Queue, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { processPlan } from '../../src/jobs/plan-run.js';
 import { BATCH_QUEUE, type JobPayloads, openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
-import { processPlan, startRun } from '../../src/jobs/run.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { type TestInstall, testInstall } from '../support/install.js';
 import { killChildren, runCli, startWorkerChild } from '../support/spawn.js';

@@ -7,7 +7,7 @@
 import type { Job, Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue } from '../../src/jobs/queues.js';
-import { startRun } from '../../src/jobs/run.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { TestInstall } from '../support/install.js';
 import { proposalLines } from '../support/proposals.js';

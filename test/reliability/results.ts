@@ -54,7 +54,7 @@ const DEFECTS = [
   '  `openRuntime` used `Promise.all`; the error was printed, but the Redis connection (and HTTP pool) already',
   '  opened kept the process alive. It now closes what did open and rethrows: exit 1.',
   '- **A JSONL `"wikipedia"` that is not an object was reported as `"wikipedia.lang": … got undefined undefined`**:',
-  '  `src/sources/local/jsonl-record.ts` now says `"wikipedia": expected an object such as {"lang":"en","title":"…"}`,',
+  '  `src/local/read/jsonl-record.ts` now says `"wikipedia": expected an object such as {"lang":"en","title":"…"}`,',
   '  and `describe(undefined)` in `src/model/values.ts` says `nothing`.',
   '',
   '- **A key used twice was read twice, silently**: both records were reconciled under the one key, so the later',

@@ -22,7 +22,7 @@ import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_QUEUE, openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
-import { startRun } from '../../src/jobs/run.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { ENTITY_LOCK_SPACE } from '../../src/sinks/postgres.js';

@@ -47,7 +47,7 @@ export function fakeSettings(fake: FakeWikimedia, prefix?: string): Record<strin
 
 /** The same for a CLI child, as environment variables (the rest comes from its --config file). */
 export function fakeEnv(
-  fake: FakeWikimedia,
+  fake: Pick<FakeWikimedia, 'wikidataUrl' | 'wikipediaUrl'>,
   redis: { url?: string; prefix?: string } = {},
 ): Record<string, string> {
   return {

@@ -2,9 +2,10 @@
 // Wikimedia, a local store (the example cards against the fake's fixtures, or JSONL records of the
 // fake's generated entities), a SQLite store and reports, a --config file and an environment for CLI
 // children, a Redis prefix of its own, and an in-process runtime over the same installation.
-// `close()` stops the runtime and the fake, drops the prefix and removes the folder.
+// `close()` stops the runtime and the fake, drops the prefix and removes the folder. The benchmarks
+// write their installations' files with the same `writeInstallFiles`, over a fake in its own process.
 
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -28,6 +29,18 @@ export interface InstallOptions {
   readonly entities?: number;
   /** For the fake (seed, latencyMs, faults, fixturesDir…), over the defaults of the install's kind. */
   readonly fake?: FakeWikimediaOptions;
+  /** A fake already running, shared with other installs: used as is, and not closed by `close()`. */
+  readonly sharedFake?: FakeWikimedia;
+  /**
+   * An existing local store to read (a JSONL file with `entities`, else a cards folder), shared or
+   * written by the caller: nothing is copied or generated, and `records` is empty.
+   */
+  readonly local?: string;
+  /**
+   * The --config file `file` is overlaid on: the shape of the install's kind (default), or only the
+   * install's own paths (store, reports, local store) over the project defaults.
+   */
+  readonly base?: 'kind' | 'paths';
   /** Overlaid on the --config file the CLI children get (http, worker, sync, local…). */
   readonly file?: Tree;
   /** Dotted settings for this process's config only: the children do not see them. */
@@ -36,8 +49,8 @@ export interface InstallOptions {
   readonly env?: Record<string, string>;
   /** Redis for the queues: the shared one by default. */
   readonly redisUrl?: string;
-  /** The children's log level (warn by default). */
-  readonly logLevel?: string;
+  /** The children's log level (warn by default; null: the config's own). */
+  readonly logLevel?: string | null;
   /** A silent runtime that ignores Redis errors: for tests that take Redis or the store away. */
   readonly quiet?: boolean;
 }
@@ -64,8 +77,12 @@ export interface TestInstall extends InstallFiles {
   close(): Promise<void>;
 }
 
+/** What the install's files need of its fake: its URLs (a fake in another process will do). */
+export type InstallFake = Pick<FakeWikimedia, 'wikidataUrl' | 'wikipediaUrl'> & { readonly seed?: number };
+
 /** The fake an install of this shape runs against: fixtures for cards, generated items for JSONL. */
 export function startInstallFake(options: InstallOptions): Promise<FakeWikimedia> {
+  if (options.sharedFake) return Promise.resolve(options.sharedFake);
   if (options.entities === undefined) return startFakeWikimedia({ seed: 11, ...options.fake });
   return startFakeWikimedia({
     seed: 7,
@@ -101,25 +118,40 @@ function generatedFile(dir: string, jsonl: string): Tree {
   };
 }
 
+/** The --config file of a `base: 'paths'` install: its own files, the project defaults otherwise. */
+function pathsFile(dir: string, local: string, jsonl: boolean): Tree {
+  return {
+    local: jsonl ? { kind: 'jsonl', path: local } : { path: local },
+    store: { path: path.join(dir, 'factsync.db') },
+    reports: { dir: path.join(dir, 'reports') },
+  };
+}
+
 /** Fills `dir` with the local store and the --config file, for `fake`; no Redis, no runtime. */
 export function writeInstallFiles(
   dir: string,
-  fake: FakeWikimedia,
+  fake: InstallFake,
   options: InstallOptions & { readonly prefix?: string },
 ): InstallFiles {
-  let local = path.join(dir, 'cards');
+  mkdirSync(dir, { recursive: true });
+  const jsonl = options.entities !== undefined;
+  const local = options.local ?? path.join(dir, jsonl ? 'records.jsonl' : 'cards');
   let records: GeneratedRecord[] = [];
-  let base: Tree;
-  if (options.entities === undefined) {
+  if (options.local === undefined && !jsonl) {
     cpSync(path.join(ROOT, 'examples', 'cards'), local, { recursive: true });
-    base = cardsFile(dir);
-  } else {
-    const count = options.entities;
-    records = Array.from({ length: count }, (_, i) => generatedRecord(fake.seed, i, { count }));
-    local = path.join(dir, 'records.jsonl');
+  } else if (options.local === undefined) {
+    const count = options.entities ?? 0;
+    const seed = fake.seed;
+    if (seed === undefined) throw new Error("writeInstallFiles: generated records need the fake's seed");
+    records = Array.from({ length: count }, (_, i) => generatedRecord(seed, i, { count }));
     writeFileSync(local, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    base = generatedFile(dir, local);
   }
+  const base =
+    options.base === 'paths'
+      ? pathsFile(dir, local, jsonl)
+      : jsonl
+        ? generatedFile(dir, local)
+        : cardsFile(dir);
   const configFile = writeConfigFile(path.join(dir, 'factsync.yaml'), overlay(base, options.file ?? {}));
   const env: Record<string, string> = {
     ...fakeEnv(fake, {
@@ -128,7 +160,7 @@ export function writeInstallFiles(
     }),
     ...(options.entities === undefined ? {} : { FACTSYNC_LOCAL_KIND: 'jsonl' }),
     FACTSYNC_LOCAL: local,
-    FACTSYNC_LOG_LEVEL: options.logLevel ?? 'warn',
+    ...(options.logLevel === null ? {} : { FACTSYNC_LOG_LEVEL: options.logLevel ?? 'warn' }),
     ...options.env,
   };
   return { local, configFile, records, env };
@@ -160,7 +192,7 @@ export async function testInstall(name: string, options: InstallOptions = {}): P
     runtime,
     async close() {
       await runtime.close();
-      await fake.close();
+      if (!options.sharedFake) await fake.close();
       await dropPrefixIfUp(redisUrl, prefix);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -13,12 +13,14 @@ export function connectRedis(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
 }
 
-/** Deletes every key under `prefix`. */
-export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {
+/** Deletes every key under `prefix`; returns how many. */
+export async function dropPrefix(redis: Redis, prefix: string): Promise<number> {
   let cursor = '0';
+  let dropped = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
+    if (keys.length > 0) dropped += await redis.del(...keys);
     cursor = next;
   } while (cursor !== '0');
+  return dropped;
 }

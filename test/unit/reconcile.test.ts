@@ -1,10 +1,12 @@
 // The reconcile decision (src/model/lifecycle.ts) on plain data: the entity's stored proposals and
-// one run's findings in, what to write and what the run reports out. One table row per rule.
+// one run's findings in, what to write and what the run reports out. One table row per rule. Also
+// the circuit breaker's hold and release (heldMove).
 
 import { describe, expect, it } from 'vitest';
 import {
   DECIDED_STATUSES,
   HELD_STATUSES,
+  heldMove,
   isRunStatus,
   planReconcile,
   type ReconcileRun,
@@ -247,5 +249,20 @@ describe('statuses', () => {
         ].filter(Boolean),
       ).toEqual([true]);
     expect([...RUN_STATUSES].sort()).toEqual(['open', 'resolved', 'superseded']);
+  });
+});
+
+describe('heldMove', () => {
+  it.each([
+    { move: 'hold', from: 'open', to: 'held' },
+    { move: 'release', from: 'held', to: 'open' },
+  ] as const)("$move moves a run's new proposals from $from to $to", ({ move, from, to }) => {
+    expect(heldMove(move)).toEqual({ from, to });
+  });
+
+  it('holds only what a run may change, and releases it to where a run may change it again', () => {
+    expect(isRunStatus(heldMove('hold').from)).toBe(true);
+    expect(HELD_STATUSES).toContain(heldMove('hold').to);
+    expect(isRunStatus(heldMove('release').to)).toBe(true);
   });
 });

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemId } from '../../src/model/ids.js';
 import { bestStatements, type RemoteItem } from '../../src/model/remote.js';
-import {
-  parseEntities,
-  parseLabels,
-  parseRevisions,
-  parseStatements,
-  wikidataTime,
-} from '../../src/sources/wikidata-parse.js';
+import { parseEntities, parseLabels, parseRevisions } from '../../src/sources/wikidata-parse.js';
+import { parseStatements, wikidataTime } from '../../src/sources/wikidata-statements.js';
 import { entitiesEnvelopeProblem, queryEnvelopeProblem } from '../../src/sources/wikidata-validate.js';
 import { wikimediaFixture } from '../support/fixtures.js';
 import { believe } from '../support/parsed.js';

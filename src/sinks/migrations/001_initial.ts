@@ -3,7 +3,7 @@
 // compared as text: PostgreSQL columns use the "C" collation so text order is byte order, as in
 // SQLite and JavaScript. `search` is the lower-cased "entity\nlabel\nqid" the search filter scans.
 
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 const indexes = `
 CREATE INDEX proposals_by_last_seen ON proposals (last_seen DESC, id);

@@ -2,7 +2,7 @@
 // proposals by (first_run | last_run, entity, id) instead of collecting and sorting the whole run, so
 // the single-column run indexes become these; every query that used them can use the new ones.
 
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 const sql = `
 DROP INDEX proposals_by_first_run;

@@ -3,7 +3,7 @@
 // counts (the first attempt already wrote them). `last_run` is not used for this: it is the last run
 // that *saw* the proposal, and a run's report lists what it saw.
 
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 export const settledRun: Migration = {
   version: 3,

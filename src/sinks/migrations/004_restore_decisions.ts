@@ -5,7 +5,7 @@
 // never settled, and only a run moves a proposal to open, resolved or superseded. So each was accepted
 // when the run took it, and is accepted again, as today's reconcile would have left it.
 
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 const sql = `
 UPDATE proposals SET status = 'accepted', superseded_by = NULL

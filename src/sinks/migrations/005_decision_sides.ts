@@ -5,7 +5,7 @@
 // The mapping is written out here, not read from src/model/decision.ts: a shipped migration must not
 // change when the model does.
 
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 const mapping = `
 UPDATE proposals SET status = 'decided',

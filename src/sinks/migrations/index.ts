@@ -1,19 +1,15 @@
 // Versioned schema migrations, applied in order, each in the transaction that records it in
-// `schema_migrations`. Append a new file per change (005_…); never edit one that has shipped.
-// Where the dialects differ, each migration carries one SQL text per dialect.
+// `schema_migrations`. Append a new file per change (the next is 006_…) and list it here; never edit
+// one that has shipped. Each migration (types.ts) carries one SQL text per dialect.
 
 import { initial } from './001_initial.js';
 import { runEntityOrder } from './002_run_entity_order.js';
 import { settledRun } from './003_settled_run.js';
 import { restoreDecisions } from './004_restore_decisions.js';
 import { decisionSides } from './005_decision_sides.js';
+import type { Migration } from './types.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sqlite: string;
-  readonly postgres: string;
-}
+export type { Migration } from './types.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   initial,

@@ -1,18 +1,15 @@
-// The `sync-batch` job: up to 50 entities. A revision check (items and pages, no content) tells which
-// changed since the last run or whose local record changed; only those are fetched, compared and
-// reconciled. A batch that could not reach everything is retried; on its last attempt it returns its
-// failures instead, so the run's report lists them and the run goes on. A batch that met a host the run
-// cannot reach at all is not retried: every attempt would fail at once on it (run-scope.ts). The
-// decisions are src/sync's (triage, state, budget, counts); this file does their I/O.
+// The work of a `sync-batch` job (sync-batch.ts), without BullMQ: its records are read and triaged a
+// chunk at a time (the unchanged touched and let go), the run's budget is drawn on, a revision check
+// (items and pages, no content) tells which of the rest changed since the last run, and only those are
+// fetched, compared and reconciled (sync-entities.ts); then the entities' sync state and the change
+// index are settled. The decisions are src/sync's (triage, state, budget, counts); this file does their I/O.
 
-import type { Job } from 'bullmq';
 import { inScope, recordLocation } from '../local/read/plan.js';
 import type { LocalRecord } from '../model/record.js';
 import { recordHash } from '../model/record-hash.js';
 import { runKeys } from '../redis-keys.js';
-import { requestScope, type Tally } from '../sources/http.js';
-import { classOf, requestClass } from '../sources/http-gate.js';
-import { expectedRequests, spentRequests, titlesPerRequest } from '../sync/budget.js';
+import type { RemoteSources } from '../sources/index.js';
+import { expectedRequests, titlesPerRequest } from '../sync/budget.js';
 import { addCounts, type SyncCounts } from '../sync/counts.js';
 import { checkedState, type EntityState, needsFetch, nextState, verifiedState } from '../sync/state.js';
 import {
@@ -26,9 +23,9 @@ import {
 } from '../sync/triage.js';
 import { fetchPages } from './fetch-pages.js';
 import type { BatchPlan, JobPayloads } from './queues.js';
-import { keepDroppedRequests, runRequestScope } from './run-scope.js';
+import type { Tally } from './run-scope.js';
 import type { Runtime } from './runtime.js';
-import { type BatchResult, emptyBatchResult, type SyncedBatch, syncBatch } from './sync-batch.js';
+import { type BatchResult, emptyBatchResult, type SyncedBatch, syncEntities } from './sync-entities.js';
 
 /**
  * What a batch job returns to its run: counts only (proposals are in the store), and the first of the
@@ -39,13 +36,6 @@ export interface BatchSummary extends BatchResult {
   expectedRequests: number;
   requests: Tally;
 }
-
-/** Thrown to have BullMQ retry a batch that could not reach all its entities. */
-export class BatchIncompleteError extends Error {
-  readonly code = 'BATCH_INCOMPLETE';
-}
-
-const MAX_FAILURES_RETURNED = 50;
 
 /** Records a batch triages at a time: only those with work to do are kept past their chunk. */
 const CHUNK = 500;
@@ -83,61 +73,15 @@ async function* recordChunks(
   }
 }
 
-export async function processBatch(
-  job: Job<JobPayloads['sync-batch']>,
-  runtime: Runtime,
-): Promise<BatchSummary> {
-  const data = job.data;
-  const log = runtime.log.child({ runId: data.runId, jobId: job.id, batch: data.index });
-  const tally: Tally = {};
-  const claimed: string[] = [];
-  const summary = await requestScope
-    .run(runRequestScope(runtime, data.runId, tally), () =>
-      requestClass.run(classOf(data.trigger), () => compareChanged(data, runtime, claimed)),
-    )
-    .catch(async (error: unknown) => {
-      await keepDroppedRequests(runtime, data.runId, tally);
-      throw error;
-    });
-  summary.requests = tally;
-  // The budget was drawn on by the estimate; settle it with what was spent.
-  const spent = spentRequests(tally);
-  if (data.plan?.quota && summary.expectedRequests !== spent)
-    await runtime.redis.decrby(data.plan.quota, spent - summary.expectedRequests);
-  const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const unreachable = summary.failures.some((failure) => failure.code === 'HTTP_UNREACHABLE');
-  if (summary.failed > 0 && !lastAttempt && !unreachable) {
-    await keepDroppedRequests(runtime, data.runId, tally);
-    log.warn(
-      { failed: summary.failed, reason: summary.failures[0]?.reason },
-      'batch incomplete; it will be retried',
-    );
-    throw new BatchIncompleteError(
-      `${summary.failed} of ${summary.entities} entities could not be checked: ${summary.failures[0]?.reason ?? ''}`,
-    );
-  }
-  summary.failures = summary.failures.slice(0, MAX_FAILURES_RETURNED);
-  summary.warnings = summary.warnings.slice(0, MAX_FAILURES_RETURNED);
-  summary.waiting = summary.waiting.slice(0, MAX_FAILURES_RETURNED);
-  await runtime.progress.batchDone(data.runId, summary.entities);
-  // Only a refresh releases a refresh's claim: a nightly batch of the same entity may run before it.
-  if (data.trigger === 'refresh') await runtime.refreshes.done(claimed);
-  log.debug(
-    { entities: summary.entities, fetched: summary.fetched, unchanged: summary.unchanged },
-    'batch done',
-  );
-  return summary;
-}
-
 /** Fetches and compares `records` a request's worth (`size`) at a time: memory holds one chunk's items. */
 async function syncInChunks(
   records: readonly LocalRecord[],
   size: number,
-  ...rest: Parameters<typeof syncBatch> extends [unknown, ...infer R] ? R : never
+  ...rest: Parameters<typeof syncEntities> extends [unknown, ...infer R] ? R : never
 ): Promise<SyncedBatch> {
   const total: SyncedBatch = { ...emptyBatchResult(), revisions: new Map() };
   for (let start = 0; start < records.length; start += size) {
-    const part = await syncBatch(records.slice(start, start + size), ...rest);
+    const part = await syncEntities(records.slice(start, start + size), ...rest);
     Object.assign(total, addCounts(total, part));
     total.failures.push(...part.failures);
     total.warnings.push(...part.warnings);
@@ -149,14 +93,16 @@ async function syncInChunks(
 
 /**
  * Triages the batch's records a chunk at a time as they are read — the unchanged touched and let go —
- * then checks and fetches the rest. `claimed` gets the keys and QIDs of a refresh's records.
+ * then checks and fetches the rest, through `sources` (the job's own: its requests are counted for it).
+ * `claimed` gets the keys and QIDs of a refresh's records.
  */
-async function compareChanged(
+export async function compareChanged(
   data: JobPayloads['sync-batch'],
   runtime: Runtime,
+  sources: RemoteSources,
   claimed: string[],
 ): Promise<BatchSummary> {
-  const { config, sources, store, state, changes } = runtime;
+  const { config, store, state, changes } = runtime;
   const now = () => new Date().toISOString();
   const summary: BatchSummary = { ...emptyBatchResult(), expectedRequests: 0, requests: {} };
   const count = (part: Partial<SyncCounts>) => Object.assign(summary, addCounts(summary, part));
