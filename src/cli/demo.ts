@@ -1,6 +1,7 @@
 // `factsync demo`: the offline demo — the same sync over the local store, against the fake Wikimedia
 // started in this process, into its own store (data/demo.db) and Redis prefix, so it never mixes with
-// real runs.
+// real runs. The fake (dev/fake-wikimedia) is loaded at run time: it ships with a clone of the
+// repository, not with the npm package or the production image.
 
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import { storeScope } from '../jobs/store-scope.js';
 import { syncNow } from '../jobs/sync.js';
 import { configOf } from './context.js';
 import { nextSteps, sampleReview } from './demo-next.js';
+import { loadFakeWikimedia } from './dev-tool.js';
 import { printLines, writeErr } from './output.js';
 import { withRuntimeFor } from './runtime-context.js';
 import { summary } from './sync.js';
@@ -19,7 +21,7 @@ export function registerDemo(program: Command): void {
     .option('--latency <ms>', 'latency the fake adds to each answer', '0')
     .action(async (options: { latency: string }, command: Command) => {
       const base = configOf(command);
-      const { startFakeWikimedia } = await import('../dev/fake-wikimedia/index.js');
+      const { startFakeWikimedia } = await loadFakeWikimedia('demo');
       const fake = await startFakeWikimedia({ latencyMs: Number(options.latency) || 0 });
       writeErr(
         `fake Wikimedia at ${fake.url} (${fake.fixtures.items} items from ${fake.fixtures.files.length} fixture files)\n`,

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { fakeSettings } from '../support/config.js';

@@ -13,7 +13,7 @@ import {
   type FakeWikimedia,
   generatedRecord,
   startFakeWikimedia,
-} from '../../src/dev/fake-wikimedia/index.js';
+} from '../../dev/fake-wikimedia/src/index.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { ChangeFeedSource } from '../../src/sources/feed.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Job } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { startRun } from '../../src/jobs/start-run.js';

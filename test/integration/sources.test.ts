@@ -1,7 +1,7 @@
 // The Wikidata and Wikipedia sources over real HTTP against the fake Wikimedia, with a real Redis.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import type { FieldSpec } from '../../src/model/fields.js';
 import type { ItemId } from '../../src/model/ids.js';
 import type { RemoteItem } from '../../src/model/remote.js';

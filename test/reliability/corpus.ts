@@ -14,7 +14,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type GeneratedRecord, generatedRecord } from '../../src/dev/fake-wikimedia/index.js';
+import { type GeneratedRecord, generatedRecord } from '../../dev/fake-wikimedia/src/index.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('./corpus/', import.meta.url));
 export const SEED = 7;

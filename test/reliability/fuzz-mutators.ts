@@ -5,7 +5,7 @@
 // retried request is spoiled the same way.
 
 import { gzipSync } from 'node:zlib';
-import { mulberry32, type Random } from '../../src/dev/fake-wikimedia/random.js';
+import { mulberry32, type Random } from '../../dev/fake-wikimedia/src/random.js';
 
 /** Spoil one item in a full wbgetentities answer (never the labels|aliases lookups). */
 export const ENTITY_KINDS = [

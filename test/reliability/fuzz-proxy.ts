@@ -7,7 +7,7 @@
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hash32, mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
+import { hash32, mulberry32 } from '../../dev/fake-wikimedia/src/random.js';
 import {
   type EntityKind,
   entityKinds,

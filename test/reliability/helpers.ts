@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll } from 'vitest';
-import { mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
+import { mulberry32 } from '../../dev/fake-wikimedia/src/random.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { type InstallOptions, type TestInstall, testInstall } from '../support/install.js';
 import { freePort } from '../support/redis-server.js';

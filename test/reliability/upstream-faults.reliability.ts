@@ -4,7 +4,7 @@
 // entity failed, and no request went out before the Retry-After the fake had announced allowed it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaultSpec } from '../../src/dev/fake-wikimedia/index.js';
+import type { FaultSpec } from '../../dev/fake-wikimedia/src/index.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { TestInstall } from '../support/install.js';
 import { proposalLines } from '../support/proposals.js';

@@ -4,8 +4,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import type { FakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import type { FakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
 import { REDIS_URL } from './redis.js';
 
 export const INSTALL_USER_AGENT = 'factsync-tests/1.0 (tests@example.org)';

@@ -9,14 +9,14 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { type Config, loadConfig } from '../../src/config.js';
 import {
   type FakeWikimedia,
   type FakeWikimediaOptions,
   type GeneratedRecord,
   generatedRecord,
   startFakeWikimedia,
-} from '../../src/dev/fake-wikimedia/index.js';
+} from '../../dev/fake-wikimedia/src/index.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/log.js';

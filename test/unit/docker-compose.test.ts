@@ -1,7 +1,9 @@
 // docker-compose.yml, docker-compose.ports.yml, demo.env and the Dockerfile do what README's Docker section
 // says, for its three uses: production (healthy services, one named image), the offline demo (worker, serve
 // and cli pointed at the fake) and apply (the cards read-write only where apply runs); host ports for
-// Redis and PostgreSQL off unless asked for. Parsed as compose reads them, `${VAR:-default}` resolved.
+// Redis and PostgreSQL off unless asked for; the production image without the fake Wikimedia (a dev
+// tool) or test/, which only the demo's fake-wikimedia image carries. Parsed as compose reads them,
+// `${VAR:-default}` resolved.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ import { ROOT } from '../support/spawn.js';
 
 interface Service {
   image?: string;
-  build?: string;
+  build?: string | { context: string; target?: string };
   command?: string[];
   profiles?: string[];
   user?: string;
@@ -45,7 +47,7 @@ const demoEnv = envFile('demo.env');
 const resolve = (text: string, env: Record<string, string> = {}) =>
   text.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_, name: string, fallback = '') => env[name] || fallback);
 
-const FACTSYNC_SERVICES = ['worker', 'serve', 'cli', 'fake-wikimedia'];
+const FACTSYNC_SERVICES = ['worker', 'serve', 'cli'];
 const PRODUCTION = ['redis', 'postgres', 'worker', 'serve'];
 const cardsMount = (service: Service) =>
   (service.volumes ?? []).map((v) => resolve(v)).find((v) => v.includes(':/data/cards'));
@@ -67,9 +69,9 @@ describe('production: docker compose up -d', () => {
     expect(read('Dockerfile')).toMatch(/ln -s \/app\/bin\/factsync\.js \/usr\/local\/bin\/factsync/);
   });
 
-  it('builds one named image for every factsync service', () => {
+  it('builds one named image, the Dockerfile runtime target, for every factsync service', () => {
     for (const name of FACTSYNC_SERVICES) {
-      expect(compose[name]?.build, name).toBe('.');
+      expect(compose[name]?.build, name).toEqual({ context: '.', target: 'runtime' });
       expect(resolve(compose[name]?.image ?? ''), name).toBe('factsync:local');
       expect(resolve(compose[name]?.image ?? '', { FACTSYNC_IMAGE_TAG: '0.1.0' }), name).toBe(
         'factsync:0.1.0',
@@ -116,6 +118,12 @@ describe('host ports: docker compose -f docker-compose.yml -f docker-compose.por
 describe('the demo: docker compose -p factsync-demo --profile demo --env-file demo.env up -d --build', () => {
   const fake = compose['fake-wikimedia'];
   const fakePort = fake?.command?.[fake.command.indexOf('--port') + 1];
+
+  it("builds the fake from the Dockerfile's fake-wikimedia target, as an image of its own", () => {
+    expect(fake?.build).toEqual({ context: '.', target: 'fake-wikimedia' });
+    expect(resolve(fake?.image ?? '')).toBe('factsync-fake-wikimedia:local');
+    expect(resolve(fake?.image ?? '', { FACTSYNC_IMAGE_TAG: '0.1.0' })).toBe('factsync-fake-wikimedia:0.1.0');
+  });
 
   it('adds the fake, in the demo profile, healthy, not published', () => {
     expect(fake?.profiles).toEqual(['demo']);
@@ -166,6 +174,22 @@ describe('apply: docker compose run --rm cli apply', () => {
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
+  /** Each stage's lines by its name, and the stage it is built FROM. */
+  const stages = new Map<string, { from: string; lines: string[] }>();
+  let current: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    const from = /^FROM (\S+) AS (\S+)/.exec(line);
+    if (from) {
+      current = [];
+      stages.set(from[2] as string, { from: from[1] as string, lines: current });
+    } else current.push(line);
+  }
+  /** A stage's lines with those of the stages it is built on. */
+  const linesOf = (name: string): string[] => {
+    const stage = stages.get(name);
+    return stage ? [...linesOf(stage.from), ...stage.lines] : [];
+  };
+  const copiesOf = (name: string) => linesOf(name).filter((line) => line.startsWith('COPY '));
 
   it('builds and runs on one Node LTS line that package.json supports (22 or 24)', () => {
     const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
@@ -174,10 +198,31 @@ describe('Dockerfile', () => {
     expect([22, 24]).toContain(majors[0]);
   });
 
-  it('copies what the fake and the demo read (fixtures, example cards), and .dockerignore keeps them', () => {
-    expect(dockerfile).toContain('COPY --from=build /app/test/fixtures/wikimedia ./test/fixtures/wikimedia');
-    expect(dockerfile).toContain('COPY --from=build /app/examples ./examples');
+  it('ends with the runtime stage, the default target', () => {
+    expect([...stages.keys()].at(-1)).toBe('runtime');
+  });
+
+  it('copies into the production image no test/ and no dev/ (the fake Wikimedia is a dev tool)', () => {
+    const copies = copiesOf('runtime');
+    expect(copies).toContain('COPY --from=build /app/dist ./dist');
+    expect(copies).toContain('COPY --from=build /app/examples ./examples');
+    for (const copy of copies) expect(copy).not.toMatch(/\/app\/(test|dev)\b|\.\/(test|dev)\b/);
+  });
+
+  it('gives the fake a target of its own: the product plus the fake and its fixtures', () => {
+    const copies = copiesOf('fake-wikimedia');
+    expect(copies).toContain('COPY --from=build /app/dist ./dist');
+    expect(copies).toContain('COPY --from=build /app/dev/fake-wikimedia/dist ./dev/fake-wikimedia/dist');
+    expect(copies).toContain('COPY --from=build /app/test/fixtures/wikimedia ./test/fixtures/wikimedia');
+  });
+
+  it('keeps in the build context what the images read, and builds the fake there', () => {
     const ignored = read('.dockerignore').split('\n');
-    for (const kept of ['test', 'test/fixtures', 'examples', 'config']) expect(ignored).not.toContain(kept);
+    for (const kept of ['test', 'test/fixtures', 'examples', 'config', 'dev', 'dev/fake-wikimedia'])
+      expect(ignored).not.toContain(kept);
+    expect(ignored).toContain('dev/fake-wikimedia/dist');
+    expect(JSON.parse(read('package.json')).scripts.build).toContain(
+      'tsc -p dev/fake-wikimedia/tsconfig.json',
+    );
   });
 });

@@ -7,8 +7,9 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
-import { fakeWikimediaOptions } from '../../src/cli/fake-wikimedia.js';
+import { parseJsonlRecord } from '../../../../src/local/read/jsonl-record.js';
+import { testConfig } from '../../../../test/support/config.js';
+import { FlagError, fakeWikimediaOptions } from '../../src/cli.js';
 import {
   type FakeWikimedia,
   type FakeWikimediaOptions,
@@ -17,16 +18,14 @@ import {
   generatedRecord,
   parseFaultSpec,
   startFakeWikimedia,
-} from '../../src/dev/fake-wikimedia/index.js';
-import { guid, hex, mulberry32 } from '../../src/dev/fake-wikimedia/random.js';
-import { itemValue, snak, statement } from '../../src/dev/fake-wikimedia/snaks.js';
-import { parseJsonlRecord } from '../../src/local/read/jsonl-record.js';
-import { testConfig } from '../support/config.js';
+} from '../../src/index.js';
+import { guid, hex, mulberry32 } from '../../src/random.js';
+import { itemValue, snak, statement } from '../../src/snaks.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.
 type Json = any;
 
-const FIXTURES = new URL('../fixtures/wikimedia/', import.meta.url);
+const FIXTURES = new URL('../../../../test/fixtures/wikimedia/', import.meta.url);
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as Record<string, Json>;
 const UA = 'factsync-test/1.0 (https://example.org/factsync; test@example.org)';
@@ -843,7 +842,7 @@ describe('parseFaultSpec and the CLI flags', () => {
     expect(() => parseFaultSpec('error=0.7,timeout=0.7')).toThrow(/add up to 1.4/);
   });
 
-  it('turns bad flags into a UsageError naming the flag', () => {
+  it('turns bad flags into a FlagError naming the flag', () => {
     expect(fakeWikimediaOptions({ port: '0', entities: '1000', faults: 'maxlag=0.1' })).toEqual({
       port: 0,
       entities: 1000,
@@ -856,7 +855,7 @@ describe('parseFaultSpec and the CLI flags', () => {
       [{ faults: 'bogus=1' }, '--faults'],
       [{ fixtures: '/no/such/folder' }, '--fixtures'],
     ] as const) {
-      expect(() => fakeWikimediaOptions(flags)).toThrow(UsageError);
+      expect(() => fakeWikimediaOptions(flags)).toThrow(FlagError);
       expect(() => fakeWikimediaOptions(flags)).toThrow(name);
     }
   });

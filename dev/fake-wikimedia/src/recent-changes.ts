@@ -3,7 +3,8 @@
 // `continue: {rccontinue, continue: "-||"}`, rcnamespace, rctype, and rcprop choosing the fields.
 
 import { type ApiAnswer, type ApiRequest, apiError, param } from './api.js';
-import { type ChangeFeed, type FeedKey, formatFeedKey, parseFeedKey } from './changes.js';
+import type { ChangeFeed } from './changes.js';
+import { type FeedKey, formatFeedKey, parseFeedKey } from './feed-keys.js';
 import { splitValues } from './titles.js';
 import type { RecentChange } from './types.js';
 

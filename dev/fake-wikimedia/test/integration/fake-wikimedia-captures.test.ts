@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.
 type Json = any;
 type Params = Record<string, string>;
 
-const CAPTURES = new URL('../fixtures/wikimedia-captures/', import.meta.url);
+const CAPTURES = new URL('../../../../test/fixtures/wikimedia-captures/', import.meta.url);
 const capturedText = (name: string) => readFileSync(new URL(name, CAPTURES), 'utf8');
 const captured = (name: string): Json => JSON.parse(capturedText(name));
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);

@@ -1,15 +1,15 @@
-// Reading capture files into the fake's world (src/dev/fake-wikimedia/fixtures.ts): pure, with the
+// Reading capture files into the fake's world (dev/fake-wikimedia/src/fixtures.ts): pure, with the
 // captures of test/fixtures/wikimedia-captures as plain data.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collectFixtures } from '../../src/dev/fake-wikimedia/fixtures.js';
-import { fallbackChain } from '../../src/dev/fake-wikimedia/wbgetentities.js';
+import { collectFixtures } from '../../src/fixtures.js';
+import { fallbackChain } from '../../src/wbgetentities.js';
 
 const capture = (name: string) => ({
   name,
   json: JSON.parse(
-    readFileSync(new URL(`../fixtures/wikimedia-captures/${name}`, import.meta.url), 'utf8'),
+    readFileSync(new URL(`../../../../test/fixtures/wikimedia-captures/${name}`, import.meta.url), 'utf8'),
   ) as unknown,
 });
 

@@ -7,7 +7,7 @@
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeWikimedia, startFakeWikimedia } from '../../src/dev/fake-wikimedia/index.js';
+import { type FakeWikimedia, startFakeWikimedia } from '../../src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.
 type Json = any;

@@ -1,6 +1,6 @@
 // The fake Wikipedias' change feeds (list=recentchanges on {url}/wikipedia/{lang}/w/api.php) over real
 // HTTP on loopback: page mutations recorded as MediaWiki records them (shapes and sources in
-// src/dev/fake-wikimedia/wikipedia-edits.ts and test/fixtures/wikimedia/README.md), revision ids
+// dev/fake-wikimedia/src/wikipedia-edits.ts and test/fixtures/wikimedia/README.md), revision ids
 // consistent with prop=info, paging with rccontinue, and the synthetic background's volume.
 
 import { gunzipSync } from 'node:zlib';
@@ -11,7 +11,7 @@ import {
   type FakeWikimediaOptions,
   generatedEntity,
   startFakeWikimedia,
-} from '../../src/dev/fake-wikimedia/index.js';
+} from '../../src/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests walk arbitrary response JSON.
 type Json = any;

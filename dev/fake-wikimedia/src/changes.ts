@@ -7,6 +7,7 @@
 // The recorded edits are also the revision history `prop=revisions&revids=…` reads (an index by
 // revid over the log, bounded with it); background revisions are not kept (answered as unknown).
 
+import { compareFeedKeys, type FeedKey, feedKeyOf, firstTrue } from './feed-keys.js';
 import { hash32, unitHash } from './random.js';
 import type { RecentChange, Revision } from './types.js';
 import { mwTimestamp } from './types.js';
@@ -71,12 +72,6 @@ export interface FeedOptions {
   readonly site?: FeedSite;
 }
 
-/** A position in the feed: entries are ordered by (second, rcid), as MediaWiki's rccontinue is. */
-export interface FeedKey {
-  readonly sec: number;
-  readonly rcid: number;
-}
-
 export interface FeedQuery {
   readonly newer: boolean;
   readonly start?: FeedKey;
@@ -94,24 +89,6 @@ export interface FeedPage {
 interface Entry {
   readonly key: FeedKey;
   readonly change: RecentChange;
-}
-
-const compare = (a: FeedKey, b: FeedKey) => a.sec - b.sec || a.rcid - b.rcid;
-const keyOf = (change: RecentChange): FeedKey => ({
-  sec: Math.floor(Date.parse(change.timestamp) / 1000),
-  rcid: change.rcid,
-});
-
-/** `20260114112003|2472418806`, MediaWiki's rccontinue. */
-export function formatFeedKey(key: FeedKey): string {
-  return `${mwTimestamp(key.sec * 1000).replace(/[-:TZ]/g, '')}|${key.rcid}`;
-}
-
-export function parseFeedKey(text: string): FeedKey | undefined {
-  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\|(\d+)$/.exec(text);
-  if (!match) return undefined;
-  const [, y, mo, d, h, mi, s, rcid] = match.map(Number) as number[];
-  return { sec: Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s) / 1000, rcid: rcid ?? 0 };
 }
 
 export class ChangeFeed {
@@ -166,9 +143,9 @@ export class ChangeFeed {
 
   /** Adds a captured change as it is (fixture feeds). */
   insert(change: RecentChange): void {
-    const entry = { key: keyOf(change), change };
+    const entry = { key: feedKeyOf(change), change };
     let at = this.log.length;
-    while (at > 0 && compare((this.log[at - 1] as Entry).key, entry.key) > 0) at--;
+    while (at > 0 && compareFeedKeys((this.log[at - 1] as Entry).key, entry.key) > 0) at--;
     this.log.splice(at, 0, entry);
     if (isRevision(change)) this.byRevid.set(change.revid, change);
     if (this.log.length > MAX_LOG)
@@ -254,26 +231,34 @@ export class ChangeFeed {
     const matches = (c: RecentChange) =>
       (!query.types || query.types.has(c.type)) && (!query.namespaces || query.namespaces.has(c.ns));
     const sign = query.newer ? 1 : -1;
-    const within = (key: FeedKey) => !query.end || sign * compare(key, query.end) <= 0;
+    const within = (key: FeedKey) => !query.end || sign * compareFeedKeys(key, query.end) <= 0;
 
     // First background slot and first log entry at or past `start`, in the query's direction.
     let k: number;
     let i: number;
     if (query.newer) {
       k = query.start
-        ? firstTrue(lo, hi + 1, (s) => compare(this.backgroundKey(s), query.start as FeedKey) >= 0)
+        ? firstTrue(lo, hi + 1, (s) => compareFeedKeys(this.backgroundKey(s), query.start as FeedKey) >= 0)
         : lo;
       i = query.start
-        ? firstTrue(0, this.log.length, (j) => compare(this.entry(j).key, query.start as FeedKey) >= 0)
+        ? firstTrue(
+            0,
+            this.log.length,
+            (j) => compareFeedKeys(this.entry(j).key, query.start as FeedKey) >= 0,
+          )
         : 0;
     } else {
       k =
         (query.start
-          ? firstTrue(lo, hi + 1, (s) => compare(this.backgroundKey(s), query.start as FeedKey) > 0)
+          ? firstTrue(lo, hi + 1, (s) => compareFeedKeys(this.backgroundKey(s), query.start as FeedKey) > 0)
           : hi + 1) - 1;
       i =
         (query.start
-          ? firstTrue(0, this.log.length, (j) => compare(this.entry(j).key, query.start as FeedKey) > 0)
+          ? firstTrue(
+              0,
+              this.log.length,
+              (j) => compareFeedKeys(this.entry(j).key, query.start as FeedKey) > 0,
+            )
           : this.log.length) - 1;
     }
     const changes: RecentChange[] = [];
@@ -283,7 +268,7 @@ export class ChangeFeed {
       if (!hasK && !hasI) return { changes };
       const kKey = hasK ? this.backgroundKey(k) : undefined;
       const iKey = hasI ? this.entry(i).key : undefined;
-      const takeK = kKey !== undefined && (iKey === undefined || sign * compare(kKey, iKey) < 0);
+      const takeK = kKey !== undefined && (iKey === undefined || sign * compareFeedKeys(kKey, iKey) < 0);
       const key = (takeK ? kKey : iKey) as FeedKey;
       if (!within(key)) return { changes };
       if (changes.length >= query.limit) return { changes, next: key };
@@ -302,15 +287,3 @@ export class ChangeFeed {
 /** Rows that are a revision of their page: not log rows, nor `external` rows (no revision of the page). */
 const isRevision = (change: RecentChange) =>
   (change.type === 'edit' || change.type === 'new') && change.revid > 0;
-
-/** The first integer in [lo, hi) for which `test` holds (it must be monotone), or hi. */
-function firstTrue(lo: number, hi: number, test: (n: number) => boolean): number {
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = Math.floor((a + b) / 2);
-    if (test(mid)) b = mid;
-    else a = mid + 1;
-  }
-  return a;
-}

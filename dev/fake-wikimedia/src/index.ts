@@ -126,7 +126,10 @@ export interface FakeWikimedia {
   close(): Promise<void>;
 }
 
-/** <project root>/test/fixtures/wikimedia: this file is 3 levels below the root in src/ and in dist/. */
+/**
+ * <project root>/test/fixtures/wikimedia (also the product's parser tests' fixtures, so they stay in
+ * test/): this file is 3 levels below the root in dev/fake-wikimedia/src/ and dev/fake-wikimedia/dist/.
+ */
 export function defaultFixturesDir(): string | undefined {
   const root = fileURLToPath(new URL('../../..', import.meta.url));
   const dir = path.join(root, 'test', 'fixtures', 'wikimedia');
