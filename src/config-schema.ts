@@ -43,6 +43,13 @@ export const schema = z.strictObject({
       .string()
       .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"')
       .optional(),
+    // A Redis Cluster (redis.url is one of its nodes; the others are found from it): connections are
+    // ioredis Clusters and every prefix is a hash tag, `{factsync-…}` (see jobs/store-scope.ts).
+    cluster: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+        error: 'expected true or false',
+      })
+      .optional(),
   }),
   wikidata: z.strictObject({
     url: httpUrl('the Wikidata site, such as https://www.wikidata.org'),
