@@ -3,9 +3,9 @@
 // is told so, and decides what it does without. The connection neither waits for Redis to come back
 // nor retries: a command that only reads does not hang on a Redis that went away.
 
-import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { EntityState } from '../sync/state.js';
+import { openRedis } from './redis-connection.js';
 import { redisStateStore } from './state-store.js';
 import { storeScope } from './store-scope.js';
 
@@ -18,7 +18,7 @@ export async function readSyncState(
   config: Pick<Config, 'redis' | 'store'>,
   keys: readonly string[],
 ): Promise<Map<string, EntityState> | undefined> {
-  const redis = new Redis(config.redis.url, {
+  const redis = openRedis(config.redis, {
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
