@@ -93,6 +93,14 @@ describe('the prefixes on a Redis Cluster (redis.cluster)', () => {
     expect(hashTagged('{}x')).toBe('{{}x}');
   });
 
+  it("take a redis.prefix written as a tag, as BullMQ's docs write it, as is on either Redis", () => {
+    for (const cluster of ['true', 'false'])
+      expect(
+        storeScope(loadConfig({ env: { FACTSYNC_PREFIX: '{team-kb}', FACTSYNC_REDIS_CLUSTER: cluster } })),
+      ).toMatchObject({ prefix: '{team-kb}', shared: '{team-kb}' });
+    expect(() => loadConfig({ env: { FACTSYNC_PREFIX: '{a}{b}' } })).toThrow(/redis\.prefix.*in braces/s);
+  });
+
   it('follow FACTSYNC_REDIS_CLUSTER, and a value that is not true or false is refused', () => {
     expect(storeScope(loadConfig({ env: { FACTSYNC_REDIS_CLUSTER: 'true' } })).shared).toBe('{factsync}');
     expect(storeScope(loadConfig({ env: { FACTSYNC_REDIS_CLUSTER: 'false' } })).shared).toBe('factsync');
