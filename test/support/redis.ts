@@ -14,6 +14,11 @@ export const REDIS_CLUSTER = process.env.FACTSYNC_REDIS_CLUSTER === 'true';
 /** Whether `url` is the suite's Redis Cluster (a private redis-server never is). */
 export const isClusterUrl = (url: string | undefined): boolean => REDIS_CLUSTER && url === REDIS_URL;
 
+/** The environment that points a child process at the suite's Redis (and says when it is a cluster). */
+export function redisEnv(): Record<string, string> {
+  return { REDIS_URL, ...(REDIS_CLUSTER ? { FACTSYNC_REDIS_CLUSTER: 'true' } : {}) };
+}
+
 export function testPrefix(name: string): string {
   const prefix = `factsync-test-${name}-${randomUUID().slice(0, 8)}`;
   return REDIS_CLUSTER ? `{${prefix}}` : prefix;
