@@ -33,6 +33,15 @@ export function connectRedis(
   return openRedis({ url, cluster: isClusterUrl(url) }, settings);
 }
 
+/** The keys matching `pattern`, on every master when `redis` is a cluster (KEYS asks one node only). */
+export async function keysMatching(redis: Redis, pattern: string): Promise<string[]> {
+  const cluster = redis as unknown as Partial<Cluster>;
+  if (!cluster.isCluster) return redis.keys(pattern);
+  if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once?.('ready', resolve));
+  const found = await Promise.all((cluster.nodes?.('master') ?? []).map((node) => node.keys(pattern)));
+  return found.flat();
+}
+
 /** Deletes every key under `prefix`; returns how many. */
 export async function dropPrefix(redis: Redis, prefix: string): Promise<number> {
   const cluster = redis as unknown as Partial<Cluster>;
