@@ -13,13 +13,19 @@ import { createSources, type Sources } from '../sources/index.js';
 import { ChangeIndex } from './change-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import { type QueueSettings, queueSettings } from './queues.js';
-import { legacyStateAdvice, legacyStateLeft, redisStateStore, type StateStore } from './state-store.js';
+import {
+  adoptRedisState,
+  legacyStateAdvice,
+  legacyStateLeft,
+  type StateStore,
+  storeStateStore,
+} from './state-store.js';
 import { type StoreScope, storeScope } from './store-scope.js';
 
 export interface Runtime {
   readonly config: Config;
   readonly log: Logger;
-  /** For factsync's own keys (gate, labels, state, progress). */
+  /** For factsync's own keys (gate, labels, change index, progress); the sync state is the store's. */
   readonly redis: Redis;
   /** The store's queues: its prefix (`scope.prefix`) and identity. */
   readonly settings: QueueSettings;
@@ -81,6 +87,11 @@ export async function openRuntime(
   const [local, sources] = [localResult.value, sourcesResult.value];
   if (await legacyStateLeft(redis, scope)) log.warn({ prefix: scope.prefix }, legacyStateAdvice(scope));
   const store = waitingStore(storeResult.value, { maxWaitMs: config.store.maxWaitMs, log });
+  const adopted = await adoptRedisState(redis, prefix, store).catch((error: unknown) => {
+    log.warn({ err: { message: String(error) } }, 'could not move the sync state Redis kept into the store');
+    return 0;
+  });
+  if (adopted > 0) log.info({ states: adopted }, 'moved the sync state Redis kept into the proposal store');
   return {
     config,
     log,
@@ -90,8 +101,9 @@ export async function openRuntime(
     local,
     store,
     sources,
-    state: redisStateStore(redis, prefix),
-    changes: new ChangeIndex(redis, prefix),
+    // Durable in the proposal store: a Redis flush must not make the next night a first night.
+    state: storeStateStore(store),
+    changes: new ChangeIndex(redis, prefix, store),
     progress: new ProgressTracker(redis, prefix),
     refreshes: new RefreshTracker(redis, prefix),
     async close() {
