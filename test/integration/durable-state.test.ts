@@ -1,0 +1,128 @@
+// Durable sync state (issue 18, part 2): a store's sync state and the feeds' positions live in the
+// proposal store, so a Redis that loses everything (a flush, a restart without persistence) costs the
+// next night nothing a night without the flush would not. Generated entities in the fake Wikimedia and a
+// JSONL store, through BullMQ on the real Redis, into SQLite and into PostgreSQL (a schema of its own):
+// a first night, an unchanged night, every key under the install's prefix dropped (the shared Redis's
+// FLUSHALL, without touching other tests' keys), then a night that reads the feeds as the unchanged one
+// did — the same requests, endpoint by endpoint, nothing fetched, the same proposals — and, after one
+// more flush, one with an upstream edit that it still finds (the change index was rebuilt).
+
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
+import type { Runtime } from '../../src/jobs/runtime.js';
+import { syncNow } from '../../src/jobs/sync.js';
+import type { RunRecord } from '../../src/model/run.js';
+import { type TestInstall, testInstall } from '../support/install.js';
+import { connectRedis, dropPrefix } from '../support/redis.js';
+
+const COUNT = 40;
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `factsync_test_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+const redis = connectRedis();
+
+afterAll(async () => {
+  redis.disconnect();
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+
+/** Requests by endpoint, as the run record counts them. */
+const requestsOf = (run: RunRecord) =>
+  Object.fromEntries(Object.entries(run.requests).map(([endpoint, tally]) => [endpoint, tally.requests]));
+
+async function proposalsOf(runtime: Runtime): Promise<string[]> {
+  const out: string[] = [];
+  for await (const p of runtime.store.stream({}))
+    out.push(`${p.id}|${p.status}|${p.firstRun}|${JSON.stringify(p.remote)}`);
+  return out.sort();
+}
+
+const stores = {
+  sqlite: {},
+  postgres: {
+    'store.kind': 'postgres',
+    'store.url': `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+  },
+} as const;
+
+describe.each(Object.entries(stores))('a night after Redis lost everything, store %s', (name, store) => {
+  let made: TestInstall;
+  let fake: FakeWikimedia;
+  let unchanged: RunRecord;
+  let unchangedFake: Record<string, number>;
+  let proposals: string[];
+
+  beforeAll(async () => {
+    if (name === 'postgres') {
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.end();
+    }
+    made = await testInstall(`durable-${name}`, {
+      entities: COUNT,
+      fake: { recentChangesPerDay: 50_000, wikipediaChangesPerDay: 20_000 },
+      settings: {
+        'http.concurrency': 4,
+        'worker.lockDurationMs': 5000,
+        'review.coolingOffHours': 0,
+        'sync.strategy': 'feed',
+        'sync.feedBatchSize': 5,
+        ...store,
+      },
+    });
+    fake = made.fake;
+  });
+
+  afterAll(async () => {
+    await made?.close();
+  });
+
+  it('a first night fetches everything; an unchanged night reads the feeds only', async () => {
+    expect(made.config.store.kind).toBe(name);
+    const first = await syncNow(made.runtime, { trigger: 'nightly' });
+    expect(first.run.counts).toMatchObject({ seen: COUNT, fetched: COUNT, failed: 0 });
+    fake.resetStats();
+    ({ run: unchanged } = await syncNow(made.runtime, { trigger: 'nightly' }));
+    unchangedFake = Object.fromEntries(
+      Object.entries(fake.stats().byEndpoint).map(([endpoint, tally]) => [endpoint, tally.requests]),
+    );
+    expect(unchanged.plan?.strategy).toBe('feed');
+    expect(unchanged.counts).toMatchObject({ seen: COUNT, fetched: 0, failed: 0 });
+    proposals = await proposalsOf(made.runtime);
+    expect(proposals.length).toBeGreaterThan(0);
+  });
+
+  it('after every key under the prefix is dropped, the next night costs what the unchanged one did', async () => {
+    expect(await dropPrefix(redis, made.prefix)).toBeGreaterThan(0);
+    fake.resetStats();
+    const { run } = await syncNow(made.runtime, { trigger: 'nightly' });
+    expect(run.plan?.strategy).toBe('feed');
+    expect(run.counts).toMatchObject({ seen: COUNT, fetched: 0, failed: 0 });
+    expect(requestsOf(run)).toEqual(requestsOf(unchanged));
+    expect(
+      Object.fromEntries(
+        Object.entries(fake.stats().byEndpoint).map(([endpoint, tally]) => [endpoint, tally.requests]),
+      ),
+    ).toEqual(unchangedFake);
+    // Nothing new, nothing settled: the proposals are those of the unchanged night.
+    expect(await proposalsOf(made.runtime)).toEqual(proposals);
+  });
+
+  it('after another flush, an edit upstream is still found: the change index was rebuilt', async () => {
+    const edited = made.records[3];
+    if (!edited) throw new Error('no generated record');
+    fake.store.bumpRevision(edited.qid);
+    await dropPrefix(redis, made.prefix);
+    const before = new Date().toISOString();
+    const { run } = await syncNow(made.runtime, { trigger: 'nightly' });
+    expect(run.plan?.strategy).toBe('feed');
+    expect(run.counts).toMatchObject({ seen: COUNT, fetched: 1, failed: 0 });
+    const state = await made.runtime.state.get([edited.key]);
+    expect((state.get(edited.key)?.checkedAt ?? '') > before).toBe(true);
+  });
+});
