@@ -5,15 +5,21 @@
 // a first night, an unchanged night, every key under the install's prefix dropped (the shared Redis's
 // FLUSHALL, without touching other tests' keys), then a night that reads the feeds as the unchanged one
 // did — the same requests, endpoint by endpoint, nothing fetched, the same proposals — and, after one
-// more flush, one with an upstream edit that it still finds (the change index was rebuilt).
+// more flush, one with an upstream edit that it still finds (the change index was rebuilt); a flush
+// between a planner reading the feeds and the batches, whose hit the next run reads again (the feeds
+// rewound to their safe positions); and the move of an older factsync's Redis state into the store.
 
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
+import { planRun } from '../../src/jobs/planner.js';
 import type { Runtime } from '../../src/jobs/runtime.js';
+import { adoptRedisState } from '../../src/jobs/state-store.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import type { RunRecord } from '../../src/model/run.js';
+import { storeKeys } from '../../src/redis-keys.js';
+import type { EntityState } from '../../src/sync/state.js';
 import { type TestInstall, testInstall } from '../support/install.js';
 import { connectRedis, dropPrefix } from '../support/redis.js';
 
@@ -124,5 +130,43 @@ describe.each(Object.entries(stores))('a night after Redis lost everything, stor
     expect(run.counts).toMatchObject({ seen: COUNT, fetched: 1, failed: 0 });
     const state = await made.runtime.state.get([edited.key]);
     expect((state.get(edited.key)?.checkedAt ?? '') > before).toBe(true);
+  });
+
+  it('a flush between a run reading the feeds and its batches loses no hit: the next run reads them again', async () => {
+    const edited = made.records[7];
+    if (!edited) throw new Error('no generated record');
+    fake.store.bumpRevision(edited.qid);
+    // The planner of a run reads the feeds (the hit is recorded, the cursors move on); then Redis is
+    // emptied before any batch of that run compares the entity.
+    const { runtime } = made;
+    const spec = { runId: `cut-short-${name}`, store: runtime.scope.store, trigger: 'nightly' as const };
+    const planned = await planRun(runtime, runtime.sources, spec);
+    expect(planned.record.feeds?.wikidata?.hits).toBeGreaterThan(0);
+    expect(await runtime.redis.hexists(storeKeys(made.prefix).changes.itemHits, edited.qid)).toBe(1);
+    await dropPrefix(redis, made.prefix);
+    const before = new Date().toISOString();
+    const { run } = await syncNow(runtime, { trigger: 'nightly' });
+    expect(run.plan?.strategy).toBe('feed');
+    expect(run.counts).toMatchObject({ seen: COUNT, fetched: 1, failed: 0 });
+    expect(((await runtime.state.get([edited.key])).get(edited.key)?.checkedAt ?? '') > before).toBe(true);
+  });
+
+  it('moves the sync state an older factsync kept in Redis under the prefix into the store, once', async () => {
+    const { runtime } = made;
+    const kept: EntityState = { qid: 'Q1', recordHash: 'older', checkedAt: '2026-01-01T00:00:00.000Z' };
+    const newer: EntityState = { qid: 'Q2', recordHash: 'newer', checkedAt: '2026-02-01T00:00:00.000Z' };
+    await runtime.state.set(new Map([['upgrade-known', newer]]));
+    await redis.hset(storeKeys(made.prefix).state, {
+      'upgrade-only-redis': JSON.stringify(kept),
+      'upgrade-known': JSON.stringify(kept),
+    });
+    expect(await adoptRedisState(runtime.redis, made.prefix, runtime.store)).toBe(1);
+    expect(await redis.exists(storeKeys(made.prefix).state)).toBe(0);
+    expect(await runtime.state.get(['upgrade-only-redis', 'upgrade-known'])).toEqual(
+      new Map([
+        ['upgrade-only-redis', kept],
+        ['upgrade-known', newer],
+      ]),
+    );
   });
 });
