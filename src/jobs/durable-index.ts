@@ -4,6 +4,8 @@
 // estimates from (`sync:meta`) and how many whole-store runs there were (`sync:runs`). An empty value is
 // a position taken back (the store deletes none).
 
+import type { Redis } from 'ioredis';
+import { durableIndexKeys, storeKeys } from '../redis-keys.js';
 import type { SyncStateStore } from '../sinks/store.js';
 
 /** change-index.ts's SyncMeta, spelled out here so the two files do not import each other. */
@@ -77,4 +79,42 @@ export class DurablePositions {
   async clear(): Promise<void> {
     await this.store.clearSyncState();
   }
+}
+
+/**
+ * Moves the positions an older factsync kept in Redis (feed cursors, planner estimates, the run count)
+ * into the store when it has none yet, then deletes them there; returns whether it moved any. Their
+ * hits and index are still in Redis, so the next run reads the feeds on as an unchanged night would.
+ */
+export async function adoptRedisPositions(
+  redis: Redis,
+  prefix: string,
+  store: SyncStateStore,
+): Promise<boolean> {
+  const keys = storeKeys(prefix).changes;
+  if ((await redis.exists(keys.cursors, keys.meta, keys.runs)) === 0) return false;
+  const positions = new DurablePositions(store);
+  if ((await positions.meta()).entities === undefined) {
+    const [cursors, meta, runs] = await Promise.all([
+      redis.hgetall(keys.cursors),
+      redis.hgetall(keys.meta),
+      redis.get(keys.runs),
+    ]);
+    await store.saveSyncPositions({
+      ...Object.fromEntries(Object.entries(cursors).map(([wiki, cursor]) => [`${CURSOR}${wiki}`, cursor])),
+      [META]: JSON.stringify({
+        ...(meta.entities ? { entities: Number(meta.entities) } : {}),
+        ...(meta.pages ? { pages: Number(meta.pages) } : {}),
+        rowsPerDay: meta.rowsPerDay ? (JSON.parse(meta.rowsPerDay) as Record<string, number>) : {},
+      }),
+      ...(runs ? { [RUNS]: runs } : {}),
+    });
+  }
+  // The index and the hits are as the older factsync left them, not lost (index-restore.ts).
+  await redis
+    .multi()
+    .del(keys.cursors, keys.meta, keys.runs)
+    .set(durableIndexKeys(prefix).epoch, 'adopted')
+    .exec();
+  return true;
 }

@@ -11,6 +11,7 @@ import type { ProposalStore } from '../sinks/store.js';
 import { waitingStore } from '../sinks/waiting-store.js';
 import { createSources, type Sources } from '../sources/index.js';
 import { ChangeIndex } from './change-index.js';
+import { adoptRedisPositions } from './durable-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import { type QueueSettings, queueSettings } from './queues.js';
 import {
@@ -57,6 +58,23 @@ export function connectRedis(url: string, log?: Logger): Redis {
   return redis;
 }
 
+/** What an older factsync kept in Redis moves into the proposal store (state-store.ts, durable-index.ts). */
+async function adoptFromRedis(
+  redis: Redis,
+  prefix: string,
+  store: ProposalStore,
+  log: Logger,
+): Promise<void> {
+  try {
+    const states = await adoptRedisState(redis, prefix, store);
+    const positions = await adoptRedisPositions(redis, prefix, store);
+    if (states > 0 || positions)
+      log.info({ states, positions }, 'moved the sync state Redis kept into the proposal store');
+  } catch (error) {
+    log.warn({ err: { message: String(error) } }, 'could not move the sync state Redis kept into the store');
+  }
+}
+
 export async function openRuntime(
   config: Config,
   log: Logger,
@@ -87,11 +105,7 @@ export async function openRuntime(
   const [local, sources] = [localResult.value, sourcesResult.value];
   if (await legacyStateLeft(redis, scope)) log.warn({ prefix: scope.prefix }, legacyStateAdvice(scope));
   const store = waitingStore(storeResult.value, { maxWaitMs: config.store.maxWaitMs, log });
-  const adopted = await adoptRedisState(redis, prefix, store).catch((error: unknown) => {
-    log.warn({ err: { message: String(error) } }, 'could not move the sync state Redis kept into the store');
-    return 0;
-  });
-  if (adopted > 0) log.info({ states: adopted }, 'moved the sync state Redis kept into the proposal store');
+  await adoptFromRedis(redis, prefix, store, log);
   return {
     config,
     log,

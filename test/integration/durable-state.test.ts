@@ -7,16 +7,18 @@
 // did — the same requests, endpoint by endpoint, nothing fetched, the same proposals — and, after one
 // more flush, one with an upstream edit that it still finds (the change index was rebuilt); a flush
 // between a planner reading the feeds and the batches, whose hit the next run reads again (the feeds
-// rewound to their safe positions); and the move of an older factsync's Redis state into the store.
+// rewound to their safe positions); and an upgrade from a factsync that kept all of it in Redis, which
+// moves it into the store and costs an unchanged night.
 
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { planRun } from '../../src/jobs/planner.js';
-import type { Runtime } from '../../src/jobs/runtime.js';
+import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { adoptRedisState } from '../../src/jobs/state-store.js';
 import { syncNow } from '../../src/jobs/sync.js';
+import { createLogger } from '../../src/log.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { storeKeys } from '../../src/redis-keys.js';
 import type { EntityState } from '../../src/sync/state.js';
@@ -149,6 +151,38 @@ describe.each(Object.entries(stores))('a night after Redis lost everything, stor
     expect(run.plan?.strategy).toBe('feed');
     expect(run.counts).toMatchObject({ seen: COUNT, fetched: 1, failed: 0 });
     expect(((await runtime.state.get([edited.key])).get(edited.key)?.checkedAt ?? '') > before).toBe(true);
+  });
+
+  it('an upgrade from a factsync that kept its sync state in Redis costs an unchanged night', async () => {
+    const { runtime } = made;
+    const keys = storeKeys(made.prefix);
+    // What an older factsync would have left in Redis: the states, the feeds' cursors, the estimates.
+    const states = await runtime.state.get(made.records.map((record) => record.key));
+    const meta = await runtime.changes.meta();
+    await redis
+      .multi()
+      .hset(keys.state, Object.fromEntries([...states].map(([key, state]) => [key, JSON.stringify(state)])))
+      .hset(keys.changes.cursors, await runtime.changes.cursors())
+      .hset(keys.changes.meta, {
+        entities: meta.entities ?? 0,
+        pages: meta.pages ?? 0,
+        rowsPerDay: JSON.stringify(meta.rowsPerDay),
+      })
+      .set(keys.changes.runs, 7)
+      .exec();
+    await runtime.store.clearSyncState();
+    const upgraded = await openRuntime(made.config, createLogger('silent'));
+    try {
+      expect(await upgraded.state.get([...states.keys()])).toEqual(states);
+      expect(await redis.exists(keys.state, keys.changes.cursors, keys.changes.meta)).toBe(0);
+      fake.resetStats();
+      const { run } = await syncNow(upgraded, { trigger: 'nightly' });
+      expect(run.plan?.strategy).toBe('feed');
+      expect(run.counts).toMatchObject({ seen: COUNT, fetched: 0, failed: 0 });
+      expect(run.requests.wbgetentities).toBeUndefined();
+    } finally {
+      await upgraded.close();
+    }
   });
 
   it('moves the sync state an older factsync kept in Redis under the prefix into the store, once', async () => {
