@@ -1,8 +1,8 @@
 // Where the batches keep each entity's sync state (what its last comparison saw). The runs use the
 // proposal store's (storeStateStore): it outlives a Redis without persistence, so the night after a
-// flush costs what an unchanged night costs. Redis kept it before (redisStateStore: one hash under the
-// prefix, field = record key, value = the state as JSON); adoptRedisState moves what an older factsync
-// left there into the store once, so an upgrade does not cost a first night either.
+// flush costs what an unchanged night costs. Redis kept it before (one hash under the prefix, field =
+// record key, value = the state as JSON); adoptRedisState moves what an older factsync left there into
+// the store once, so an upgrade does not cost a first night either.
 
 import type { Redis } from 'ioredis';
 import { storeKeys } from '../redis-keys.js';
@@ -52,32 +52,6 @@ export async function adoptRedisState(redis: Redis, prefix: string, store: SyncS
   } while (cursor !== '0');
   await redis.del(key);
   return moved;
-}
-
-/** The sync state as factsync kept it in Redis before the proposal store kept it (adoptRedisState). */
-export function redisStateStore(redis: Redis, prefix: string): StateStore {
-  const key = storeKeys(prefix).state;
-  return {
-    async get(keys) {
-      const found = new Map<string, EntityState>();
-      if (keys.length === 0) return found;
-      const values = await redis.hmget(key, ...keys);
-      values.forEach((value, index) => {
-        if (value !== null) found.set(keys[index] as string, JSON.parse(value) as EntityState);
-      });
-      return found;
-    },
-    async set(states) {
-      if (states.size === 0) return;
-      await redis.hset(
-        key,
-        Object.fromEntries([...states].map(([entity, state]) => [entity, JSON.stringify(state)])),
-      );
-    },
-    async clear() {
-      await redis.del(key);
-    },
-  };
 }
 
 /**
