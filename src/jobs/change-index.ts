@@ -37,12 +37,6 @@ export class ChangeIndex {
     this.durable = durable && new DurablePositions(durable);
   }
 
-  /** Whether the index is gone (a Redis flush) while the store says runs have built it. */
-  async lost(): Promise<boolean> {
-    if (!this.durable || (await this.redis.exists(this.keys.qids)) === 1) return false;
-    return (await this.meta()).entities !== undefined;
-  }
-
   /** Whether every hit the feeds recorded has been dealt with. */
   async settled(): Promise<boolean> {
     return (await this.redis.exists(this.keys.itemHits, this.keys.pageHits)) === 0;
