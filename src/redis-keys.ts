@@ -116,3 +116,12 @@ export function labelKeys(shared: string, site: string): (id: string) => string 
   const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
   return (id) => `${shared}:labels:v2:${siteKey}:${id}`;
 }
+
+// Issue 18 (durable sync state): the mark that tells a flushed change index from a kept one.
+/** A store's keys that say what Redis still holds of the change index (jobs/index-restore.ts). */
+export function durableIndexKeys(prefix: string) {
+  return {
+    /** STRING: set by the planner; gone after a flush, when the index and the hits must be rebuilt. */
+    epoch: `${prefix}:feed:epoch`,
+  };
+}

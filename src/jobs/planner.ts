@@ -19,6 +19,7 @@ import { parseCursor } from '../sources/feed.js';
 import { HttpError } from '../sources/http-errors.js';
 import type { RemoteSources } from '../sources/index.js';
 import { titlesPerRequest } from '../sync/budget.js';
+import { keepSafePositions, restoreIndex } from './index-restore.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -90,6 +91,8 @@ export async function markFeedStart(
       new Date(at - CLOCK_MARGIN_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     );
   }
+  // A run finishing (not replacing) with every hit dealt with: a re-read need not go back further.
+  if (!replace) await keepSafePositions(runtime);
 }
 
 /** Each feed's newest change, by wiki (epoch ms): one request each. Throws when a feed breaks. */
@@ -134,6 +137,9 @@ export async function planRun(
     };
   }
 
+  // After a Redis flush: the index rebuilt and the feeds rewound (index-restore.ts).
+  await restoreIndex(runtime);
+  await keepSafePositions(runtime);
   const wikis = ['wikidata', ...(await changes.languages())];
   const cursors = await changes.cursors();
   let heads: Record<string, number> | undefined;
