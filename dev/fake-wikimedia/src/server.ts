@@ -130,7 +130,7 @@ export class FakeServer {
     if (path === STREAM_PATH)
       return serveStream(req, res, url, {
         log: this.config.stream,
-        faults: this.faults,
+        faults: () => this.faults,
         random: this.random,
         delay: (ms) => this.delay(ms),
         closing: () => this.closing,

@@ -14,7 +14,8 @@ const BATCH = 500;
 
 export interface StreamContext {
   readonly log: StreamLog;
-  readonly faults: FaultSpec;
+  /** The faults now (they may change while a connection is open: a drop applies to it from then on). */
+  readonly faults: () => FaultSpec;
   /** A uniform draw in [0, 1) (the server's seeded one). */
   readonly random: () => number;
   /** Waits, or less when the server closes. */
@@ -55,7 +56,8 @@ export async function serveStream(
   url: URL,
   context: StreamContext,
 ): Promise<void> {
-  const { log, faults } = context;
+  const { log } = context;
+  const faults = context.faults();
   if (req.method !== 'GET') {
     res.writeHead(405, { allow: 'GET', 'content-type': 'text/plain' }).end('Use GET');
     return;
@@ -84,7 +86,6 @@ export async function serveStream(
     'cache-control': 'no-cache, no-store, max-age=0, must-revalidate',
   });
   res.write(':ok\n\n');
-  const dropAfter = faults.streamDropAfter ?? 0;
   let sent = 0;
   while (!res.destroyed && !context.closing()) {
     log.catchUp();
@@ -97,6 +98,7 @@ export async function serveStream(
       const block = `event: message\nid: ${eventId(entry)}\ndata: ${JSON.stringify(recentChangeEvent(entry))}\n\n`;
       offset = entry.offset + 1;
       sent += 1;
+      const dropAfter = context.faults().streamDropAfter ?? 0;
       if (dropAfter > 0 && sent >= dropAfter) {
         // The connection breaks mid-stream (no last chunk), as a proxy timeout or a restart breaks it.
         res.write(block, () => req.socket.destroy());
