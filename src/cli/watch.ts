@@ -1,22 +1,35 @@
 // `factsync watch`: runs the EventStreams consumer (jobs/watch.ts) in this process until SIGTERM or
-// SIGINT. `factsync worker --watch` runs the same inside a worker; either way one watcher at a time
-// reads the stream (the others wait on its lease).
+// SIGINT. It needs Redis only (the change index, under the store's prefix), not the local store nor
+// the proposal store. `factsync worker --watch` runs the same inside a worker; either way one watcher
+// at a time reads the stream (the others wait on its lease).
 
 import type { Command } from 'commander';
-import type { Runtime } from '../jobs/runtime.js';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { ChangeIndex } from '../jobs/change-index.js';
+import { connectRedis } from '../jobs/runtime.js';
+import { storeScope } from '../jobs/store-scope.js';
 import { startWatch, type Watcher } from '../jobs/watch.js';
+import type { Logger } from '../log.js';
 import { EventStreamsSource } from '../sources/eventstreams.js';
+import { configOf } from './context.js';
 import { writeErr } from './output.js';
-import { withRuntime } from './runtime-context.js';
+import { commandLogger } from './runtime-context.js';
 
-/** Starts the runtime's watcher (config.watch). */
-export function startRuntimeWatch(runtime: Runtime): Watcher {
+/** Starts a watcher over this Redis (config.watch), under the store's prefix. */
+export function startRuntimeWatch(runtime: {
+  config: Config;
+  redis: Redis;
+  log: Logger;
+  clock?: () => number;
+}): Watcher {
   const { config } = runtime;
   const watch = config.watch;
+  const prefix = storeScope(config).prefix;
   return startWatch({
     redis: runtime.redis,
-    prefix: runtime.settings.prefix,
-    changes: runtime.changes,
+    prefix,
+    changes: new ChangeIndex(runtime.redis, prefix),
     source: new EventStreamsSource(watch.url, config.http.userAgent, watch.idleTimeoutMs),
     log: runtime.log.child({ job: 'watch' }),
     settings: {
@@ -34,15 +47,20 @@ export function registerWatch(program: Command): void {
     .command('watch')
     .description("reads Wikimedia's live change stream into the change index (one watcher at a time)")
     .action(async (_options: unknown, command: Command) => {
-      await withRuntime(command, { embedded: false, longRunning: true }, async (runtime) => {
-        const watcher = startRuntimeWatch(runtime);
+      const config = configOf(command);
+      const log = commandLogger(config, true);
+      const redis = connectRedis(config.redis.url, log);
+      try {
+        const watcher = startRuntimeWatch({ config, redis, log });
         writeErr(`factsync watch ${process.pid} started (Ctrl-C or SIGTERM to stop)\n`);
         const signal = await new Promise<NodeJS.Signals>((resolve) => {
           process.once('SIGTERM', () => resolve('SIGTERM'));
           process.once('SIGINT', () => resolve('SIGINT'));
         });
         await watcher.stop();
-        runtime.log.info({ signal, ...watcher.stats }, 'watch stopped');
-      });
+        log.info({ signal, ...watcher.stats }, 'watch stopped');
+      } finally {
+        redis.disconnect();
+      }
     });
 }
