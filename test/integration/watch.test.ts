@@ -72,6 +72,7 @@ afterAll(async () => {
 
 describe('factsync watch', () => {
   let first: Watcher;
+  let second: Watcher;
 
   it('records the stream’s edits, merges, deletions and page edits in the change index', async () => {
     first = watcher();
@@ -128,7 +129,7 @@ describe('factsync watch', () => {
   });
 
   it('runs one watcher at a time: a second waits on the lease and takes over where the first stopped', async () => {
-    const second = watcher();
+    second = watcher();
     await new Promise((resolve) => setTimeout(resolve, SETTINGS.leaseMs));
     expect(second.stats).toMatchObject({ holding: false, connections: 0 });
     await first.stop();
@@ -138,5 +139,23 @@ describe('factsync watch', () => {
     });
     expect((await changes.hits([qid(7)], [])).items.get(qid(7))).toBe(revid);
     expect(second.stats.changes).toBe(1);
+  });
+
+  it('starts again from now, and says the stream covered nothing before, when its place is past retention', async () => {
+    await second.stop();
+    const keys = watchKeys(prefix);
+    const old = Date.now() - 8 * 86_400_000;
+    const staleId = JSON.stringify([{ topic: 'eqiad.mediawiki.recentchange', partition: 0, timestamp: old }]);
+    await redis.set(keys.position, JSON.stringify({ id: staleId, at: old }));
+    await redis.hset(keys.covered, 'wikidata', `${old - 3_600_000}|${old}`);
+    const startedAt = Date.now();
+    const third = watcher();
+    await waitFor('the third watcher', () => third.stats.connections > 0);
+    const revid = fake.store.bumpRevision(qid(8));
+    await waitFor('its first change', () => third.stats.changes >= 1);
+    expect((await changes.hits([qid(8)], [])).items.get(qid(8))).toBe(revid);
+    const covered = (await changes.streamCoverage()).wikidata;
+    // A fresh span: the polled feed reads everything before it (pollSpans).
+    expect(covered?.from).toBeGreaterThanOrEqual(startedAt);
   });
 });

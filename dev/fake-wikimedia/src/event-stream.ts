@@ -1,7 +1,8 @@
 // The fake EventStreams `recentchange` stream (stream.wikimedia.org/v2/stream/recentchange): one
 // append-only log, like the Kafka topic behind the real one, of every change the fake's wikis record
 // (Wikidata's feed and each Wikipedia's, the same change model list=recentchanges pages through) and
-// of their background edits as the clock passes them. Each entry has a Kafka offset and a Kafka
+// of their background edits as the clock passes them (from the first connection on: a fake nobody
+// streams from holds only its recorded changes). Each entry has a Kafka offset and a Kafka
 // timestamp (ms, strictly increasing here, so a position by timestamp names exactly one event).
 // Event shapes: mediawiki/recentchange (shared/fixtures/wikimedia/eventstreams_recentchange_schema_1.0.1.json)
 // as the captures in test/fixtures/wikimedia-captures/eventstreams/ show them. The SSE `id` is what
@@ -37,13 +38,14 @@ export class StreamLog {
   private nextOffset = 0;
   private lastMs = 0;
   private readonly backgroundUpTo = new Map<string, number>();
+  /** Background edits join the log only once a client has connected: a fake nobody streams from keeps none. */
+  private active = false;
 
   constructor(
     private readonly wikidata: ChangeFeed,
     private readonly wikipedia: WikipediaFeeds,
     private readonly clock: () => number,
   ) {
-    this.backgroundUpTo.set('wikidata', clock());
     wikidata.listen((change) => this.recorded('wikidata', change));
     wikipedia.listen((lang, change) => this.recorded(lang, change));
   }
@@ -60,10 +62,18 @@ export class StreamLog {
     if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
+  /** A client connects: from now on the background edits are streamed too (none from before). */
+  activate(): void {
+    if (this.active) return;
+    this.active = true;
+    const now = this.clock();
+    for (const wiki of ['wikidata', ...this.wikipedia.languages]) this.backgroundUpTo.set(wiki, now);
+  }
+
   /** Adds the background edits the clock has passed since last time, oldest first; drops old entries. */
   catchUp(now = this.clock()): void {
     const due: Array<{ ms: number; wiki: string; change: RecentChange }> = [];
-    for (const wiki of ['wikidata', ...this.wikipedia.languages]) {
+    for (const wiki of this.active ? ['wikidata', ...this.wikipedia.languages] : []) {
       const from = this.backgroundUpTo.get(wiki);
       this.backgroundUpTo.set(wiki, now);
       if (from === undefined || from >= now) continue; // a language's background starts when it is first seen

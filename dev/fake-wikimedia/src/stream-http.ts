@@ -79,6 +79,7 @@ export async function serveStream(
     return;
   }
   const start: StreamStart = asked;
+  log.activate();
   log.catchUp();
   let offset = log.startOffset(start);
   res.writeHead(200, {
