@@ -163,25 +163,28 @@ export function startWatch(deps: WatchDeps): Watcher {
             { id: item.id, why: item.why },
             'an event of a watched wiki could not be read; skipped, and the planner polls around it',
           );
-          // Coverage starts again after it: the planner reads the polled feed for the span.
+          // Coverage starts again after it: the planner reads the polled feed for the span. The place
+          // moves past it (read again, it would be as unreadable).
           spanFrom = new Map();
+          if (item.id) last = { id: item.id, at: last?.at ?? clock() };
           continue;
         }
         const at = item.at ?? last?.at ?? clock();
-        last = { id: item.id, at };
+        // A message without an id cannot be resumed after: the place stays at the last one that had one.
+        if (item.id) last = { id: item.id, at };
         if (item.kind === 'change') {
           stats.changes += 1;
           stats.hits += await changes.recordHits(item.wiki, [item.row]);
         } else if (clock() - savedAt < SAVE_EVERY_MS) continue;
+        if (!last) continue;
         await savePosition(last, wikis);
         savedAt = clock();
       }
     } catch (error) {
       if (
         error instanceof StreamError &&
-        error.status !== undefined &&
-        error.status >= 400 &&
-        error.status < 500 &&
+        // 400: the saved Last-Event-ID is not one the stream can resume from (429 and 5xx are waited out).
+        error.status === 400 &&
         start.lastEventId
       ) {
         log.warn({ status: error.status }, 'the stream refused the saved position; starting again from now');
