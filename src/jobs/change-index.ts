@@ -9,7 +9,7 @@
 
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
-import { storeKeys } from '../redis-keys.js';
+import { storeKeys, watchKeys } from '../redis-keys.js';
 import type { SyncStateStore } from '../sinks/store.js';
 import type { FeedRow } from '../sources/feed.js';
 import type { Hits } from '../sync/triage.js';
@@ -23,10 +23,17 @@ export interface SyncMeta {
   rowsPerDay: Record<string, number>;
 }
 
+/** A span of time (epoch ms) the change stream covered continuously. */
+export interface StreamSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
 export class ChangeIndex {
   private readonly keys;
   /** Feed positions and planner estimates in the proposal store, when given one. */
   readonly durable: DurablePositions | undefined;
+  private readonly covered: string;
 
   constructor(
     private readonly redis: Redis,
@@ -35,11 +42,26 @@ export class ChangeIndex {
   ) {
     this.keys = storeKeys(prefix).changes;
     this.durable = durable && new DurablePositions(durable);
+    this.covered = watchKeys(prefix).covered;
   }
 
   /** Whether every hit the feeds recorded has been dealt with. */
   async settled(): Promise<boolean> {
     return (await this.redis.exists(this.keys.itemHits, this.keys.pageHits)) === 0;
+  }
+
+  /**
+   * The span (epoch ms) `factsync watch` covered without a break, by wiki, as it recorded it
+   * (jobs/watch.ts): its hits for that span are in the index already.
+   */
+  async streamCoverage(): Promise<Record<string, StreamSpan>> {
+    const spans: Record<string, StreamSpan> = {};
+    for (const [wiki, text] of Object.entries(await this.redis.hgetall(this.covered))) {
+      const [from, to] = text.split('|').map(Number);
+      if (Number.isFinite(from) && Number.isFinite(to) && (from as number) <= (to as number))
+        spans[wiki] = { from: from as number, to: to as number };
+    }
+    return spans;
   }
 
   /** Adds QIDs (an entity's own and the item it redirects to) and pages to the index. */

@@ -3,9 +3,8 @@
 // (the second reads the first's rows after it commits); row locks are always taken in id order
 // (reconcile: FOR UPDATE … ORDER BY id; review: the same), so reviews and reconciles cannot deadlock;
 // and migrate serialises on an advisory lock of its own. Errors come out as StoreError with the URL's
-// password replaced by ***. Here: opening the pool, transactions, migrate and reconcile; the reads are
-// postgres-queries.ts, the review-side writes postgres-writes.ts, the run records postgres-runs.ts,
-// the sync state postgres-state.ts.
+// password replaced by ***. Here: the pool, transactions, migrate and reconcile; reads postgres-queries.ts,
+// review-side writes postgres-writes.ts, runs postgres-runs.ts, sync state postgres-state.ts.
 
 import pg from 'pg';
 import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
