@@ -26,6 +26,9 @@
 //   --fresh             regenerate the local store even if one of the same count and seed exists
 //   --cooling-off       review.coolingOffHours 24 (the default) instead of 0: the changed night's edits,
 //                       seconds old, wait, and the night reads their history (prop=revisions)
+//   --flush             after the unchanged night, a day later, empty Redis (FLUSHALL of the private
+//                       redis-server; with --redis-url, every key under the install's prefix) and
+//                       measure another unchanged night: what a Redis without persistence costs
 //   --render-only       measure nothing: rewrite the results file from the work folder's results.json
 //
 // For each count: generate the local store (streamed, reused across runs); start the fake Wikimedia in
@@ -118,6 +121,8 @@ interface Options {
   readonly fresh: boolean;
   /** review.coolingOffHours 24 instead of 0: the changed night's edits wait (and cost their history). */
   readonly coolingOff: boolean;
+  /** An unchanged night after Redis was emptied, beside the unchanged one. */
+  readonly flush: boolean;
 }
 
 function integer(text: string | undefined, fallback: number, name: string, min = 1): number {
@@ -156,6 +161,7 @@ function parseOptions(argv: string[]) {
       results: { type: 'string' },
       fresh: { type: 'boolean', default: false },
       'cooling-off': { type: 'boolean', default: false },
+      flush: { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
       // Internal: the per-entity baseline's child process.
       child: { type: 'string' },
@@ -192,6 +198,7 @@ function parseOptions(argv: string[]) {
     seed: integer(values.seed, 42, 'seed', 0),
     ...(values.only ? { only: values.only as 'nights' | 'baselines' } : {}),
     coolingOff: values['cooling-off'] === true,
+    flush: values.flush === true,
     zeroLatency: !values['skip-zero-latency'],
     ...(perEntityStep === undefined ? {} : { perEntityStep }),
     ...(values['redis-url'] ? { redisUrl: values['redis-url'] } : {}),
@@ -583,6 +590,13 @@ async function nextDay(install: Install): Promise<void> {
   progress(`fake: a day later (${String(answer.now)})`);
 }
 
+/** Empties Redis as a restart without persistence would: all of it when the Redis is the bench's own. */
+async function flushRedis(ctx: Context, install: Install): Promise<void> {
+  if (ctx.redisServer.private) await ctx.redis.flushall();
+  else await dropPrefix(ctx.redis, install.prefix);
+  progress(`redis: ${ctx.redisServer.private ? 'FLUSHALL' : `dropped every key under ${install.prefix}`}`);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The changed night: which items the fake changes, and whether their proposals are there
 
@@ -784,6 +798,12 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
         await nextDay(install);
         rows.push(await night(ctx, install, 'unchanged', 'night 2: unchanged'));
         await nextDay(install);
+        if (options.flush) {
+          await flushRedis(ctx, install);
+          // Listed as an unchanged night: the tables keep night 2's figures (the first of the kind).
+          rows.push(await night(ctx, install, 'unchanged', 'night 2b: unchanged, after a Redis flush'));
+          await nextDay(install);
+        }
         const check = await changeAndCheck(ctx, install, entities);
         rows.push(
           await night(ctx, install, 'changed', `night 3: ${+(options.changed * 100).toFixed(2)}% changed`, {

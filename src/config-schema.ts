@@ -121,6 +121,26 @@ export const schema = z.strictObject({
     verifyDays: z.coerce.number().int().min(1).max(3650),
     nightHours: z.coerce.number().positive().max(24),
   }),
+  // `factsync watch` (jobs/watch.ts): the EventStreams recentchange stream. Defaults here, so configs
+  // written before the watcher still load.
+  watch: z
+    .strictObject({
+      url: httpUrl('the EventStreams recentchange stream').default(
+        'https://stream.wikimedia.org/v2/stream/recentchange',
+      ),
+      leaseMs: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+      // Wikimedia keeps about a week of the stream; a watcher down longer starts again from now.
+      retentionHours: z.coerce
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(7 * 24),
+      backoffBaseMs: z.coerce.number().int().min(1).max(600_000).default(1_000),
+      backoffMaxMs: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
+      // No byte for this long and the connection is taken for dead (the real stream is never that quiet).
+      idleTimeoutMs: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
   schedule: z.strictObject({
     cron: z.string().regex(/^(\S+\s+){4,5}\S+$/, 'expected a cron expression such as "0 3 * * *"'),
     tz: z.string().refine(isTimeZone, 'expected an IANA time zone such as "UTC" or "Europe/Paris"'),

@@ -85,6 +85,21 @@ export function runKeys(prefix: string, runId: string) {
 }
 
 /**
+ * `factsync watch`'s keys, under the store's prefix (jobs/watch.ts, jobs/watch-lease.ts): the stream
+ * consumer's lease, its position in the EventStreams stream, and the spans it covered per wiki.
+ */
+export function watchKeys(prefix: string) {
+  return {
+    /** STRING owner token, with a PX expiry: one watcher at a time across workers. */
+    lease: `${prefix}:watch:lease`,
+    /** STRING JSON {id, at}: the SSE id of the last event handled (sent back as Last-Event-ID), its time. */
+    position: `${prefix}:watch:position`,
+    /** HASH wiki → "from|to" (epoch ms): the span the stream covered continuously, up to the position. */
+    covered: `${prefix}:watch:covered`,
+  };
+}
+
+/**
  * The HTTP gate's keys (`{shared}:http:{name}`), in the order its Lua scripts take them as KEYS
  * (sources/http-gate-scripts.ts): do not reorder.
  */
@@ -115,4 +130,13 @@ export function labelKeys(shared: string, site: string): (id: string) => string 
   const url = new URL(site);
   const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
   return (id) => `${shared}:labels:v2:${siteKey}:${id}`;
+}
+
+// Issue 18 (durable sync state): the mark that tells a flushed change index from a kept one.
+/** A store's keys that say what Redis still holds of the change index (jobs/index-restore.ts). */
+export function durableIndexKeys(prefix: string) {
+  return {
+    /** STRING: set by the planner; gone after a flush, when the index and the hits must be rebuilt. */
+    epoch: `${prefix}:feed:epoch`,
+  };
 }

@@ -4,9 +4,9 @@
 
 import path from 'node:path';
 import type { Command } from 'commander';
-import { type Config, redactUrl } from '../config.js';
 import { readSyncState } from '../jobs/state-read.js';
 import { type ApplyNeedsPerson, applyAccepted, type LastCompared } from '../local/write/index.js';
+import type { SyncStateStore } from '../sinks/store.js';
 import { printable } from '../text/safe.js';
 import { printLines, warnLines, writeOut } from './output.js';
 import { withStore } from './store-context.js';
@@ -21,16 +21,10 @@ function personLines(needs: ApplyNeedsPerson): string[] {
   );
 }
 
-/** The sync state apply checks proposals against; without Redis, the store alone, and it says so. */
-function lastCompared(config: Config) {
-  return async (entities: readonly string[]): Promise<ReadonlyMap<string, LastCompared>> => {
-    const states = await readSyncState(config, entities);
-    if (states) return states;
-    warnLines(
-      `nothing answers at redis.url ${redactUrl(config.redis.url)}: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state`,
-    );
-    return new Map();
-  };
+/** The sync state apply checks proposals against: the proposal store keeps it (Redis need not run). */
+function lastCompared(store: SyncStateStore) {
+  return (entities: readonly string[]): Promise<ReadonlyMap<string, LastCompared>> =>
+    readSyncState(store, entities);
 }
 
 export function registerApply(program: Command): void {
@@ -47,7 +41,7 @@ export function registerApply(program: Command): void {
           config,
           now: () => new Date().toISOString(),
           dryRun: options.dryRun === true,
-          lastCompared: lastCompared(config),
+          lastCompared: lastCompared(store),
         });
         for (const file of result.files) {
           await printLines(`${result.dryRun ? 'would change' : 'changed'} ${shown(file.file)}`);

@@ -19,6 +19,7 @@ import { registerSchedule } from './schedule.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
 import { registerSync } from './sync.js';
+import { registerWatch } from './watch.js';
 import { registerWorker } from './worker.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerApply(program);
   registerSync(program);
   registerWorker(program);
+  registerWatch(program);
   registerSchedule(program);
   registerStatus(program);
   registerServe(program);

@@ -11,6 +11,7 @@ import { configOf } from './context.js';
 import { UsageError } from './errors.js';
 import { writeErr } from './output.js';
 import { withRuntime } from './runtime-context.js';
+import { startRuntimeWatch } from './watch.js';
 import { checkWorker } from './worker-check.js';
 
 export function registerWorker(program: Command): void {
@@ -19,7 +20,8 @@ export function registerWorker(program: Command): void {
     .description('long-running workers; registers the nightly schedule from config')
     .option('--concurrency <n>', 'batches this process runs at once (worker.concurrency)')
     .option('--check', 'health check: exit 0 if a worker on this host beat in the last 30 s, else 1')
-    .action(async (options: { concurrency?: string; check?: boolean }, command: Command) => {
+    .option('--watch', "also read Wikimedia's live change stream (factsync watch; one watcher at a time)")
+    .action(async (options: { concurrency?: string; check?: boolean; watch?: boolean }, command: Command) => {
       if (options.check) return checkWorker(configOf(command));
       const concurrency = options.concurrency === undefined ? undefined : Number(options.concurrency);
       if (
@@ -35,6 +37,7 @@ export function registerWorker(program: Command): void {
           concurrency: concurrency ?? config.worker.concurrency,
           name: `factsync-worker-${process.pid}`,
         });
+        const watcher = options.watch ? startRuntimeWatch(runtime) : undefined;
         const heartbeat = startHeartbeat(runtime.redis, {
           prefix: runtime.settings.prefix,
           host: hostname(),
@@ -61,6 +64,7 @@ export function registerWorker(program: Command): void {
         );
         // A stopping worker takes no new jobs: it is no longer one the health check should count.
         await heartbeat.stop();
+        await watcher?.stop();
         const { graceful } = await workers.close(config.worker.shutdownTimeoutMs);
         log.info(
           { graceful },

@@ -3,12 +3,17 @@
 // the newest revision the feed showed, 0 for a deletion or a move, which always means a fetch), and
 // where each feed was last read. A hit stays until a batch has compared its entity, so a run that
 // could not reach an entity (budget, failure) leaves it for the next run.
+// Given the proposal store (`durable`), where each feed was last read and what the planner estimates
+// from live there instead (durable-index.ts): a Redis flush loses only the index and the hits, which
+// restoreIndex (index-restore.ts) rebuilds and re-reads, and the next night reads the feeds as usual.
 
 import type { Redis } from 'ioredis';
 import type { ItemId } from '../model/ids.js';
-import { storeKeys } from '../redis-keys.js';
+import { storeKeys, watchKeys } from '../redis-keys.js';
+import type { SyncStateStore } from '../sinks/store.js';
 import type { FeedRow } from '../sources/feed.js';
 import type { Hits } from '../sync/triage.js';
+import { DurablePositions } from './durable-index.js';
 
 export interface SyncMeta {
   /** Entities and pages the last whole-store run planned. */
@@ -18,14 +23,45 @@ export interface SyncMeta {
   rowsPerDay: Record<string, number>;
 }
 
+/** A span of time (epoch ms) the change stream covered continuously. */
+export interface StreamSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
 export class ChangeIndex {
   private readonly keys;
+  /** Feed positions and planner estimates in the proposal store, when given one. */
+  readonly durable: DurablePositions | undefined;
+  private readonly covered: string;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    durable?: SyncStateStore,
   ) {
     this.keys = storeKeys(prefix).changes;
+    this.durable = durable && new DurablePositions(durable);
+    this.covered = watchKeys(prefix).covered;
+  }
+
+  /** Whether every hit the feeds recorded has been dealt with. */
+  async settled(): Promise<boolean> {
+    return (await this.redis.exists(this.keys.itemHits, this.keys.pageHits)) === 0;
+  }
+
+  /**
+   * The span (epoch ms) `factsync watch` covered without a break, by wiki, as it recorded it
+   * (jobs/watch.ts): its hits for that span are in the index already.
+   */
+  async streamCoverage(): Promise<Record<string, StreamSpan>> {
+    const spans: Record<string, StreamSpan> = {};
+    for (const [wiki, text] of Object.entries(await this.redis.hgetall(this.covered))) {
+      const [from, to] = text.split('|').map(Number);
+      if (Number.isFinite(from) && Number.isFinite(to) && (from as number) <= (to as number))
+        spans[wiki] = { from: from as number, to: to as number };
+    }
+    return spans;
   }
 
   /** Adds QIDs (an entity's own and the item it redirects to) and pages to the index. */
@@ -98,14 +134,17 @@ export class ChangeIndex {
   }
 
   async cursors(): Promise<Record<string, string>> {
+    if (this.durable) return this.durable.cursors();
     return this.redis.hgetall(this.keys.cursors);
   }
 
   async setCursor(wiki: string, cursor: string): Promise<void> {
+    if (this.durable) return this.durable.setCursor(wiki, cursor);
     await this.redis.hset(this.keys.cursors, wiki, cursor);
   }
 
   async meta(): Promise<SyncMeta> {
+    if (this.durable) return this.durable.meta();
     const raw = await this.redis.hgetall(this.keys.meta);
     return {
       ...(raw.entities ? { entities: Number(raw.entities) } : {}),
@@ -115,6 +154,7 @@ export class ChangeIndex {
   }
 
   async saveMeta(meta: SyncMeta): Promise<void> {
+    if (this.durable) return this.durable.saveMeta(meta);
     await this.redis.hset(this.keys.meta, {
       ...(meta.entities === undefined ? {} : { entities: meta.entities }),
       ...(meta.pages === undefined ? {} : { pages: meta.pages }),
@@ -124,11 +164,13 @@ export class ChangeIndex {
 
   /** Counts whole-store runs: the nth takes the nth slice of the rolling verification. */
   async nextRunNumber(): Promise<number> {
+    if (this.durable) return this.durable.nextRunNumber();
     return this.redis.incr(this.keys.runs);
   }
 
   /** Forgets everything (with the sync state): the next run starts from a full sweep. */
   async clear(): Promise<void> {
     await this.redis.del(...Object.values(this.keys));
+    await this.durable?.clear();
   }
 }

@@ -2,7 +2,8 @@
 // by its estimated request count (src/model/plan.ts), reads the change feeds when it picks them —
 // recording their hits on the local store in Redis — and sets the run's request budget, which the
 // batches draw on. A feed that fails sends the run back to a sweep; a sweep marks where the feeds
-// start next time.
+// start next time. What `factsync watch` covered of a feed (its hits are in the index already) is not
+// polled again: only the gaps around the stream's span are (pollSpans).
 
 import { budgetPerHour } from '../config.js';
 import {
@@ -15,10 +16,12 @@ import {
 } from '../model/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
 import { runKeys } from '../redis-keys.js';
-import { parseCursor } from '../sources/feed.js';
+import { formatCursor, parseCursor } from '../sources/feed.js';
 import { HttpError } from '../sources/http-errors.js';
 import type { RemoteSources } from '../sources/index.js';
 import { titlesPerRequest } from '../sync/budget.js';
+import type { StreamSpan } from './change-index.js';
+import { keepSafePositions, restoreIndex } from './index-restore.js';
 import type { BatchPlan, RunSpec } from './queues.js';
 import type { Runtime } from './runtime.js';
 
@@ -38,7 +41,34 @@ const feedFailed = (runtime: Runtime, error: unknown) =>
     'the change feed failed; sweeping instead',
   );
 
-/** Reads every feed from where the last run left it; records the hits. Throws when a feed breaks. */
+/** The stream's events can reach it a little late: the polled feed takes over a minute before its end. */
+export const STREAM_MARGIN_MS = 60_000;
+
+/** A span of the polled feed to read: from a cursor, up to a time (epoch ms) or to its head. */
+export interface PollSpan {
+  readonly start: string;
+  readonly until?: number;
+}
+
+const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * What of a feed the planner reads, from its cursor, given the span the change stream covered: only
+ * what the stream did not cover — the gap before its span (a watcher that started late, or started
+ * again after a break), and what came after it — each a margin wider. No span: the whole feed.
+ */
+export function pollSpans(cursor: string, covered: StreamSpan | undefined): PollSpan[] {
+  const at = Date.parse(parseCursor(cursor)[0]);
+  if (!covered || Number.isNaN(at) || covered.to - STREAM_MARGIN_MS <= at) return [{ start: cursor }];
+  const after = formatCursor(isoSecond(covered.to - STREAM_MARGIN_MS));
+  if (covered.from <= at) return [{ start: after }];
+  const gapEnd = covered.from + STREAM_MARGIN_MS;
+  return gapEnd >= covered.to - STREAM_MARGIN_MS
+    ? [{ start: cursor }]
+    : [{ start: cursor, until: gapEnd }, { start: after }];
+}
+
+/** Reads every feed from where the last run left it, but for what the stream covered; records the hits. Throws when a feed breaks. */
 async function readFeeds(
   runtime: Runtime,
   sources: RemoteSources,
@@ -48,20 +78,34 @@ async function readFeeds(
   const read: NonNullable<RunPlanRecord['feeds']> = {};
   const reached: Record<string, string> = {};
   const meta = await runtime.changes.meta();
+  const coverage = await runtime.changes.streamCoverage();
   for (const wiki of wikis) {
     const start = cursors[wiki] as string;
+    const spans = pollSpans(start, coverage[wiki]);
     let [rows, hits] = [0, 0];
     let end = start;
-    for await (const page of sources.feed(wiki).since(start)) {
-      rows += page.rows.length;
-      hits += await runtime.changes.recordHits(wiki, page.rows);
-      if (page.cursor) end = page.cursor;
+    for (const span of spans) {
+      const until = span.until === undefined ? undefined : isoSecond(span.until);
+      for await (const page of sources.feed(wiki).since(span.start)) {
+        const kept = until === undefined ? page.rows : page.rows.filter((row) => row.timestamp <= until);
+        rows += kept.length;
+        hits += await runtime.changes.recordHits(wiki, kept);
+        if (until !== undefined && kept.length < page.rows.length) break;
+        if (page.cursor && until === undefined) end = page.cursor;
+      }
     }
     const [from, to] = [parseCursor(start)[0], parseCursor(end)[0]];
     read[wiki] = { rows, hits, from, to };
     reached[wiki] = end;
+    if (spans.length > 1 || spans[0]?.start !== start)
+      runtime.log.info(
+        { wiki, covered: coverage[wiki], polled: spans },
+        'the change stream covered part of the feed',
+      );
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-    if (days >= 1 / 24) meta.rowsPerDay[wiki] = Math.round(rows / days);
+    // Rows a day are only measured over a feed read whole.
+    if (days >= 1 / 24 && spans.length === 1 && spans[0]?.start === start)
+      meta.rowsPerDay[wiki] = Math.round(rows / days);
   }
   // Only once every feed is read: a run that broke off reads them again from the same place.
   for (const [wiki, cursor] of Object.entries(reached)) await runtime.changes.setCursor(wiki, cursor);
@@ -90,6 +134,8 @@ export async function markFeedStart(
       new Date(at - CLOCK_MARGIN_MS).toISOString().replace(/\.\d+Z$/, 'Z'),
     );
   }
+  // A run finishing (not replacing) with every hit dealt with: a re-read need not go back further.
+  if (!replace) await keepSafePositions(runtime);
 }
 
 /** Each feed's newest change, by wiki (epoch ms): one request each. Throws when a feed breaks. */
@@ -134,8 +180,17 @@ export async function planRun(
     };
   }
 
+  // After a Redis flush: the index rebuilt and the feeds rewound (index-restore.ts).
+  await restoreIndex(runtime);
+  await keepSafePositions(runtime);
   const wikis = ['wikidata', ...(await changes.languages())];
   const cursors = await changes.cursors();
+  const coverage = await changes.streamCoverage();
+  // What the stream covered is not read again: the estimate counts from where polling starts.
+  const estimateFrom = (cursor: string, wiki: string) => {
+    const spans = pollSpans(cursor, coverage[wiki]);
+    return spans.length === 1 ? (spans[0] as PollSpan).start : cursor;
+  };
   let heads: Record<string, number> | undefined;
   let broken: string | undefined;
   try {
@@ -154,7 +209,7 @@ export async function planRun(
       rowsPerDay:
         meta.rowsPerDay[wiki] ??
         (wiki === 'wikidata' ? DEFAULT_ROWS_PER_DAY.wikidata : DEFAULT_ROWS_PER_DAY.wikipedia),
-      ...(cursors[wiki] ? { cursor: cursors[wiki] } : {}),
+      ...(cursors[wiki] ? { cursor: estimateFrom(cursors[wiki], wiki) } : {}),
       ...(heads?.[wiki] === undefined ? {} : { head: heads[wiki] }),
     })),
     verifyDays: config.sync.verifyDays,

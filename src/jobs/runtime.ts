@@ -11,16 +11,23 @@ import type { ProposalStore } from '../sinks/store.js';
 import { waitingStore } from '../sinks/waiting-store.js';
 import { createSources, type Sources } from '../sources/index.js';
 import { ChangeIndex } from './change-index.js';
+import { adoptRedisPositions } from './durable-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import { type QueueSettings, queueSettings } from './queues.js';
 import { openRedis, type RedisTarget } from './redis-connection.js';
-import { legacyStateAdvice, legacyStateLeft, redisStateStore, type StateStore } from './state-store.js';
+import {
+  adoptRedisState,
+  legacyStateAdvice,
+  legacyStateLeft,
+  type StateStore,
+  storeStateStore,
+} from './state-store.js';
 import { type StoreScope, storeScope } from './store-scope.js';
 
 export interface Runtime {
   readonly config: Config;
   readonly log: Logger;
-  /** For factsync's own keys (gate, labels, state, progress). */
+  /** For factsync's own keys (gate, labels, change index, progress); the sync state is the store's. */
   readonly redis: Redis;
   /** The store's queues: its prefix (`scope.prefix`) and identity. */
   readonly settings: QueueSettings;
@@ -55,6 +62,23 @@ export function connectRedis(target: RedisTarget | string, log?: Logger): Redis 
   return redis;
 }
 
+/** What an older factsync kept in Redis moves into the proposal store (state-store.ts, durable-index.ts). */
+async function adoptFromRedis(
+  redis: Redis,
+  prefix: string,
+  store: ProposalStore,
+  log: Logger,
+): Promise<void> {
+  try {
+    const states = await adoptRedisState(redis, prefix, store);
+    const positions = await adoptRedisPositions(redis, prefix, store);
+    if (states > 0 || positions)
+      log.info({ states, positions }, 'moved the sync state Redis kept into the proposal store');
+  } catch (error) {
+    log.warn({ err: { message: String(error) } }, 'could not move the sync state Redis kept into the store');
+  }
+}
+
 export async function openRuntime(
   config: Config,
   log: Logger,
@@ -85,6 +109,7 @@ export async function openRuntime(
   const [local, sources] = [localResult.value, sourcesResult.value];
   if (await legacyStateLeft(redis, scope)) log.warn({ prefix: scope.prefix }, legacyStateAdvice(scope));
   const store = waitingStore(storeResult.value, { maxWaitMs: config.store.maxWaitMs, log });
+  await adoptFromRedis(redis, prefix, store, log);
   return {
     config,
     log,
@@ -94,8 +119,9 @@ export async function openRuntime(
     local,
     store,
     sources,
-    state: redisStateStore(redis, prefix),
-    changes: new ChangeIndex(redis, prefix),
+    // Durable in the proposal store: a Redis flush must not make the next night a first night.
+    state: storeStateStore(store),
+    changes: new ChangeIndex(redis, prefix, store),
     progress: new ProgressTracker(redis, prefix),
     refreshes: new RefreshTracker(redis, prefix),
     async close() {

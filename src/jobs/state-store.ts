@@ -1,8 +1,12 @@
-// Sync state in Redis: one hash under the prefix, field = record key, value = the entity's state (JSON).
-// Shared by every worker; a million entities take about 100 MB of Redis, none of any process.
+// Where the batches keep each entity's sync state (what its last comparison saw). The runs use the
+// proposal store's (storeStateStore): it outlives a Redis without persistence, so the night after a
+// flush costs what an unchanged night costs. Redis kept it before (one hash under the prefix, field =
+// record key, value = the state as JSON); adoptRedisState moves what an older factsync left there into
+// the store once, so an upgrade does not cost a first night either.
 
 import type { Redis } from 'ioredis';
 import { storeKeys } from '../redis-keys.js';
+import type { SyncStateStore } from '../sinks/store.js';
 import type { EntityState } from '../sync/state.js';
 import { BASE_PREFIX, type StoreScope } from './store-scope.js';
 
@@ -13,29 +17,41 @@ export interface StateStore {
   clear(): Promise<void>;
 }
 
-export function redisStateStore(redis: Redis, prefix: string): StateStore {
-  const key = storeKeys(prefix).state;
+/** The sync state in the proposal store (store.ts SyncStateStore), shared by every worker. */
+export function storeStateStore(store: SyncStateStore): StateStore {
   return {
-    async get(keys) {
-      const found = new Map<string, EntityState>();
-      if (keys.length === 0) return found;
-      const values = await redis.hmget(key, ...keys);
-      values.forEach((value, index) => {
-        if (value !== null) found.set(keys[index] as string, JSON.parse(value) as EntityState);
-      });
-      return found;
-    },
-    async set(states) {
-      if (states.size === 0) return;
-      await redis.hset(
-        key,
-        Object.fromEntries([...states].map(([entity, state]) => [entity, JSON.stringify(state)])),
-      );
-    },
-    async clear() {
-      await redis.del(key);
-    },
+    get: (keys) => store.syncStates(keys),
+    set: (states) => store.saveSyncStates(states),
+    clear: () => store.clearSyncState(),
   };
+}
+
+/** Entries adoptRedisState moves at a time. */
+const ADOPT_CHUNK = 1_000;
+
+/**
+ * Moves the sync state an older factsync kept in Redis under this store's prefix into the proposal
+ * store, then deletes the hash; returns how many states moved. A state the store already has is newer
+ * (a run of this version wrote it) and stays.
+ */
+export async function adoptRedisState(redis: Redis, prefix: string, store: SyncStateStore): Promise<number> {
+  const key = storeKeys(prefix).state;
+  if ((await redis.exists(key)) === 0) return 0;
+  let moved = 0;
+  let cursor = '0';
+  do {
+    const [next, flat] = await redis.hscan(key, cursor, 'COUNT', ADOPT_CHUNK);
+    cursor = next;
+    const found = new Map<string, EntityState>();
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      found.set(flat[i] as string, JSON.parse(flat[i + 1] as string) as EntityState);
+    const known = await store.syncStates([...found.keys()]);
+    for (const entity of known.keys()) found.delete(entity);
+    await store.saveSyncStates(found);
+    moved += found.size;
+  } while (cursor !== '0');
+  await redis.del(key);
+  return moved;
 }
 
 /**

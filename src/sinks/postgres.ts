@@ -3,13 +3,14 @@
 // (the second reads the first's rows after it commits); row locks are always taken in id order
 // (reconcile: FOR UPDATE … ORDER BY id; review: the same), so reviews and reconciles cannot deadlock;
 // and migrate serialises on an advisory lock of its own. Errors come out as StoreError with the URL's
-// password replaced by ***. Here: opening the pool, transactions, migrate and reconcile; the reads are
-// postgres-queries.ts, the review-side writes postgres-writes.ts, the run records postgres-runs.ts.
+// password replaced by ***. Here: the pool, transactions, migrate and reconcile; reads postgres-queries.ts,
+// review-side writes postgres-writes.ts, runs postgres-runs.ts, sync state postgres-state.ts.
 
 import pg from 'pg';
 import { planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
+import type { EntityState } from '../sync/state.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
 import { guarded, redactor } from './postgres-errors.js';
 import {
@@ -22,6 +23,13 @@ import {
   wakeSnoozed,
 } from './postgres-queries.js';
 import { getRunRecord, listRunRecords, saveRunRecord } from './postgres-runs.js';
+import {
+  clearSyncStates,
+  readSyncPositions,
+  readSyncStates,
+  writeSyncPositions,
+  writeSyncStates,
+} from './postgres-state.js';
 import { markProposalsApplied, moveRunProposals, reviewProposals, touchEntities } from './postgres-writes.js';
 import type {
   PageRequest,
@@ -259,6 +267,26 @@ class PostgresStore implements ProposalStore {
 
   listRuns(limit: number): Promise<RunRecord[]> {
     return this.run(() => listRunRecords(this.pool, limit));
+  }
+
+  syncStates(keys: readonly string[]): Promise<Map<string, EntityState>> {
+    return this.run(() => readSyncStates(this.pool, keys));
+  }
+
+  async saveSyncStates(states: ReadonlyMap<string, EntityState>): Promise<void> {
+    if (states.size > 0) await this.transaction((client) => writeSyncStates(client, states));
+  }
+
+  syncPositions(): Promise<Record<string, string>> {
+    return this.run(() => readSyncPositions(this.pool));
+  }
+
+  async saveSyncPositions(positions: Readonly<Record<string, string>>): Promise<void> {
+    await this.transaction((client) => writeSyncPositions(client, positions));
+  }
+
+  async clearSyncState(): Promise<void> {
+    await this.transaction((client) => clearSyncStates(client));
   }
 
   /** Oldest first, or in entity order: postgres-queries.ts says how each is read. */

@@ -3,7 +3,7 @@
 // transaction; writes take the file's write lock up front (BEGIN IMMEDIATE) and wait for it up to
 // busy_timeout, which makes reconcile and migrate serialise across processes. Here: opening the file,
 // the prepared-statement cache, migrate and the writes; the reads are sqlite-queries.ts, the run
-// records sqlite-runs.ts.
+// records sqlite-runs.ts, the sync state sqlite-state.ts.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { heldMove, planReconcile, type StoredProposal } from '../model/lifecycle.js';
 import type { Finding, Proposal } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
+import type { EntityState } from '../sync/state.js';
 import { MIGRATIONS_TABLE, pendingMigrations } from './migrations/index.js';
 import {
   countProposals,
@@ -23,6 +24,13 @@ import {
   wakeSnoozed,
 } from './sqlite-queries.js';
 import { getRunRecord, listRunRecords, saveRunRecord } from './sqlite-runs.js';
+import {
+  clearSyncStates,
+  readSyncPositions,
+  readSyncStates,
+  writeSyncPositions,
+  writeSyncStates,
+} from './sqlite-state.js';
 import type {
   PageRequest,
   ProposalFilter,
@@ -234,6 +242,26 @@ class SqliteStore implements ProposalStore {
 
   async listRuns(limit: number): Promise<RunRecord[]> {
     return listRunRecords(this.statement, limit);
+  }
+
+  async syncStates(keys: readonly string[]): Promise<Map<string, EntityState>> {
+    return readSyncStates(this.statement, keys);
+  }
+
+  async saveSyncStates(states: ReadonlyMap<string, EntityState>): Promise<void> {
+    writeSyncStates(this.db, this.statement, states);
+  }
+
+  async syncPositions(): Promise<Record<string, string>> {
+    return readSyncPositions(this.statement);
+  }
+
+  async saveSyncPositions(positions: Readonly<Record<string, string>>): Promise<void> {
+    writeSyncPositions(this.db, this.statement, positions);
+  }
+
+  async clearSyncState(): Promise<void> {
+    clearSyncStates(this.db);
   }
 
   /** Oldest first, or in entity order: sqlite-queries.ts says how each is read. */

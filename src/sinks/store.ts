@@ -28,10 +28,15 @@
 // - Streaming yields every match once, in the order asked for. In entity order it reads keyset pages
 //   of ~1,000 and holds one page at a time; with a `run` filter each page is an index seek (run, then
 //   entity and id), so a run's million proposals stream without sorting the run per page.
+// - Sync state (SyncStateStore): the store also keeps what the last comparison of each entity saw and
+//   where the change feeds were last read, so that a Redis flush costs nothing but caches. Reads answer
+//   the keys asked for that have a value; writes replace a key's value whole; a key the store cannot
+//   hold (U+0000, a lone surrogate) has no state: it is skipped on write and absent on read.
 
 import type { Decision, Side } from '../model/decision.js';
 import type { Finding, Proposal, ProposalKind, ProposalStatus } from '../model/proposal.js';
 import type { RunRecord } from '../model/run.js';
+import type { EntityState } from '../sync/state.js';
 
 /** What a reconcile stored, as the run reports it; the same for a repeat of the call in the same run. */
 export interface ReconcileResult {
@@ -94,7 +99,24 @@ export interface StreamOptions {
  */
 export type ReviewDecision = Decision | 'accepted' | 'rejected';
 
-export interface ProposalStore {
+/**
+ * The sync state a store keeps for the batches (jobs/state-store.ts) and the planner: entity states by
+ * record key, and a few named positions (feed cursors, the planner's estimates) as text.
+ */
+export interface SyncStateStore {
+  /** The states of those of `keys` that have one. */
+  syncStates(keys: readonly string[]): Promise<Map<string, EntityState>>;
+  /** Inserts or replaces each entity's state, in one transaction. */
+  saveSyncStates(states: ReadonlyMap<string, EntityState>): Promise<void>;
+  /** Every named position. */
+  syncPositions(): Promise<Record<string, string>>;
+  /** Inserts or replaces the positions given (others stay), in one transaction. */
+  saveSyncPositions(positions: Readonly<Record<string, string>>): Promise<void>;
+  /** Forgets every entity state and position: the next run fetches every entity again. */
+  clearSyncState(): Promise<void>;
+}
+
+export interface ProposalStore extends SyncStateStore {
   /** Creates or upgrades the schema (versioned migrations); safe to call from every process. */
   migrate(): Promise<void>;
   reconcile(

@@ -48,6 +48,11 @@ export function waitingStore(store: ProposalStore, options: WaitingOptions): Pro
     saveRun: (run) => wait('saveRun', () => store.saveRun(run)),
     getRun: (id) => wait('getRun', () => store.getRun(id)),
     listRuns: (limit) => wait('listRuns', () => store.listRuns(limit)),
+    syncStates: (keys) => wait('syncStates', () => store.syncStates(keys)),
+    saveSyncStates: (states) => wait('saveSyncStates', () => store.saveSyncStates(states)),
+    syncPositions: () => wait('syncPositions', () => store.syncPositions()),
+    saveSyncPositions: (positions) => wait('saveSyncPositions', () => store.saveSyncPositions(positions)),
+    clearSyncState: () => wait('clearSyncState', () => store.clearSyncState()),
     // A stream is not restarted half-way; its reader retries the whole job if it fails.
     stream: (filter, options) => store.stream(filter, options),
     close: () => store.close(),

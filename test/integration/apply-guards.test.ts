@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSyncState } from '../../src/jobs/state-read.js';
-import { redisStateStore } from '../../src/jobs/state-store.js';
 import { applyAccepted, REFUSED } from '../../src/local/write/index.js';
 import { openStore } from '../../src/sinks/open-store.js';
 import { finding, propose, records, stamped, statuses } from '../support/apply.js';
@@ -267,6 +266,7 @@ describe('apply refuses what moved since the run', () => {
     });
     const redis = connectRedis();
     const store = await openStore(config);
+    let refusedId: string | undefined;
     try {
       const [reverted, standing] = await propose(
         store,
@@ -284,8 +284,7 @@ describe('apply refuses what moved since the run', () => {
         ]),
       );
       await store.review([reverted, standing] as string[], 'accepted', now());
-      const lastCompared = (keys: readonly string[]) =>
-        readSyncState(config, keys).then((found) => found ?? new Map());
+      const lastCompared = (keys: readonly string[]) => readSyncState(store, keys);
       // The proposal store alone has no trace of a later look at ChatGPT: it would be written.
       const blind = await applyAccepted({ store, config, now, dryRun: true, lastCompared });
       expect(blind.counts).toMatchObject({ applied: 2, skipped: 0 });
@@ -297,7 +296,7 @@ describe('apply refuses what moved since the run', () => {
         recordHash: 'not read here',
         checkedAt: '2025-10-02T03:00:00.000Z',
       });
-      await redisStateStore(redis, prefix).set(
+      await store.saveSyncStates(
         new Map([
           ['chatgpt', state('Q115564437', 101)],
           ['sora-2', state('Q136505399', 200)],
@@ -318,13 +317,14 @@ describe('apply refuses what moved since the run', () => {
       ]);
       expect(readFileSync(path.join(cards, 'chatgpt.md')).equals(before)).toBe(true);
       expect(await statuses(store, [reverted, standing] as string[])).toEqual(['decided', 'applied']);
+      refusedId = reverted;
     } finally {
       await store.close();
       await dropPrefix(redis, prefix);
       redis.disconnect();
     }
 
-    // Without Redis, apply says it checked against the store only.
+    // Without Redis, apply still checks the sync state: the proposal store keeps it.
     writeFileSync(
       path.join(root, 'factsync.yaml'),
       'local:\n  kind: cards\n  path: cards\nstore:\n  path: factsync.db\n',
@@ -337,9 +337,8 @@ describe('apply refuses what moved since the run', () => {
       cwd: root,
     });
     expect(ran.code, ran.stderr).toBe(0);
-    expect(ran.stderr).toContain(
-      'nothing answers at redis.url redis://127.0.0.1:1: whether Wikidata moved since each proposal was found is checked against the proposal store only, not the sync state',
-    );
+    expect(ran.stderr).not.toContain('nothing answers at redis.url');
+    expect(ran.stderr).toContain(`refused ${refusedId}`);
   });
 
   it('the same guards hold for a JSONL store', async () => {

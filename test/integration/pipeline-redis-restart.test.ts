@@ -61,10 +61,11 @@ describe('a worker whose Redis restarts', () => {
     await redis.start();
     expect(worker.running()).toBe(true);
 
-    // Redis came back empty: no queue, no state, no history. A new run must still be picked up.
+    // Redis came back empty: no queue, no history. A new run must still be picked up; the sync state
+    // is the proposal store's, so nothing is fetched again.
     const after = await startRun(install.runtime.settings, { trigger: 'manual' });
     const run = await finishedRun(install, after.runId, 60_000);
-    expect(run.counts).toMatchObject({ seen: ENTITIES, fetched: ENTITIES, failed: 0 });
+    expect(run.counts).toMatchObject({ seen: ENTITIES, fetched: 0, failed: 0 });
     expect(run.failures).toEqual([]);
 
     const batches = openQueue(install.runtime.settings, BATCH_QUEUE);

@@ -13,7 +13,6 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
-import { readSyncState } from '../../src/jobs/state-read.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { readBudget } from '../../src/sources/budget-state.js';
 import { redisGate } from '../../src/sources/http-gate.js';
@@ -121,19 +120,6 @@ describe('a night on a Redis Cluster', () => {
     expect(changed.counts).toMatchObject({ fetched: 1, unchanged: 8 });
     expect(changed.counts).toEqual(reference.counts);
     expect(await proposalLines(onCluster.store)).toEqual(await proposalLines(onSingle.store));
-  });
-
-  it('a command that runs no jobs (`apply`) reads the sync state from the cluster', async () => {
-    const keys = ['sora', 'openai', 'no-such-key'];
-    const [fromCluster, fromSingle] = await Promise.all([
-      readSyncState(onCluster.config, keys),
-      readSyncState(onSingle.config, keys),
-    ]);
-    expect(fromCluster?.size).toBe(2);
-    // The same revisions seen and hashes kept; only when each was checked differs.
-    const seen = (states: typeof fromCluster) =>
-      [...(states ?? [])].map(([key, { checkedAt: _c, verifiedAt: _v, ...rest }]) => [key, rest]);
-    expect(seen(fromCluster)).toEqual(seen(fromSingle));
   });
 
   it('`factsync status` reads the request budget and runs from the cluster', async () => {

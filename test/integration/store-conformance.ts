@@ -523,6 +523,59 @@ export function storeConformance(
       });
     });
 
+    describe('sync state', () => {
+      it('keeps entity states by key in bulk, across connections; reads only the keys that have one', async () => {
+        const s = await store();
+        const t = tag();
+        // 1,200 keys: more than one statement's chunk (500).
+        const states = new Map(
+          Array.from({ length: 1_200 }, (_, i) => [
+            `state-${t}-${i}`,
+            {
+              qid: `Q${1_000 + i}` as const,
+              itemRev: 2_000 + i,
+              recordHash: `hash-${i}`,
+              checkedAt: time(i % 50),
+              verifiedAt: time(i % 50),
+              ...(i % 3 === 0 ? { pageRev: 7, pageTitle: `Titel ${i} — “ü”`, pageItem: `Q${i}` } : {}),
+            },
+          ]),
+        );
+        await s.saveSyncStates(states);
+        const keys = [...states.keys()];
+        const other = await another();
+        const read = await other.syncStates([...keys, `state-${t}-missing`, `bad-\u0000-${t}`]);
+        expect(read).toEqual(states);
+        // A key the store cannot hold is skipped, and the rest of the call is written.
+        const first = keys[0] as string;
+        const replaced = { qid: 'Q1' as const, recordHash: 'new', checkedAt: time(60) };
+        await other.saveSyncStates(
+          new Map([
+            [first, replaced],
+            [`bad-\ud800-${t}`, replaced],
+          ]),
+        );
+        expect(await s.syncStates([first, `bad-\ud800-${t}`])).toEqual(new Map([[first, replaced]]));
+        expect(await s.syncStates([])).toEqual(new Map());
+      });
+
+      it('keeps named positions, merging writes, and clears them with the states', async () => {
+        const s = await store();
+        const t = tag();
+        await s.saveSyncPositions({ [`cursor:wikidata-${t}`]: '20990101030000|1', [`meta-${t}`]: '{"a":1}' });
+        await s.saveSyncPositions({ [`cursor:wikidata-${t}`]: '20990102030000|2' });
+        const other = await another();
+        expect(await other.syncPositions()).toMatchObject({
+          [`cursor:wikidata-${t}`]: '20990102030000|2',
+          [`meta-${t}`]: '{"a":1}',
+        });
+        await s.saveSyncStates(new Map([[`clear-${t}`, { qid: 'Q1', recordHash: 'h', checkedAt: time(1) }]]));
+        await other.clearSyncState();
+        expect(await s.syncPositions()).toEqual({});
+        expect(await s.syncStates([`clear-${t}`])).toEqual(new Map());
+      });
+    });
+
     describe('at 100,000 proposals', () => {
       it('seeds 100k proposals through reconcile, then filters, searches and streams them', async () => {
         const s = await store();

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BATCH_QUEUE,
+  durableIndexKeys,
   GATE_KEY_NAMES,
   gateKey,
   gateKeys,
@@ -38,6 +39,10 @@ describe('the Redis keys of a store', () => {
     });
     expect(refreshClaim('gen-6')).toBe('factsync-1a2b3c4d:refresh:gen-6');
     expect(heartbeat('worker-1')).toBe('factsync-1a2b3c4d:worker-heartbeat:worker-1');
+  });
+
+  it('mark whether Redis still holds the change index since the planner last looked', () => {
+    expect(durableIndexKeys(prefix)).toEqual({ epoch: 'factsync-1a2b3c4d:feed:epoch' });
   });
 
   it('keep the one-prefix state key older versions used, for the legacy-state check', () => {

@@ -100,6 +100,7 @@ export class ChangeFeed {
   private lastRevid = 0;
   private lastRcid = 0;
   private lastLogid = 900_000_000;
+  private readonly listeners: Array<(change: RecentChange) => void> = [];
 
   constructor(private readonly options: FeedOptions) {
     this.site = options.site ?? WIKIDATA_FEED;
@@ -138,7 +139,26 @@ export class ChangeFeed {
   record(change: Omit<RecentChange, 'rcid' | 'timestamp'>, ms: number): RecentChange {
     const full: RecentChange = { ...change, rcid: this.nextRcid(ms), timestamp: mwTimestamp(ms) };
     this.insert(full);
+    for (const listener of this.listeners) listener(full);
     return full;
+  }
+
+  /** Calls `listener` with every change recorded from now on (the live stream, event-stream.ts). */
+  listen(listener: (change: RecentChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The background slots whose time is in (afterMs, uptoMs], oldest first, at most `limit`. */
+  backgroundBetween(
+    afterMs: number,
+    uptoMs: number,
+    limit: number,
+  ): Array<{ ms: number; change: RecentChange }> {
+    if (this.options.perDay <= 0) return [];
+    const out: Array<{ ms: number; change: RecentChange }> = [];
+    for (let k = this.slotAt(afterMs) + 1; k <= this.slotAt(uptoMs) && out.length < limit; k++)
+      if (this.slotMs(k) > afterMs) out.push({ ms: this.slotMs(k), change: this.background(k) });
+    return out;
   }
 
   /** Adds a captured change as it is (fixture feeds). */

@@ -1,5 +1,6 @@
 // Fault injection for the fake Wikimedia: which misbehaviour a request meets, as a pure choice from
-// one uniform draw, and the `--faults` text form. Rates are probabilities per API request.
+// one uniform draw, and the `--faults` text form. Rates are probabilities per API request; the
+// stream's knobs (streamError, streamDrop) apply to EventStreams connections only (stream-http.ts).
 
 export interface FaultSpec {
   /** HTTP 500, 502 or 504 (never 503: that is `unavailableRate`). */
@@ -18,6 +19,10 @@ export interface FaultSpec {
   readonly retryAfterSeconds?: number;
   /** How long a timed-out request holds its socket, in milliseconds (default 60000). */
   readonly timeoutMs?: number;
+  /** EventStreams: a stream connection is refused with HTTP 503 at this rate (not part of the API rates). */
+  readonly streamErrorRate?: number;
+  /** EventStreams: every stream connection is broken after this many events (0 or none: never). */
+  readonly streamDropAfter?: number;
 }
 
 export type FaultKind = 'error' | 'unavailable' | 'timeout' | 'maxlag' | 'throttle' | 'truncate';
@@ -52,6 +57,8 @@ const TEXT_KEYS: Readonly<Record<string, keyof FaultSpec>> = {
   truncate: 'truncateRate',
   retryAfter: 'retryAfterSeconds',
   timeoutMs: 'timeoutMs',
+  streamError: 'streamErrorRate',
+  streamDrop: 'streamDropAfter',
 };
 
 export class FaultSpecError extends Error {
@@ -72,6 +79,14 @@ export function validateFaultSpec(spec: FaultSpec): FaultSpec {
     sum += rate;
   }
   if (sum > 1 + 1e-9) throw new FaultSpecError(`fault rates add up to ${sum}, more than 1`);
+  const streamRate = spec.streamErrorRate;
+  if (streamRate !== undefined && (typeof streamRate !== 'number' || !(streamRate >= 0 && streamRate <= 1)))
+    throw new FaultSpecError(
+      `streamErrorRate must be a number from 0 to 1, got ${JSON.stringify(streamRate)}`,
+    );
+  const drop = spec.streamDropAfter;
+  if (drop !== undefined && (!Number.isInteger(drop) || drop < 0))
+    throw new FaultSpecError(`streamDropAfter must be a whole number of events, got ${JSON.stringify(drop)}`);
   for (const name of ['retryAfterSeconds', 'timeoutMs'] as const) {
     const value = spec[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0))
@@ -135,6 +150,8 @@ export function describeFaultSpec(spec: FaultSpec): string {
     const rate = spec[RATE_OF[kind]];
     if (rate) parts.push(`${names[kind]}=${rate}`);
   }
+  if (spec.streamErrorRate) parts.push(`streamError=${spec.streamErrorRate}`);
+  if (spec.streamDropAfter) parts.push(`streamDrop=${spec.streamDropAfter}`);
   if (parts.length === 0) return 'none';
   if (spec.retryAfterSeconds !== undefined) parts.push(`retryAfter=${spec.retryAfterSeconds}`);
   return parts.join(',');

@@ -11,7 +11,8 @@
 // Served (GET, or POST with a form body): wbgetentities; action=query with prop=info|pageprops over
 // titles (Wikidata items and Wikipedia pages), prop=revisions over revids (Wikidata: the edits made
 // through the store, items' revisions from before them, captured histories), and list=recentchanges
-// (Wikidata, and each Wikipedia language its own feed). Also GET /__stats, POST /__stats/reset and POST /__control/<action> (see
+// (Wikidata, and each Wikipedia language its own feed); and the EventStreams recentchange stream at
+// GET /v2/stream/recentchange (event-stream.ts, stream-http.ts). Also GET /__stats, POST /__stats/reset and POST /__control/<action> (see
 // control.ts); anything else 404.
 // Ids: fixture items as captured; generated items Q1000000+i (i < entities) with their articles;
 // the items they point at Q700000–Q720099 (vocabulary.ts); background edits in Wikidata's change feed
@@ -22,6 +23,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ChangeFeed } from './changes.js';
+import { StreamLog } from './event-stream.js';
 import { type FaultSpec, parseFaultSpec, validateFaultSpec } from './faults.js';
 import { type Fixtures, loadFixtures, NO_FIXTURES } from './fixtures.js';
 import { MAX_GENERATED } from './generator.js';
@@ -107,6 +109,8 @@ export interface FakeWikimedia {
   readonly url: string;
   /** The value for WIKIDATA_URL (the Action API is at `{wikidataUrl}/w/api.php`). */
   readonly wikidataUrl: string;
+  /** The EventStreams recentchange stream, `{url}/v2/stream/recentchange`. */
+  readonly streamUrl: string;
   /** The value for WIKIPEDIA_URL, with the literal `{lang}` in it. */
   readonly wikipediaUrl: string;
   /** The mutation API (and read access) over the fake's data. */
@@ -171,18 +175,31 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
 
   const feed = new ChangeFeed({ seed, perDay: entities > 0 ? perDay : 0 });
   for (const change of fixtures.changes) feed.insert(change);
+  const wikipediaFeeds = new WikipediaFeeds(seed, entities > 0 ? wikipediaPerDay : 0);
+  const stream = new StreamLog(feed, wikipediaFeeds, clock);
   const store = new FakeStore({
     seed,
     count: entities,
     items: new ItemStore(seed, entities, fixtures.wikidata),
     pages: new PageStore(seed, entities, fixtures.wikis),
     feed,
-    wikipediaFeeds: new WikipediaFeeds(seed, entities > 0 ? wikipediaPerDay : 0),
+    wikipediaFeeds,
     clock,
   });
   const stats = new StatsRecorder(options.requestLogSize ?? 1000);
   const host = options.host ?? '127.0.0.1';
-  const server = new FakeServer({ host, port, latencyMs, faults, seed, store, stats, clock, advanceClock });
+  const server = new FakeServer({
+    host,
+    port,
+    latencyMs,
+    faults,
+    seed,
+    store,
+    stats,
+    stream,
+    clock,
+    advanceClock,
+  });
   const address = await server.listen();
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -192,6 +209,7 @@ export async function startFakeWikimedia(options: FakeWikimediaOptions = {}): Pr
     url,
     wikidataUrl: url,
     wikipediaUrl: `${url}/wikipedia/{lang}`,
+    streamUrl: `${url}/v2/stream/recentchange`,
     store,
     fixtures: {
       ...(dir ? { dir } : {}),

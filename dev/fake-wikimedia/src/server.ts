@@ -8,12 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type ApiRequest, type Endpoint, endpointFor, requestedCounts } from './api.js';
 import { runControl } from './control.js';
+import type { StreamLog } from './event-stream.js';
 import { announcesRetryAfter, faultReply } from './fault-replies.js';
 import { chooseFault, type FaultKind, type FaultSpec } from './faults.js';
 import { failureReply, HttpError, type Reply, readBody, sendJson } from './http.js';
 import { mulberry32, type Random } from './random.js';
 import type { StatsRecorder } from './stats.js';
 import type { FakeStore } from './store.js';
+import { STREAM_PATH, serveStream } from './stream-http.js';
 import { handleWikidata } from './wikidata.js';
 import { handleWikipedia } from './wikipedia.js';
 
@@ -27,6 +29,8 @@ export interface ServerConfig {
   readonly seed: number;
   readonly store: FakeStore;
   readonly stats: StatsRecorder;
+  /** The EventStreams recentchange log (served at /v2/stream/recentchange). */
+  readonly stream: StreamLog;
   /** The fake world's clock (timestamps of edits and of the change feed). */
   readonly clock: () => number;
   /** Moves the clock forward; returns the new time. */
@@ -123,6 +127,14 @@ export class FakeServer {
     const url = new URL(req.url ?? '/', 'http://fake.invalid');
     const path = url.pathname;
     if (path.startsWith('/__')) return this.handleInternal(req, res, url);
+    if (path === STREAM_PATH)
+      return serveStream(req, res, url, {
+        log: this.config.stream,
+        faults: () => this.faults,
+        random: this.random,
+        delay: (ms) => this.delay(ms),
+        closing: () => this.closing,
+      });
 
     const { stats } = this.config;
     const userAgent = req.headers['user-agent'];

@@ -5,6 +5,7 @@
 
 import { type BackgroundEdit, ChangeFeed, type FeedSite } from './changes.js';
 import { hash32, unitHash } from './random.js';
+import type { RecentChange } from './types.js';
 
 /** Background titles are `Background article n`, n from 1 to this − 1; generated titles never look so. */
 export const WIKIPEDIA_BACKGROUND_SPAN = 10_000_000;
@@ -51,6 +52,7 @@ const WIKIPEDIA_FEED: FeedSite = {
 
 export class WikipediaFeeds {
   private readonly feeds = new Map<string, ChangeFeed>();
+  private readonly listeners: Array<(lang: string, change: RecentChange) => void> = [];
 
   /** `perDay` background edits a day on each language; 0 turns the background off. */
   constructor(
@@ -68,8 +70,15 @@ export class WikipediaFeeds {
         site: WIKIPEDIA_FEED,
       });
       this.feeds.set(lang, feed);
+      for (const listener of this.listeners) feed.listen((change) => listener(lang, change));
     }
     return feed;
+  }
+
+  /** Calls `listener` with every change recorded from now on in any language, feeds made later too. */
+  listen(listener: (lang: string, change: RecentChange) => void): void {
+    this.listeners.push(listener);
+    for (const [lang, feed] of this.feeds) feed.listen((change) => listener(lang, change));
   }
 
   /** The languages that have a feed so far. */
