@@ -1,9 +1,10 @@
 // factsync on a Redis Cluster (redis.cluster): a private three-master cluster on loopback, and beside it a
 // private single redis-server. The same nights over the example cards against the fake Wikimedia, into
 // two SQLite stores, give the same proposals and counts on both; every key a store's runs leave sits in
-// its prefix's one hash slot; the request gate's scripts, slot leases and pause hold across clients of
-// the cluster; `factsync status` reads the cluster. Without hash-tagged prefixes the first BullMQ script
-// or MULTI fails with CROSSSLOT.
+// its prefix's one hash slot; a `factsync worker` process on the cluster runs a refresh queued by
+// another; `factsync status` reads it; the request gate's scripts, slot leases and pause hold across
+// clients of the cluster. Without hash-tagged prefixes the first night fails ("All the keys in a
+// pipeline command should belong to the same slot").
 
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWikimedia, startFakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
+import { startRun } from '../../src/jobs/start-run.js';
 import { syncNow } from '../../src/jobs/sync.js';
 import { readBudget } from '../../src/sources/budget-state.js';
 import { redisGate } from '../../src/sources/http-gate.js';
@@ -21,7 +23,7 @@ import { fakeEnv, fakeSettings, testConfig, writeConfigFile } from '../support/c
 import { proposalLines } from '../support/proposals.js';
 import { type RedisCluster, startRedisCluster } from '../support/redis-cluster.js';
 import { type RedisServer, startRedisServer, stopRedisServers } from '../support/redis-server.js';
-import { ROOT, runCli } from '../support/spawn.js';
+import { killChildren, ROOT, runCli, startWorkerChild } from '../support/spawn.js';
 import { sleep, waitFor } from '../support/wait.js';
 
 let cluster: RedisCluster;
@@ -41,6 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await killChildren();
   for (const close of closers.reverse()) await close().catch(() => undefined);
   await fake?.close();
   await cluster?.destroy();
@@ -62,6 +65,22 @@ function settingsOn(where: 'cluster' | 'single'): Record<string, unknown> {
     'worker.shutdownTimeoutMs': 5000,
   };
 }
+
+/** The --config file and environment of a CLI child on the cluster, over the cluster install's store. */
+function clusterConfigFile(): string {
+  return writeConfigFile(path.join(dir, 'cluster.yaml'), {
+    store: { path: path.join(dir, 'cluster.db') },
+    local: { path: path.join(dir, 'cards') },
+    reports: { dir: path.join(dir, 'reports-cluster') },
+    http: { ratePerSecond: 1000, budgetPerHour: 10_000_000 },
+    worker: { lockDurationMs: 5000, shutdownTimeoutMs: 5000 },
+  });
+}
+const clusterEnv = () => ({
+  ...fakeEnv(fake, { url: cluster.url }),
+  FACTSYNC_REDIS_CLUSTER: 'true',
+  FACTSYNC_LOG_LEVEL: 'warn',
+});
 
 async function runtimeOn(where: 'cluster' | 'single'): Promise<Runtime> {
   const runtime = await openRuntime(testConfig(settingsOn(where)), pino({ level: 'silent' }));
@@ -122,6 +141,21 @@ describe('a night on a Redis Cluster', () => {
     expect(await proposalLines(onCluster.store)).toEqual(await proposalLines(onSingle.store));
   });
 
+  it('a `factsync worker` process on the cluster runs a refresh queued by another process', async () => {
+    const worker = await startWorkerChild({ env: clusterEnv(), configFile: clusterConfigFile() });
+    try {
+      const refresh = await startRun(onCluster.settings, { trigger: 'refresh', scope: ['sora'] });
+      const run = await waitFor(`refresh ${refresh.runId} to be done`, async () => {
+        const stored = await onCluster.store.getRun(refresh.runId);
+        return stored?.status === 'done' ? stored : undefined;
+      });
+      expect(run.counts).toMatchObject({ seen: 1 });
+    } finally {
+      worker.process.kill('SIGTERM');
+      await worker.exited;
+    }
+  });
+
   it('`factsync status` reads the request budget and runs from the cluster', async () => {
     const budget = await readBudget(
       onCluster.redis,
@@ -129,14 +163,7 @@ describe('a night on a Redis Cluster', () => {
       configuredBudget(onCluster.config),
     );
     expect(budget.spentHour).toBeGreaterThan(0);
-    const configFile = writeConfigFile(path.join(dir, 'cluster.yaml'), {
-      store: { path: path.join(dir, 'cluster.db') },
-      local: { path: path.join(dir, 'cards') },
-    });
-    const result = await runCli(['--config', configFile, 'status'], {
-      ...fakeEnv(fake, { url: cluster.url }),
-      FACTSYNC_REDIS_CLUSTER: 'true',
-    });
+    const result = await runCli(['--config', clusterConfigFile(), 'status'], clusterEnv());
     expect(result.stderr).not.toMatch(/CROSSSLOT|error/i);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`redis prefix: ${onCluster.scope.prefix}`);
