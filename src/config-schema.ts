@@ -41,7 +41,18 @@ export const schema = z.strictObject({
     // Unset: each store gets a prefix of its own (see jobs/store-scope.ts); set: used as is.
     prefix: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, "_", "." or "-"')
+      // `{…}`: a hash tag as BullMQ's docs write it for a Redis Cluster, used as is there too.
+      .regex(
+        /^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/,
+        'expected letters, digits, "_", "." or "-" (or them in braces)',
+      )
+      .optional(),
+    // A Redis Cluster (redis.url is one of its nodes; the others are found from it): connections are
+    // ioredis Clusters and every prefix is a hash tag, `{factsync-…}` (see jobs/store-scope.ts).
+    cluster: z
+      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+        error: 'expected true or false',
+      })
       .optional(),
   }),
   wikidata: z.strictObject({

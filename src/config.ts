@@ -29,6 +29,7 @@ const packageVersion = (): string =>
 export const ENV_KEYS: Readonly<Record<string, string>> = {
   REDIS_URL: 'redis.url',
   FACTSYNC_PREFIX: 'redis.prefix',
+  FACTSYNC_REDIS_CLUSTER: 'redis.cluster',
   WIKIDATA_URL: 'wikidata.url',
   WIKIMEDIA_TOKEN: 'wikidata.token',
   WIKIPEDIA_URL: 'wikipedia.url',

@@ -37,12 +37,9 @@ export async function withRuntimeFor<T>(
       { notice: true, url: embedded.url },
       'no Redis at redis.url: running a private redis-server for this command',
     );
-  const redisUrl = embedded?.url ?? config.redis.url;
-  const runtime = await openRuntime(
-    { ...config, redis: { ...config.redis, url: redisUrl } },
-    log,
-    connectRedis(redisUrl),
-  );
+  // The private redis-server is one server, never a cluster.
+  const redis = embedded ? { ...config.redis, url: embedded.url, cluster: false } : config.redis;
+  const runtime = await openRuntime({ ...config, redis }, log, connectRedis(redis));
   try {
     return await run(runtime);
   } finally {

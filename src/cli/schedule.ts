@@ -19,7 +19,7 @@ export function registerSchedule(program: Command): void {
       const config = configOf(command);
       if (options.off && (options.cron || options.tz))
         throw new UsageError('--off cannot be combined with --cron or --tz');
-      const redis = await connectForCommand(config.redis.url);
+      const redis = await connectForCommand(config.redis);
       const settings = queueSettings(config, redis);
       try {
         if (options.off) await setSchedule(settings, redis, 'off');

@@ -33,7 +33,7 @@ export function registerServe(program: Command): void {
           { redis: redactUrl(config.redis.url) },
           'no Redis answers: proposals and runs show, but refreshes, their progress and /queues wait for it',
         );
-      const redis = connectRedis(config.redis.url);
+      const redis = connectRedis(config.redis);
       let redisDown = false;
       redis.on('error', (error) => {
         if (!redisDown) log.warn({ err: error }, 'Redis connection error');

@@ -27,7 +27,7 @@ export function registerStatus(program: Command): void {
     .description('queues, workers, schedule, last runs (--json: as one JSON object)')
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
-      const redis = await connectForCommand(config.redis.url);
+      const redis = await connectForCommand(config.redis);
       const settings = queueSettings(config, redis);
       const scope = storeScope(config);
       const queues = [openQueue(settings, RUN_QUEUE), openQueue(settings, BATCH_QUEUE)];

@@ -49,7 +49,7 @@ export function registerWatch(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       const log = commandLogger(config, true);
-      const redis = connectRedis(config.redis.url, log);
+      const redis = connectRedis(config.redis, log);
       try {
         const watcher = startRuntimeWatch({ config, redis, log });
         writeErr(`factsync watch ${process.pid} started (Ctrl-C or SIGTERM to stop)\n`);

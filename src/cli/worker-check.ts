@@ -23,7 +23,7 @@ export async function checkWorker(config: Config): Promise<void> {
     unhealthy(`nothing answers at redis.url ${redactUrl(config.redis.url)}`);
     return;
   }
-  const redis = connectRedis(config.redis.url);
+  const redis = connectRedis(config.redis);
   try {
     const beat = await lastBeat(redis, storeScope(config).prefix, host);
     if (!beat) {

@@ -2,7 +2,7 @@
 // the local store, the proposal store, the remote sources, sync state and progress. Passed to job
 // processors as a parameter; nothing here is a module-level singleton.
 
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { type LocalSource, openLocalSource } from '../local/read/index.js';
 import type { Logger } from '../log.js';
@@ -14,6 +14,7 @@ import { ChangeIndex } from './change-index.js';
 import { adoptRedisPositions } from './durable-index.js';
 import { ProgressTracker, RefreshTracker } from './progress.js';
 import { type QueueSettings, queueSettings } from './queues.js';
+import { openRedis, type RedisTarget } from './redis-connection.js';
 import {
   adoptRedisState,
   legacyStateAdvice,
@@ -45,9 +46,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** A Redis connection as BullMQ needs it: commands wait while Redis restarts instead of failing. */
-export function connectRedis(url: string, log?: Logger): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+/**
+ * A Redis connection as BullMQ needs it: commands wait while Redis restarts instead of failing. A bare
+ * URL is one Redis server; redis.url with redis.cluster set may be a cluster (jobs/redis-connection.ts).
+ */
+export function connectRedis(target: RedisTarget | string, log?: Logger): Redis {
+  const redis = openRedis(target, { maxRetriesPerRequest: null, enableReadyCheck: true });
   // While Redis restarts, ioredis reconnects on its own; say so once a second at most, without a stack.
   let last = 0;
   redis.on('error', (error: Error) => {
@@ -78,7 +82,7 @@ async function adoptFromRedis(
 export async function openRuntime(
   config: Config,
   log: Logger,
-  redis: Redis = connectRedis(config.redis.url, log),
+  redis: Redis = connectRedis(config.redis, log),
 ): Promise<Runtime> {
   const scope = storeScope(config);
   const prefix = scope.prefix;

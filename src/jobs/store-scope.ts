@@ -5,6 +5,11 @@
 // `factsync-<8 hex>`, a hash of the store's identity. What is not a store's state stays under the shared
 // base prefix: labels of referenced items (Wikidata's facts, the same for every store) and the request
 // budget (Wikimedia counts a client, not a store).
+//
+// On a Redis Cluster (redis.cluster) both prefixes are hash tags, `{factsync-<8 hex>}` and `{factsync}`:
+// BullMQ's scripts and ours touch several keys at once, and Redis runs that only when they share a hash
+// slot, which the part in braces decides (BullMQ's documented way). A single Redis keeps the names it
+// always had, so an existing install finds its queues, state and claims where it left them.
 
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -26,10 +31,19 @@ export interface StoreScope {
 
 export function storeScope(config: Pick<Config, 'redis' | 'store'>): StoreScope {
   const store = storeIdentity(config.store);
+  const tag = config.redis.cluster === true ? hashTagged : (prefix: string) => prefix;
   const chosen = config.redis.prefix;
-  if (chosen !== undefined) return { store, prefix: chosen, derived: false, shared: chosen };
+  if (chosen !== undefined) return { store, prefix: tag(chosen), derived: false, shared: tag(chosen) };
   const hash = createHash('sha256').update(store).digest('hex').slice(0, 8);
-  return { store, prefix: `${BASE_PREFIX}-${hash}`, derived: true, shared: BASE_PREFIX };
+  return { store, prefix: tag(`${BASE_PREFIX}-${hash}`), derived: true, shared: tag(BASE_PREFIX) };
+}
+
+/**
+ * `prefix` as a Redis Cluster hash tag: `{prefix}`, so every key under it lands in one hash slot. A
+ * prefix that already holds a tag (`{factsync}-demo`) keeps it: Redis hashes the first `{…}` only.
+ */
+export function hashTagged(prefix: string): string {
+  return /\{[^{}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
 }
 
 /**

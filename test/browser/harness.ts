@@ -60,7 +60,7 @@ export async function seededServe(
     ...overrides,
   });
   const store = await openStore(config);
-  const redis = connectRedis(REDIS_URL);
+  const redis = connectRedis(config.redis);
   const served = await serve(config, store, redis);
   return {
     ...served,

@@ -12,7 +12,7 @@ import { readBudget } from '../../src/sources/budget-state.js';
 import { redisGate } from '../../src/sources/http-gate.js';
 import { type SeededServe, seededServe } from '../browser/harness.js';
 import { writeConfigFile } from '../support/config.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { connectRedis, dropPrefix, REDIS_CLUSTER, REDIS_URL, testPrefix } from '../support/redis.js';
 import { runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
@@ -41,7 +41,7 @@ describe('factsync status', () => {
 
   beforeAll(async () => {
     writeConfigFile(configFile, {
-      redis: { url: REDIS_URL, prefix },
+      redis: { url: REDIS_URL, prefix, ...(REDIS_CLUSTER ? { cluster: true } : {}) },
       store: { path: `${dir}/factsync.db` },
       reports: { dir: `${dir}/reports` },
     });

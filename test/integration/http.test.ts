@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../src/sources/http.js';
 import { wikimediaFixture } from '../support/fixtures.js';
 import { expectHttpError, httpRig, TEST_USER_AGENT, testHttpClient } from '../support/http-client.js';
-import { REDIS_URL } from '../support/redis.js';
+import { redisEnv } from '../support/redis.js';
 import { type ScriptedServer, startScriptedServer } from '../support/scripted-server.js';
 import { spawnScript } from '../support/spawn.js';
 import { waitFor } from '../support/wait.js';
@@ -223,7 +223,7 @@ describe('politeness limits hold across worker processes', () => {
     const [concurrency, rate, perProcess] = [2, 20, 15];
     const args = [rig.server.url, shared, String(perProcess), String(concurrency), String(rate)];
     const run = async () => {
-      const child = spawnScript('test/support/http-worker.ts', args, { env: { REDIS_URL } });
+      const child = spawnScript('test/support/http-worker.ts', args, { env: redisEnv() });
       const { code } = await child.exited;
       if (code !== 0) throw new Error(`worker exited ${code}: ${child.stderr()}`);
       return child.stdout();

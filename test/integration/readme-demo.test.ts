@@ -18,10 +18,10 @@ import {
   scratchCheckout,
   shellWords,
 } from '../../scripts/readme-demo.js';
-import { REDIS_URL, testPrefix } from '../support/redis.js';
+import { REDIS_URL, redisEnv, testPrefix } from '../support/redis.js';
 
 const prefix = testPrefix('readme');
-const env = { FACTSYNC_PREFIX: prefix, REDIS_URL };
+const env = { FACTSYNC_PREFIX: prefix, ...redisEnv() };
 let dir: string;
 let demo: Ran;
 

@@ -8,6 +8,7 @@ import { openQueue, RUN_QUEUE } from '../../src/jobs/queues.js';
 import { createLogger } from '../../src/log.js';
 import { type RunningServer, startServer } from '../../src/server/app.js';
 import { type TestInstall, testInstall } from '../support/install.js';
+import { keysMatching } from '../support/redis.js';
 import { killChildren, runCli } from '../support/spawn.js';
 import { raw } from './server-http.js';
 
@@ -32,7 +33,7 @@ const cli = (...args: string[]) => runCli(['--config', install.configFile, ...ar
 /** Everything a refresh or a sync would have left: jobs on the runs queue, refresh claims, runs stored. */
 async function queued(): Promise<{ jobs: number; claims: string[]; runs: number }> {
   const counts = await runs.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'waiting-children');
-  const claims = await install.runtime.redis.keys(`${install.runtime.settings.prefix}:refresh:*`);
+  const claims = await keysMatching(install.runtime.redis, `${install.runtime.settings.prefix}:refresh:*`);
   return {
     jobs: Object.values(counts).reduce((a, b) => a + b, 0),
     claims,

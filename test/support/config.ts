@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import type { FakeWikimedia } from '../../dev/fake-wikimedia/src/index.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { REDIS_URL } from './redis.js';
+import { isClusterUrl, REDIS_URL } from './redis.js';
 
 export const INSTALL_USER_AGENT = 'factsync-tests/1.0 (tests@example.org)';
 
@@ -26,7 +26,11 @@ export function overlay(base: Tree, top: Tree): Tree {
 
 /** The project defaults under dotted `overrides`, with no environment variable read. */
 export function testConfig(overrides: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: {}, overrides });
+  // On the suite's Redis Cluster (FACTSYNC_REDIS_CLUSTER=true), a config on it says so.
+  const url = overrides['redis.url'] ?? loadConfig({ env: {} }).redis.url;
+  const cluster =
+    isClusterUrl(String(url)) && !('redis.cluster' in overrides) ? { 'redis.cluster': true } : {};
+  return loadConfig({ env: {}, overrides: { ...cluster, ...overrides } });
 }
 
 /**
@@ -52,6 +56,7 @@ export function fakeEnv(
 ): Record<string, string> {
   return {
     ...(redis.url ? { REDIS_URL: redis.url } : {}),
+    ...(isClusterUrl(redis.url) ? { FACTSYNC_REDIS_CLUSTER: 'true' } : {}),
     ...(redis.prefix ? { FACTSYNC_PREFIX: redis.prefix } : {}),
     WIKIDATA_URL: fake.wikidataUrl,
     WIKIPEDIA_URL: fake.wikipediaUrl,

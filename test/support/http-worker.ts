@@ -2,10 +2,10 @@
 // own HttpClient, sharing the gate (Redis prefix) with the other processes.
 // Usage: node --import tsx test/support/http-worker.ts URL PREFIX COUNT CONCURRENCY RATE
 
-import { Redis } from 'ioredis';
 import { HttpClient } from '../../src/sources/http.js';
 import { redisGate } from '../../src/sources/http-gate.js';
 import { INSTALL_USER_AGENT } from './config.js';
+import { connectRedis } from './redis.js';
 
 const [url, prefix, count, concurrency, rate] = process.argv.slice(2) as [
   string,
@@ -14,7 +14,7 @@ const [url, prefix, count, concurrency, rate] = process.argv.slice(2) as [
   string,
   string,
 ];
-const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const redis = connectRedis();
 const gate = redisGate(redis, {
   prefix,
   concurrency: Number(concurrency),

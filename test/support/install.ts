@@ -8,7 +8,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import {
   type FakeWikimedia,
   type FakeWikimediaOptions,
@@ -21,7 +20,7 @@ import { redisAnswers } from '../../src/jobs/embedded-redis.js';
 import { openRuntime, type Runtime } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/log.js';
 import { fakeEnv, overlay, type Tree, writeConfigFile } from './config.js';
-import { dropPrefix, REDIS_URL, testPrefix } from './redis.js';
+import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from './redis.js';
 import { ROOT } from './spawn.js';
 
 export interface InstallOptions {
@@ -202,7 +201,7 @@ export async function testInstall(name: string, options: InstallOptions = {}): P
 /** Drops the install's keys, unless its Redis is gone (a test may have stopped it). */
 async function dropPrefixIfUp(redisUrl: string, prefix: string): Promise<void> {
   if (!(await redisAnswers(redisUrl, 500))) return;
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const redis = connectRedis(redisUrl, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   try {
     await dropPrefix(redis, prefix);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { queueSettings } from '../../src/jobs/queues.js';
-import { scopeLines, storeIdentity, storeScope } from '../../src/jobs/store-scope.js';
+import { hashTagged, scopeLines, storeIdentity, storeScope } from '../../src/jobs/store-scope.js';
 
 const sqlite = (file: string, prefix?: string) => ({
   redis: { url: 'redis://127.0.0.1:6379', ...(prefix === undefined ? {} : { prefix }) },
@@ -62,6 +62,51 @@ describe('the Redis prefix of a store', () => {
       store: storeScope(config).store,
       attempts: config.worker.attempts,
     });
+  });
+});
+
+describe('the prefixes on a Redis Cluster (redis.cluster)', () => {
+  const cluster = (file: string, prefix?: string) => {
+    const config = sqlite(file, prefix);
+    return { ...config, redis: { ...config.redis, cluster: true } };
+  };
+
+  it('are hash tags, the same hash as on a single Redis, so each store keeps to one slot', () => {
+    const single = storeScope(sqlite('/srv/factsync/data/factsync.db'));
+    const tagged = storeScope(cluster('/srv/factsync/data/factsync.db'));
+    expect(tagged).toEqual({ ...single, prefix: `{${single.prefix}}`, shared: '{factsync}' });
+    expect(storeScope(cluster('/srv/a.db', 'team-kb'))).toMatchObject({
+      prefix: '{team-kb}',
+      shared: '{team-kb}',
+    });
+  });
+
+  it('keep the names an existing single-Redis install has when redis.cluster is off or unset', () => {
+    const config = sqlite('/srv/a.db', 'team-kb');
+    expect(storeScope({ ...config, redis: { ...config.redis, cluster: false } }).prefix).toBe('team-kb');
+    expect(storeScope(config).prefix).toBe('team-kb');
+  });
+
+  it("keep a tag a prefix already holds (the demo's `{factsync}-demo`)", () => {
+    expect(hashTagged('{factsync}-demo')).toBe('{factsync}-demo');
+    expect(hashTagged('factsync-demo')).toBe('{factsync-demo}');
+    expect(hashTagged('{}x')).toBe('{{}x}');
+  });
+
+  it("take a redis.prefix written as a tag, as BullMQ's docs write it, as is on either Redis", () => {
+    for (const cluster of ['true', 'false'])
+      expect(
+        storeScope(loadConfig({ env: { FACTSYNC_PREFIX: '{team-kb}', FACTSYNC_REDIS_CLUSTER: cluster } })),
+      ).toMatchObject({ prefix: '{team-kb}', shared: '{team-kb}' });
+    expect(() => loadConfig({ env: { FACTSYNC_PREFIX: '{a}{b}' } })).toThrow(/redis\.prefix.*in braces/s);
+  });
+
+  it('follow FACTSYNC_REDIS_CLUSTER, and a value that is not true or false is refused', () => {
+    expect(storeScope(loadConfig({ env: { FACTSYNC_REDIS_CLUSTER: 'true' } })).shared).toBe('{factsync}');
+    expect(storeScope(loadConfig({ env: { FACTSYNC_REDIS_CLUSTER: 'false' } })).shared).toBe('factsync');
+    expect(() => loadConfig({ env: { FACTSYNC_REDIS_CLUSTER: 'yes' } })).toThrow(
+      /redis\.cluster.*true or false/s,
+    );
   });
 });
 
