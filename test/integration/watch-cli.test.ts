@@ -14,7 +14,7 @@ import {
 import { ChangeIndex } from '../../src/jobs/change-index.js';
 import { watchKeys } from '../../src/redis-keys.js';
 import { INSTALL_USER_AGENT, writeConfigFile } from '../support/config.js';
-import { connectRedis, dropPrefix, REDIS_URL, testPrefix } from '../support/redis.js';
+import { connectRedis, dropPrefix, REDIS_CLUSTER, REDIS_URL, testPrefix } from '../support/redis.js';
 import { ROOT, spawnTracked } from '../support/spawn.js';
 import { waitFor } from '../support/wait.js';
 
@@ -43,7 +43,7 @@ it('records the stream’s hits with Redis alone, and stops cleanly on SIGTERM',
   const qid = generatedEntity(fake.seed, 0, { count: 2 }).id;
   await new ChangeIndex(redis, prefix).remember([qid], []);
   const config = writeConfigFile(path.join(dir, 'config.yaml'), {
-    redis: { url: REDIS_URL, prefix },
+    redis: { url: REDIS_URL, prefix, ...(REDIS_CLUSTER ? { cluster: true } : {}) },
     http: { userAgent: INSTALL_USER_AGENT },
     watch: { url: fake.streamUrl },
     // Nothing here exists: watch must not need it.
