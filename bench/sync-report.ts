@@ -44,7 +44,14 @@ export interface StreamServed {
 /** `factsync watch` beside the night (--stream, bench/sync-stream.ts), since the previous night ended. */
 export interface StreamFigures {
   /** Waiting for the watcher to catch up after the clock moved (and after the changed items' edits). */
-  readonly catchUp?: { seconds: number; events: number; cpuSeconds: number; waits: number };
+  readonly catchUp?: {
+    seconds: number;
+    events: number;
+    cpuSeconds: number;
+    /** The fake's CPU meanwhile (it generates and sends the events). */
+    fakeCpuSeconds?: number;
+    waits: number;
+  };
   /** While the night's `factsync sync` ran. */
   readonly night: { seconds: number; events: number; cpuSeconds: number };
   /** Everything the fake's stream sent since the previous night ended. */
@@ -346,10 +353,10 @@ function addStreamRows(add: (name: string, cell: (row: NightResult) => string) =
     ),
   );
   add(
-    'stream watcher: CPU s catch-up · night (µs per event caught up)',
+    'stream watcher: CPU s catch-up · night (µs per event caught up); the fake’s CPU s during the catch-up',
     stream(
       (s) =>
-        `${s.catchUp ? fixed(s.catchUp.cpuSeconds, 1) : '–'} · ${fixed(s.night.cpuSeconds, 1)}${s.catchUp?.events ? ` (${int((s.catchUp.cpuSeconds * 1e6) / s.catchUp.events)} µs)` : ''}`,
+        `${s.catchUp ? fixed(s.catchUp.cpuSeconds, 1) : '–'} · ${fixed(s.night.cpuSeconds, 1)}${s.catchUp?.events ? ` (${int((s.catchUp.cpuSeconds * 1e6) / s.catchUp.events)} µs)` : ''}; ${s.catchUp?.fakeCpuSeconds === undefined ? '–' : fixed(s.catchUp.fakeCpuSeconds, 1)}`,
     ),
   );
   add(

@@ -59,6 +59,8 @@ interface CatchUp {
   readonly seconds: number;
   readonly events: number;
   readonly cpuSeconds: number;
+  /** The fake's CPU meanwhile: it generates and sends the events (which of the two limits the pace). */
+  readonly fakeCpuSeconds: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -117,6 +119,8 @@ export class StreamWatch {
   private async waitUntil(target: number, what: string): Promise<CatchUp> {
     const { child } = this;
     const cpu = procCpuSeconds(child.pid) ?? 0;
+    const fakePid = this.install.fake.child.pid;
+    const fakeCpu = procCpuSeconds(fakePid) ?? 0;
     const before = await served(this.install.fake);
     const started = performance.now();
     let said = started;
@@ -143,6 +147,7 @@ export class StreamWatch {
       seconds: (performance.now() - started) / 1000,
       events: (await served(this.install.fake)).events - before.events,
       cpuSeconds: (procCpuSeconds(child.pid) ?? 0) - cpu,
+      fakeCpuSeconds: (procCpuSeconds(fakePid) ?? 0) - fakeCpu,
     };
   }
 
@@ -159,8 +164,9 @@ export class StreamWatch {
     const day = this.pending.slice(-steps);
     const seconds = day.reduce((n, c) => n + c.seconds, 0);
     const events = day.reduce((n, c) => n + c.events, 0);
+    const sum = (value: (c: CatchUp) => number) => day.reduce((n, c) => n + value(c), 0).toFixed(1);
     progress(
-      `fake: a day later (${iso(now)}); the watcher caught up in ${seconds.toFixed(1)} s, ${events} events (${(events / seconds).toFixed(0)}/s), CPU ${day.reduce((n, c) => n + c.cpuSeconds, 0).toFixed(1)} s`,
+      `fake: a day later (${iso(now)}); the watcher caught up in ${seconds.toFixed(1)} s, ${events} events (${(events / seconds).toFixed(0)}/s), CPU: watcher ${sum((c) => c.cpuSeconds)} s, fake ${sum((c) => c.fakeCpuSeconds)} s`,
     );
   }
 
@@ -197,6 +203,7 @@ export class StreamWatch {
               seconds: catchUps.reduce((n, c) => n + c.seconds, 0),
               events: catchUps.reduce((n, c) => n + c.events, 0),
               cpuSeconds: catchUps.reduce((n, c) => n + c.cpuSeconds, 0),
+              fakeCpuSeconds: catchUps.reduce((n, c) => n + c.fakeCpuSeconds, 0),
               waits: catchUps.length,
             },
           }
