@@ -34,6 +34,35 @@ export interface ChangeCheck {
   readonly selectionVerified: boolean;
 }
 
+/** What the fake's EventStreams stream sent (its /__stats `stream`): no API requests. */
+export interface StreamServed {
+  connections: number;
+  events: number;
+  bytes: number;
+}
+
+/** `factsync watch` beside the night (--stream, bench/sync-stream.ts), since the previous night ended. */
+export interface StreamFigures {
+  /** Waiting for the watcher to catch up after the clock moved (and after the changed items' edits). */
+  readonly catchUp?: {
+    seconds: number;
+    events: number;
+    cpuSeconds: number;
+    /** The fake's CPU meanwhile (it generates and sends the events). */
+    fakeCpuSeconds?: number;
+    waits: number;
+  };
+  /** While the night's `factsync sync` ran. */
+  readonly night: { seconds: number; events: number; cpuSeconds: number };
+  /** Everything the fake's stream sent since the previous night ended. */
+  readonly served: StreamServed;
+  readonly rssEndMiB: number;
+  /** The watcher's peak RSS (VmHWM) since the previous night ended. */
+  readonly peakMiB: number;
+  /** The span the watcher says it covered, by wiki, at the night's end. */
+  readonly covered: Record<string, string>;
+}
+
 export type Scenario = 'first' | 'unchanged' | 'changed' | 'full' | 'per-entity' | 'first-0ms';
 
 export interface NightResult {
@@ -79,6 +108,7 @@ export interface NightResult {
     usedStartMiB: number;
   };
   readonly check?: ChangeCheck;
+  readonly stream?: StreamFigures;
   /** For the per-entity baseline: how much of the store was asked for (figures are scaled up by `scale`). */
   readonly sample?: { readonly entities: number; readonly scale: number };
   readonly client?: { cpuSeconds: number; peakRssMiB: number; failures: number; sampleFailure?: string };
@@ -297,6 +327,7 @@ export function renderTable(result: SizeResult): string {
         : `**${int(c.valueChanged - c.withProposal)} missing**`;
     return `${int(c.changed)} changed, ${int(c.valueChanged)} with a new website: ${int(c.withProposal)} proposals (${verdict})${c.selectionVerified ? '' : ', selection not verified'}`;
   });
+  addStreamRows(add);
   const width = header.length;
   const out = [
     `| ${header.join(' | ')} |`,
@@ -307,6 +338,44 @@ export function renderTable(result: SizeResult): string {
       .map((cells) => `| ${cells.join(' | ')} |`),
   ];
   return out.join('\n');
+}
+
+/** The rows of `factsync watch` (--stream): its catch-up before the night, its CPU and memory, the stream. */
+function addStreamRows(add: (name: string, cell: (row: NightResult) => string) => void): void {
+  const stream = (cell: (s: StreamFigures) => string) => (r: NightResult) =>
+    r.stream ? cell(r.stream) : '–';
+  add(
+    'stream watcher: catch-up before the night (time · events · events/s)',
+    stream((s) =>
+      s.catchUp
+        ? `${duration(s.catchUp.seconds)} · ${int(s.catchUp.events)} · ${int(s.catchUp.events / Math.max(s.catchUp.seconds, 0.001))}/s`
+        : 'none (started before it)',
+    ),
+  );
+  add(
+    'stream watcher: CPU s catch-up · night (µs per event caught up); the fake’s CPU s during the catch-up',
+    stream(
+      (s) =>
+        `${s.catchUp ? fixed(s.catchUp.cpuSeconds, 1) : '–'} · ${fixed(s.night.cpuSeconds, 1)}${s.catchUp?.events ? ` (${int((s.catchUp.cpuSeconds * 1e6) / s.catchUp.events)} µs)` : ''}; ${s.catchUp?.fakeCpuSeconds === undefined ? '–' : fixed(s.catchUp.fakeCpuSeconds, 1)}`,
+    ),
+  );
+  add(
+    'stream watcher: RSS at the end · **peak** (MiB)',
+    stream((s) => `${fixed(s.rssEndMiB, 0)} · **${fixed(s.peakMiB, 0)}**`),
+  );
+  add(
+    'stream (fake): connections · events · bytes sent, since the last night (no API requests)',
+    stream((s) => `${int(s.served.connections)} · ${int(s.served.events)} · ${bytesText(s.served.bytes)}`),
+  );
+  add(
+    'stream: span covered at the night’s end',
+    stream(
+      (s) =>
+        Object.entries(s.covered)
+          .map(([wiki, span]) => `${wiki} ${span}`)
+          .join('; ') || 'none',
+    ),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -29,6 +29,10 @@
 //   --flush             after the unchanged night, a day later, empty Redis (FLUSHALL of the private
 //                       redis-server; with --redis-url, every key under the install's prefix) and
 //                       measure another unchanged night: what a Redis without persistence costs
+//   --stream            a `factsync watch` process reads the fake's live change stream across the
+//                       nights (bench/sync-stream.ts): the clock moves in 3 h steps, and before each
+//                       night the benchmark waits until the watcher has caught up, and reports how long
+//                       that took, its CPU and its memory
 //   --render-only       measure nothing: rewrite the results file from the work folder's results.json
 //
 // For each count: generate the local store (streamed, reused across runs); start the fake Wikimedia in
@@ -90,6 +94,7 @@ import {
   type Scenario,
   type SizeResult,
 } from './sync-report.js';
+import { STEP_HOURS, STREAM_NOTE, StreamWatch, streamUrlOf } from './sync-stream.js';
 
 const SELF = fileURLToPath(import.meta.url);
 /** Bump when the generated local store changes, so an old one is regenerated. */
@@ -123,6 +128,8 @@ interface Options {
   readonly coolingOff: boolean;
   /** An unchanged night after Redis was emptied, beside the unchanged one. */
   readonly flush: boolean;
+  /** `factsync watch` on the fake's stream across the nights (sync-stream.ts). */
+  readonly stream: boolean;
 }
 
 function integer(text: string | undefined, fallback: number, name: string, min = 1): number {
@@ -162,6 +169,7 @@ function parseOptions(argv: string[]) {
       fresh: { type: 'boolean', default: false },
       'cooling-off': { type: 'boolean', default: false },
       flush: { type: 'boolean', default: false },
+      stream: { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
       // Internal: the per-entity baseline's child process.
       child: { type: 'string' },
@@ -199,6 +207,7 @@ function parseOptions(argv: string[]) {
     ...(values.only ? { only: values.only as 'nights' | 'baselines' } : {}),
     coolingOff: values['cooling-off'] === true,
     flush: values.flush === true,
+    stream: values.stream === true,
     zeroLatency: !values['skip-zero-latency'],
     ...(perEntityStep === undefined ? {} : { perEntityStep }),
     ...(values['redis-url'] ? { redisUrl: values['redis-url'] } : {}),
@@ -316,6 +325,7 @@ async function createInstall(
       review: { maxNewShare: 0, maxNewFieldShare: 0, coolingOffHours: options.coolingOff ? 24 : 0 },
       ...(options.workerConcurrency ? { worker: { concurrency: options.workerConcurrency } } : {}),
       log: { level: 'warn' },
+      ...(options.stream ? { watch: { url: streamUrlOf(fake) } } : {}),
     },
   });
   const install: Install = { label, dir, configFile, env, prefix, fake, workers: [] };
@@ -506,11 +516,12 @@ async function night(
   install: Install,
   scenario: Scenario,
   label: string,
-  extra: { full?: boolean; check?: (run: RunRecord) => Promise<ChangeCheck> } = {},
+  extra: { full?: boolean; check?: (run: RunRecord) => Promise<ChangeCheck>; watch?: StreamWatch } = {},
 ): Promise<NightResult> {
   const pids = install.workers.map((w) => w.pid);
   for (const w of install.workers)
     if (!w.running()) throw new Error(`${w.name} is not running:\n${w.stderr().slice(-2000)}`);
+  await extra.watch?.beginNight();
   const before = await snapshotBefore(ctx, install.fake, pids);
   const sampler = startSampler(ctx, pids);
   progress(`${install.label}: ${label}…`);
@@ -522,6 +533,7 @@ async function night(
   const commandSeconds = (performance.now() - before.started) / 1000;
   const sampled = await sampler.stop();
   const after = await snapshotAfter(ctx, install.fake, pids, before, sampled);
+  const stream = await extra.watch?.endNight();
   const runId = /^run (\S+) \(/m.exec(sync.stdout())?.[1];
   if (code !== 0 || !runId)
     throw new Error(
@@ -568,6 +580,7 @@ async function night(
     loadAverage: after.loadAverage,
     redis: after.redis,
     ...(check ? { check } : {}),
+    ...(stream ? { stream } : {}),
   };
   const requests = Object.values(run.requests).reduce((n, r) => n + r.requests, 0);
   progress(
@@ -585,7 +598,8 @@ async function night(
  * A day passes in the fake's world between nights: its change feeds fill with a day of background
  * edits (600,000 on Wikidata, 100,000 on each Wikipedia), as the real ones would.
  */
-async function nextDay(install: Install): Promise<void> {
+async function nextDay(install: Install, watch?: StreamWatch): Promise<void> {
+  if (watch) return watch.nextDay();
   const answer = await install.fake.control('advanceClock', { ms: 86_400_000 });
   progress(`fake: a day later (${String(answer.now)})`);
 }
@@ -792,29 +806,45 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
   );
   try {
     const install = await createInstall(options, 'main', entities, data, fake, ctx.redisServer.url);
+    let watch: StreamWatch | undefined;
     try {
+      // The watcher runs across the nights, from before the first one (sync-stream.ts).
+      if (options.stream) watch = await StreamWatch.start(install, ctx.redis);
+      const w = watch ? { watch } : {};
+      const tag = watch ? ', stream' : '';
       if (nights) {
-        rows.push(await night(ctx, install, 'first', 'night 1: first (full)'));
-        await nextDay(install);
-        rows.push(await night(ctx, install, 'unchanged', 'night 2: unchanged'));
-        await nextDay(install);
+        rows.push(await night(ctx, install, 'first', `night 1: first (full)${tag}`, w));
+        await nextDay(install, watch);
+        rows.push(await night(ctx, install, 'unchanged', `night 2: unchanged${tag}`, w));
+        await nextDay(install, watch);
         if (options.flush) {
           await flushRedis(ctx, install);
           // Listed as an unchanged night: the tables keep night 2's figures (the first of the kind).
-          rows.push(await night(ctx, install, 'unchanged', 'night 2b: unchanged, after a Redis flush'));
-          await nextDay(install);
+          rows.push(
+            await night(ctx, install, 'unchanged', `night 2b: unchanged, after a Redis flush${tag}`, w),
+          );
+          await nextDay(install, watch);
         }
         const check = await changeAndCheck(ctx, install, entities);
+        await watch?.caughtUp('the changed items’ edits');
         rows.push(
-          await night(ctx, install, 'changed', `night 3: ${+(options.changed * 100).toFixed(2)}% changed`, {
-            check,
-          }),
+          await night(
+            ctx,
+            install,
+            'changed',
+            `night 3: ${+(options.changed * 100).toFixed(2)}% changed${tag}`,
+            {
+              check,
+              ...w,
+            },
+          ),
         );
       }
       if (baselines) {
-        if (nights) await nextDay(install);
+        if (nights) await nextDay(install, watch);
         const full = await night(ctx, install, 'full', 'baseline: full fetch (`sync --full`)', {
           full: true,
+          ...w,
         });
         rows.push(full);
         if (nights && full.proposals) {
@@ -831,6 +861,7 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
         rows.push(await perEntityBaseline(ctx, fake, entities));
       }
     } finally {
+      await watch?.stop();
       await closeInstall(install, ctx.redis);
     }
   } finally {
@@ -851,6 +882,7 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
       await fast.stop();
     }
   }
+  if (options.stream) notes.push(STREAM_NOTE);
   const step = perEntityStep(options, entities);
   if (baselines && step > 1)
     notes.push(
@@ -874,6 +906,9 @@ async function benchSize(ctx: Context, entities: number): Promise<SizeResult> {
       'value share of the changed': options.valueShare,
       seed: options.seed,
       'fake recent changes/day': '600,000 (default)',
+      ...(options.stream
+        ? { 'live stream': `factsync watch across the nights; the clock moved in ${STEP_HOURS} h steps` }
+        : {}),
     },
     data: {
       file: path.relative(ROOT, data.file),

@@ -134,6 +134,7 @@ export class FakeServer {
         random: this.random,
         delay: (ms) => this.delay(ms),
         closing: () => this.closing,
+        stats: this.config.stats,
       });
 
     const { stats } = this.config;

@@ -20,6 +20,8 @@ export interface Stats {
   earlyRequests: number;
   idsRequested: number;
   titlesRequested: number;
+  /** The EventStreams stream (no API request, so not in `requests`): connections served, events and bytes sent. */
+  stream: { connections: number; events: number; bytes: number };
 }
 
 export interface RequestRecord {
@@ -61,6 +63,7 @@ function emptyStats(): Stats {
     earlyRequests: 0,
     idsRequested: 0,
     titlesRequested: 0,
+    stream: { connections: 0, events: 0, bytes: 0 },
   };
 }
 
@@ -109,6 +112,17 @@ export class StatsRecorder {
     } else {
       this.waits.set(client, { until, since: nowMs, told: new Set([fingerprint]) });
     }
+  }
+
+  /** A stream connection was answered with 200 (refused ones are not counted). */
+  countStreamConnection(): void {
+    this.stats.stream.connections++;
+  }
+
+  /** An event was written to a stream connection. */
+  countStreamEvent(bytes: number): void {
+    this.stats.stream.events++;
+    this.stats.stream.bytes += bytes;
   }
 
   countFault(kind: FaultKind): void {

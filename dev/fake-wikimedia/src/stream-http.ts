@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eventId, recentChangeEvent, type StreamLog, type StreamStart, TOPIC } from './event-stream.js';
 import type { FaultSpec } from './faults.js';
+import type { StatsRecorder } from './stats.js';
 
 export const STREAM_PATH = '/v2/stream/recentchange';
 const POLL_MS = 50;
@@ -21,6 +22,8 @@ export interface StreamContext {
   /** Waits, or less when the server closes. */
   readonly delay: (ms: number) => Promise<void>;
   readonly closing: () => boolean;
+  /** Counts connections and events (/__stats `stream`). */
+  readonly stats?: Pick<StatsRecorder, 'countStreamConnection' | 'countStreamEvent'>;
 }
 
 /** Where a request asks to start, or why it cannot be read. */
@@ -87,6 +90,7 @@ export async function serveStream(
     'cache-control': 'no-cache, no-store, max-age=0, must-revalidate',
   });
   res.write(':ok\n\n');
+  context.stats?.countStreamConnection();
   let sent = 0;
   while (!res.destroyed && !context.closing()) {
     log.catchUp();
@@ -99,6 +103,7 @@ export async function serveStream(
       const block = `event: message\nid: ${eventId(entry)}\ndata: ${JSON.stringify(recentChangeEvent(entry))}\n\n`;
       offset = entry.offset + 1;
       sent += 1;
+      context.stats?.countStreamEvent(Buffer.byteLength(block));
       const dropAfter = context.faults().streamDropAfter ?? 0;
       if (dropAfter > 0 && sent >= dropAfter) {
         // The connection breaks mid-stream (no last chunk), as a proxy timeout or a restart breaks it.

@@ -142,4 +142,18 @@ describe('the fake EventStreams recentchange stream', () => {
     fake.setFaults({});
     expect((await readStream(fake.streamUrl, { count: 1, lastEventId: 'not json' })).status).toBe(400);
   });
+
+  it('counts the connections it served and the events it sent in /__stats, apart from API requests', async () => {
+    fake.resetStats();
+    fake.setFaults({ streamErrorRate: 1 });
+    await readStream(`${fake.streamUrl}?since=0`, { count: 1 });
+    fake.setFaults({});
+    const first = await readStream(`${fake.streamUrl}?since=0`, { count: 3 });
+    const second = await readStream(`${fake.streamUrl}?since=0`, { count: 2 });
+    const served = (await (await fetch(`${fake.url}/__stats`)).json()) as Json;
+    expect(served.stream.connections).toBe(2);
+    expect(served.stream.events).toBeGreaterThanOrEqual(first.events.length + second.events.length);
+    expect(served.stream.bytes).toBeGreaterThan(0);
+    expect(served.requests).toBe(0);
+  });
 });
