@@ -23,6 +23,11 @@ export interface WatchSettings {
   readonly retentionMs: number;
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
+  /**
+   * How often, while a connection stays open, the languages in use are read again, so a Wikipedia the
+   * local store starts to use is watched (and covered) from then on (default LANGUAGES_EVERY_MS).
+   */
+  readonly languagesEveryMs?: number;
 }
 
 export interface WatchDeps {
@@ -60,6 +65,8 @@ interface Position {
 
 /** Position saves of events that touch nothing, at most this often (hits are saved at once). */
 const SAVE_EVERY_MS = 1_000;
+/** The languages in use, read again at most this often while a connection is open. */
+const LANGUAGES_EVERY_MS = 10_000;
 
 /** The wait before reconnection `attempt` (0-based): exponential, capped, full jitter. */
 export function backoffMs(attempt: number, settings: WatchSettings, random: () => number): number {
@@ -144,8 +151,10 @@ export function startWatch(deps: WatchDeps): Watcher {
   /** One connection, until it ends or breaks. True when it delivered at least one event. */
   async function readOnce(): Promise<boolean> {
     const start = await startPoint();
+    // The source filters with this set as each event comes: a language added to it is watched from then on.
     const languages = new Set(await changes.languages());
     const wikis = ['wikidata', ...languages];
+    let languagesAt = clock();
     if (start.since !== undefined) for (const wiki of wikis) spanFrom.set(wiki, start.since);
     const controller = new AbortController();
     connection = controller;
@@ -157,6 +166,15 @@ export function startWatch(deps: WatchDeps): Watcher {
       for await (const item of source.connect({ ...start, languages, signal: controller.signal })) {
         delivered = true;
         stats.events += 1;
+        if (clock() - languagesAt >= (settings.languagesEveryMs ?? LANGUAGES_EVERY_MS)) {
+          languagesAt = clock();
+          for (const lang of await changes.languages()) {
+            if (languages.has(lang)) continue;
+            // Covered from the next saved place on (savePosition starts its span there).
+            languages.add(lang);
+            wikis.push(lang);
+          }
+        }
         if (item.kind === 'invalid') {
           stats.invalid += 1;
           log.warn(

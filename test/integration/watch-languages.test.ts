@@ -4,9 +4,8 @@
 // --stream (bench/sync-stream.ts): its watcher, started before night 1, never watched English
 // Wikipedia, so every night still polled that feed whole.
 //
-// KNOWN BUG, hence `it.fails`: the watcher reads the index's languages once per connection (readOnce),
-// and a connection to the fake (or any stream that stays up) never ends, so a language learnt later is
-// neither recorded nor covered until the connection breaks. Drop `.fails` once it is fixed.
+// The watcher reads the index's languages again while its connection is open (watch.languagesEveryMs;
+// 100 ms here), so a language learnt later is recorded and covered from then on.
 
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { ChangeIndex } from '../../src/jobs/change-index.js';
 import { startWatch, type Watcher } from '../../src/jobs/watch.js';
 import { EventStreamsSource } from '../../src/sources/eventstreams.js';
 import { connectRedis, dropPrefix, testPrefix } from '../support/redis.js';
-import { waitFor } from '../support/wait.js';
+import { sleep, waitFor } from '../support/wait.js';
 
 const COUNT = 5;
 const redis = connectRedis();
@@ -46,7 +45,7 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-it.fails('records and covers a Wikipedia language the index learns after the watcher connected', async () => {
+it('records and covers a Wikipedia language the index learns after the watcher connected', async () => {
   const index = [0, 1, 2, 3, 4].find((i) => entity(i).sitelinks?.enwiki) as number;
   const qid = entity(index).id;
   const title = entity(index).sitelinks?.enwiki?.title as string;
@@ -58,12 +57,25 @@ it.fails('records and covers a Wikipedia language the index learns after the wat
     changes,
     source: new EventStreamsSource(fake.streamUrl, 'factsync-test/1.0 (test@example.org)', 5_000),
     log: pino({ level: 'silent' }),
-    settings: { leaseMs: 1_000, retentionMs: 7 * 86_400_000, backoffBaseMs: 10, backoffMaxMs: 50 },
+    settings: {
+      leaseMs: 1_000,
+      retentionMs: 7 * 86_400_000,
+      backoffBaseMs: 10,
+      backoffMaxMs: 50,
+      languagesEveryMs: 100,
+    },
   });
   watcher = started;
   await waitFor('the connection', () => started.stats.connections > 0 && started.stats.holding);
   // The first night finds the item's English article: English Wikipedia is now in use.
   await changes.remember([qid], [{ lang: 'en', title }]);
+  // The next event after the interval has the watcher read the languages again.
+  await sleep(200);
+  const first = fake.store.bumpRevision(qid);
+  await waitFor(
+    'the first Wikidata edit',
+    async () => (await changes.hits([qid], [])).items.get(qid) === first,
+  );
   const page = fake.store.editPage('en', title);
   // An edit after it on Wikidata: once its hit is recorded, the page's event has been read too.
   const revid = fake.store.bumpRevision(qid);
