@@ -8,13 +8,17 @@
 //   --top N         functions listed by self time (default 25)
 //   --areas N       areas listed (default 30)
 //   --phases S      also summarise each phase of activity apart: stretches where the profiled processes
-//                   together were busy, split where they were idle for S seconds or more (the nights of
-//                   `bench:sync`, each of which loads the workers; 0: off, the default)
+//                   together were busy, split where they were idle for S seconds or more (0: off, the
+//                   default). With `bench:sync -- --only nights --skip-zero-latency`, 0.5 gives: the
+//                   workers' start, night 1, night 2, night 3
 //
 // With `npm run bench:sync -- --worker-node-args="--cpu-prof --cpu-prof-dir=DIR"` each worker writes its
 // profile into DIR when it stops, holding every night. Self time of a node is the time from its sample to
 // the next one (as Chrome's DevTools counts); "(idle)" is time the thread waited for events and is left
 // out of the busy figures; "(program)" is V8 work outside JavaScript (compiling, the event loop's own).
+// The profiler counts time between samples, not CPU time: on a machine with more runnable processes than
+// cores, "busy" includes time the thread waited for a core (it read 31 s for a first night whose workers
+// /proc put at 18 s of CPU). Shares between areas are what to compare; /proc gives the CPU seconds.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -192,27 +196,31 @@ function render(title: string, totals: Totals, top: number, areas: number): stri
   return lines.join('\n');
 }
 
-/** Stretches of activity of all profiles together: 1 s windows with ≥ 5% of a core busy, split at idle gaps. */
+/**
+ * Stretches of activity of all profiles together: windows of `gapSeconds` (at most 1 s) in which the
+ * processes were busy ≥ 5% of a core, joined unless an idle window lies between them.
+ */
 function phases(profiles: readonly Loaded[], gapSeconds: number): Array<{ from: number; to: number }> {
+  const windowUs = Math.min(1, gapSeconds) * 1e6;
   const busy = new Map<number, number>();
   for (const profile of profiles)
     for (const sample of profile.samples) {
       const frame = (profile.nodes.get(sample.node) as ProfileNode).callFrame;
       if (frame.functionName === IDLE && frame.url === '') continue;
-      const second = Math.floor(sample.at / 1e6);
-      busy.set(second, (busy.get(second) ?? 0) + sample.us);
+      const window = Math.floor(sample.at / windowUs);
+      busy.set(window, (busy.get(window) ?? 0) + sample.us);
     }
   const active = [...busy.entries()]
-    .filter(([, us]) => us >= 50_000)
-    .map(([second]) => second)
+    .filter(([, us]) => us >= windowUs * 0.05)
+    .map(([window]) => window)
     .sort((a, b) => a - b);
   const found: Array<{ from: number; to: number }> = [];
-  for (const second of active) {
+  for (const window of active) {
     const last = found.at(-1);
-    if (last && second - last.to <= gapSeconds) last.to = second + 1;
-    else found.push({ from: second, to: second + 1 });
+    if (last && window - last.to < Math.max(1, (gapSeconds * 1e6) / windowUs)) last.to = window + 1;
+    else found.push({ from: window, to: window + 1 });
   }
-  return found.map(({ from, to }) => ({ from: from * 1e6, to: to * 1e6 }));
+  return found.map(({ from, to }) => ({ from: from * windowUs, to: to * windowUs }));
 }
 
 function main(): void {
