@@ -19,6 +19,7 @@
 // The profiler counts time between samples, not CPU time: on a machine with more runnable processes than
 // cores, "busy" includes time the thread waited for a core (it read 31 s for a first night whose workers
 // /proc put at 18 s of CPU). Shares between areas are what to compare; /proc gives the CPU seconds.
+// Line numbers are those of the file that ran: dist/…/x.js for src/…/x.ts under `factsync worker`.
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
