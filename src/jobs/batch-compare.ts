@@ -218,6 +218,7 @@ export async function compareChanged(
       maxReferencedItems: config.wikidata.maxReferencedItems,
       coolingOffHours: config.review.coolingOffHours,
       now,
+      recordHashes: hashes,
     },
     checkedPages,
   );

@@ -69,6 +69,8 @@ export class ChangeIndex {
     qids: readonly string[],
     pages: ReadonlyArray<{ lang: string; title: string }>,
   ): Promise<void> {
+    // Nothing to add costs no round trip (an empty MULTI/EXEC is one all the same).
+    if (qids.length === 0 && pages.length === 0) return;
     const multi = this.redis.multi();
     if (qids.length > 0) multi.sadd(this.keys.qids, ...qids);
     if (pages.length > 0) {
@@ -121,6 +123,7 @@ export class ChangeIndex {
 
   /** The entities were compared (or their hits were old news): their hits are done with. */
   async settle(qids: readonly string[], pages: readonly string[]): Promise<void> {
+    if (qids.length === 0 && pages.length === 0) return;
     const multi = this.redis.multi();
     if (qids.length > 0) multi.hdel(this.keys.itemHits, ...qids);
     if (pages.length > 0) multi.hdel(this.keys.pageHits, ...pages);

@@ -40,6 +40,8 @@ export interface BatchDeps {
   /** review.coolingOffHours: fields edited more recently than this wait (0: off). */
   readonly coolingOffHours: number;
   readonly now: () => string;
+  /** Record hashes the caller worked out already (by record key): each record is hashed once a run. */
+  readonly recordHashes?: ReadonlyMap<string, string>;
 }
 
 /** What comparing entities came to: its counts, and the entities behind some of them. */
@@ -202,7 +204,7 @@ export async function syncEntities(
     try {
       settled = await deps.store.reconcile(
         record.key,
-        withRecordHash(kept, recordHash(record, deps.fields)),
+        withRecordHash(kept, deps.recordHashes?.get(record.key) ?? recordHash(record, deps.fields)),
         { runId, time: deps.now() },
         { partialFields: [...undecided, ...(cooling?.waitingFields ?? [])] },
       );

@@ -86,7 +86,9 @@ class SqliteStore implements ProposalStore {
   /** Prepared statements by SQL text; filters make a bounded number of variants. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    this.reconcileTransaction = this.reconcileRows();
+  }
 
   /** An arrow, so the reads (sqlite-queries.ts) and run records (sqlite-runs.ts) can be given it. */
   private readonly statement = (sql: string): Database.Statement => {
@@ -128,29 +130,52 @@ class SqliteStore implements ProposalStore {
   ): Promise<ReconcileResult> {
     checkReconcile(entity, findings, at.runId);
     this.wake();
-    const reconcile = this.db.transaction(() => {
-      const existing = this.statement(
-        `SELECT ${STORED_PROPOSAL_COLUMNS} FROM proposals WHERE entity = ? ORDER BY id`,
-      ).all(entity) as StoredProposal[];
-      const plan = planReconcile(findings, existing, { runId: at.runId, ...options });
-      const upsert = this.statement(UPSERT);
-      for (const { id, finding } of plan.upserts) upsert.run(findingValues(id, finding, at));
-      const settle = this.statement(
-        `UPDATE proposals SET status = ?, superseded_by = ?, settled_run = ?, settled_at = ?
+    return this.reconcileTransaction.immediate(entity, findings, at, options);
+  }
+
+  /**
+   * reconcile's transaction, made once: better-sqlite3 builds four wrappers for every db.transaction(),
+   * which a night paid once an entity.
+   */
+  private readonly reconcileTransaction: Database.Transaction<
+    (
+      entity: string,
+      findings: readonly Finding[],
+      at: { runId: string; time: string },
+      options: ReconcileOptions,
+    ) => ReconcileResult
+  >;
+
+  private reconcileRows(): typeof this.reconcileTransaction {
+    return this.db.transaction(
+      (
+        entity: string,
+        findings: readonly Finding[],
+        at: { runId: string; time: string },
+        options: ReconcileOptions,
+      ): ReconcileResult => {
+        const existing = this.statement(
+          `SELECT ${STORED_PROPOSAL_COLUMNS} FROM proposals WHERE entity = ? ORDER BY id`,
+        ).all(entity) as StoredProposal[];
+        const plan = planReconcile(findings, existing, { runId: at.runId, ...options });
+        const upsert = this.statement(UPSERT);
+        for (const { id, finding } of plan.upserts) upsert.run(findingValues(id, finding, at));
+        const settle = this.statement(
+          `UPDATE proposals SET status = ?, superseded_by = ?, settled_run = ?, settled_at = ?
          WHERE id = ? AND ${RUN_MAY_SETTLE}`,
-      );
-      for (const change of plan.settle)
-        settle.run(
-          change.status,
-          change.status === 'superseded' ? change.by : null,
-          at.runId,
-          at.time,
-          change.id,
         );
-      const { created, seen, superseded, resolved } = plan;
-      return { created, seen, superseded, resolved };
-    });
-    return reconcile.immediate();
+        for (const change of plan.settle)
+          settle.run(
+            change.status,
+            change.status === 'superseded' ? change.by : null,
+            at.runId,
+            at.time,
+            change.id,
+          );
+        const { created, seen, superseded, resolved } = plan;
+        return { created, seen, superseded, resolved };
+      },
+    );
   }
 
   async list(filter: ProposalFilter, page: PageRequest): Promise<ProposalPage> {
