@@ -1,9 +1,7 @@
-// The SQLite proposal store, the embedded default: one file, WAL mode, shared by several worker
-// processes. better-sqlite3 is synchronous, so every call is one short statement or one short
-// transaction; writes take the file's write lock up front (BEGIN IMMEDIATE) and wait for it up to
-// busy_timeout, which makes reconcile and migrate serialise across processes. Here: opening the file,
-// the prepared-statement cache, migrate and the writes; the reads are sqlite-queries.ts, the run
-// records sqlite-runs.ts, the sync state sqlite-state.ts.
+// The SQLite proposal store, the embedded default: one file, WAL mode, shared by several worker processes;
+// synchronous (better-sqlite3), so each call is one short statement or transaction; writes lock up front
+// (BEGIN IMMEDIATE, busy_timeout), so reconcile and migrate serialise across processes. Here: opening,
+// statements, migrate, writes; reads sqlite-queries.ts, runs sqlite-runs.ts, sync state sqlite-state.ts.
 
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
