@@ -18,6 +18,8 @@ export const TOPIC = 'eqiad.mediawiki.recentchange';
 /** Wikimedia keeps about a week of the stream (EventStreams documentation). */
 export const RETENTION_MS = 7 * 86_400_000;
 const MAX_ENTRIES = 500_000;
+/** The log is trimmed back to MAX_ENTRIES once it holds this many more: one splice per 50,000 events, not one an event. */
+const TRIM_SLACK = 50_000;
 /** Background events materialised per wiki at a time: a clock jump of days is thinned, not replayed. */
 const MAX_BACKGROUND_STEP = 100_000;
 
@@ -59,7 +61,8 @@ export class StreamLog {
   private append(wiki: string, change: RecentChange, ms: number): void {
     this.lastMs = Math.max(ms, this.lastMs + 1);
     this.entries.push({ offset: this.nextOffset++, ms: this.lastMs, wiki, change });
-    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    if (this.entries.length > MAX_ENTRIES + TRIM_SLACK)
+      this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
   /** A client connects: from now on the background edits are streamed too (none from before). */
