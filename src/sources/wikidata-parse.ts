@@ -4,13 +4,8 @@
 
 import { type ItemId, isItemId } from '../model/ids.js';
 import type { ItemLabels, ItemLookup, ItemRevision, Sitelink, UnreadableAnswer } from '../model/remote.js';
-import { parseStatements } from './wikidata-statements.js';
+import { isObject, type Json, parseStatements } from './wikidata-statements.js';
 import { entityProblem, pageProblem, queryPages } from './wikidata-validate.js';
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Terms by the language they are really in. Only a term in the language it is listed under, or in `mul`

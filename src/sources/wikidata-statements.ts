@@ -8,9 +8,10 @@ import { isItemId, type PropertyId } from '../model/ids.js';
 import type { Rank, RemoteSnak, RemoteStatement, RemoteValue, SnakType } from '../model/remote.js';
 import type { TimePrecision, TimeValue } from '../model/time.js';
 
-type Json = Record<string, unknown>;
+/** A JSON object of an answer; shared with wikidata-parse.ts. */
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const CALENDARS: Record<string, string> = {
