@@ -10,6 +10,7 @@ import {
   chooseStrategy,
   DEFAULT_ROWS_PER_DAY,
   type PlanInputs,
+  type PollSpan,
   type StrategyChoice,
   sweepRequests,
   verificationFor,
@@ -44,12 +45,6 @@ const feedFailed = (runtime: Runtime, error: unknown) =>
 /** The stream's events can reach it a little late: the polled feed takes over a minute before its end. */
 export const STREAM_MARGIN_MS = 60_000;
 
-/** A span of the polled feed to read: from a cursor, up to a time (epoch ms) or to its head. */
-export interface PollSpan {
-  readonly start: string;
-  readonly until?: number;
-}
-
 const isoSecond = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /**
@@ -68,20 +63,29 @@ export function pollSpans(cursor: string, covered: StreamSpan | undefined): Poll
     : [{ start: cursor, until: gapEnd }, { start: after }];
 }
 
-/** Reads every feed from where the last run left it, but for what the stream covered; records the hits. Throws when a feed breaks. */
+/** What the stream covered of each feed, and so the spans polling reads of it: the estimate's and readFeeds'. */
+interface Polling {
+  readonly coverage: Readonly<Record<string, StreamSpan>>;
+  readonly spans: Readonly<Record<string, readonly PollSpan[]>>;
+}
+
+/**
+ * Reads every feed's spans (from where the last run left it, but for what the stream covered), the
+ * spans the estimate counted; records the hits. Throws when a feed breaks.
+ */
 async function readFeeds(
   runtime: Runtime,
   sources: RemoteSources,
   wikis: readonly string[],
   cursors: Readonly<Record<string, string>>,
+  { coverage, spans: polled }: Polling,
 ): Promise<NonNullable<RunPlanRecord['feeds']>> {
   const read: NonNullable<RunPlanRecord['feeds']> = {};
   const reached: Record<string, string> = {};
   const meta = await runtime.changes.meta();
-  const coverage = await runtime.changes.streamCoverage();
   for (const wiki of wikis) {
     const start = cursors[wiki] as string;
-    const spans = pollSpans(start, coverage[wiki]);
+    const spans = polled[wiki] ?? [{ start }];
     let [rows, hits] = [0, 0];
     let end = start;
     for (const span of spans) {
@@ -186,11 +190,10 @@ export async function planRun(
   const wikis = ['wikidata', ...(await changes.languages())];
   const cursors = await changes.cursors();
   const coverage = await changes.streamCoverage();
-  // What the stream covered is not read again: the estimate counts from where polling starts.
-  const estimateFrom = (cursor: string, wiki: string) => {
-    const spans = pollSpans(cursor, coverage[wiki]);
-    return spans.length === 1 ? (spans[0] as PollSpan).start : cursor;
-  };
+  // What the stream covered is not read again: the estimate counts the spans polling will read, no more.
+  const spans = Object.fromEntries(
+    Object.entries(cursors).map(([wiki, cursor]) => [wiki, pollSpans(cursor, coverage[wiki])]),
+  );
   let heads: Record<string, number> | undefined;
   let broken: string | undefined;
   try {
@@ -209,7 +212,7 @@ export async function planRun(
       rowsPerDay:
         meta.rowsPerDay[wiki] ??
         (wiki === 'wikidata' ? DEFAULT_ROWS_PER_DAY.wikidata : DEFAULT_ROWS_PER_DAY.wikipedia),
-      ...(cursors[wiki] ? { cursor: estimateFrom(cursors[wiki], wiki) } : {}),
+      ...(cursors[wiki] ? { cursor: cursors[wiki], spans: spans[wiki] } : {}),
       ...(heads?.[wiki] === undefined ? {} : { head: heads[wiki] }),
     })),
     verifyDays: config.sync.verifyDays,
@@ -229,7 +232,7 @@ export async function planRun(
   let feeds: RunPlanRecord['feeds'];
   if (choice.strategy === 'feed') {
     try {
-      feeds = await readFeeds(runtime, sources, wikis, cursors);
+      feeds = await readFeeds(runtime, sources, wikis, cursors, { coverage, spans });
     } catch (error) {
       feedFailed(runtime, error);
       choice = {

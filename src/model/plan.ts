@@ -4,7 +4,8 @@
 //
 // - sweep: a revision check of every entity (items and pages, 50 titles a request — 500 with
 //   apihighlimits), then full fetches of what moved;
-// - feed: the wikis' recent changes since the last run (500 rows a request, 5,000 with apihighlimits),
+// - feed: the wikis' recent changes since the last run, but for what `factsync watch` covered of them
+//   (500 rows a request, 5,000 with apihighlimits),
 //   intersected with the local store, plus a rolling verification — a revision check of one slice of the
 //   entities each night (whole batches), so every entity is checked at least every `verifyDays` nights
 //   whatever the feed says. A feed run scans the store in large batches (sync.feedBatchSize), so that
@@ -19,6 +20,15 @@ export const FEED_HORIZON_MS = 30 * 86_400_000 - 3_600_000;
 /** Before a feed has been read, its volume is assumed from the real wikis (edits a day, namespace 0). */
 export const DEFAULT_ROWS_PER_DAY = { wikidata: 600_000, wikipedia: 100_000 } as const;
 
+/**
+ * A span of a feed that polling reads: from a cursor, up to a time (epoch ms) or to the feed's head.
+ * What the change stream covered is left out of a feed's spans (pollSpans in src/jobs/planner.ts).
+ */
+export interface PollSpan {
+  readonly start: string;
+  readonly until?: number;
+}
+
 export interface PlanInputs {
   /** Entities and Wikipedia pages in the local store, as the last run counted them. */
   readonly entities: number;
@@ -27,17 +37,21 @@ export interface PlanInputs {
   readonly titlesPerRequest: number;
   readonly rowsPerRequest: number;
   /**
-   * Each feed in use: rows a day, where the last run left it (a cursor), if it did, and the time of its
-   * newest change (epoch ms) — the wiki's own clock, which `now` stands in for when it is not known.
+   * Each feed in use: rows a day, where the last run left it (a cursor), if it did, the spans polling
+   * reads of it (oldest first; all of it from the cursor when not given), and the time of its newest
+   * change (epoch ms) — the wiki's own clock, which `now` stands in for when it is not known.
    */
-  readonly feeds: ReadonlyArray<{
-    readonly wiki: string;
-    readonly rowsPerDay: number;
-    readonly cursor?: string;
-    readonly head?: number;
-  }>;
+  readonly feeds: ReadonlyArray<PlanFeed>;
   readonly verifyDays: number;
   readonly now: number;
+}
+
+export interface PlanFeed {
+  readonly wiki: string;
+  readonly rowsPerDay: number;
+  readonly cursor?: string;
+  readonly spans?: readonly PollSpan[];
+  readonly head?: number;
 }
 
 export interface StrategyChoice {
@@ -56,24 +70,42 @@ export function sweepRequests(inputs: Pick<PlanInputs, 'entities' | 'pages' | 't
   );
 }
 
+/** What polling reads of a feed the last run left at `cursor`: its spans, or all of it from the cursor. */
+const polled = (feed: PlanFeed, cursor: string): readonly PollSpan[] =>
+  feed.spans?.length ? feed.spans : [{ start: cursor }];
+
 /** Why the feed cannot be used now, or undefined when it can. */
 export function feedUnavailable(inputs: PlanInputs): string | undefined {
   for (const feed of inputs.feeds) {
     if (!feed.cursor) return `no complete run has read the ${feed.wiki} feed yet`;
-    const age = (feed.head ?? inputs.now) - cursorTime(feed.cursor);
+    // The oldest row polling asks for must still be kept; what the stream covered is not asked for.
+    const first = (polled(feed, feed.cursor)[0] as PollSpan).start;
+    const age = (feed.head ?? inputs.now) - cursorTime(first);
     if (!(age <= FEED_HORIZON_MS))
       return `the last run read the ${feed.wiki} feed ${Math.floor(age / 86_400_000)} days ago, past its 30-day horizon`;
   }
   return undefined;
 }
 
+/** Requests to read a feed's rows over `ms`, a page at a time: one at least, as an empty span still asks. */
+const readRequests = (feed: PlanFeed, ms: number, rowsPerRequest: number) =>
+  Math.max(1, Math.ceil((feed.rowsPerDay * Math.max(0, ms)) / 86_400_000 / rowsPerRequest));
+
 export function feedRequests(inputs: PlanInputs): number {
   let total = Math.ceil(inputs.entities / inputs.verifyDays / inputs.titlesPerRequest);
   for (const feed of inputs.feeds) {
-    const since = feed.cursor
-      ? Math.max(0, (feed.head ?? inputs.now) - cursorTime(feed.cursor))
-      : FEED_HORIZON_MS;
-    total += Math.max(1, Math.ceil((feed.rowsPerDay * since) / 86_400_000 / inputs.rowsPerRequest));
+    const head = feed.head ?? inputs.now;
+    if (!feed.cursor) {
+      total += readRequests(feed, FEED_HORIZON_MS, inputs.rowsPerRequest);
+      continue;
+    }
+    // Each span is read on its own (planner.ts's readFeeds), so each rounds up to whole requests.
+    for (const span of polled(feed, feed.cursor))
+      total += readRequests(
+        feed,
+        Math.min(span.until ?? head, head) - cursorTime(span.start),
+        inputs.rowsPerRequest,
+      );
   }
   return total;
 }

@@ -47,6 +47,55 @@ describe('the strategy', () => {
     expect(chooseStrategy(high, 'auto').estimates).toEqual({ sweep: 200 + 140, feed: 840 + 7 });
   });
 
+  it('counts only the spans polling reads when the change stream covered the rest', () => {
+    const hour = 3_600_000;
+    // The stream covered the day but for its first hour (the watcher started late) and its last hour.
+    const spans = [
+      { start: yesterday, until: Date.parse('2026-11-24T04:00:00Z') },
+      { start: '2026-11-25T02:00:00Z|0' },
+    ];
+    const wikidata = { wiki: 'wikidata', rowsPerDay: 600_000, cursor: yesterday };
+    const gapped = inputs(10_000, { feeds: [{ ...wikidata, spans }] });
+    // 25,000 rows an hour, 500 a request: 50 for the gap, 50 for the tail, 7 for the verification slice.
+    expect(chooseStrategy(gapped, 'auto')).toMatchObject({
+      strategy: 'feed',
+      estimates: { sweep: 200 + 140, feed: 50 + 50 + 7 },
+    });
+    // Read whole, the same day costs 1,200 requests.
+    expect(chooseStrategy(inputs(10_000, { feeds: [wikidata] }), 'auto').estimates.feed).toBe(1_200 + 7);
+    // Each span asks once at least, however few its rows; one that ends past the head counts to the head.
+    const thin = [
+      { start: '2026-11-25T02:59:59Z|0', until: NOW + hour },
+      { start: '2026-11-25T03:00:00Z|0' },
+    ];
+    const tiny = inputs(10_000, { feeds: [{ ...wikidata, spans: thin }] });
+    expect(chooseStrategy(tiny, 'auto').estimates.feed).toBe(1 + 1 + 7);
+  });
+
+  it('measures the 30-day horizon from the first span polling reads', () => {
+    const old = '2026-10-20T03:00:00Z|5';
+    const covered = inputs(10_000, {
+      feeds: [
+        { wiki: 'wikidata', rowsPerDay: 600_000, cursor: old, spans: [{ start: '2026-11-25T02:00:00Z|0' }] },
+      ],
+    });
+    expect(chooseStrategy(covered, 'auto')).toMatchObject({ strategy: 'feed', estimates: { feed: 50 + 7 } });
+    const gap = inputs(10_000, {
+      feeds: [
+        {
+          wiki: 'wikidata',
+          rowsPerDay: 600_000,
+          cursor: old,
+          spans: [
+            { start: old, until: Date.parse('2026-10-20T04:00:00Z') },
+            { start: '2026-11-25T02:00:00Z|0' },
+          ],
+        },
+      ],
+    });
+    expect(chooseStrategy(gap, 'auto').reason).toContain('past its 30-day horizon');
+  });
+
   it('falls back to a sweep past the feed horizon, or when a feed was never read', () => {
     const old = inputs(1_000_000, { now: NOW + 31 * 86_400_000 });
     expect(chooseStrategy(old, 'auto')).toMatchObject({
