@@ -3,7 +3,8 @@
 // world moves on six hours (12,500 background edits on Wikidata) and an entity is edited. The next
 // night's plan reads the polled list=recentchanges only for what the stream did not cover (the few
 // minutes before the watcher started, and the last minute), not the six hours: a handful of requests
-// instead of ~25, and the edited entity is fetched all the same (its hit came from the stream).
+// instead of ~25, and the edited entity is fetched all the same (its hit came from the stream). The
+// plan's feed estimate counts those same spans.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,9 @@ it('polls only what the stream did not cover, and still fetches what the stream 
   fake.resetStats();
   const second = await syncNow(runtime, { trigger: 'nightly' });
   expect(second.run.plan).toMatchObject({ strategy: 'feed' });
+  // The estimate counts the same spans (at the default 600,000 rows a day: about ten requests), not
+  // the six hours since the cursor as if the stream had covered nothing (~300).
+  expect(second.run.plan?.estimates.feed).toBeLessThan(20);
   // Polled: the heads (one request a wiki), the minutes before the watcher started, the last minute.
   const polled = fake.stats().byEndpoint.recentchanges.requests;
   expect(polled).toBeLessThanOrEqual(5);
