@@ -49,7 +49,7 @@ export async function claimKeys(
   redis: Redis,
   hash: string,
   source: Pick<LocalSource, 'path'>,
-  records: readonly LocalRecord[],
+  records: ReadonlyArray<Pick<LocalRecord, 'key' | 'file' | 'line'>>,
 ): Promise<Array<string | undefined>> {
   if (records.length === 0) return [];
   const locations = records.map((record) => recordLocation(source, record));
