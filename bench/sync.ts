@@ -33,6 +33,9 @@
 //                       nights (bench/sync-stream.ts): the clock moves in 3 h steps, and before each
 //                       night the benchmark waits until the watcher has caught up, and reports how long
 //                       that took, its CPU and its memory
+//   --strategy S        sync.strategy: auto (the default: the planner picks), feed or sweep; feed makes
+//                       the nights after the first read the change feeds at any count (below ~100,000
+//                       entities the planner sweeps), to measure a feed night at a small count
 //   --render-only       measure nothing: rewrite the results file from the work folder's results.json
 //
 // For each count: generate the local store (streamed, reused across runs); start the fake Wikimedia in
@@ -130,6 +133,8 @@ interface Options {
   readonly flush: boolean;
   /** `factsync watch` on the fake's stream across the nights (sync-stream.ts). */
   readonly stream: boolean;
+  /** sync.strategy, when not the planner's own choice (`auto`). */
+  readonly strategy?: 'feed' | 'sweep';
 }
 
 function integer(text: string | undefined, fallback: number, name: string, min = 1): number {
@@ -170,6 +175,7 @@ function parseOptions(argv: string[]) {
       'cooling-off': { type: 'boolean', default: false },
       flush: { type: 'boolean', default: false },
       stream: { type: 'boolean', default: false },
+      strategy: { type: 'string' },
       'render-only': { type: 'boolean', default: false },
       // Internal: the per-entity baseline's child process.
       child: { type: 'string' },
@@ -181,6 +187,8 @@ function parseOptions(argv: string[]) {
   });
   if (values.only !== undefined && values.only !== 'nights' && values.only !== 'baselines')
     throw new Error('--only: expected nights or baselines');
+  if (values.strategy !== undefined && !['auto', 'feed', 'sweep'].includes(values.strategy))
+    throw new Error('--strategy: expected auto, feed or sweep');
   const entities = (values.entities ?? '10000,100000')
     .split(/[\s,]+/)
     .filter(Boolean)
@@ -208,6 +216,7 @@ function parseOptions(argv: string[]) {
     coolingOff: values['cooling-off'] === true,
     flush: values.flush === true,
     stream: values.stream === true,
+    ...(values.strategy === 'feed' || values.strategy === 'sweep' ? { strategy: values.strategy } : {}),
     zeroLatency: !values['skip-zero-latency'],
     ...(perEntityStep === undefined ? {} : { perEntityStep }),
     ...(values['redis-url'] ? { redisUrl: values['redis-url'] } : {}),
@@ -325,6 +334,7 @@ async function createInstall(
       review: { maxNewShare: 0, maxNewFieldShare: 0, coolingOffHours: options.coolingOff ? 24 : 0 },
       ...(options.workerConcurrency ? { worker: { concurrency: options.workerConcurrency } } : {}),
       log: { level: 'warn' },
+      ...(options.strategy ? { sync: { strategy: options.strategy } } : {}),
       ...(options.stream ? { watch: { url: streamUrlOf(fake) } } : {}),
     },
   });

@@ -4,12 +4,13 @@
 // estimates from. Unreadable records are listed in Redis for the finalise job.
 
 import type { Job } from 'bullmq';
-import { type KeyClaims, planBatches, recordLocation } from '../local/read/plan.js';
+import { type KeyClaims, planBatches } from '../local/read/plan.js';
 import type { RunPlanRecord } from '../model/run.js';
 import { emptyRun } from '../model/run.js';
 import { BATCH_QUEUE, jobIds, runKeys, TTL } from '../redis-keys.js';
 import { classOf } from '../sources/http-gate.js';
 import { spentRequests } from '../sync/budget.js';
+import { claimKeys } from './key-claims.js';
 import { planRun } from './planner.js';
 import { type JobPayloads, jobOptions, openQueue, PRIORITY } from './queues.js';
 import { keepDroppedRequests, runRequestHooks, type Tally } from './run-scope.js';
@@ -17,26 +18,10 @@ import type { Runtime } from './runtime.js';
 
 const UNREADABLE_KEPT = 10_000;
 
-/**
- * The run's key claims (runKeys.claims: key → where the first record with it is, `gen-6.md`,
- * `kb.jsonl:3`), first come, first served in read order; the planner reports later records with a
- * claimed key.
- */
+/** The run's key claims (key-claims.ts), first come, first served in read order. */
 function keyClaims(runtime: Runtime, runId: string): KeyClaims {
   const hash = runKeys(runtime.settings.prefix, runId).claims;
-  return async (records) => {
-    const claims = runtime.redis.multi();
-    for (const record of records) claims.hsetnx(hash, record.key, recordLocation(runtime.local, record));
-    claims.expire(hash, TTL.run);
-    await claims.exec();
-    const owners = await runtime.redis.hmget(hash, ...records.map((r) => r.key));
-    return records.map((record, index) => {
-      const owner = owners[index] ?? undefined;
-      return owner === undefined || owner === null || owner === recordLocation(runtime.local, record)
-        ? undefined
-        : owner;
-    });
-  };
+  return (records) => claimKeys(runtime.redis, hash, runtime.local, records);
 }
 
 /** What the plan job tells the finalise job. */

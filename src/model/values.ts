@@ -13,8 +13,17 @@ export interface ItemRef {
   readonly label?: string;
 }
 
+/**
+ * Printable ASCII words each one space apart: text normalizeText leaves as it is (ASCII is NFC, and
+ * there is no whitespace to collapse or trim).
+ */
+const PLAIN_TEXT = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /** Text: Unicode NFC, whitespace collapsed, otherwise exact. */
 export function normalizeText(text: string): string {
+  // Most text is plain: one regular expression test, where NFC and the collapse cost ~5 times as
+  // much (every record's texts are normalised each night, by the plan job and again by its batch).
+  if (PLAIN_TEXT.test(text)) return text;
   return text.normalize('NFC').replace(/\s+/gu, ' ').trim();
 }
 

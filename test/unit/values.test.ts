@@ -29,6 +29,32 @@ describe('text and labels (SPEC §3)', () => {
     expect(normalizeText('Sora')).not.toBe(normalizeText('sora'));
   });
 
+  it('gives plain ASCII text (its fast path) and every other text what NFC and the collapse give', () => {
+    const reference = (text: string) => text.normalize('NFC').replace(/\s+/gu, ' ').trim();
+    const cases = [
+      'Glyix 0 (software)',
+      'a b',
+      'a  b',
+      ' a',
+      'a ',
+      'a\tb',
+      'a\nb',
+      'a\u00a0b',
+      '',
+      ' ',
+      '~!',
+      '\x7f',
+      'a\u2028b',
+      'x\u0301',
+    ];
+    // Every string of up to 4 characters over an alphabet of plain and not-so-plain characters.
+    const alphabet = ['a', ' ', '\t', '\u00a0', 'e', '\u0301', '~', '\x7f', '\n', '\u3000'];
+    const all = (length: number): string[] =>
+      length === 0 ? [''] : all(length - 1).flatMap((rest) => alphabet.map((c) => c + rest));
+    for (const text of [...cases, ...[1, 2, 3, 4].flatMap(all)])
+      expect(normalizeText(text), JSON.stringify(text)).toBe(reference(text));
+  });
+
   it('matches labels case-, whitespace- and accent-insensitively', () => {
     expect(labelKey('Café  Society')).toBe(labelKey('cafe society'));
     expect(labelKey('ÉCOLE')).toBe(labelKey('ecole'));

@@ -25,16 +25,37 @@ export function recordLocation(
 }
 
 /** The error of a record whose key an earlier record has: a key names one record. */
-export function duplicateKeyError(record: LocalRecord, owner: string): ReadError {
+export function duplicateKeyError(
+  record: Pick<LocalRecord, 'key' | 'file' | 'line'>,
+  owner: string,
+): ReadError {
   const error = `duplicate key "${record.key}": already used by ${owner}`;
   return { file: record.file, ...(record.line === undefined ? {} : { line: record.line }), error };
+}
+
+/**
+ * What planning keeps of a record until its batch is made: where it is, its key and its page. Not the
+ * record: a feed batch holds thousands, and whole records kept that long outlive the young generation
+ * (the garbage collector copies them, then promotes them), every night, for every record.
+ */
+export type PlannedRecord = Pick<LocalRecord, 'key' | 'file' | 'line' | 'span' | 'wikipedia'>;
+
+function planned(record: LocalRecord): PlannedRecord {
+  const { key, file, line, span, wikipedia } = record;
+  return {
+    key,
+    file,
+    ...(line === undefined ? {} : { line }),
+    ...(span === undefined ? {} : { span }),
+    ...(wikipedia === undefined ? {} : { wikipedia }),
+  };
 }
 
 /**
  * Claims record keys in read order; returns, for each record, the location of the earlier record that
  * has its key, or undefined when the key is its own.
  */
-export type KeyClaims = (records: readonly LocalRecord[]) => Promise<Array<string | undefined>>;
+export type KeyClaims = (records: readonly PlannedRecord[]) => Promise<Array<string | undefined>>;
 
 export async function* planBatches(
   source: LocalSource,
@@ -42,9 +63,9 @@ export async function* planBatches(
   scope?: ReadonlySet<string>,
   claim?: KeyClaims,
 ): AsyncGenerator<PlanItem> {
-  let pending: LocalRecord[] = [];
+  let pending: PlannedRecord[] = [];
   /** Records read but not yet claimed, in order. */
-  let unclaimed: LocalRecord[] = [];
+  let unclaimed: PlannedRecord[] = [];
   const settle = async function* (): AsyncGenerator<PlanItem> {
     if (!claim || unclaimed.length === 0) {
       pending.push(...unclaimed);
@@ -91,7 +112,7 @@ export async function* planBatches(
       }
       continue;
     }
-    unclaimed.push(result.record);
+    unclaimed.push(planned(result.record));
     if (pending.length + unclaimed.length >= size) {
       yield* settle();
       if (pending.length >= size) {
