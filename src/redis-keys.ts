@@ -34,19 +34,35 @@ export const TTL = {
   heartbeatMs: 30_000,
   /** BullMQ's history of completed and failed jobs, seconds. */
   completedJobs: 7 * DAY_S,
+  /**
+   * A finished run's finalise job, seconds: it holds every batch's result (`:processed`, ~550 bytes a
+   * batch of 50: 11 MB a night at a million entities), and the run record in the store says the rest.
+   */
+  completedRuns: DAY_S,
   failedJobs: 30 * DAY_S,
 } as const;
+
+/**
+ * How many HASHes the change index's QIDs and pages are spread over: at two members an entity, a
+ * million entities put ~30 in each, three million ~90, all under the 128 fields (hash-max-listpack-
+ * entries' default) a hash keeps in its compact encoding. Changing it moves every member: don't.
+ */
+export const INDEX_BUCKETS = 65_536;
 
 /** A store's keys, beside its queues. */
 export function storeKeys(prefix: string) {
   return {
     /** HASH record key → entity state (JSON): what the last run saw (jobs/state-store.ts). */
     state: `${prefix}:state`,
-    /** The change index's, all of them (jobs/change-index.ts deletes them together). */
+    /** The change index's, all of them but its buckets (jobs/change-index.ts deletes them together). */
     changes: {
-      /** SETs: the local store's QIDs, pages ("lang:title") and Wikipedia languages. */
+      /**
+       * SETs: the local store's QIDs and pages ("lang:title") as versions before the buckets kept them;
+       * read once to move them into the buckets (jobs/index-buckets.ts), then deleted.
+       */
       qids: `${prefix}:index:qids`,
       pages: `${prefix}:index:pages`,
+      /** SET: the Wikipedia languages the local store links to. */
       langs: `${prefix}:index:langs`,
       /** HASHes: the feeds' hits on them, and where each feed was last read. */
       itemHits: `${prefix}:feed:hits:items`,
@@ -56,6 +72,11 @@ export function storeKeys(prefix: string) {
       meta: `${prefix}:sync:meta`,
       runs: `${prefix}:sync:runs`,
     },
+    /**
+     * HASH, one of INDEX_BUCKETS: the local store's QIDs and pages that hash to `bucket`, as fields
+     * (jobs/index-buckets.ts). Small hashes stay in Redis's compact encoding; one set of a million does not.
+     */
+    indexBucket: (bucket: number) => `${prefix}:index:b:${bucket}`,
     /** STRING: the schedule `factsync schedule` set (JSON or `off`). */
     scheduleOverride: `${prefix}:schedule:override`,
     /** STRING run id: the entity waits for that refresh run (TTL.refreshClaim). */

@@ -9,6 +9,7 @@ import {
   GATE_KEY_NAMES,
   gateKey,
   gateKeys,
+  INDEX_BUCKETS,
   jobIds,
   labelKeys,
   RUN_QUEUE,
@@ -22,7 +23,7 @@ const runId = '2026-11-25T03-00-00Z-1a2b';
 
 describe('the Redis keys of a store', () => {
   it('are the strings earlier versions wrote', () => {
-    const { changes, refreshClaim, heartbeat, ...plain } = storeKeys(prefix);
+    const { changes, refreshClaim, heartbeat, indexBucket, ...plain } = storeKeys(prefix);
     expect(plain).toEqual({
       state: 'factsync-1a2b3c4d:state',
       scheduleOverride: 'factsync-1a2b3c4d:schedule:override',
@@ -39,6 +40,8 @@ describe('the Redis keys of a store', () => {
     });
     expect(refreshClaim('gen-6')).toBe('factsync-1a2b3c4d:refresh:gen-6');
     expect(heartbeat('worker-1')).toBe('factsync-1a2b3c4d:worker-heartbeat:worker-1');
+    expect(indexBucket(0)).toBe('factsync-1a2b3c4d:index:b:0');
+    expect(indexBucket(INDEX_BUCKETS - 1)).toBe('factsync-1a2b3c4d:index:b:65535');
   });
 
   it('mark whether Redis still holds the change index since the planner last looked', () => {
@@ -109,6 +112,7 @@ describe('how long keys live', () => {
       refreshClaim: 3_600,
       heartbeatMs: 30_000,
       completedJobs: 604_800,
+      completedRuns: 86_400,
       failedJobs: 2_592_000,
     });
   });
