@@ -49,6 +49,16 @@ export const TTL = {
  */
 export const INDEX_BUCKETS = 65_536;
 
+/**
+ * Which of `buckets` a name falls in (the change index's and the label cache's small hashes): FNV-1a
+ * over its UTF-16 code units, the same in every process and every version. Changing it moves every name.
+ */
+export function bucketOf(name: string, buckets: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % buckets;
+}
+
 /** A store's keys, beside its queues. */
 export function storeKeys(prefix: string) {
   return {
@@ -143,14 +153,38 @@ export const gateKey = (shared: string, name: GateKeyName): string => `${shared}
 /** The gate's keys in the scripts' order. */
 export const gateKeys = (shared: string): string[] => GATE_KEY_NAMES.map((name) => gateKey(shared, name));
 
+/** A Wikibase (`site`: wikidata.url) in the label cache's keys: its host and path. */
+function labelSite(site: string): string {
+  const url = new URL(site);
+  return `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /**
- * The label cache's key of an item, under the shared prefix, per Wikibase (`site`: wikidata.url, by
- * host and path). v2: labels and aliases include `mul`; entries cached without it are not read.
+ * The label cache's key of an item as versions before v3 wrote it (a STRING per item, under the shared
+ * prefix, per Wikibase), read only until those keys expire (sources/label-cache.ts). v2: labels and
+ * aliases include `mul`; entries cached without it are not read.
  */
 export function labelKeys(shared: string, site: string): (id: string) => string {
-  const url = new URL(site);
-  const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+  const siteKey = labelSite(site);
   return (id) => `${shared}:labels:v2:${siteKey}:${id}`;
+}
+
+/**
+ * How many HASHes one generation of the label cache spreads its items over (sources/label-cache.ts).
+ * Changing it loses the cache for a week: don't.
+ */
+export const LABEL_BUCKETS = 1_024;
+
+/**
+ * The label cache's keys (v3), under the shared prefix, per Wikibase: HASH item number → labels (JSON),
+ * the items cached in `generation` (a slice of time) that hash to `bucket`; the key expires as a whole.
+ */
+export function labelBucketKeys(
+  shared: string,
+  site: string,
+): (generation: number, bucket: number) => string {
+  const siteKey = labelSite(site);
+  return (generation, bucket) => `${shared}:labels:v3:${siteKey}:${generation}:${bucket}`;
 }
 
 // Issue 18 (durable sync state): the mark that tells a flushed change index from a kept one.

@@ -13,7 +13,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { INDEX_BUCKETS, storeKeys } from '../redis-keys.js';
+import { bucketOf, INDEX_BUCKETS, storeKeys } from '../redis-keys.js';
 
 /** hash-max-listpack-value's default: a longer field would turn its bucket into a hash table. */
 const MAX_FIELD_BYTES = 64;
@@ -28,19 +28,12 @@ export function fieldOf(member: string): string {
   return `#${createHash('sha256').update(member).digest('base64url').slice(0, 24)}`;
 }
 
-/** The bucket of a field: FNV-1a over its UTF-16 code units, which every process computes alike. */
-export function bucketOf(field: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < field.length; i++) hash = Math.imul(hash ^ field.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % INDEX_BUCKETS;
-}
-
 /** Members by bucket, as fields. */
 function byBucket(members: readonly string[]): Map<number, string[]> {
   const buckets = new Map<number, string[]>();
   for (const member of members) {
     const field = fieldOf(member);
-    const bucket = bucketOf(field);
+    const bucket = bucketOf(field, INDEX_BUCKETS);
     const fields = buckets.get(bucket);
     if (fields) fields.push(field);
     else buckets.set(bucket, [field]);
@@ -72,7 +65,7 @@ export class IndexBuckets {
     if (members.length === 0) return [];
     const fields = members.map(fieldOf);
     const pipeline = this.redis.pipeline();
-    for (const field of fields) pipeline.hexists(this.bucketKey(bucketOf(field)), field);
+    for (const field of fields) pipeline.hexists(this.bucketKey(bucketOf(field, INDEX_BUCKETS)), field);
     const answers = (await pipeline.exec()) ?? [];
     return answers.map(([error, value]) => {
       if (error) throw error;

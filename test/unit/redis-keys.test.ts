@@ -5,12 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   BATCH_QUEUE,
+  bucketOf,
   durableIndexKeys,
   GATE_KEY_NAMES,
   gateKey,
   gateKeys,
   INDEX_BUCKETS,
   jobIds,
+  LABEL_BUCKETS,
+  labelBucketKeys,
   labelKeys,
   RUN_QUEUE,
   runKeys,
@@ -102,6 +105,23 @@ describe('the keys every store on a Redis shares', () => {
     expect(labelKeys('factsync', 'https://Wikibase.Example.org/w')('Q1')).toBe(
       'factsync:labels:v2:wikibase.example.org/w:Q1',
     );
+    expect(labelBucketKeys('factsync', 'https://www.wikidata.org')(11_234, 17)).toBe(
+      'factsync:labels:v3:www.wikidata.org:11234:17',
+    );
+    expect(labelBucketKeys('factsync', 'http://127.0.0.1:8181/wikidata/')(1, LABEL_BUCKETS - 1)).toBe(
+      'factsync:labels:v3:127.0.0.1:8181/wikidata:1:1023',
+    );
+  });
+});
+
+describe('the buckets names fall in', () => {
+  it('are the ones every process and version computes', () => {
+    expect(INDEX_BUCKETS).toBe(65_536);
+    expect(LABEL_BUCKETS).toBe(1_024);
+    // FNV-1a: the empty name is its offset basis, 0x811c9dc5.
+    expect(['42', 'en:Douglas Adams', 'de:Ü', ''].map((name) => bucketOf(name, INDEX_BUCKETS))).toEqual([
+      34_179, 45_111, 41_980, 0x9dc5,
+    ]);
   });
 });
 
