@@ -8,6 +8,7 @@
 // fields of LABEL_BUCKETS hashes per generation: a quarter of the TTL, whose keys expire together at
 // the generation's start plus the TTL. An item cached in a generation is read until then: never longer
 // than the TTL, never less than three quarters of it. Redis before 7.4 cannot expire a field alone.
+// Generations are counted in quarters of the TTL: a changed wikidata.labelTtlSeconds starts anew.
 // Entries of v2 are still read until they expire (a week at most), so an upgrade asks for no label again.
 
 import type { Redis } from 'ioredis';

@@ -163,9 +163,13 @@ describe('labels of referenced items', () => {
     // The items' numbers are the fields of the cache's hashes (sources/label-cache.ts).
     const fields = (await Promise.all(cached.map((key) => a.redis.hkeys(key)))).flat();
     const ids = fields.map((field) => `Q${field}` as ItemId);
-    const here = await redisLabelCache(a.redis, 'factsync', 60, fake.wikidataUrl).get(ids);
+    // The cache's generations are slices of its TTL: read with the one it was written with.
+    const ttl = a.config.wikidata.labelTtlSeconds;
+    const here = await redisLabelCache(a.redis, 'factsync', ttl, fake.wikidataUrl).get(ids);
     expect(here.size).toBe(ids.length);
-    const elsewhere = await redisLabelCache(a.redis, 'factsync', 60, 'https://wikibase.example.org').get(ids);
+    const elsewhere = await redisLabelCache(a.redis, 'factsync', ttl, 'https://wikibase.example.org').get(
+      ids,
+    );
     expect(elsewhere.size).toBe(0);
   });
 });
