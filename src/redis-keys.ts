@@ -44,8 +44,9 @@ export const TTL = {
 
 /**
  * How many HASHes the change index's QIDs and pages are spread over: at two members an entity, a
- * million entities put ~30 in each, three million ~90, all under the 128 fields (hash-max-listpack-
- * entries' default) a hash keeps in its compact encoding. Changing it moves every member: don't.
+ * million entities put ~30 in each, three million ~90: under 128 fields, so a hash stays in its
+ * compact encoding even where hash-max-listpack-entries was lowered to 128 (Redis's default is 512).
+ * Changing it moves every member: don't.
  */
 export const INDEX_BUCKETS = 65_536;
 

@@ -1,9 +1,9 @@
 // The change index's members — the local store's QIDs and its pages ("lang:title") — as fields of
 // INDEX_BUCKETS small HASHes (redis-keys.ts storeKeys.indexBucket), chosen by a hash of the member. One
 // SET of a million members keeps each in a hash-table entry of its own (~60 bytes with the string); a
-// HASH of at most 128 short fields stays a listpack, where a member costs its own bytes and a few more
-// (hash-max-listpack-entries / -value, 128 and 64 by default; users run managed Redis, so factsync does
-// not change them). The fields are shorter still: a QID is its number (a listpack keeps it as an
+// HASH of a few dozen short fields stays a listpack, where a member costs its own bytes and a few more
+// (hash-max-listpack-entries / -value: 512 and 64 by default, sometimes 128; users run managed Redis,
+// so factsync does not change them). The fields are shorter still: a QID is its number (a listpack keeps it as an
 // integer), and a member over 64 bytes (a long title in UTF-8) its digest, so no bucket leaves the
 // compact encoding for one long title. A page always holds a colon and a number never does, so QIDs and
 // pages share the buckets without meeting.
