@@ -6,7 +6,7 @@
 // an entity, a page for 92 % of them (titles of 4–40 characters), 1.017 referenced items an entity
 // with the fake's labels (~70 bytes of JSON).
 //
-// Usage: node --import tsx bench/redis-layout-size.ts [--entities 1000000]
+// Usage: node --import tsx bench/redis-layout-size.ts [--entities 1000000] [--only index|labels]
 
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
@@ -78,7 +78,11 @@ async function measure(redis: Redis, name: string, count: number, fill: () => Pr
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { entities: { type: 'string', default: '1000000' } } });
+  const { values } = parseArgs({
+    options: { entities: { type: 'string', default: '1000000' }, only: { type: 'string' } },
+  });
+  const index = values.only !== 'labels';
+  const cache = values.only !== 'index';
   const count = Number(values.entities);
   const server = await startRedisServer();
   const redis = connectRedis(server.url);
@@ -90,40 +94,44 @@ async function main(): Promise<void> {
   const labels = labelsOf(count);
   try {
     const keys = storeKeys(PREFIX).changes;
-    await measure(redis, 'change index, before: two SETs', count, async () => {
-      for (let i = 0; i < data.length; i += CHUNK) {
-        const chunk = data.slice(i, i + CHUNK);
-        const pages = chunk.flatMap((e) => (e.page ? [`${e.page.lang}:${e.page.title}`] : []));
-        await redis
-          .multi()
-          .sadd(keys.qids, ...chunk.map((e) => e.qid))
-          .sadd(keys.pages, ...pages)
-          .exec();
-      }
-    });
-    await measure(redis, 'change index, after: bucketed hashes (ChangeIndex.remember)', count, async () => {
-      const changes = new ChangeIndex(redis, PREFIX);
-      for (let i = 0; i < data.length; i += CHUNK) {
-        const chunk = data.slice(i, i + CHUNK);
-        await changes.remember(
-          chunk.map((e) => e.qid),
-          chunk.flatMap((e) => (e.page ? [e.page] : [])),
-        );
-      }
-    });
+    if (index)
+      await measure(redis, 'change index, before: two SETs', count, async () => {
+        for (let i = 0; i < data.length; i += CHUNK) {
+          const chunk = data.slice(i, i + CHUNK);
+          const pages = chunk.flatMap((e) => (e.page ? [`${e.page.lang}:${e.page.title}`] : []));
+          await redis
+            .multi()
+            .sadd(keys.qids, ...chunk.map((e) => e.qid))
+            .sadd(keys.pages, ...pages)
+            .exec();
+        }
+      });
+    if (index)
+      await measure(redis, 'change index, after: bucketed hashes (ChangeIndex.remember)', count, async () => {
+        const changes = new ChangeIndex(redis, PREFIX);
+        for (let i = 0; i < data.length; i += CHUNK) {
+          const chunk = data.slice(i, i + CHUNK);
+          await changes.remember(
+            chunk.map((e) => e.qid),
+            chunk.flatMap((e) => (e.page ? [e.page] : [])),
+          );
+        }
+      });
     const legacyKey = labelKeys(PREFIX, SITE);
-    await measure(redis, 'label cache, before: a STRING key an item (v2)', count, async () => {
-      for (let i = 0; i < labels.length; i += CHUNK) {
-        const pipeline = redis.pipeline();
-        for (const [id, value] of labels.slice(i, i + CHUNK))
-          pipeline.set(legacyKey(id), JSON.stringify(value), 'EX', WEEK_S);
-        await pipeline.exec();
-      }
-    });
-    await measure(redis, 'label cache, after: hashes per generation (v3)', count, async () => {
-      const cache = redisLabelCache(redis, PREFIX, WEEK_S, SITE);
-      for (let i = 0; i < labels.length; i += CHUNK) await cache.put(labels.slice(i, i + CHUNK));
-    });
+    if (cache)
+      await measure(redis, 'label cache, before: a STRING key an item (v2)', count, async () => {
+        for (let i = 0; i < labels.length; i += CHUNK) {
+          const pipeline = redis.pipeline();
+          for (const [id, value] of labels.slice(i, i + CHUNK))
+            pipeline.set(legacyKey(id), JSON.stringify(value), 'EX', WEEK_S);
+          await pipeline.exec();
+        }
+      });
+    if (cache)
+      await measure(redis, 'label cache, after: hashes per generation (v3)', count, async () => {
+        const labelCache = redisLabelCache(redis, PREFIX, WEEK_S, SITE);
+        for (let i = 0; i < labels.length; i += CHUNK) await labelCache.put(labels.slice(i, i + CHUNK));
+      });
   } finally {
     redis.disconnect();
     await stopRedisServers();
