@@ -3,6 +3,7 @@
 // figures, and the generated part of bench/RESULTS.md.
 
 import { ANONYMOUS_BUDGET_PER_HOUR, TOKEN_BUDGET_PER_HOUR } from '../src/config.js';
+import type { FamilyUsage } from './redis-breakdown.js';
 
 export interface Counter {
   requests: number;
@@ -109,6 +110,8 @@ export interface NightResult {
   };
   readonly check?: ChangeCheck;
   readonly stream?: StreamFigures;
+  /** Redis's MEMORY USAGE by key family after the night (bench/redis-breakdown.ts). */
+  readonly redisFamilies?: readonly FamilyUsage[];
   /** For the per-entity baseline: how much of the store was asked for (figures are scaled up by `scale`). */
   readonly sample?: { readonly entities: number; readonly scale: number };
   readonly client?: { cpuSeconds: number; peakRssMiB: number; failures: number; sampleFailure?: string };

@@ -61,6 +61,7 @@ import { loadConfig } from '../src/config.js';
 import type { RunRecord } from '../src/model/run.js';
 import { openStore } from '../src/sinks/open-store.js';
 import { writeInstallFiles } from '../test/support/install.js';
+import { redisBreakdown, renderBreakdown } from './redis-breakdown.js';
 import { type PerEntityResult, runPerEntity } from './sync-baseline.js';
 import {
   type Child,
@@ -292,6 +293,7 @@ interface Install {
   /** The environment every `factsync` child of this install gets. */
   readonly env: Record<string, string>;
   readonly prefix: string;
+  readonly entities: number;
   readonly fake: FakeChild;
   readonly workers: Child[];
 }
@@ -338,7 +340,7 @@ async function createInstall(
       ...(options.stream ? { watch: { url: streamUrlOf(fake) } } : {}),
     },
   });
-  const install: Install = { label, dir, configFile, env, prefix, fake, workers: [] };
+  const install: Install = { label, dir, configFile, env, prefix, entities, fake, workers: [] };
   prefixes.add(prefix);
   // No nightly run may fire in the middle of the benchmark (the schedule is per prefix).
   const off = spawnCli('schedule --off', ['--config', configFile, 'schedule', '--off'], { env });
@@ -544,6 +546,9 @@ async function night(
   const sampled = await sampler.stop();
   const after = await snapshotAfter(ctx, install.fake, pids, before, sampled);
   const stream = await extra.watch?.endNight();
+  // Where Redis's memory is, by key family (after the night, with the run's history still there).
+  const families = await redisBreakdown(ctx.redis, install.prefix);
+  progress(`${install.label}: ${label}: Redis by key family\n${renderBreakdown(families, install.entities)}`);
   const runId = /^run (\S+) \(/m.exec(sync.stdout())?.[1];
   if (code !== 0 || !runId)
     throw new Error(
@@ -591,6 +596,7 @@ async function night(
     redis: after.redis,
     ...(check ? { check } : {}),
     ...(stream ? { stream } : {}),
+    redisFamilies: families,
   };
   const requests = Object.values(run.requests).reduce((n, r) => n + r.requests, 0);
   progress(

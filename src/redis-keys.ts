@@ -34,19 +34,46 @@ export const TTL = {
   heartbeatMs: 30_000,
   /** BullMQ's history of completed and failed jobs, seconds. */
   completedJobs: 7 * DAY_S,
+  /**
+   * A finished run's finalise job, seconds: it holds every batch's result (`:processed`, ~550 bytes a
+   * batch of 50: 11 MB a night at a million entities), and the run record in the store says the rest.
+   */
+  completedRuns: DAY_S,
   failedJobs: 30 * DAY_S,
 } as const;
+
+/**
+ * How many HASHes the change index's QIDs and pages are spread over: at two members an entity, a
+ * million entities put ~30 in each, three million ~90: under 128 fields, so a hash stays in its
+ * compact encoding even where hash-max-listpack-entries was lowered to 128 (Redis's default is 512).
+ * Changing it moves every member: don't.
+ */
+export const INDEX_BUCKETS = 65_536;
+
+/**
+ * Which of `buckets` a name falls in (the change index's and the label cache's small hashes): FNV-1a
+ * over its UTF-16 code units, the same in every process and every version. Changing it moves every name.
+ */
+export function bucketOf(name: string, buckets: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % buckets;
+}
 
 /** A store's keys, beside its queues. */
 export function storeKeys(prefix: string) {
   return {
     /** HASH record key → entity state (JSON): what the last run saw (jobs/state-store.ts). */
     state: `${prefix}:state`,
-    /** The change index's, all of them (jobs/change-index.ts deletes them together). */
+    /** The change index's, all of them but its buckets (jobs/change-index.ts deletes them together). */
     changes: {
-      /** SETs: the local store's QIDs, pages ("lang:title") and Wikipedia languages. */
+      /**
+       * SETs: the local store's QIDs and pages ("lang:title") as versions before the buckets kept them;
+       * read once to move them into the buckets (jobs/index-buckets.ts), then deleted.
+       */
       qids: `${prefix}:index:qids`,
       pages: `${prefix}:index:pages`,
+      /** SET: the Wikipedia languages the local store links to. */
       langs: `${prefix}:index:langs`,
       /** HASHes: the feeds' hits on them, and where each feed was last read. */
       itemHits: `${prefix}:feed:hits:items`,
@@ -56,6 +83,11 @@ export function storeKeys(prefix: string) {
       meta: `${prefix}:sync:meta`,
       runs: `${prefix}:sync:runs`,
     },
+    /**
+     * HASH, one of INDEX_BUCKETS: the local store's QIDs and pages that hash to `bucket`, as fields
+     * (jobs/index-buckets.ts). Small hashes stay in Redis's compact encoding; one set of a million does not.
+     */
+    indexBucket: (bucket: number) => `${prefix}:index:b:${bucket}`,
     /** STRING: the schedule `factsync schedule` set (JSON or `off`). */
     scheduleOverride: `${prefix}:schedule:override`,
     /** STRING run id: the entity waits for that refresh run (TTL.refreshClaim). */
@@ -122,14 +154,38 @@ export const gateKey = (shared: string, name: GateKeyName): string => `${shared}
 /** The gate's keys in the scripts' order. */
 export const gateKeys = (shared: string): string[] => GATE_KEY_NAMES.map((name) => gateKey(shared, name));
 
+/** A Wikibase (`site`: wikidata.url) in the label cache's keys: its host and path. */
+function labelSite(site: string): string {
+  const url = new URL(site);
+  return `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /**
- * The label cache's key of an item, under the shared prefix, per Wikibase (`site`: wikidata.url, by
- * host and path). v2: labels and aliases include `mul`; entries cached without it are not read.
+ * The label cache's key of an item as versions before v3 wrote it (a STRING per item, under the shared
+ * prefix, per Wikibase), read only until those keys expire (sources/label-cache.ts). v2: labels and
+ * aliases include `mul`; entries cached without it are not read.
  */
 export function labelKeys(shared: string, site: string): (id: string) => string {
-  const url = new URL(site);
-  const siteKey = `${url.host.toLowerCase()}${url.pathname.replace(/\/+$/, '')}`;
+  const siteKey = labelSite(site);
   return (id) => `${shared}:labels:v2:${siteKey}:${id}`;
+}
+
+/**
+ * How many HASHes one generation of the label cache spreads its items over (sources/label-cache.ts).
+ * Changing it loses the cache for a week: don't.
+ */
+export const LABEL_BUCKETS = 1_024;
+
+/**
+ * The label cache's keys (v3), under the shared prefix, per Wikibase: HASH item number → labels (JSON),
+ * the items cached in `generation` (a slice of time) that hash to `bucket`; the key expires as a whole.
+ */
+export function labelBucketKeys(
+  shared: string,
+  site: string,
+): (generation: number, bucket: number) => string {
+  const siteKey = labelSite(site);
+  return (generation, bucket) => `${shared}:labels:v3:${siteKey}:${generation}:${bucket}`;
 }
 
 // Issue 18 (durable sync state): the mark that tells a flushed change index from a kept one.

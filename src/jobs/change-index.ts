@@ -1,5 +1,5 @@
 // What the change feeds said, kept in Redis for the batches: an index of the local store's QIDs and
-// Wikipedia pages (written by the batches as they go), the feeds' hits on it (QID or "lang:title" →
+// Wikipedia pages (written by the batches as they go, in small hashes: index-buckets.ts), the feeds' hits on it (QID or "lang:title" →
 // the newest revision the feed showed, 0 for a deletion or a move, which always means a fetch), and
 // where each feed was last read. A hit stays until a batch has compared its entity, so a run that
 // could not reach an entity (budget, failure) leaves it for the next run.
@@ -14,6 +14,7 @@ import type { SyncStateStore } from '../sinks/store.js';
 import type { FeedRow } from '../sources/feed.js';
 import type { Hits } from '../sync/triage.js';
 import { DurablePositions } from './durable-index.js';
+import { IndexBuckets } from './index-buckets.js';
 
 export interface SyncMeta {
   /** Entities and pages the last whole-store run planned. */
@@ -34,6 +35,9 @@ export class ChangeIndex {
   /** Feed positions and planner estimates in the proposal store, when given one. */
   readonly durable: DurablePositions | undefined;
   private readonly covered: string;
+  private readonly buckets: IndexBuckets;
+  /** The older layout's SETs moved into the buckets, once per process (index-buckets.ts adoptSets). */
+  private adopted: Promise<number> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -43,6 +47,16 @@ export class ChangeIndex {
     this.keys = storeKeys(prefix).changes;
     this.durable = durable && new DurablePositions(durable);
     this.covered = watchKeys(prefix).covered;
+    this.buckets = new IndexBuckets(redis, prefix);
+  }
+
+  /** Before the index is first read or written: what an older version left in its SETs is adopted. */
+  private ready(): Promise<number> {
+    this.adopted ??= this.buckets.adoptSets().catch((error: unknown) => {
+      this.adopted = undefined;
+      throw error;
+    });
+    return this.adopted;
   }
 
   /** Whether every hit the feeds recorded has been dealt with. */
@@ -71,12 +85,10 @@ export class ChangeIndex {
   ): Promise<void> {
     // Nothing to add costs no round trip (an empty MULTI/EXEC is one all the same).
     if (qids.length === 0 && pages.length === 0) return;
+    await this.ready();
     const multi = this.redis.multi();
-    if (qids.length > 0) multi.sadd(this.keys.qids, ...qids);
-    if (pages.length > 0) {
-      multi.sadd(this.keys.pages, ...pages.map((p) => `${p.lang}:${p.title}`));
-      multi.sadd(this.keys.langs, ...new Set(pages.map((p) => p.lang)));
-    }
+    this.buckets.add(multi, [...qids, ...pages.map((p) => `${p.lang}:${p.title}`)]);
+    if (pages.length > 0) multi.sadd(this.keys.langs, ...new Set(pages.map((p) => p.lang)));
     await multi.exec();
   }
 
@@ -97,10 +109,8 @@ export class ChangeIndex {
       { row, name: wikidata ? row.title : `${wiki}:${row.title}` },
       ...(row.targetTitle && !wikidata ? [{ row, name: `${wiki}:${row.targetTitle}` }] : []),
     ]);
-    const known = await this.redis.smismember(
-      wikidata ? this.keys.qids : this.keys.pages,
-      ...named.map((n) => n.name),
-    );
+    await this.ready();
+    const known = await this.buckets.has(named.map((n) => n.name));
     const hits = new Map<string, number>();
     named.forEach(({ row, name }, index) => {
       if (known[index]) hits.set(name, row.revid);
@@ -174,6 +184,7 @@ export class ChangeIndex {
   /** Forgets everything (with the sync state): the next run starts from a full sweep. */
   async clear(): Promise<void> {
     await this.redis.del(...Object.values(this.keys));
+    await this.buckets.clear();
     await this.durable?.clear();
   }
 }

@@ -6,7 +6,7 @@
 
 import { FlowProducer } from 'bullmq';
 import type { RunTrigger } from '../model/run.js';
-import { jobIds, RUN_QUEUE } from '../redis-keys.js';
+import { jobIds, RUN_QUEUE, TTL } from '../redis-keys.js';
 import {
   type JobPayloads,
   jobOptions,
@@ -41,7 +41,10 @@ export async function startRun(
       name: 'finalise-run',
       queueName: RUN_QUEUE,
       data: { ...data, startedAt: new Date().toISOString() } satisfies JobPayloads['finalise-run'],
-      opts: jobOptions(settings, { jobId: finaliseJobId }),
+      opts: jobOptions(settings, {
+        jobId: finaliseJobId,
+        removeOnComplete: { age: TTL.completedRuns, count: 1000 },
+      }),
       children: [
         {
           name: 'plan-run',

@@ -157,14 +157,19 @@ describe('two stores on one Redis, each with the prefix derived from it', () => 
 describe('labels of referenced items', () => {
   it("are shared by the stores of one site, and kept apart from another site's", async () => {
     const a = (await storeRuntime('a')).runtime;
-    const cached = await a.redis.keys('factsync:labels:v2:*');
     const site = new URL(fake.wikidataUrl).host;
+    const cached = await a.redis.keys(`factsync:labels:v3:${site}:*`);
     expect(cached.length).toBeGreaterThan(0);
-    expect(cached.every((key) => key.startsWith(`factsync:labels:v2:${site}:Q`))).toBe(true);
-    const ids = cached.map((key) => key.split(':').at(-1) as ItemId);
-    const here = await redisLabelCache(a.redis, 'factsync', 60, fake.wikidataUrl).get(ids);
+    // The items' numbers are the fields of the cache's hashes (sources/label-cache.ts).
+    const fields = (await Promise.all(cached.map((key) => a.redis.hkeys(key)))).flat();
+    const ids = fields.map((field) => `Q${field}` as ItemId);
+    // The cache's generations are slices of its TTL: read with the one it was written with.
+    const ttl = a.config.wikidata.labelTtlSeconds;
+    const here = await redisLabelCache(a.redis, 'factsync', ttl, fake.wikidataUrl).get(ids);
     expect(here.size).toBe(ids.length);
-    const elsewhere = await redisLabelCache(a.redis, 'factsync', 60, 'https://wikibase.example.org').get(ids);
+    const elsewhere = await redisLabelCache(a.redis, 'factsync', ttl, 'https://wikibase.example.org').get(
+      ids,
+    );
     expect(elsewhere.size).toBe(0);
   });
 });

@@ -5,11 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import {
   BATCH_QUEUE,
+  bucketOf,
   durableIndexKeys,
   GATE_KEY_NAMES,
   gateKey,
   gateKeys,
+  INDEX_BUCKETS,
   jobIds,
+  LABEL_BUCKETS,
+  labelBucketKeys,
   labelKeys,
   RUN_QUEUE,
   runKeys,
@@ -22,7 +26,7 @@ const runId = '2026-11-25T03-00-00Z-1a2b';
 
 describe('the Redis keys of a store', () => {
   it('are the strings earlier versions wrote', () => {
-    const { changes, refreshClaim, heartbeat, ...plain } = storeKeys(prefix);
+    const { changes, refreshClaim, heartbeat, indexBucket, ...plain } = storeKeys(prefix);
     expect(plain).toEqual({
       state: 'factsync-1a2b3c4d:state',
       scheduleOverride: 'factsync-1a2b3c4d:schedule:override',
@@ -39,6 +43,8 @@ describe('the Redis keys of a store', () => {
     });
     expect(refreshClaim('gen-6')).toBe('factsync-1a2b3c4d:refresh:gen-6');
     expect(heartbeat('worker-1')).toBe('factsync-1a2b3c4d:worker-heartbeat:worker-1');
+    expect(indexBucket(0)).toBe('factsync-1a2b3c4d:index:b:0');
+    expect(indexBucket(INDEX_BUCKETS - 1)).toBe('factsync-1a2b3c4d:index:b:65535');
   });
 
   it('mark whether Redis still holds the change index since the planner last looked', () => {
@@ -99,6 +105,23 @@ describe('the keys every store on a Redis shares', () => {
     expect(labelKeys('factsync', 'https://Wikibase.Example.org/w')('Q1')).toBe(
       'factsync:labels:v2:wikibase.example.org/w:Q1',
     );
+    expect(labelBucketKeys('factsync', 'https://www.wikidata.org')(11_234, 17)).toBe(
+      'factsync:labels:v3:www.wikidata.org:11234:17',
+    );
+    expect(labelBucketKeys('factsync', 'http://127.0.0.1:8181/wikidata/')(1, LABEL_BUCKETS - 1)).toBe(
+      'factsync:labels:v3:127.0.0.1:8181/wikidata:1:1023',
+    );
+  });
+});
+
+describe('the buckets names fall in', () => {
+  it('are the ones every process and version computes', () => {
+    expect(INDEX_BUCKETS).toBe(65_536);
+    expect(LABEL_BUCKETS).toBe(1_024);
+    // FNV-1a: the empty name is its offset basis, 0x811c9dc5.
+    expect(['42', 'en:Douglas Adams', 'de:Ü', ''].map((name) => bucketOf(name, INDEX_BUCKETS))).toEqual([
+      34_179, 45_111, 41_980, 0x9dc5,
+    ]);
   });
 });
 
@@ -109,6 +132,7 @@ describe('how long keys live', () => {
       refreshClaim: 3_600,
       heartbeatMs: 30_000,
       completedJobs: 604_800,
+      completedRuns: 86_400,
       failedJobs: 2_592_000,
     });
   });
