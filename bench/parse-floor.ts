@@ -15,6 +15,7 @@
 // Not a test. Each step runs --rounds times over every answer; the table gives the median round.
 //
 // Usage: node --import tsx bench/parse-floor.ts [--entities N] [--rounds N] [--seed N]
+// (npm run bench:parse-floor).
 
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
@@ -149,7 +150,12 @@ const STEPS = [
 ] as const;
 type Step = (typeof STEPS)[number];
 
-/** CPU µs `work` took (user + system, this process). */
+/**
+ * CPU µs `work` took (user + system, this process: the collector's helper threads too). A step's figure
+ * holds whatever collecting falls in it, some of it the garbage of the step before; forcing a collection
+ * before each step (--expose-gc) was worse: its concurrent sweeping ran on into the timed step, and
+ * doubled the small steps' figures.
+ */
 async function cpu<T>(work: () => T | Promise<T>): Promise<{ value: T; us: number }> {
   const before = process.cpuUsage();
   const value = await work();
