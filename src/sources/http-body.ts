@@ -60,7 +60,7 @@ export async function readBoundedBody(body: Readable, bounds: BodyBounds): Promi
       parts.push(chunk);
     }
   }
-  const decoder = decoderFor(bounds.contentEncoding);
+  const decoder = decoderFor(bounds.contentEncoding, bounds.contentLength);
   try {
     if (decoder) await pipeline(body, counted, decoder, collect, { signal: bounds.signal });
     else await pipeline(body, counted, collect, { signal: bounds.signal });
@@ -83,16 +83,24 @@ export async function discardBody(body: Readable, bounds: Omit<BodyBounds, 'cont
 }
 
 /**
- * Output chunks of 256 KiB, not zlib's 16 KiB: a wbgetentities answer decompresses to ~2.7 MB, and each
- * chunk is one more trip through the pipeline; at 16 KiB streaming took three times gunzipSync's CPU
- * (bench/parse-floor.ts). The limit is still checked chunk by chunk: a bomb costs a chunk past it.
+ * Output chunks of 256 KiB, not zlib's 16 KiB, for a large body: a wbgetentities answer decompresses to
+ * ~2.7 MB, and each chunk is one more trip through the pipeline; at 16 KiB streaming took about twice
+ * gunzipSync's CPU (bench/parse-floor.ts). A body announced small (a revision check, a page of titles)
+ * keeps the default, so it does not allocate a 256 KiB buffer for a few KiB. The limit is still checked
+ * chunk by chunk: a bomb costs a chunk past it.
  */
 const DECODED_CHUNK_BYTES = 256 * 1024;
+const SMALL_BODY_BYTES = 8 * 1024;
 
-function decoderFor(encoding: string | string[] | undefined): Transform | undefined {
+function decoderFor(
+  encoding: string | string[] | undefined,
+  contentLength: string | string[] | undefined,
+): Transform | undefined {
   const value = first(encoding)?.trim().toLowerCase();
-  if (value === 'gzip' || value === 'x-gzip') return createGunzip({ chunkSize: DECODED_CHUNK_BYTES });
-  if (value === 'deflate') return createInflate({ chunkSize: DECODED_CHUNK_BYTES });
+  const announced = Number(first(contentLength));
+  const options = announced > 0 && announced < SMALL_BODY_BYTES ? {} : { chunkSize: DECODED_CHUNK_BYTES };
+  if (value === 'gzip' || value === 'x-gzip') return createGunzip(options);
+  if (value === 'deflate') return createInflate(options);
   return undefined;
 }
 
