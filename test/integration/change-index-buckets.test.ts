@@ -7,21 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ChangeIndex } from '../../src/jobs/change-index.js';
 import { storeKeys } from '../../src/redis-keys.js';
 import type { FeedRow } from '../../src/sources/feed.js';
-import { connectRedis, dropPrefix, keysMatching, testPrefix } from '../support/redis.js';
+import { keysMatching, redisForFile } from '../support/redis.js';
 
-const redis = connectRedis();
-const prefixes: string[] = [];
-
-afterAll(async () => {
-  for (const prefix of prefixes) await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
-
-function newPrefix(name: string): string {
-  const prefix = testPrefix(name);
-  prefixes.push(prefix);
-  return prefix;
-}
+const { redis, newPrefix } = redisForFile(afterAll);
 
 /** A feed row (invented): an edit of `title` at revision `revid`, or its move to `targetTitle`. */
 const row = (title: string, revid: number, targetTitle?: string): FeedRow => ({

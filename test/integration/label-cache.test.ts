@@ -8,23 +8,11 @@ import type { ItemId } from '../../src/model/ids.js';
 import type { ItemLabels } from '../../src/model/remote.js';
 import { LABEL_BUCKETS, labelKeys } from '../../src/redis-keys.js';
 import { redisLabelCache } from '../../src/sources/label-cache.js';
-import { connectRedis, dropPrefix, keysMatching, testPrefix } from '../support/redis.js';
+import { keysMatching, redisForFile } from '../support/redis.js';
 
-const redis = connectRedis();
-const prefixes: string[] = [];
+const { redis, newPrefix } = redisForFile(afterAll);
 const SITE = 'https://www.wikidata.org';
 const TTL_S = 1_000;
-
-afterAll(async () => {
-  for (const prefix of prefixes) await dropPrefix(redis, prefix);
-  redis.disconnect();
-});
-
-function newPrefix(name: string): string {
-  const prefix = testPrefix(name);
-  prefixes.push(prefix);
-  return prefix;
-}
 
 /** Invented labels of `count` items. */
 const items = (count: number): Array<[ItemId, ItemLabels]> =>

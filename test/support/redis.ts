@@ -60,3 +60,25 @@ export async function dropPrefix(redis: Redis, prefix: string): Promise<number> 
   } while (cursor !== '0');
   return dropped;
 }
+
+/**
+ * A connection to the suite's Redis for one test file, and `newPrefix(name)` for fresh prefixes; every
+ * key under them is dropped and the connection closed after the file (`afterAll`).
+ */
+export function redisForFile(afterAll: (fn: () => Promise<void>) => void): {
+  redis: Redis;
+  newPrefix: (name: string) => string;
+} {
+  const redis = connectRedis();
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const prefix of prefixes) await dropPrefix(redis, prefix);
+    redis.disconnect();
+  });
+  const newPrefix = (name: string) => {
+    const prefix = testPrefix(name);
+    prefixes.push(prefix);
+    return prefix;
+  };
+  return { redis, newPrefix };
+}
