@@ -47,8 +47,10 @@ function monthNumber(name: string): number | undefined {
   return short >= 0 ? short + 1 : undefined;
 }
 
+/** Days in a month of the proleptic Gregorian calendar (as Date.UTC counts them), without a Date. */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
 }
 
 export type TimeParse = Parsed<TimeValue>;
@@ -75,7 +77,7 @@ export function parseIsoTime(text: string): TimeParse {
 
 const DATE_FORMS: ReadonlyArray<{ pattern: RegExp; read: (m: RegExpExecArray) => TimeParse }> = [
   // 2024-02-15, 2024-02, 2024
-  { pattern: /^(\d{4})-(\d{2})-(\d{2})\b/, read: (m) => parseIsoTime(m[0]) },
+  { pattern: /^(\d{4})-(\d{2})-(\d{2})\b/, read: (m) => build(Number(m[1]), Number(m[2]), Number(m[3])) },
   // February 15, 2024 / Feb 15 2024
   {
     pattern: /^([A-Za-z]+\.?) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b/,

@@ -48,6 +48,24 @@ describe('card date forms (SPEC §2)', () => {
     expect(parseDate('February 29, 2023').ok).toBe(false);
   });
 
+  it('counts leap years by the proleptic Gregorian calendar in every century, year 0 included', () => {
+    for (const leap of ['2000-02-29', '1600-02-29', '0400-02-29', '0000-02-29', '0004-02-29', '-0004-02-29'])
+      expect(parseIsoTime(leap).ok, leap).toBe(true);
+    for (const common of ['1900-02-29', '2100-02-29', '0100-02-29', '0001-02-29', '-0001-02-29'])
+      expect(parseIsoTime(common).ok, common).toBe(false);
+    for (const [text, days] of [
+      ['2023-04', 30],
+      ['2023-06', 30],
+      ['2023-09', 30],
+      ['2023-11', 30],
+      ['2023-01', 31],
+      ['2023-12', 31],
+    ] as const) {
+      expect(parseIsoTime(`${text}-${days}`).ok, `${text}-${days}`).toBe(true);
+      expect(parseIsoTime(`${text}-${days + 1}`).ok, `${text}-${days + 1}`).toBe(false);
+    }
+  });
+
   it('reads a date at the start of a clause that goes on after it', () => {
     const parsed = parseDatePrefix('February 15, 2024, together with a technical report');
     expect(parsed.ok && formatTime(parsed.value)).toBe('2024-02-15');
