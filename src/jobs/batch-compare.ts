@@ -140,8 +140,13 @@ export async function compareChanged(
     work.fetch.push(...part.fetch);
     work.check.push(...part.check);
     work.verify.push(...part.verify);
-    // The index the feed is matched against, and the hits that were old news.
-    const entries = chunk.map((r) => indexEntries(r, chunkPrevious.get(r.key)));
+    // The index the feed is matched against, and the hits that were old news. An unchanged entity's
+    // names went into the index when it was last compared (and come back from the store when Redis
+    // loses it, index-restore.ts): only the others are added, not a million names every night.
+    const unchanged = new Set(part.unchanged);
+    const entries = chunk
+      .filter((r) => !unchanged.has(r))
+      .map((r) => indexEntries(r, chunkPrevious.get(r.key)));
     await changes.remember(
       entries.flatMap((e) => e.qids),
       entries.flatMap((e) => e.pages),
