@@ -132,7 +132,9 @@ export async function compareChanged(
       batchIndex: data.index,
       now: now(),
     });
-    for (const record of [...part.fetch, ...part.check, ...part.verify]) {
+    // Every record the triage did not find unchanged: it has work to do in this batch.
+    const toDo = [...part.fetch, ...part.check, ...part.verify];
+    for (const record of toDo) {
       const prev = chunkPrevious.get(record.key);
       if (prev) previous.set(record.key, prev);
       hashes.set(record.key, chunkHashes.get(record.key) as string);
@@ -143,10 +145,7 @@ export async function compareChanged(
     // The index the feed is matched against, and the hits that were old news. An unchanged entity's
     // names went into the index when it was last compared (and come back from the store when Redis
     // loses it, index-restore.ts): only the others are added, not a million names every night.
-    const unchanged = new Set(part.unchanged);
-    const entries = chunk
-      .filter((r) => !unchanged.has(r))
-      .map((r) => indexEntries(r, chunkPrevious.get(r.key)));
+    const entries = toDo.map((r) => indexEntries(r, chunkPrevious.get(r.key)));
     await changes.remember(
       entries.flatMap((e) => e.qids),
       entries.flatMap((e) => e.pages),
