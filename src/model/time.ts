@@ -120,8 +120,19 @@ export function parseDatePrefix(text: string): DatePrefix {
   return { ok: false, reason: `unparseable date "${shown}"` };
 }
 
+/** A whole `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: what JSONL stores write (SPEC §2). */
+const WHOLE_ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
 /** A whole string that must be a date in one of the card forms. */
 export function parseDate(text: string): TimeParse {
+  // The ISO forms first, as DATE_FORMS would read them: every record's dates are read each night, and
+  // a `YYYY` or `YYYY-MM` went through four patterns for names before its own.
+  const iso = WHOLE_ISO.exec(text);
+  if (iso) {
+    const month = iso[2] === undefined ? undefined : Number(iso[2]);
+    const built = build(Number(iso[1]), month, iso[3] === undefined ? undefined : Number(iso[3]));
+    return built.ok ? built : { ok: false, reason: `unparseable date "${text}": ${built.reason}` };
+  }
   const parsed = parseDatePrefix(text);
   if (!parsed.ok) return parsed;
   if (parsed.length !== text.length) {
