@@ -100,6 +100,12 @@ function named(monthName: string, year: number, day?: number): TimeParse {
   return build(year, month, day);
 }
 
+/** Why the date read as `text` is not one: the same words whichever way it was read. */
+const unparseable = (text: string, reason: string) => ({
+  ok: false as const,
+  reason: `unparseable date "${text}": ${reason}`,
+});
+
 export type DatePrefix = { ok: true; value: TimeValue; length: number } | { ok: false; reason: string };
 
 /**
@@ -113,7 +119,7 @@ export function parseDatePrefix(text: string): DatePrefix {
     const match = form.pattern.exec(trimmed);
     if (!match) continue;
     const parsed = form.read(match);
-    if (!parsed.ok) return { ok: false, reason: `unparseable date "${match[0]}": ${parsed.reason}` };
+    if (!parsed.ok) return unparseable(match[0], parsed.reason);
     return { ...parsed, length: text.length - trimmed.length + match[0].length };
   }
   const shown = trimmed.split(/[.;]/)[0]?.slice(0, 40) ?? '';
@@ -121,17 +127,15 @@ export function parseDatePrefix(text: string): DatePrefix {
 }
 
 /** A whole `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: what JSONL stores write (SPEC §2). */
-const WHOLE_ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+const WHOLE_ISO = /^\d{4}(?:-\d{2}(?:-\d{2})?)?$/;
 
 /** A whole string that must be a date in one of the card forms. */
 export function parseDate(text: string): TimeParse {
   // The ISO forms first, as DATE_FORMS would read them: every record's dates are read each night, and
   // a `YYYY` or `YYYY-MM` went through four patterns for names before its own.
-  const iso = WHOLE_ISO.exec(text);
-  if (iso) {
-    const month = iso[2] === undefined ? undefined : Number(iso[2]);
-    const built = build(Number(iso[1]), month, iso[3] === undefined ? undefined : Number(iso[3]));
-    return built.ok ? built : { ok: false, reason: `unparseable date "${text}": ${built.reason}` };
+  if (WHOLE_ISO.test(text)) {
+    const iso = parseIsoTime(text);
+    return iso.ok ? iso : unparseable(text, iso.reason);
   }
   const parsed = parseDatePrefix(text);
   if (!parsed.ok) return parsed;
